@@ -1,0 +1,179 @@
+// Package model is the format-neutral picture of one decoded snapshot.
+//
+// Every decoder (parse/flink, parse/slatedb) produces a *Snapshot; every
+// analysis (dependencies, sizes, comparison, orphans) consumes only this
+// package, so the CLI, the page and the tests share one shape. The JSON tags
+// are the contract of `ckptlens inspect --json`.
+package model
+
+// Format names the file format a snapshot was decoded from.
+type Format string
+
+const (
+	FormatFlink   Format = "flink-metadata"
+	FormatSlateDB Format = "slatedb-manifest"
+)
+
+// FileKind says what a referenced file holds.
+type FileKind string
+
+const (
+	// Flink.
+	KindKeyed       FileKind = "keyed"       // full keyed snapshot (key-group handles)
+	KindOperator    FileKind = "operator"    // operator (list/union/broadcast) state
+	KindShared      FileKind = "shared"      // incremental shared file (RocksDB SST)
+	KindPrivate     FileKind = "private"     // incremental private file (MANIFEST, CURRENT, OPTIONS, …)
+	KindMetadata    FileKind = "metadata"    // backend meta-state file of an incremental handle
+	KindChangelog   FileKind = "changelog"   // changelog (DSTL) delta file
+	KindChannel     FileKind = "channel"     // unaligned-checkpoint channel state
+	KindSegment     FileKind = "segment"     // file-merging physical file
+	KindCoordinator FileKind = "coordinator" // operator-coordinator state
+	// SlateDB.
+	KindSST      FileKind = "sst"
+	KindWAL      FileKind = "wal"
+	KindManifest FileKind = "manifest"
+)
+
+// Snapshot kinds.
+const (
+	KindCheckpoint = "checkpoint"
+	KindSavepoint  = "savepoint"
+	KindUnknown    = "unknown"
+)
+
+// Snapshot is one decoded checkpoint, savepoint or manifest.
+type Snapshot struct {
+	Source        string `json:"source"` // path or name it was read from
+	Format        Format `json:"format"`
+	FormatVersion int    `json:"formatVersion"`
+	// Dialect distinguishes layouts that share a header version (Flink V3:
+	// "1.11", "1.12+", "1.14-changelog", "1.15+").
+	Dialect   string `json:"dialect,omitempty"`
+	WrittenBy string `json:"writtenBy,omitempty"` // releases that write this version, e.g. "Flink 1.16–1.20"
+	Size      int64  `json:"size"`                // input size in bytes
+	BytesRead int64  `json:"bytesRead"`           // == Size when the whole input was consumed
+
+	CheckpointID    int64  `json:"checkpointId"`
+	SnapshotKind    string `json:"snapshotKind"`              // KindCheckpoint | KindSavepoint | KindUnknown
+	SavepointFormat string `json:"savepointFormat,omitempty"` // "canonical" | "native" for savepoints
+
+	Operators []Operator `json:"operators"`
+	// Files lists every file the snapshot references, once each, in first-seen order.
+	Files []File `json:"files"`
+	// InlineBytes is the payload of byte-stream handles stored inside the
+	// snapshot file itself (nested ones included, master states excluded).
+	InlineBytes int64 `json:"inlineBytes"`
+	// BackendHints names what the handles reveal: "rocksdb-incremental",
+	// "full-keyed", "changelog", "file-merging", "unaligned-channel-state", …
+	BackendHints []string `json:"backendHints,omitempty"`
+
+	Flink   *FlinkDetails   `json:"flink,omitempty"`
+	SlateDB *SlateDBDetails `json:"slatedb,omitempty"`
+
+	Warnings []string   `json:"warnings,omitempty"`
+	Error    *ErrorInfo `json:"error,omitempty"` // set when decoding stopped early; the rest is partial
+}
+
+// Operator is one operator (Flink) or one logical unit of state.
+type Operator struct {
+	ID             string `json:"id"` // 32 lower-case hex digits for Flink
+	Name           string `json:"name"`
+	UID            string `json:"uid"`
+	Parallelism    int    `json:"parallelism"`
+	MaxParallelism int    `json:"maxParallelism"`
+	Subtasks       int    `json:"subtasks"`         // subtask records present
+	Finished       int    `json:"finishedSubtasks"` // subtasks marked finished-on-restore
+	FullyFinished  bool   `json:"fullyFinished"`
+	// StateBytes and CheckpointedBytes are Flink's OperatorState.getStateSize()
+	// and getCheckpointedSize(): the UI's "Full Checkpoint Data Size" and
+	// "Checkpointed Data Size".
+	StateBytes        int64 `json:"stateBytes"`
+	CheckpointedBytes int64 `json:"checkpointedBytes"`
+	InlineBytes       int64 `json:"inlineBytes"`
+	CoordinatorBytes  int64 `json:"coordinatorBytes"`
+}
+
+// File is one file a snapshot depends on.
+type File struct {
+	Path     string   `json:"path"` // exactly as written in the snapshot
+	Relative bool     `json:"relative"`
+	Bytes    int64    `json:"bytes"` // recorded size; -1 when the writer did not know it
+	Kind     FileKind `json:"kind"`
+	// Operators are the ids of the operators whose handles reference the file.
+	Operators []string `json:"operators"`
+	// Segments counts the file-merging segments that live in this physical
+	// file; Bytes is then the sum of their sizes (the bytes used), not the
+	// physical file size.
+	Segments int `json:"segments,omitempty"`
+}
+
+// ErrorInfo is where and why decoding stopped.
+type ErrorInfo struct {
+	Offset  int64  `json:"offset"`
+	Message string `json:"message"`
+}
+
+// FlinkDetails holds what only Flink snapshots have.
+type FlinkDetails struct {
+	MasterStates []MasterState `json:"masterStates"`
+	// Properties is nil before header version 4 and when the file stores null.
+	Properties *CheckpointProperties `json:"properties,omitempty"`
+}
+
+// MasterState is a MasterTriggerRestoreHook's state (Flink V2+).
+type MasterState struct {
+	Name    string `json:"name"`
+	Version int32  `json:"version"`
+	Bytes   int64  `json:"bytes"`
+}
+
+// CheckpointProperties mirrors Flink's CheckpointProperties (V4+).
+type CheckpointProperties struct {
+	Type                 string `json:"type"` // "Checkpoint", "Full Checkpoint", "Savepoint", "Suspend Savepoint", "Terminate Savepoint"
+	SharingFilesStrategy string `json:"sharingFilesStrategy,omitempty"`
+	FormatType           string `json:"formatType,omitempty"` // CANONICAL | NATIVE
+	PostCheckpointAction string `json:"postCheckpointAction,omitempty"`
+	Forced               bool   `json:"forced"`
+	DiscardSubsumed      bool   `json:"discardSubsumed"`
+	DiscardFinished      bool   `json:"discardFinished"`
+	DiscardCancelled     bool   `json:"discardCancelled"`
+	DiscardFailed        bool   `json:"discardFailed"`
+	DiscardSuspended     bool   `json:"discardSuspended"`
+	Unclaimed            bool   `json:"unclaimed"`
+}
+
+// SlateDBDetails holds what only SlateDB manifests have. Filled by parse/slatedb.
+type SlateDBDetails struct {
+	ManifestID         uint64              `json:"manifestId"`
+	WriterEpoch        uint64              `json:"writerEpoch"`
+	CompactorEpoch     uint64              `json:"compactorEpoch"`
+	WALIDLastCompacted uint64              `json:"walIdLastCompacted"`
+	WALIDLastSeen      uint64              `json:"walIdLastSeen"`
+	Checkpoints        []SlateDBCheckpoint `json:"checkpoints"`
+	ExternalDBs        []SlateDBExternalDB `json:"externalDbs"`
+	L0                 []string            `json:"l0"` // SST ids
+	SortedRuns         []SlateDBSortedRun  `json:"sortedRuns"`
+}
+
+// SlateDBCheckpoint is one checkpoint recorded in a manifest.
+type SlateDBCheckpoint struct {
+	ID         string `json:"id"`
+	Name       string `json:"name,omitempty"`
+	ManifestID uint64 `json:"manifestId"`
+	CreateTime int64  `json:"createTime"`           // seconds since the epoch
+	ExpireTime int64  `json:"expireTime,omitempty"` // 0 = never
+}
+
+// SlateDBExternalDB is a parent database a clone still reads from.
+type SlateDBExternalDB struct {
+	Path             string   `json:"path"`
+	SourceCheckpoint string   `json:"sourceCheckpoint"`
+	FinalCheckpoint  string   `json:"finalCheckpoint,omitempty"`
+	SSTIDs           []string `json:"sstIds"`
+}
+
+// SlateDBSortedRun is one sorted run and its SSTs.
+type SlateDBSortedRun struct {
+	ID   uint32   `json:"id"`
+	SSTs []string `json:"ssts"`
+}
