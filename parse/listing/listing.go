@@ -1,0 +1,274 @@
+// Package listing reads the storage listings people already have — `hdfs dfs
+// -ls -R`, `aws s3 ls --recursive`, `gsutil ls -l -r` (and `gcloud storage ls
+// -l -r`), `find -printf '%s %p\n'` — into one list of paths and sizes, so the
+// orphan plan can compare what exists with what snapshots reference.
+//
+// The format is detected from the text itself. Paths are kept exactly as the
+// tool printed them; `aws s3 ls` prints keys without the bucket, so those
+// entries are relative and the caller resolves them against a prefix.
+package listing
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Format names the tool that printed a listing.
+type Format string
+
+const (
+	FormatHDFS   Format = "hdfs-ls"     // hdfs dfs -ls -R
+	FormatS3     Format = "aws-s3-ls"   // aws s3 ls --recursive
+	FormatGSUtil Format = "gsutil-ls"   // gsutil ls -l -r, gcloud storage ls -l -r
+	FormatFind   Format = "find-printf" // find -printf '%s %p\n'
+)
+
+// Entry is one file or folder in a listing.
+type Entry struct {
+	Path  string `json:"path"` // as printed
+	Bytes int64  `json:"bytes"`
+	Dir   bool   `json:"dir,omitempty"`
+	// Relative is set when the tool printed a path without its root (aws s3
+	// ls keys, find run on "."); the caller must resolve it.
+	Relative bool `json:"relative,omitempty"`
+}
+
+// Listing is a parsed listing.
+type Listing struct {
+	Format  Format  `json:"format"`
+	Entries []Entry `json:"entries"`
+}
+
+// Error reports a line that does not fit the detected format.
+type Error struct {
+	Line     int    // 1-based
+	Format   Format // detected format; "" when none fits
+	Expected string
+	Found    string
+}
+
+func (e *Error) Error() string {
+	if e.Format == "" {
+		return fmt.Sprintf("listing line %d: expected %s, found %q", e.Line, e.Expected, e.Found)
+	}
+	return fmt.Sprintf("%s listing line %d: expected %s, found %q", e.Format, e.Line, e.Expected, e.Found)
+}
+
+// maxLine bounds one listing line; object keys are at most 1 KiB on S3 and
+// GCS, HDFS paths a few KiB.
+const maxLine = 1 << 20
+
+// Parse reads a listing, detecting its format from its lines. An error names
+// the first line that fits no format (or not the detected one); the entries
+// read before it are returned with it.
+func Parse(r io.Reader) (*Listing, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	l := &Listing{}
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if l.Format == "" {
+			f, ok := detect(line)
+			if !ok {
+				if ignorable(line) {
+					continue
+				}
+				return l, &Error{Line: n, Expected: "a line of hdfs dfs -ls -R, aws s3 ls --recursive, gsutil ls -l -r or find -printf '%s %p\\n'", Found: clip(line)}
+			}
+			l.Format = f
+		}
+		e, skip, err := parseLine(l.Format, line)
+		if err != nil {
+			return finish(l), &Error{Line: n, Format: l.Format, Expected: err.Error(), Found: clip(line)}
+		}
+		if !skip {
+			l.Entries = append(l.Entries, e)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return finish(l), &Error{Line: n + 1, Format: l.Format, Expected: "a line shorter than 1 MiB", Found: err.Error()}
+	}
+	if l.Format == "" {
+		return l, &Error{Line: n, Expected: "at least one listed file", Found: "nothing"}
+	}
+	return finish(l), nil
+}
+
+// finish marks folders: find prints folders like files (with their inode
+// size), so an entry that is the parent of another entry is a folder.
+func finish(l *Listing) *Listing {
+	if l.Format != FormatFind {
+		return l
+	}
+	parents := make(map[string]bool, len(l.Entries))
+	for _, e := range l.Entries {
+		if i := strings.LastIndexByte(e.Path, '/'); i > 0 {
+			parents[e.Path[:i]] = true
+		}
+	}
+	for i := range l.Entries {
+		p := strings.TrimSuffix(l.Entries[i].Path, "/")
+		if parents[p] || p == "." || p == "" {
+			l.Entries[i].Dir = true
+			l.Entries[i].Bytes = 0
+		}
+	}
+	return l
+}
+
+// ignorable lines carry no entry in any format: hdfs's "Found N items",
+// gsutil's folder headers and totals.
+func ignorable(line string) bool {
+	t := strings.TrimSpace(line)
+	return strings.HasPrefix(t, "Found ") && strings.HasSuffix(t, " items") ||
+		strings.HasPrefix(t, "TOTAL: ") ||
+		strings.HasSuffix(t, "/:") && strings.Contains(t, "://") ||
+		strings.HasPrefix(t, "PRE ")
+}
+
+func detect(line string) (Format, bool) {
+	for _, f := range []Format{FormatHDFS, FormatS3, FormatGSUtil, FormatFind} {
+		if _, skip, err := parseLine(f, line); err == nil && !skip {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+func parseLine(f Format, line string) (e Entry, skip bool, err error) {
+	if ignorable(line) {
+		return e, true, nil
+	}
+	switch f {
+	case FormatHDFS:
+		return parseHDFS(line)
+	case FormatS3:
+		return parseS3(line)
+	case FormatGSUtil:
+		return parseGSUtil(line)
+	case FormatFind:
+		return parseFind(line)
+	}
+	return e, false, fmt.Errorf("a known listing format")
+}
+
+// fields splits off the first n space-separated fields and returns the rest
+// of the line (which may itself contain spaces: it is the path).
+func fields(line string, n int) ([]string, string, bool) {
+	out := make([]string, 0, n)
+	rest := strings.TrimLeft(line, " \t")
+	for len(out) < n {
+		i := strings.IndexAny(rest, " \t")
+		if i < 0 {
+			return nil, "", false
+		}
+		out = append(out, rest[:i])
+		rest = strings.TrimLeft(rest[i:], " \t")
+	}
+	return out, rest, rest != ""
+}
+
+// parseHDFS reads `drwxr-xr-x   - user group          0 2024-05-01 10:00 /flink/cp/job/chk-1`.
+func parseHDFS(line string) (Entry, bool, error) {
+	f, path, ok := fields(line, 7)
+	if !ok || len(f[0]) < 10 || !strings.ContainsRune("d-l", rune(f[0][0])) || !isPerm(f[0][1:10]) {
+		return Entry{}, false, fmt.Errorf("permissions, replication, owner, group, size, date, time, path")
+	}
+	size, err := strconv.ParseInt(f[4], 10, 64)
+	if err != nil || size < 0 {
+		return Entry{}, false, fmt.Errorf("a size in bytes (list without -h)")
+	}
+	if !isDate(f[5]) || !isClock(f[6]) {
+		return Entry{}, false, fmt.Errorf("a date and time before the path")
+	}
+	dir := f[0][0] == 'd'
+	if dir {
+		size = 0
+	}
+	return Entry{Path: path, Bytes: size, Dir: dir, Relative: !isAbsolute(path)}, false, nil
+}
+
+// parseS3 reads `2024-05-01 10:00:00       1234 flink/cp/job/chk-1/_metadata`.
+func parseS3(line string) (Entry, bool, error) {
+	f, key, ok := fields(line, 3)
+	if !ok || !isDate(f[0]) || !isClock(f[1]) {
+		return Entry{}, false, fmt.Errorf("date, time, size, key")
+	}
+	size, err := strconv.ParseInt(f[2], 10, 64)
+	if err != nil || size < 0 {
+		return Entry{}, false, fmt.Errorf("a size in bytes (list without --human-readable)")
+	}
+	// A zero-byte key ending in "/" is a folder marker made by consoles.
+	dir := strings.HasSuffix(key, "/")
+	return Entry{Path: key, Bytes: size, Dir: dir, Relative: !isAbsolute(key)}, false, nil
+}
+
+// parseGSUtil reads `      1234  2024-05-01T10:00:00Z  gs://bucket/flink/cp/job/chk-1/_metadata`.
+func parseGSUtil(line string) (Entry, bool, error) {
+	f, path, ok := fields(line, 2)
+	if !ok || !strings.Contains(path, "://") {
+		return Entry{}, false, fmt.Errorf("size, timestamp, gs:// URL")
+	}
+	size, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil || size < 0 || !strings.Contains(f[1], "T") || !isDate(f[1][:strings.IndexByte(f[1], 'T')]) {
+		return Entry{}, false, fmt.Errorf("a size in bytes and an ISO timestamp (list without -h)")
+	}
+	return Entry{Path: path, Bytes: size, Dir: strings.HasSuffix(path, "/")}, false, nil
+}
+
+// parseFind reads `1234 /flink/cp/job/chk-1/_metadata`.
+func parseFind(line string) (Entry, bool, error) {
+	f, path, ok := fields(line, 1)
+	if !ok {
+		return Entry{}, false, fmt.Errorf("size, path")
+	}
+	size, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil || size < 0 {
+		return Entry{}, false, fmt.Errorf("a size in bytes, then the path")
+	}
+	return Entry{Path: path, Bytes: size, Relative: !isAbsolute(path)}, false, nil
+}
+
+func isAbsolute(p string) bool { return strings.HasPrefix(p, "/") || strings.Contains(p, ":/") }
+
+func isPerm(s string) bool {
+	for _, c := range s {
+		if !strings.ContainsRune("rwxstST-", c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDate(s string) bool { // 2024-05-01
+	return len(s) == 10 && s[4] == '-' && s[7] == '-' && digits(s[:4]) && digits(s[5:7]) && digits(s[8:])
+}
+
+func isClock(s string) bool { // 10:00 or 10:00:00
+	return (len(s) == 5 || len(s) == 8) && s[2] == ':' && digits(s[:2]) && digits(s[3:5]) &&
+		(len(s) == 5 || s[5] == ':' && digits(s[6:]))
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func clip(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
+	}
+	return s
+}
