@@ -1,0 +1,328 @@
+// Package server is the ckptlens Worker's request handling, kept free of
+// syscall/js so it runs and is tested on the host. The js/wasm main in
+// web/cmd/worker only adapts it to Cloudflare (KV, static assets, vars).
+//
+// The Worker serves the static page and stores share links. A share is
+// ciphertext the page encrypted under a key that stays in the link's
+// fragment, so the Worker stores what it cannot read.
+//
+//	POST /api/shares       body: ciphertext (application/octet-stream) → 201 {"id": ...}
+//	GET  /api/shares/<id>  → 200 ciphertext
+//
+// There is deliberately no endpoint that lists shares.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	// MaxShareBytes bounds one stored share. The page falls back to a
+	// short link only for reports too big for a URL, and a compressed
+	// report of even a large job stays far below this.
+	MaxShareBytes = 1 << 20
+
+	// MinShareBytes is the AES-GCM nonce (12) plus tag (16): anything
+	// shorter cannot be a ciphertext the page produced.
+	MinShareBytes = 12 + 16
+
+	// DefaultTTL is how long a share lives unless SHARE_TTL_SECONDS says otherwise.
+	DefaultTTL = 30 * 24 * time.Hour
+
+	// idBytes is the random part of a share id: 128 bits, so ids cannot be
+	// guessed or enumerated.
+	idBytes = 16
+
+	sharesPath    = "/api/shares"
+	shareMIMEType = "application/octet-stream"
+)
+
+// ErrNotFound is returned by a Store for an id it does not hold.
+var ErrNotFound = errors.New("share not found")
+
+// Store keeps share records by id. The Worker's Store is Cloudflare KV; tests
+// use MemoryStore. kvTTL is a hint for the backend to drop the record
+// eventually; the Handler itself enforces the exact expiry on read.
+type Store interface {
+	Put(ctx context.Context, id string, record []byte, kvTTL time.Duration) error
+	Get(ctx context.Context, id string) ([]byte, error) // ErrNotFound when absent
+	Delete(ctx context.Context, id string) error
+}
+
+// Handler serves the API and, for every other path, the static assets, and
+// puts the security headers on all of it.
+type Handler struct {
+	Store  Store
+	Assets http.Handler  // the built page (dist/); nil answers 404
+	TTL    time.Duration // zero means DefaultTTL
+
+	Now  func() time.Time // nil means time.Now
+	Rand io.Reader        // nil means crypto/rand
+}
+
+// ParseTTL reads the SHARE_TTL_SECONDS var: a positive count of seconds, or
+// empty for DefaultTTL.
+func ParseTTL(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DefaultTTL, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > 365*24*3600 {
+		return 0, fmt.Errorf("SHARE_TTL_SECONDS=%q: want a whole number of seconds between 1 and one year", s)
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if p == sharesPath || strings.HasPrefix(p, "/api/") || p == "/api" {
+		setAPIHeaders(w.Header())
+		h.serveAPI(w, r)
+		return
+	}
+	setPageHeaders(w.Header())
+	if h.Assets == nil {
+		http.NotFound(w, r)
+		return
+	}
+	h.Assets.ServeHTTP(w, r)
+}
+
+func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case p == sharesPath || p == sharesPath+"/":
+		if r.Method != http.MethodPost {
+			// GET here would be a listing, which does not exist.
+			writeMethodNotAllowed(w, r.Method, http.MethodPost, "shares cannot be listed; POST a ciphertext to create one")
+			return
+		}
+		h.create(w, r)
+	case strings.HasPrefix(p, sharesPath+"/"):
+		id := strings.TrimPrefix(p, sharesPath+"/")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeMethodNotAllowed(w, r.Method, "GET, HEAD", "a share can only be read; it expires by itself")
+			return
+		}
+		if !ValidID(id) {
+			writeError(w, http.StatusBadRequest, "bad_id", "malformed share id: want 22 characters of URL-safe base64 (128 bits)")
+			return
+		}
+		h.get(w, r, id)
+	default:
+		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+p)
+	}
+}
+
+func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != shareMIMEType {
+		writeError(w, http.StatusUnsupportedMediaType, "bad_content_type",
+			fmt.Sprintf("Content-Type must be %s (the encrypted report), got %q", shareMIMEType, r.Header.Get("Content-Type")))
+		return
+	}
+	if r.ContentLength > MaxShareBytes {
+		writeTooLarge(w)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxShareBytes+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_body", "could not read the request body: "+err.Error())
+		return
+	}
+	if len(body) > MaxShareBytes {
+		writeTooLarge(w)
+		return
+	}
+	if len(body) < MinShareBytes {
+		writeError(w, http.StatusBadRequest, "too_small",
+			fmt.Sprintf("body of %d bytes is too short to be AES-GCM ciphertext (at least %d)", len(body), MinShareBytes))
+		return
+	}
+	id, err := h.newID()
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "no_randomness", "could not draw a random id: "+err.Error())
+		return
+	}
+	ttl := h.ttl()
+	expires := h.now().Add(ttl).Truncate(time.Second)
+	if err := h.Store.Put(r.Context(), id, encodeRecord(expires, body), kvTTL(ttl)); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store_failed", "could not store the share: "+err.Error())
+		return
+	}
+	w.Header().Set("Location", sharesPath+"/"+id)
+	writeJSON(w, http.StatusCreated, createdResponse{ID: id, Expires: expires.UTC().Format(time.RFC3339)})
+}
+
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, id string) {
+	rec, err := h.Store.Get(r.Context(), id)
+	if errors.Is(err, ErrNotFound) {
+		writeError(w, http.StatusNotFound, "not_found", "no share with this id: it never existed or has expired")
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store_failed", "could not read the share: "+err.Error())
+		return
+	}
+	expires, body, err := decodeRecord(rec)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "corrupt_record", "the stored share is damaged: "+err.Error())
+		return
+	}
+	if !h.now().Before(expires) {
+		// KV drops records on its own schedule (never sooner than 60 s);
+		// the expiry written with the record is the one that counts.
+		_ = h.Store.Delete(r.Context(), id)
+		writeError(w, http.StatusNotFound, "not_found", "no share with this id: it never existed or has expired")
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", shareMIMEType)
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	hd.Set("Expires", expires.UTC().Format(http.TimeFormat))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+type createdResponse struct {
+	ID      string `json:"id"`
+	Expires string `json:"expires"`
+}
+
+func (h *Handler) newID() (string, error) {
+	src := h.Rand
+	if src == nil {
+		src = rand.Reader
+	}
+	var b [idBytes]byte
+	if _, err := io.ReadFull(src, b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// ValidID reports whether id is a share id this Worker could have issued:
+// exactly 128 bits in canonical unpadded URL-safe base64.
+func ValidID(id string) bool {
+	if len(id) != base64.RawURLEncoding.EncodedLen(idBytes) {
+		return false
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(id)
+	return err == nil && len(b) == idBytes
+}
+
+func (h *Handler) ttl() time.Duration {
+	if h.TTL > 0 {
+		return h.TTL
+	}
+	return DefaultTTL
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// kvTTL is the TTL handed to KV, which refuses anything under 60 seconds. A
+// minute's slack lets the exact expiry check on read run first.
+func kvTTL(ttl time.Duration) time.Duration {
+	return max(ttl+time.Minute, 2*time.Minute).Truncate(time.Second)
+}
+
+// A record is the expiry (unix seconds, 8 bytes big-endian) followed by the
+// ciphertext exactly as posted.
+const recordHeader = 8
+
+func encodeRecord(expires time.Time, body []byte) []byte {
+	rec := make([]byte, recordHeader+len(body))
+	u := uint64(expires.Unix())
+	for i := range recordHeader {
+		rec[i] = byte(u >> (56 - 8*i))
+	}
+	copy(rec[recordHeader:], body)
+	return rec
+}
+
+func decodeRecord(rec []byte) (time.Time, []byte, error) {
+	if len(rec) < recordHeader+MinShareBytes {
+		return time.Time{}, nil, fmt.Errorf("record of %d bytes is shorter than its %d-byte header plus a ciphertext", len(rec), recordHeader)
+	}
+	var u uint64
+	for i := range recordHeader {
+		u = u<<8 | uint64(rec[i])
+	}
+	return time.Unix(int64(u), 0), rec[recordHeader:], nil
+}
+
+// Security headers. The page runs Go WebAssembly, so scripts need
+// 'wasm-unsafe-eval' (compiling wasm) and nothing else beyond 'self'.
+const (
+	PageCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+		"img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
+		"form-action 'none'; frame-ancestors 'none'"
+	APICSP = "default-src 'none'; frame-ancestors 'none'"
+)
+
+func setCommonHeaders(h http.Header) {
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+}
+
+func setPageHeaders(h http.Header) {
+	setCommonHeaders(h)
+	h.Set("Content-Security-Policy", PageCSP)
+}
+
+func setAPIHeaders(h http.Header) {
+	setCommonHeaders(h)
+	h.Set("Content-Security-Policy", APICSP)
+	h.Set("Cache-Control", "no-store")
+}
+
+// APIError is the JSON body of every API error.
+type APIError struct {
+	Error string `json:"error"` // a sentence for people
+	Code  string `json:"code"`  // a stable token for programs
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, APIError{Error: msg, Code: code})
+}
+
+func writeTooLarge(w http.ResponseWriter) {
+	writeError(w, http.StatusRequestEntityTooLarge, "too_large",
+		fmt.Sprintf("a share is at most %d bytes (1 MiB)", MaxShareBytes))
+}
+
+func writeMethodNotAllowed(w http.ResponseWriter, method, allow, why string) {
+	w.Header().Set("Allow", allow)
+	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+		fmt.Sprintf("method %s not allowed here (allowed: %s): %s", method, allow, why))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	b = append(b, '\n')
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
+}

@@ -1,0 +1,344 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newTestHandler() (*Handler, *MemoryStore, *clock) {
+	st := &MemoryStore{}
+	c := &clock{t: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
+	fsys := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>ckptlens</title>")}}
+	fileServer := http.FileServerFS(fsys)
+	h := &Handler{
+		Store: st,
+		Assets: AssetProxy{Fetch: func(r *http.Request) (*http.Response, error) {
+			rec := httptest.NewRecorder()
+			rec.Header().Set("Content-Security-Policy", "default-src *") // must not win
+			fileServer.ServeHTTP(rec, r)
+			return rec.Result(), nil
+		}},
+		TTL: time.Hour,
+		Now: c.now,
+	}
+	return h, st, c
+}
+
+func do(h http.Handler, method, path, contentType string, body []byte) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, bytes.NewReader(body))
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func ciphertext(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
+func decodeError(t *testing.T, w *httptest.ResponseRecorder) APIError {
+	t.Helper()
+	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("error Content-Type %q, want JSON", ct)
+	}
+	var e APIError
+	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+		t.Fatalf("error body %q is not JSON: %v", w.Body, err)
+	}
+	if e.Error == "" || e.Code == "" {
+		t.Fatalf("error body %q lacks error or code", w.Body)
+	}
+	return e
+}
+
+func create(t *testing.T, h http.Handler, body []byte) string {
+	t.Helper()
+	w := do(h, "POST", "/api/shares", "application/octet-stream", body)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("POST: status %d, body %s", w.Code, w.Body)
+	}
+	var got createdResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !ValidID(got.ID) {
+		t.Fatalf("issued id %q is not valid", got.ID)
+	}
+	if loc := w.Header().Get("Location"); loc != "/api/shares/"+got.ID {
+		t.Errorf("Location %q", loc)
+	}
+	return got.ID
+}
+
+func TestCreateThenGetReturnsTheSameBytes(t *testing.T) {
+	h, st, _ := newTestHandler()
+	body := ciphertext(5000)
+	id := create(t, h, body)
+	if st.Len() != 1 {
+		t.Fatalf("store holds %d records", st.Len())
+	}
+	w := do(h, "GET", "/api/shares/"+id, "", nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET: status %d, body %s", w.Code, w.Body)
+	}
+	if !bytes.Equal(w.Body.Bytes(), body) {
+		t.Fatal("GET returned different bytes than were posted")
+	}
+	if ct := w.Header().Get("Content-Type"); ct != "application/octet-stream" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if cc := w.Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control %q", cc)
+	}
+	head := do(h, "HEAD", "/api/shares/"+id, "", nil)
+	if head.Code != http.StatusOK || head.Body.Len() != 0 {
+		t.Errorf("HEAD: status %d, %d body bytes", head.Code, head.Body.Len())
+	}
+}
+
+func TestIDsAreDistinctAnd128Bits(t *testing.T) {
+	h, _, _ := newTestHandler()
+	seen := map[string]bool{}
+	for range 200 {
+		id := create(t, h, ciphertext(MinShareBytes))
+		if seen[id] {
+			t.Fatalf("id %s issued twice", id)
+		}
+		seen[id] = true
+		if len(id) != 22 {
+			t.Fatalf("id %q: want 22 characters", id)
+		}
+	}
+}
+
+func TestExpiry(t *testing.T) {
+	h, st, c := newTestHandler()
+	id := create(t, h, ciphertext(100))
+	c.t = c.t.Add(time.Hour - time.Second)
+	if w := do(h, "GET", "/api/shares/"+id, "", nil); w.Code != http.StatusOK {
+		t.Fatalf("a second before expiry: status %d", w.Code)
+	}
+	c.t = c.t.Add(time.Second)
+	w := do(h, "GET", "/api/shares/"+id, "", nil)
+	if w.Code != http.StatusNotFound {
+		t.Fatalf("at expiry: status %d, body %s", w.Code, w.Body)
+	}
+	if e := decodeError(t, w); e.Code != "not_found" {
+		t.Errorf("code %q", e.Code)
+	}
+	if st.Len() != 0 {
+		t.Error("expired record was not deleted")
+	}
+}
+
+func TestDefaultTTLIs30Days(t *testing.T) {
+	h, _, c := newTestHandler()
+	h.TTL = 0
+	id := create(t, h, ciphertext(100))
+	c.t = c.t.Add(30*24*time.Hour - time.Second)
+	if w := do(h, "GET", "/api/shares/"+id, "", nil); w.Code != http.StatusOK {
+		t.Fatalf("day 30 minus a second: status %d", w.Code)
+	}
+	c.t = c.t.Add(time.Second)
+	if w := do(h, "GET", "/api/shares/"+id, "", nil); w.Code != http.StatusNotFound {
+		t.Fatalf("day 30: status %d", w.Code)
+	}
+}
+
+func TestRejections(t *testing.T) {
+	h, st, _ := newTestHandler()
+	id := create(t, h, ciphertext(100))
+	cases := []struct {
+		name, method, path, ct string
+		body                   []byte
+		status                 int
+		code                   string
+	}{
+		{"oversize", "POST", "/api/shares", "application/octet-stream", ciphertext(MaxShareBytes + 1), 413, "too_large"},
+		{"too small", "POST", "/api/shares", "application/octet-stream", ciphertext(MinShareBytes - 1), 400, "too_small"},
+		{"empty", "POST", "/api/shares", "application/octet-stream", nil, 400, "too_small"},
+		{"json content type", "POST", "/api/shares", "application/json", []byte(`{"report":1}`), 415, "bad_content_type"},
+		{"no content type", "POST", "/api/shares", "", ciphertext(100), 415, "bad_content_type"},
+		{"form content type", "POST", "/api/shares", "application/x-www-form-urlencoded", ciphertext(100), 415, "bad_content_type"},
+		{"listing", "GET", "/api/shares", "", nil, 405, "method_not_allowed"},
+		{"put at collection", "PUT", "/api/shares", "application/octet-stream", ciphertext(100), 405, "method_not_allowed"},
+		{"delete share", "DELETE", "/api/shares/" + id, "", nil, 405, "method_not_allowed"},
+		{"overwrite share", "PUT", "/api/shares/" + id, "application/octet-stream", ciphertext(100), 405, "method_not_allowed"},
+		{"post to share", "POST", "/api/shares/" + id, "application/octet-stream", ciphertext(100), 405, "method_not_allowed"},
+		{"short id", "GET", "/api/shares/abc", "", nil, 400, "bad_id"},
+		{"long id", "GET", "/api/shares/" + id + "A", "", nil, 400, "bad_id"},
+		{"non-base64 id", "GET", "/api/shares/" + strings.Repeat("!", 22), "", nil, 400, "bad_id"},
+		{"padded id", "GET", "/api/shares/" + id[:20] + "==", "", nil, 400, "bad_id"},
+		{"non-canonical id", "GET", "/api/shares/" + id[:21] + "B", "", nil, 400, "bad_id"},
+		{"nested path", "GET", "/api/shares/" + id + "/x", "", nil, 400, "bad_id"},
+		{"unknown id", "GET", "/api/shares/AAAAAAAAAAAAAAAAAAAAAA", "", nil, 404, "not_found"},
+		{"unknown endpoint", "GET", "/api/other", "", nil, 404, "not_found"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := do(h, tc.method, tc.path, tc.ct, tc.body)
+			if w.Code != tc.status {
+				t.Fatalf("status %d, want %d; body %s", w.Code, tc.status, w.Body)
+			}
+			if e := decodeError(t, w); e.Code != tc.code {
+				t.Errorf("code %q, want %q (%s)", e.Code, tc.code, e.Error)
+			}
+			if tc.status == 405 && w.Header().Get("Allow") == "" {
+				t.Error("405 without Allow header")
+			}
+			checkSecurityHeaders(t, w.Header(), APICSP)
+		})
+	}
+	if st.Len() != 1 {
+		t.Errorf("rejected requests changed the store: %d records", st.Len())
+	}
+}
+
+func TestOversizeByContentLengthIsRejectedUnread(t *testing.T) {
+	h, _, _ := newTestHandler()
+	r := httptest.NewRequest("POST", "/api/shares", errReader{})
+	r.Header.Set("Content-Type", "application/octet-stream")
+	r.ContentLength = MaxShareBytes + 1
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 413 {
+		t.Fatalf("status %d, body %s", w.Code, w.Body)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("body must not be read") }
+
+func TestExactlyMaxSizeIsAccepted(t *testing.T) {
+	h, _, _ := newTestHandler()
+	body := ciphertext(MaxShareBytes)
+	id := create(t, h, body)
+	if w := do(h, "GET", "/api/shares/"+id, "", nil); !bytes.Equal(w.Body.Bytes(), body) {
+		t.Fatal("1 MiB share did not round-trip")
+	}
+}
+
+func TestContentTypeParametersAllowed(t *testing.T) {
+	h, _, _ := newTestHandler()
+	if w := do(h, "POST", "/api/shares", "Application/Octet-Stream; x=1", ciphertext(64)); w.Code != http.StatusCreated {
+		t.Fatalf("status %d, body %s", w.Code, w.Body)
+	}
+}
+
+func TestPageHasSecurityHeaders(t *testing.T) {
+	h, _, _ := newTestHandler()
+	w := do(h, "GET", "/", "", nil)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "<title>ckptlens</title>") {
+		t.Fatalf("status %d, body %q", w.Code, w.Body)
+	}
+	checkSecurityHeaders(t, w.Header(), PageCSP)
+	if !strings.Contains(PageCSP, "'wasm-unsafe-eval'") || strings.Contains(PageCSP, "'unsafe-eval'") || strings.Contains(PageCSP, "'unsafe-inline'") {
+		t.Errorf("page CSP %q must allow wasm and nothing looser", PageCSP)
+	}
+	if w := do(h, "POST", "/", "text/plain", []byte("x")); w.Code != 405 {
+		t.Errorf("POST /: status %d", w.Code)
+	}
+	w = do(h, "GET", "/missing.js", "", nil)
+	if w.Code != 404 {
+		t.Errorf("missing asset: status %d", w.Code)
+	}
+	checkSecurityHeaders(t, w.Header(), PageCSP)
+}
+
+func checkSecurityHeaders(t *testing.T, h http.Header, csp string) {
+	t.Helper()
+	want := map[string]string{
+		"Content-Security-Policy": csp,
+		"Referrer-Policy":         "no-referrer",
+		"X-Content-Type-Options":  "nosniff",
+	}
+	for k, v := range want {
+		if got := h.Values(k); len(got) != 1 || got[0] != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+func TestParseTTL(t *testing.T) {
+	for in, want := range map[string]time.Duration{"": DefaultTTL, " 2 ": 2 * time.Second, "86400": 24 * time.Hour} {
+		got, err := ParseTTL(in)
+		if err != nil || got != want {
+			t.Errorf("ParseTTL(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "-5", "1h", "abc", "99999999999"} {
+		if _, err := ParseTTL(in); err == nil {
+			t.Errorf("ParseTTL(%q) accepted", in)
+		}
+	}
+}
+
+func TestKVTTLRespectsKVMinimum(t *testing.T) {
+	for _, ttl := range []time.Duration{time.Second, time.Minute, DefaultTTL} {
+		got := kvTTL(ttl)
+		if got < 60*time.Second || got <= ttl {
+			t.Errorf("kvTTL(%v) = %v: KV needs ≥ 60 s and must outlive the exact expiry", ttl, got)
+		}
+	}
+}
+
+type failingStore struct{ MemoryStore }
+
+func (*failingStore) Put(context.Context, string, []byte, time.Duration) error {
+	return errors.New("kv unavailable")
+}
+
+func TestStoreFailureIsAClearError(t *testing.T) {
+	h, _, _ := newTestHandler()
+	h.Store = &failingStore{}
+	w := do(h, "POST", "/api/shares", "application/octet-stream", ciphertext(64))
+	if w.Code != 503 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if e := decodeError(t, w); !strings.Contains(e.Error, "kv unavailable") {
+		t.Errorf("error %q hides the cause", e.Error)
+	}
+}
+
+func TestCorruptRecordIsAClearError(t *testing.T) {
+	h, st, _ := newTestHandler()
+	id := "AAAAAAAAAAAAAAAAAAAAAA"
+	st.Put(context.Background(), id, []byte("short"), 0)
+	w := do(h, "GET", "/api/shares/"+id, "", nil)
+	if w.Code != 500 || decodeError(t, w).Code != "corrupt_record" {
+		t.Fatalf("status %d body %s", w.Code, w.Body)
+	}
+}
+
+func FuzzRecordRoundTrip(f *testing.F) {
+	f.Add(int64(1790000000), []byte("0123456789abcdef0123456789abcdef"))
+	f.Fuzz(func(t *testing.T, unix int64, body []byte) {
+		if unix < 0 || len(body) < MinShareBytes {
+			t.Skip()
+		}
+		exp, got, err := decodeRecord(encodeRecord(time.Unix(unix, 0), body))
+		if err != nil || exp.Unix() != unix || !bytes.Equal(got, body) {
+			t.Fatalf("round trip: %v %v", exp, err)
+		}
+	})
+}
+
