@@ -341,4 +341,3 @@ func FuzzRecordRoundTrip(f *testing.F) {
 		}
 	})
 }
-
