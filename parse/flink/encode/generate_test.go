@@ -33,3 +33,20 @@ func TestGeneratorsReportWhatTheyWrite(t *testing.T) {
 	}
 	_ = io.Discard
 }
+
+func TestSampleEncodesInEveryVersion(t *testing.T) {
+	for v := 2; v <= 6; v++ {
+		for _, text := range []string{"", "<script>alert('x')</script>\x00😀"} {
+			b, fields, err := BytesWithFields(Sample(v, text))
+			if err != nil {
+				t.Fatalf("V%d: %v", v, err)
+			}
+			if len(fields) == 0 || fields[len(fields)-1].Offset >= int64(len(b)) {
+				t.Fatalf("V%d: bad field list", v)
+			}
+			if b[7] != byte(v) {
+				t.Fatalf("V%d: header says %d", v, b[7])
+			}
+		}
+	}
+}
