@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Regenerates the SlateDB fixtures under testdata/slatedb/store/ with the real
+# slatedb crate (see oracle/Cargo.toml for the pinned version):
+#   store/<db>/manifest/*.manifest   every manifest SlateDB wrote, byte for byte
+#   store/<db>/manifests.json        SlateDB's reading of each (Admin::list_manifests)
+#   store/<db>/checkpoints.json      Admin::list_checkpoints after GC
+#   store/<db>/listing-{before,after}.txt  the real objects before/after GC
+#                                    (find -printf '%s %p\n' form, store-relative)
+#   store/<db>/gc.json, compactions.json   GC inputs and what it deleted
+#   store/events.json                what the oracle did, in order
+# Needs cargo (rustup) and crates.io; the build takes a while on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")"
+HERE=$PWD
+command -v cargo >/dev/null || { echo "regenerate.sh: cargo is required (https://rustup.rs)" >&2; exit 1; }
+(cd oracle && cargo build -j "${CARGO_JOBS:-2}" --locked 2>/dev/null || cargo build -j "${CARGO_JOBS:-2}")
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+rm -rf "$HERE/store"
+RUST_LOG=${RUST_LOG:-warn} oracle/target/debug/slatedb-oracle "$scratch/objects" "$HERE/store"
+find "$HERE/store" -type f | sort | sed "s#^$HERE/##"
