@@ -105,6 +105,10 @@ type File struct {
 	// file; Bytes is then the sum of their sizes (the bytes used), not the
 	// physical file size.
 	Segments int `json:"segments,omitempty"`
+	// Database is set for a SlateDB file stored in another database (a
+	// clone's parent): that database's object-store path. Path is then
+	// relative to the object-store root rather than to the snapshot's root.
+	Database string `json:"database,omitempty"`
 }
 
 // ErrorInfo is where and why decoding stopped.
@@ -153,6 +157,41 @@ type SlateDBDetails struct {
 	ExternalDBs        []SlateDBExternalDB `json:"externalDbs"`
 	L0                 []string            `json:"l0"` // SST ids
 	SortedRuns         []SlateDBSortedRun  `json:"sortedRuns"`
+
+	Initialized          bool    `json:"initialized"` // false while a clone is being set up
+	LastL0Seq            uint64  `json:"lastL0Seq"`
+	LastL0ClockTick      int64   `json:"lastL0ClockTick"`
+	RecentSnapshotMinSeq uint64  `json:"recentSnapshotMinSeq"`
+	WALObjectStoreURI    *string `json:"walObjectStoreUri,omitempty"` // "" = a separate WAL object store
+	SegmentExtractor     string  `json:"segmentExtractor,omitempty"`
+	// Segments are the per-prefix trees of a segmented (RFC-0024) database.
+	Segments []SlateDBSegment `json:"segments,omitempty"`
+	// SSTs lists every physical SST the manifest references, ascending by id.
+	SSTs []SlateDBSST `json:"ssts"`
+}
+
+// SlateDBSegment is the LSM tree of one key prefix.
+type SlateDBSegment struct {
+	Prefix     string             `json:"prefix"` // printable, non-printable bytes as \xNN
+	L0         []string           `json:"l0"`
+	SortedRuns []SlateDBSortedRun `json:"sortedRuns"`
+}
+
+// SlateDBSST is one physical SST as the manifest describes it.
+type SlateDBSST struct {
+	ID       string `json:"id"`                 // ULID
+	Path     string `json:"path"`               // as in Snapshot.Files
+	Database string `json:"database,omitempty"` // the other database holding it, for a clone
+	Created  int64  `json:"created"`            // Unix milliseconds, from the ULID
+	// MinBytes is a lower bound of the file size derived from the footer
+	// offsets; Bytes is the exact size once a listing supplied it, else -1.
+	MinBytes    int64  `json:"minBytes"`
+	Bytes       int64  `json:"bytes"`
+	Level       string `json:"level"`             // "L0" or "SR <id>" (first place it appears)
+	Segment     string `json:"segment,omitempty"` // segment prefix, for segmented databases
+	FirstKey    string `json:"firstKey,omitempty"`
+	LastKey     string `json:"lastKey,omitempty"`
+	Compression string `json:"compression"`
 }
 
 // SlateDBCheckpoint is one checkpoint recorded in a manifest.
