@@ -1,0 +1,473 @@
+// Package flink decodes Apache Flink checkpoint and savepoint _metadata
+// files, header versions 1–7 (and recognizes 0 and Flink 1.0), exactly as
+// Flink's Checkpoints.loadCheckpointMetadata reads them. The layout is in
+// ../shared/docs/flink-metadata-format.md; Flink's MetadataV2V3SerializerBase
+// and its subclasses are the reference.
+package flink
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// Magic is the first four bytes of every _metadata file.
+const Magic = 0x4960672D
+
+const masterStateMagic = -915728746 // 0xC96B1696 as Flink's int
+
+// javaMagic starts a Java serialization stream (a Flink 1.0 savepoint).
+var javaMagic = []byte{0xAC, 0xED, 0x00, 0x05}
+
+// maxDepth bounds handle nesting (key-group stream handles inside each
+// other, changelog handles inside changelog handles). Real files nest at
+// most three levels; the bound keeps hostile input from exhausting the stack.
+const maxDepth = 32
+
+// HasMagic reports whether head starts like a Flink _metadata file, a
+// current one or a Java-serialized Flink 1.0 savepoint.
+func HasMagic(head []byte) bool {
+	return bytes.HasPrefix(head, []byte{0x49, 0x60, 0x67, 0x2D}) || bytes.HasPrefix(head, javaMagic)
+}
+
+// Decode reads a whole _metadata file of the given size. It always returns
+// a non-nil Metadata: on error it holds what was decoded before the error,
+// which is a *model.FormatError (corrupt input, with the byte offset), a
+// *model.UnsupportedError (a Flink 1.0 or 1.1 savepoint, an unknown future
+// version) or an I/O error from r.
+func Decode(r io.ReaderAt, size int64) (*Metadata, error) {
+	m := &Metadata{Size: size}
+	if size <= 0 {
+		found := "an empty file (0 bytes)"
+		if size < 0 {
+			found = fmt.Sprintf("a negative input size %d", size)
+		}
+		return m, &model.FormatError{Format: model.FormatFlink, Offset: 0,
+			Expected: "a Flink _metadata file (it starts with the magic number 49 60 67 2D)", Found: found}
+	}
+	rd := newReader(r, size)
+	if err := readMagic(rd); err != nil {
+		m.BytesRead = rd.offset()
+		return m, err
+	}
+	vOff := rd.offset()
+	version := rd.i32("the header version")
+	m.BytesRead = rd.offset()
+	if rd.err != nil {
+		return m, rd.err
+	}
+	m.Version = int(version)
+	switch {
+	case version == 0:
+		return decodeV0(rd, m)
+	case version >= 1 && version <= 7:
+	case version > 7 && version < 1000:
+		return m, &model.UnsupportedError{Format: model.FormatFlink, Offset: vOff,
+			What:   fmt.Sprintf("a Flink _metadata file with header version %d", version),
+			Reason: "no Flink release known to ckptlens writes it (the newest, Flink 2.1 and later, write version 6)"}
+	default:
+		return m, &model.FormatError{Format: model.FormatFlink, Offset: vOff,
+			Expected: "a header version between 0 and 7", Found: fmt.Sprint(version)}
+	}
+	if version != 3 {
+		d := &decoder{r: rd, m: m, version: int(version)}
+		err := d.body()
+		return m, err
+	}
+	return decodeV3(rd, m)
+}
+
+// readMagic checks the magic number and explains what the input is when it
+// is something else.
+func readMagic(r *reader) error {
+	head := make([]byte, min(r.size, 16))
+	if _, err := r.src.ReadAt(head, 0); err != nil && err != io.EOF {
+		return fmt.Errorf("reading flink metadata: %w", err)
+	}
+	if bytes.HasPrefix(head, javaMagic) {
+		return &model.UnsupportedError{Format: model.FormatFlink, Offset: 0,
+			What:   "a Flink 1.0 savepoint (a Java-serialized CompletedCheckpoint)",
+			Reason: "it was written by Flink 1.0; Flink 1.1 and every later release cannot read it either"}
+	}
+	magic := r.i32("the magic number 49 60 67 2D")
+	if r.err != nil {
+		return &model.FormatError{Format: model.FormatFlink, Offset: 0,
+			Expected: "a Flink _metadata file (it starts with the magic number 49 60 67 2D)",
+			Found:    fmt.Sprintf("only %d bytes (% X)%s", r.size, head, describeSuffix(head))}
+	}
+	if magic != Magic {
+		return &model.FormatError{Format: model.FormatFlink, Offset: 0,
+			Expected: "a Flink _metadata file (it starts with the magic number 49 60 67 2D)",
+			Found:    fmt.Sprintf("% X%s", head[:4], describeSuffix(head))}
+	}
+	return nil
+}
+
+func describeSuffix(head []byte) string {
+	if what := DescribeContent(head); what != "" {
+		return ": this is " + what + ", not a Flink _metadata file"
+	}
+	return ": this is not a Flink _metadata file, or it is corrupted"
+}
+
+// decodeV3 reads a version-3 file. Two Flink releases changed the V3 layout
+// without a new version number (1.11 channel handles lack the subtask index;
+// 1.14 changelog handles lack later fields), so the common layout is tried
+// first and, when it fails on a construct that differs, the older layouts.
+func decodeV3(rd *reader, m *Metadata) (*Metadata, error) {
+	type attempt struct {
+		m   *Metadata
+		err error
+	}
+	start := rd.offset()
+	run := func(channel111, changelog114 bool) (attempt, *decoder) {
+		rd.seek(start)
+		am := &Metadata{Size: m.Size, Version: 3}
+		d := &decoder{r: rd, m: am, version: 3, channel111: channel111, changelog114: changelog114}
+		err := d.body()
+		return attempt{am, err}, d
+	}
+	exact := func(a attempt) bool { return a.err == nil && a.m.BytesRead == a.m.Size }
+
+	first, d := run(false, false)
+	if exact(first) || (!d.sawChannel && !d.sawChangelog) {
+		return first.m, first.err
+	}
+	tries := []attempt{first}
+	if d.sawChannel {
+		a, _ := run(true, false)
+		if exact(a) {
+			return a.m, nil
+		}
+		tries = append(tries, a)
+	}
+	if d.sawChangelog {
+		a, _ := run(false, true)
+		if exact(a) {
+			return a.m, nil
+		}
+		tries = append(tries, a)
+	}
+	// No layout consumed the file exactly: prefer one that decoded without
+	// error (Flink ignores trailing bytes), else the one that got furthest.
+	best := tries[0]
+	for _, a := range tries[1:] {
+		if best.err != nil && (a.err == nil || a.m.BytesRead > best.m.BytesRead) {
+			best = a
+		}
+	}
+	return best.m, best.err
+}
+
+// decoder reads one body layout.
+type decoder struct {
+	r       *reader
+	m       *Metadata
+	version int
+	depth   int
+
+	// V3 dialect switches, and whether the constructs they govern occurred.
+	channel111, changelog114 bool
+	sawChannel, sawChangelog bool
+	sawLegacy                bool
+}
+
+// seen narrows the oldest release that writes a construct (minor version of
+// 1.x; 2.x is 100+minor).
+func (d *decoder) seen(release int) {
+	if release > d.m.earliest {
+		d.m.earliest = release
+	}
+}
+
+func (d *decoder) warn(format string, args ...any) {
+	if len(d.m.Warnings) < 100 {
+		d.m.Warnings = append(d.m.Warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+// body reads everything after the header version.
+func (d *decoder) body() error {
+	r, m := d.r, d.m
+	defer func() { m.BytesRead = r.offset() }()
+	switch d.version {
+	case 3:
+		switch {
+		case d.channel111:
+			m.Dialect = "1.11"
+		case d.changelog114:
+			m.Dialect = "1.14-changelog"
+		default:
+			m.Dialect = "1.12+"
+		}
+	}
+
+	off := r.offset()
+	m.CheckpointID = r.i64("the checkpoint id")
+	if r.err == nil && m.CheckpointID < 0 && d.version >= 2 {
+		r.corrupt(off, "a non-negative checkpoint id", fmt.Sprint(m.CheckpointID))
+	}
+	if d.version >= 2 {
+		n := r.count(9, "master states")
+		for i := 0; i < n && r.err == nil; i++ {
+			d.masterState()
+		}
+	}
+	n := r.count(d.minOperatorSize(), "operator states")
+	m.Operators = make([]OperatorState, 0, min(n, 1024))
+	for i := 0; i < n && r.err == nil; i++ {
+		m.Operators = append(m.Operators, OperatorState{Offset: r.offset()})
+		op := &m.Operators[len(m.Operators)-1]
+		if d.version == 1 {
+			d.taskStateV1(op)
+		} else {
+			d.operatorState(op)
+		}
+	}
+	if d.version >= 4 && r.err == nil {
+		d.properties()
+	}
+	if r.err != nil {
+		return r.err
+	}
+	if left := r.remaining(); left > 0 {
+		d.warn("%d bytes follow the end of the metadata at byte %d; Flink ignores them", left, r.offset())
+	}
+	return nil
+}
+
+func (d *decoder) minOperatorSize() int64 {
+	switch d.version {
+	case 1, 2:
+		return 16 + 4*4
+	case 3, 4:
+		return 16 + 4 + 4 + 1 + 4
+	default:
+		return 2 + 2 + 16 + 4 + 4 + 1 + 4
+	}
+}
+
+func (d *decoder) masterState() {
+	r := d.r
+	off := r.offset()
+	magic := r.i32("the master state magic number")
+	if r.err == nil && magic != masterStateMagic {
+		r.corrupt(off, "a master state record (magic number C9 6B 16 96)", fmt.Sprintf("%08X", uint32(magic)))
+		return
+	}
+	lenOff := r.offset()
+	n := int64(r.i32("the master state length"))
+	if r.err != nil {
+		return
+	}
+	if n <= 0 || n > r.remaining() {
+		r.corrupt(lenOff, fmt.Sprintf("a master state length between 1 and the %d bytes left", r.remaining()), fmt.Sprint(n))
+		return
+	}
+	end := r.offset() + n
+	ms := MasterState{Offset: off}
+	ms.Version = r.i32("the master state version")
+	ms.Name = r.utf("the master state name")
+	pOff := r.offset()
+	p := int64(r.i32("the master state payload length"))
+	if r.err != nil {
+		return
+	}
+	if p < 0 || r.offset()+p != end {
+		r.corrupt(pOff, fmt.Sprintf("a payload length that ends the master state at byte %d", end), fmt.Sprint(p))
+		return
+	}
+	r.skip(p, "the master state payload")
+	ms.Bytes = p
+	d.m.MasterStates = append(d.m.MasterStates, ms)
+}
+
+// operatorState reads a V2–V7 operator record.
+func (d *decoder) operatorState(op *OperatorState) {
+	r := d.r
+	if d.version >= 5 {
+		op.Name = r.utf("the operator name")
+		op.UID = r.utf("the operator uid")
+	}
+	op.ID = r.id("the operator id")
+	op.Parallelism = r.i32("the operator parallelism")
+	op.MaxParallelism = r.i32("the operator max parallelism")
+	if d.version == 2 {
+		op.ChainLength = r.i32("the unused chain-length field")
+	} else {
+		op.Coordinator = d.stream("the coordinator state")
+		if op.Coordinator != nil && op.Coordinator.Tag != StreamByteStream {
+			d.warn("operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file",
+				op.ID, op.Coordinator.Tag)
+		}
+	}
+	cOff := r.offset()
+	n := int64(r.i32("the number of subtask states"))
+	if r.err != nil {
+		return
+	}
+	if n < 0 && d.version >= 3 {
+		op.FullyFinished = true
+		d.seen(14)
+		if op.Coordinator != nil {
+			d.warn("operator %s is fully finished but has coordinator state; Flink refuses such a file", op.ID)
+		}
+		return
+	}
+	minSubtask := int64(4) // a finished subtask is just its index
+	if d.version == 2 {
+		minSubtask = 4 + 8 + 4 + 4 + 4 + 1 + 1
+	}
+	cnt := r.checkCount(cOff, n, minSubtask, "subtask states")
+	op.Subtasks = make([]SubtaskState, 0, min(cnt, 1024))
+	for j := 0; j < cnt && r.err == nil; j++ {
+		op.Subtasks = append(op.Subtasks, SubtaskState{Offset: r.offset()})
+		st := &op.Subtasks[len(op.Subtasks)-1]
+		st.Index = r.i32("the subtask index")
+		if st.Index < 0 && d.version >= 3 {
+			st.Index, st.Finished = -st.Index-1, true
+			d.seen(14)
+			continue
+		}
+		if d.version == 2 {
+			d.subtaskV2(st)
+		} else {
+			d.subtaskV3(st)
+		}
+		if st.Index >= op.Parallelism && r.err == nil {
+			d.warn("operator %s: subtask index %d is not below the parallelism %d; Flink refuses such a file",
+				op.ID, st.Index, op.Parallelism)
+		}
+	}
+}
+
+func (d *decoder) subtaskV2(st *SubtaskState) {
+	r := d.r
+	st.Duration = r.i64("the subtask duration field")
+	n := r.count(1, "legacy state handles")
+	for i := 0; i < n && r.err == nil; i++ {
+		st.Legacy = append(st.Legacy, d.stream("a legacy (Checkpointed) state handle"))
+	}
+	if n > 0 && !d.sawLegacy {
+		d.sawLegacy = true
+		d.warn("legacy Checkpointed-interface state (Flink 1.3) at byte %d; Flink 1.4 and later refuse to restore it", st.Offset)
+	}
+	d.operatorHandles(st)
+	st.ManagedKeyed = d.keyed("the managed keyed state")
+	st.RawKeyed = d.keyed("the raw keyed state")
+}
+
+func (d *decoder) subtaskV3(st *SubtaskState) {
+	r := d.r
+	d.operatorHandles(st)
+	st.ManagedKeyed = d.keyed("the managed keyed state")
+	st.RawKeyed = d.keyed("the raw keyed state")
+	// The smallest channel handle (merged, V6) is 1+4+8+1+4 bytes.
+	n := r.count(17, "input channel state handles")
+	for i := 0; i < n && r.err == nil; i++ {
+		st.InputChannels = append(st.InputChannels, d.channel(true))
+	}
+	n = r.count(17, "result subpartition state handles")
+	for i := 0; i < n && r.err == nil; i++ {
+		st.ResultSubpartitions = append(st.ResultSubpartitions, d.channel(false))
+	}
+	if d.version == 7 && r.err == nil {
+		if r.u8("the V7 reference-checkpoint marker") == 1 {
+			id := r.i64("the V7 reference checkpoint id")
+			st.RefCheckpointID = &id
+		}
+	}
+}
+
+// operatorHandles reads the two flag-guarded operator handles of V2+.
+func (d *decoder) operatorHandles(st *SubtaskState) {
+	r := d.r
+	if r.i32("the managed operator state flag") != 0 {
+		if h := d.operator("the managed operator state"); h != nil {
+			st.ManagedOperator = append(st.ManagedOperator, h)
+		}
+	}
+	if r.i32("the raw operator state flag") != 0 {
+		if h := d.operator("the raw operator state"); h != nil {
+			st.RawOperator = append(st.RawOperator, h)
+		}
+	}
+}
+
+// taskStateV1 reads a Flink 1.2 job-vertex record.
+func (d *decoder) taskStateV1(op *OperatorState) {
+	r := d.r
+	op.ID = r.id("the job vertex id")
+	op.Parallelism = r.i32("the parallelism")
+	op.MaxParallelism = r.i32("the max parallelism")
+	op.ChainLength = r.i32("the chain length")
+	n := r.count(4+8+4+4+4+1+1, "subtask states")
+	for j := 0; j < n && r.err == nil; j++ {
+		op.Subtasks = append(op.Subtasks, SubtaskState{Offset: r.offset()})
+		st := &op.Subtasks[len(op.Subtasks)-1]
+		st.Index = r.i32("the subtask index")
+		st.Duration = r.i64("the subtask duration")
+		k := r.count(1, "legacy state handles")
+		for i := 0; i < k && r.err == nil; i++ {
+			st.Legacy = append(st.Legacy, d.stream("a legacy (Checkpointed) state handle"))
+		}
+		k = r.count(1, "managed operator state handles")
+		for i := 0; i < k && r.err == nil; i++ {
+			st.ManagedOperator = append(st.ManagedOperator, d.operator("a managed operator state handle"))
+		}
+		k = r.count(1, "raw operator state handles")
+		for i := 0; i < k && r.err == nil; i++ {
+			st.RawOperator = append(st.RawOperator, d.operator("a raw operator state handle"))
+		}
+		st.ManagedKeyed = d.keyed("the managed keyed state")
+		st.RawKeyed = d.keyed("the raw keyed state")
+	}
+}
+
+// decodeV0 reads the outline of a Flink 1.1 savepoint: its per-subtask
+// payloads are Java-serialized Flink 1.1 classes that no current reader
+// understands, so the result is the outline plus an UnsupportedError.
+func decodeV0(r *reader, m *Metadata) (*Metadata, error) {
+	m.CheckpointID = r.i64("the checkpoint id")
+	n := r.count(16+4+4+4, "task states")
+	for i := 0; i < n && r.err == nil; i++ {
+		m.Operators = append(m.Operators, OperatorState{Offset: r.offset()})
+		op := &m.Operators[len(m.Operators)-1]
+		op.ID = r.id("the job vertex id")
+		op.Parallelism = r.i32("the parallelism")
+		k := r.count(4+4+8+8, "subtask states")
+		for j := 0; j < k && r.err == nil; j++ {
+			st := SubtaskState{Offset: r.offset(), Index: r.i32("the subtask index")}
+			lOff := r.offset()
+			l := int64(r.i32("the serialized state length"))
+			if l < -1 {
+				r.corrupt(lOff, "a serialized state length (-1 for none)", fmt.Sprint(l))
+			}
+			if l > 0 {
+				r.skip(l, "a Java-serialized subtask state")
+			}
+			st.LegacyStateSize = r.i64("the subtask state size")
+			st.Duration = r.i64("the subtask duration")
+			op.Subtasks = append(op.Subtasks, st)
+		}
+		k = r.count(4+4+8+8, "key-value states")
+		for j := 0; j < k && r.err == nil; j++ {
+			r.i32("the key group index")
+			l := int64(r.i32("the serialized state length"))
+			if l > 0 {
+				r.skip(l, "a Java-serialized key-value state")
+			}
+			r.i64("the state size")
+			r.i64("the duration")
+		}
+	}
+	m.BytesRead = r.offset()
+	if r.err != nil {
+		return m, r.err
+	}
+	return m, &model.UnsupportedError{Format: model.FormatFlink, Offset: 4,
+		What:   "a Flink 1.1 savepoint (header version 0)",
+		Reason: "it was written by Flink 1.1; its state handles are Java-serialized Flink 1.1 classes, and current Flink cannot read it either (only Flink 1.1–1.3 could)"}
+}

@@ -1,0 +1,271 @@
+package flink
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// maxBuffer bounds the read buffer. It must hold the longest contiguous read,
+// the body of a writeUTF string (at most 65 535 bytes; its length is read
+// separately).
+const maxBuffer = 64 << 10
+
+// reader is a big-endian cursor over an io.ReaderAt. It reads through one
+// buffer of min(size, 64 KiB) bytes, so small inputs stay small and large
+// inputs cost one ReadAt per 64 KiB. Errors are sticky: after the first one
+// every read returns zero values and err keeps the first error, so decoding
+// code checks r.err only where it loops or branches.
+type reader struct {
+	src  io.ReaderAt
+	size int64
+
+	buf    []byte
+	bufOff int64 // file offset of buf[0]
+	pos    int   // next unread byte in buf
+	end    int   // valid bytes in buf
+
+	err error
+
+	// Strings are decoded into str when they are not plain ASCII.
+	str []byte
+}
+
+func newReader(src io.ReaderAt, size int64) *reader {
+	n := int64(maxBuffer)
+	if size < n {
+		n = size
+	}
+	if n < 0 {
+		n = 0
+	}
+	return &reader{src: src, size: size, buf: make([]byte, n)}
+}
+
+// offset is the file offset of the next unread byte.
+func (r *reader) offset() int64 { return r.bufOff + int64(r.pos) }
+
+// remaining is the number of bytes between the cursor and the end of input.
+func (r *reader) remaining() int64 { return r.size - r.offset() }
+
+// seek moves the cursor to an absolute offset (used to retry a V3 dialect).
+func (r *reader) seek(off int64) {
+	r.err = nil
+	if off >= r.bufOff && off <= r.bufOff+int64(r.end) {
+		r.pos = int(off - r.bufOff)
+		return
+	}
+	r.bufOff, r.pos, r.end = off, 0, 0
+}
+
+// fail records the first error.
+func (r *reader) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+// corrupt records a FormatError at offset off.
+func (r *reader) corrupt(off int64, expected, found string) {
+	r.fail(&model.FormatError{Format: model.FormatFlink, Offset: off, Expected: expected, Found: found})
+}
+
+// truncated records the error for input that ends in the middle of what.
+func (r *reader) truncated(what string, need int64) {
+	r.corrupt(r.offset(), fmt.Sprintf("%s (%d bytes)", what, need),
+		fmt.Sprintf("the end of the file: it ends at byte %d in the middle of %s, it is probably truncated", r.size, what))
+}
+
+// need makes n contiguous bytes available at buf[pos:]. n never exceeds
+// len(buf) for inputs that hold n more bytes.
+func (r *reader) need(n int, what string) bool {
+	if r.err != nil {
+		return false
+	}
+	if r.end-r.pos >= n {
+		return true
+	}
+	if int64(n) > r.remaining() {
+		r.truncated(what, int64(n))
+		return false
+	}
+	// Slide the unread tail to the front and refill.
+	r.bufOff += int64(r.pos)
+	r.end = copy(r.buf, r.buf[r.pos:r.end])
+	r.pos = 0
+	want := int64(len(r.buf) - r.end)
+	if left := r.size - (r.bufOff + int64(r.end)); want > left {
+		want = left
+	}
+	got, err := r.src.ReadAt(r.buf[r.end:r.end+int(want)], r.bufOff+int64(r.end))
+	r.end += got
+	if int64(got) < want {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		r.fail(fmt.Errorf("reading flink metadata at byte %d: %w", r.bufOff+int64(r.end), err))
+		return false
+	}
+	return r.end-r.pos >= n
+}
+
+func (r *reader) u8(what string) byte {
+	if !r.need(1, what) {
+		return 0
+	}
+	b := r.buf[r.pos]
+	r.pos++
+	return b
+}
+
+func (r *reader) i32(what string) int32 {
+	if !r.need(4, what) {
+		return 0
+	}
+	v := binary.BigEndian.Uint32(r.buf[r.pos:])
+	r.pos += 4
+	return int32(v)
+}
+
+func (r *reader) i64(what string) int64 {
+	if !r.need(8, what) {
+		return 0
+	}
+	v := binary.BigEndian.Uint64(r.buf[r.pos:])
+	r.pos += 8
+	return int64(v)
+}
+
+func (r *reader) bool(what string) bool { return r.u8(what) != 0 }
+
+// id reads a 16-byte Flink AbstractID.
+func (r *reader) id(what string) (id ID) {
+	if !r.need(16, what) {
+		return id
+	}
+	copy(id[:], r.buf[r.pos:])
+	r.pos += 16
+	return id
+}
+
+// skip advances over n bytes without reading them: inline payloads are
+// measured, never held.
+func (r *reader) skip(n int64, what string) {
+	if r.err != nil {
+		return
+	}
+	if n < 0 || n > r.remaining() {
+		r.truncated(what, n)
+		return
+	}
+	if n <= int64(r.end-r.pos) {
+		r.pos += int(n)
+		return
+	}
+	r.bufOff = r.offset() + n
+	r.pos, r.end = 0, 0
+}
+
+// count reads an i32 element count and checks that count elements of at
+// least minSize bytes each can fit in what remains, so a hostile count is a
+// FormatError before anything is allocated or looped over.
+func (r *reader) count(minSize int64, what string) int {
+	off := r.offset()
+	n := r.i32("the number of " + what)
+	if r.err != nil {
+		return 0
+	}
+	return r.checkCount(off, int64(n), minSize, what)
+}
+
+func (r *reader) checkCount(off, n, minSize int64, what string) int {
+	if n < 0 {
+		r.corrupt(off, "a non-negative number of "+what, fmt.Sprint(n))
+		return 0
+	}
+	if n*minSize > r.remaining() {
+		r.corrupt(off, fmt.Sprintf("a number of %s that fits in the %d bytes left", what, r.remaining()),
+			fmt.Sprintf("%d, which needs at least %d bytes", n, n*minSize))
+		return 0
+	}
+	return int(n)
+}
+
+// utf reads a Java writeUTF string: a u16 byte count, then modified UTF-8.
+func (r *reader) utf(what string) string {
+	if !r.need(2, what) {
+		return ""
+	}
+	n := int(binary.BigEndian.Uint16(r.buf[r.pos:]))
+	r.pos += 2
+	if n == 0 {
+		return ""
+	}
+	if !r.need(n, what) {
+		return ""
+	}
+	b := r.buf[r.pos : r.pos+n]
+	r.pos += n
+	for _, c := range b {
+		if c == 0 || c >= 0x80 {
+			return r.modifiedUTF8(b, what)
+		}
+	}
+	return string(b)
+}
+
+// skipUTF skips a writeUTF string and returns its byte length.
+func (r *reader) skipUTF(what string) int {
+	if !r.need(2, what) {
+		return 0
+	}
+	n := int(binary.BigEndian.Uint16(r.buf[r.pos:]))
+	r.pos += 2
+	r.skip(int64(n), what)
+	return n
+}
+
+// modifiedUTF8 converts Java's modified UTF-8 (C0 80 for U+0000, surrogate
+// pairs as two 3-byte sequences) to UTF-8. Malformed sequences are a
+// FormatError, as they are for DataInputStream.readUTF.
+func (r *reader) modifiedUTF8(b []byte, what string) string {
+	start := r.offset() - int64(len(b))
+	out := r.str[:0]
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c < 0x80 && c != 0:
+			out = append(out, c)
+			i++
+		case c>>5 == 0x6: // 110xxxxx 10xxxxxx
+			if i+1 >= len(b) || b[i+1]>>6 != 2 {
+				r.corrupt(start+int64(i), "modified UTF-8 in "+what, fmt.Sprintf("malformed byte 0x%02x", c))
+				return ""
+			}
+			out = utf8.AppendRune(out, rune(c&0x1f)<<6|rune(b[i+1]&0x3f))
+			i += 2
+		case c>>4 == 0xe: // 1110xxxx 10xxxxxx 10xxxxxx
+			if i+2 >= len(b) || b[i+1]>>6 != 2 || b[i+2]>>6 != 2 {
+				r.corrupt(start+int64(i), "modified UTF-8 in "+what, fmt.Sprintf("malformed byte 0x%02x", c))
+				return ""
+			}
+			ch := rune(c&0x0f)<<12 | rune(b[i+1]&0x3f)<<6 | rune(b[i+2]&0x3f)
+			i += 3
+			// A high surrogate followed by a low surrogate is one supplementary character.
+			if ch >= 0xd800 && ch < 0xdc00 && i+2 < len(b) && b[i] == 0xed && b[i+1]>>4 == 0xb && b[i+2]>>6 == 2 {
+				lo := rune(b[i]&0x0f)<<12 | rune(b[i+1]&0x3f)<<6 | rune(b[i+2]&0x3f)
+				ch = 0x10000 + (ch-0xd800)<<10 + (lo - 0xdc00)
+				i += 3
+			}
+			out = utf8.AppendRune(out, ch) // lone surrogates become U+FFFD
+		default:
+			r.corrupt(start+int64(i), "modified UTF-8 in "+what, fmt.Sprintf("malformed byte 0x%02x", c))
+			return ""
+		}
+	}
+	r.str = out
+	return string(out)
+}

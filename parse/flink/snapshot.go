@@ -1,0 +1,429 @@
+package flink
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// Snapshot is the neutral view of the metadata: operators with Flink's own
+// size figures, every referenced file once, inline bytes and hints.
+func (m *Metadata) Snapshot(source string) *model.Snapshot {
+	s := &model.Snapshot{
+		Source:        source,
+		Format:        model.FormatFlink,
+		FormatVersion: m.Version,
+		Dialect:       m.Dialect,
+		WrittenBy:     m.WrittenBy(),
+		Size:          m.Size,
+		BytesRead:     m.BytesRead,
+		CheckpointID:  m.CheckpointID,
+		Operators:     make([]model.Operator, 0, len(m.Operators)),
+		Files:         []model.File{},
+		Warnings:      m.Warnings,
+		Flink:         &model.FlinkDetails{MasterStates: make([]model.MasterState, 0, len(m.MasterStates))},
+	}
+	for _, ms := range m.MasterStates {
+		s.Flink.MasterStates = append(s.Flink.MasterStates, model.MasterState{Name: ms.Name, Version: ms.Version, Bytes: ms.Bytes})
+	}
+	if p := m.Properties; p != nil {
+		s.Flink.Properties = &model.CheckpointProperties{
+			Type: p.Type, SharingFilesStrategy: p.SharingFilesStrategy, FormatType: p.FormatType,
+			PostCheckpointAction: p.PostCheckpointAction, Forced: p.Forced,
+			DiscardSubsumed: p.DiscardSubsumed, DiscardFinished: p.DiscardFinished,
+			DiscardCancelled: p.DiscardCancelled, DiscardFailed: p.DiscardFailed,
+			DiscardSuspended: p.DiscardSuspended, Unclaimed: p.Unclaimed,
+		}
+	}
+
+	w := &walker{s: s, index: map[string]int{}}
+	for i := range m.Operators {
+		op := &m.Operators[i]
+		mo := model.Operator{
+			ID: op.ID.String(), Name: op.Name, UID: op.UID,
+			Parallelism: int(op.Parallelism), MaxParallelism: int(op.MaxParallelism),
+			Subtasks: len(op.Subtasks), FullyFinished: op.FullyFinished,
+		}
+		w.op, w.inline = mo.ID, 0
+		if c := op.Coordinator; c != nil {
+			mo.CoordinatorBytes = c.Size()
+			w.stream(c, model.KindCoordinator)
+		}
+		mo.StateBytes, mo.CheckpointedBytes = op.sizes()
+		for j := range op.Subtasks {
+			st := &op.Subtasks[j]
+			if st.Finished {
+				mo.Finished++
+			}
+			w.subtask(st)
+		}
+		mo.InlineBytes = w.inline
+		s.InlineBytes += w.inline
+		s.Operators = append(s.Operators, mo)
+	}
+	s.BackendHints = w.hints.list()
+	s.SnapshotKind, s.SavepointFormat = m.kind(&w.hints)
+	return s
+}
+
+// WrittenBy names the Flink releases whose writer produces this file,
+// narrowed by the constructs seen where the header version alone is vague.
+func (m *Metadata) WrittenBy() string {
+	switch m.Version {
+	case 0:
+		return "Flink 1.1"
+	case 1:
+		return "Flink 1.2"
+	case 2:
+		return "Flink 1.3–1.10"
+	case 3:
+		switch m.Dialect {
+		case "1.11":
+			return "Flink 1.11"
+		case "1.14-changelog":
+			return "Flink 1.14"
+		}
+		lo := max(11, m.earliest)
+		if lo >= 15 {
+			return "Flink 1.15"
+		}
+		return fmt.Sprintf("Flink 1.%d–1.15", lo)
+	case 4:
+		if m.earliest >= 20 {
+			return "Flink 1.20"
+		}
+		return "Flink 1.16–1.20"
+	case 5:
+		return "Flink 2.0"
+	case 6:
+		return "Flink 2.1 or later"
+	case 7:
+		return "no released Flink (header version 7 is the unmerged FLINK-40209 proposal)"
+	}
+	return ""
+}
+
+// kind is the snapshot kind and savepoint format: from the properties when
+// the file has them, else inferred from handles only savepoints or only
+// checkpoints contain.
+func (m *Metadata) kind(h *hints) (kind, format string) {
+	if p := m.Properties; p != nil {
+		switch p.Class {
+		case "CheckpointType":
+			return model.KindCheckpoint, ""
+		case "SavepointType":
+			return model.KindSavepoint, strings.ToLower(p.FormatType)
+		}
+	}
+	switch {
+	case h.has(hintCanonicalSavepoint):
+		return model.KindSavepoint, "canonical"
+	case h.checkpointOnly:
+		return model.KindCheckpoint, ""
+	}
+	return model.KindUnknown, ""
+}
+
+// sizes returns Flink's OperatorState.getStateSize() and
+// getCheckpointedSize(). Flink keeps subtasks in a map, so a repeated index
+// replaces the earlier record; getCheckpointedSize only looks at indexes
+// below the parallelism.
+func (op *OperatorState) sizes() (state, checkpointed int64) {
+	c := op.Coordinator.Size()
+	state, checkpointed = c, c
+	var last map[int32]int
+	if len(op.Subtasks) > 1 {
+		last = make(map[int32]int, len(op.Subtasks))
+		for j := range op.Subtasks {
+			last[op.Subtasks[j].Index] = j
+		}
+	}
+	for j := range op.Subtasks {
+		st := &op.Subtasks[j]
+		if last != nil && last[st.Index] != j {
+			continue
+		}
+		s, cs := st.sizes()
+		state += s
+		if st.Index >= 0 && st.Index < op.Parallelism {
+			checkpointed += cs
+		}
+	}
+	return state, checkpointed
+}
+
+// sizes returns OperatorSubtaskState.getStateSize() and getCheckpointedSize().
+func (st *SubtaskState) sizes() (state, checkpointed int64) {
+	if st.Finished {
+		return 0, 0
+	}
+	state = st.LegacyStateSize
+	for _, h := range st.Legacy {
+		state += h.Size()
+	}
+	for _, list := range [2][]*OperatorHandle{st.ManagedOperator, st.RawOperator} {
+		for _, h := range list {
+			if h != nil {
+				state += h.Delegate.Size()
+			}
+		}
+	}
+	checkpointed = state // operator handles are not composite: checkpointed = state size
+	for _, h := range [2]*KeyedHandle{st.ManagedKeyed, st.RawKeyed} {
+		state += h.Size()
+		checkpointed += h.CheckpointedBytes()
+	}
+	for _, list := range [2][]*ChannelHandle{st.InputChannels, st.ResultSubpartitions} {
+		for _, h := range list {
+			state += h.StateSize
+			checkpointed += h.StateSize
+		}
+	}
+	return state, checkpointed
+}
+
+// Size is Flink's getStateSize() for the handle.
+func (h *KeyedHandle) Size() int64 {
+	if h == nil {
+		return 0
+	}
+	switch h.Tag {
+	case KeyedKeyGroups, KeyedSavepointKeyGroups, KeyedKeyGroupsV2:
+		return h.Delegate.Size()
+	case KeyedIncremental, KeyedIncrementalV2:
+		n := h.Meta.Size()
+		for _, f := range h.Shared {
+			n += f.Handle.Size()
+		}
+		for _, f := range h.Private {
+			n += f.Handle.Size()
+		}
+		return n
+	case KeyedChangelog, KeyedChangelogV2:
+		var n int64
+		for _, k := range h.Materialized {
+			n += k.Size()
+		}
+		for _, k := range h.NonMaterialized {
+			n += k.Size()
+		}
+		return n
+	case KeyedChangelogBytes:
+		return h.ChangeBytes
+	case KeyedChangelogFile, KeyedChangelogFileV2:
+		return h.StateSize
+	}
+	return 0
+}
+
+// CheckpointedBytes is Flink's getCheckpointedSize() for the handle: the
+// stored figure where the handle has one (an incremental handle's unknown
+// -1 falls back to its state size, as Flink's constructor does), else the
+// state size.
+func (h *KeyedHandle) CheckpointedBytes() int64 {
+	if h == nil {
+		return 0
+	}
+	switch h.Tag {
+	case KeyedIncremental, KeyedIncrementalV2:
+		if h.CheckpointedSize == checkpointedSizeUnknown {
+			return h.Size()
+		}
+		return h.CheckpointedSize
+	case KeyedChangelog, KeyedChangelogV2, KeyedChangelogFile, KeyedChangelogFileV2:
+		if h.HasCheckpointedSize {
+			return h.CheckpointedSize
+		}
+	}
+	return h.Size()
+}
+
+// Backend hints, in the order they are listed.
+const (
+	hintRocksDBIncremental = "rocksdb-incremental"
+	hintFullKeyed          = "full-keyed"
+	hintCanonicalSavepoint = "canonical-savepoint"
+	hintChangelog          = "changelog"
+	hintFileMerging        = "file-merging"
+	hintChannelState       = "unaligned-channel-state"
+	hintOperatorState      = "operator-state"
+	hintCoordinatorState   = "coordinator-state"
+	hintInlineState        = "inline-state"
+)
+
+var hintOrder = []string{hintRocksDBIncremental, hintFullKeyed, hintCanonicalSavepoint, hintChangelog,
+	hintFileMerging, hintChannelState, hintOperatorState, hintCoordinatorState, hintInlineState}
+
+type hints struct {
+	set map[string]bool
+	// checkpointOnly is set by handles savepoints never contain.
+	checkpointOnly bool
+}
+
+func (h *hints) add(name string) {
+	if h.set == nil {
+		h.set = map[string]bool{}
+	}
+	h.set[name] = true
+}
+
+func (h *hints) has(name string) bool { return h.set[name] }
+
+func (h *hints) list() []string {
+	var out []string
+	for _, n := range hintOrder {
+		if h.set[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// walker collects files, inline bytes and hints of one operator at a time.
+type walker struct {
+	s      *model.Snapshot
+	index  map[string]int // path -> position in s.Files
+	segs   map[string]map[[2]int64]bool
+	op     string
+	inline int64
+	hints  hints
+}
+
+func (w *walker) subtask(st *SubtaskState) {
+	for _, h := range st.Legacy {
+		w.stream(h, model.KindOperator)
+	}
+	for _, list := range [2][]*OperatorHandle{st.ManagedOperator, st.RawOperator} {
+		for _, h := range list {
+			if h == nil {
+				continue
+			}
+			w.hints.add(hintOperatorState)
+			if h.Tag == OperatorFileMerging {
+				w.hints.add(hintFileMerging)
+				w.hints.checkpointOnly = true
+			}
+			w.stream(h.Delegate, model.KindOperator)
+		}
+	}
+	w.keyed(st.ManagedKeyed)
+	w.keyed(st.RawKeyed)
+	for _, list := range [2][]*ChannelHandle{st.InputChannels, st.ResultSubpartitions} {
+		for _, h := range list {
+			w.hints.add(hintChannelState)
+			w.hints.checkpointOnly = true
+			w.stream(h.Delegate, model.KindChannel)
+		}
+	}
+}
+
+func (w *walker) keyed(h *KeyedHandle) {
+	if h == nil {
+		return
+	}
+	switch h.Tag {
+	case KeyedKeyGroups, KeyedKeyGroupsV2:
+		w.hints.add(hintFullKeyed)
+		w.stream(h.Delegate, model.KindKeyed)
+	case KeyedSavepointKeyGroups:
+		w.hints.add(hintCanonicalSavepoint)
+		w.stream(h.Delegate, model.KindKeyed)
+	case KeyedIncremental, KeyedIncrementalV2:
+		w.hints.add(hintRocksDBIncremental)
+		// Native savepoints share nothing, so shared files, like the
+		// incremental handles of Flink before 1.15, mean a checkpoint.
+		if h.Tag == KeyedIncremental || len(h.Shared) > 0 {
+			w.hints.checkpointOnly = true
+		}
+		w.stream(h.Meta, model.KindMetadata)
+		for _, f := range h.Shared {
+			w.stream(f.Handle, model.KindShared)
+		}
+		for _, f := range h.Private {
+			w.stream(f.Handle, model.KindPrivate)
+		}
+	case KeyedChangelog, KeyedChangelogV2, KeyedChangelogBytes, KeyedChangelogFile, KeyedChangelogFileV2:
+		w.hints.add(hintChangelog)
+		w.hints.checkpointOnly = true
+		for _, k := range h.Materialized {
+			w.keyed(k)
+		}
+		for _, k := range h.NonMaterialized {
+			w.keyed(k)
+		}
+		for _, dlt := range h.Deltas {
+			w.stream(dlt.Handle, model.KindChangelog)
+		}
+	}
+}
+
+func (w *walker) stream(h *StreamHandle, kind model.FileKind) {
+	if h == nil {
+		return
+	}
+	switch h.Tag {
+	case StreamByteStream:
+		w.inline += h.StateSize
+		if kind == model.KindCoordinator {
+			w.hints.add(hintCoordinatorState)
+		} else {
+			w.hints.add(hintInlineState)
+		}
+	case StreamFile, StreamRelative:
+		w.file(h.Path, h.Tag == StreamRelative, h.StateSize, kind)
+	case StreamKeyGroups:
+		w.stream(h.Delegate, kind)
+	case StreamSegment:
+		w.hints.add(hintFileMerging)
+		w.hints.checkpointOnly = true
+		w.segment(h)
+	case StreamEmptySegment:
+		w.hints.add(hintFileMerging)
+		w.hints.checkpointOnly = true
+	}
+}
+
+func (w *walker) file(path string, relative bool, size int64, kind model.FileKind) *model.File {
+	if i, ok := w.index[path]; ok {
+		f := &w.s.Files[i]
+		w.reference(f)
+		return f
+	}
+	w.index[path] = len(w.s.Files)
+	w.s.Files = append(w.s.Files, model.File{Path: path, Relative: relative, Bytes: size, Kind: kind, Operators: []string{w.op}})
+	return &w.s.Files[len(w.s.Files)-1]
+}
+
+func (w *walker) reference(f *model.File) {
+	for _, id := range f.Operators {
+		if id == w.op {
+			return
+		}
+	}
+	f.Operators = append(f.Operators, w.op)
+}
+
+// segment accounts a file-merging segment to its physical file: Bytes is
+// the sum of the distinct segments' sizes.
+func (w *walker) segment(h *StreamHandle) {
+	f := w.file(h.Path, false, 0, model.KindSegment)
+	if f.Kind != model.KindSegment { // first referenced as a whole file
+		return
+	}
+	if w.segs == nil {
+		w.segs = map[string]map[[2]int64]bool{}
+	}
+	set := w.segs[h.Path]
+	if set == nil {
+		set = map[[2]int64]bool{}
+		w.segs[h.Path] = set
+	}
+	key := [2]int64{h.StartPos, h.StateSize}
+	if set[key] {
+		return
+	}
+	set[key] = true
+	f.Segments++
+	f.Bytes += h.StateSize
+}
