@@ -1,0 +1,308 @@
+package parse
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// locate works out where a snapshot lives: the user's base first; then the
+// folder it was read from when that is a chk-N or savepoint folder (or,
+// when that folder is a copy, the same folder in the namespace of its
+// absolute paths); then the chk-N folder its own absolute paths point to;
+// then the folder it was read from, whatever it is.
+func locate(snap *model.Snapshot, base string) Location {
+	readDir := sourceDir(snap.Source)
+	if snap.Format == model.FormatSlateDB {
+		return locateSlateDB(readDir, base)
+	}
+	chkDirs, jobDirs := absoluteLayout(snap)
+	ownJob := mostCommon(jobDirs, "")
+	withJob := func(l Location) Location {
+		if l.Kind == model.KindCheckpoint {
+			l.JobDir = parentDir(l.Dir)
+		} else if l.Kind != model.KindSavepoint {
+			l.JobDir = ownJob
+		}
+		return l
+	}
+	if base != "" {
+		dir := strings.TrimRight(strings.TrimSuffix(base, "/"+metadataName), "/")
+		return withJob(Location{Dir: dir, From: "base", Kind: folderKind(dir)})
+	}
+	if readDir != "" {
+		if kind := folderKind(readDir); kind != "folder" {
+			if kind == model.KindCheckpoint {
+				// A copy: the job folder it was read from has the same name
+				// (the job id) as the one its absolute paths point to.
+				readJob := parentDir(readDir)
+				for _, j := range sortedByCount(jobDirs) {
+					if baseName(j) == baseName(readJob) && pathKey(j) != pathKey(readJob) {
+						return Location{Dir: joinPath(j, baseName(readDir)), From: "absolute-paths", Kind: kind, JobDir: j, ReadFrom: readDir}
+					}
+				}
+			}
+			return withJob(Location{Dir: readDir, From: "read-path", Kind: kind})
+		}
+	}
+	// The chk-N folder of its own checkpoint id that the absolute paths
+	// name (exclusive files are absolute when the file system injects
+	// entropy).
+	own := ""
+	for _, d := range sortedByCount(chkDirs) {
+		// Another checkpoint's folder (after a restore) is never taken for
+		// its own; only when the id is unknown does the count decide.
+		if n := checkpointNumber(baseName(d)); n == snap.CheckpointID || snap.CheckpointID <= 0 {
+			own = d
+			break
+		}
+	}
+	if own != "" {
+		return withJob(Location{Dir: own, From: "absolute-paths", Kind: model.KindCheckpoint})
+	}
+	if readDir != "" {
+		return withJob(Location{Dir: readDir, From: "read-path", Kind: "folder"})
+	}
+	return withJob(Location{})
+}
+
+// sourceDir is the folder a snapshot was read from: the parent of the file,
+// or the source itself when it names a chk-N or savepoint folder.
+func sourceDir(source string) string {
+	if source == "" || !strings.Contains(source, "/") {
+		return ""
+	}
+	if folderKind(source) != "folder" {
+		return strings.TrimRight(source, "/")
+	}
+	return parentDir(source)
+}
+
+func folderKind(dir string) string {
+	name := baseName(dir)
+	switch {
+	case chkDirRE.MatchString(name):
+		return model.KindCheckpoint
+	case savepointDirRE.MatchString(name):
+		return model.KindSavepoint
+	}
+	return "folder"
+}
+
+// locateSlateDB finds the database root: manifests live in <root>/manifest/.
+func locateSlateDB(readDir, base string) Location {
+	if base != "" {
+		return Location{Dir: strings.TrimRight(base, "/"), From: "base", Kind: "database"}
+	}
+	if readDir != "" && baseName(readDir) == "manifest" {
+		return Location{Dir: parentDir(readDir), From: "read-path", Kind: "database"}
+	}
+	return Location{}
+}
+
+// absoluteLayout counts the chk-N folders and job folders that the
+// snapshot's absolute paths fall in, in their written spelling.
+func absoluteLayout(snap *model.Snapshot) (chkDirs, jobDirs map[string]int) {
+	chkDirs, jobDirs = map[string]int{}, map[string]int{}
+	for _, f := range snap.Files {
+		if f.Relative || !isAbsolutePath(f.Path) {
+			continue
+		}
+		pl, ok := placeInFlinkLayout(pathKey(f.Path))
+		if !ok {
+			continue
+		}
+		// Cut the written path at the same depth as the key's job folder.
+		job := writtenPrefix(f.Path, pl.jobDir)
+		jobDirs[job]++
+		if strings.HasPrefix(pl.area, "chk-") {
+			chkDirs[joinPath(job, pl.area)]++
+		}
+	}
+	return chkDirs, jobDirs
+}
+
+// writtenPrefix returns the part of the written path p that corresponds to
+// the key prefix keyPrefix (same number of trailing elements removed).
+func writtenPrefix(p, keyPrefix string) string {
+	drop := strings.Count(strings.TrimPrefix(pathKey(p), keyPrefix), "/")
+	for ; drop > 0; drop-- {
+		p = parentDir(p)
+	}
+	return strings.TrimRight(p, "/")
+}
+
+func sortedByCount(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if m[out[i]] != m[out[j]] {
+			return m[out[i]] > m[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+func mostCommon(m map[string]int, none string) string {
+	if s := sortedByCount(m); len(s) > 0 {
+		return s[0]
+	}
+	return none
+}
+
+// dependencies groups the files by folder and role.
+func dependencies(snap *model.Snapshot, loc Location) ([]Dependency, []FileRef) {
+	deps := []Dependency{}
+	refs := make([]FileRef, len(snap.Files))
+	index := map[string]int{} // folder key + role → dependency
+	kinds := map[int]map[model.FileKind]bool{}
+	for i, f := range snap.Files {
+		p, role, checkpoint := classify(snap, loc, f)
+		dir := parentDir(p)
+		if dir == "" && !isAbsolutePath(p) {
+			dir = "."
+		}
+		group := pathKey(dir) + "\x00" + string(role)
+		d, ok := index[group]
+		if !ok {
+			d = len(deps)
+			index[group] = d
+			deps = append(deps, Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
+			kinds[d] = map[model.FileKind]bool{}
+		}
+		dep := &deps[d]
+		dep.Files++
+		if f.Bytes >= 0 {
+			dep.Bytes += f.Bytes
+		} else {
+			dep.UnknownSizeFiles++
+		}
+		dep.Segments += f.Segments
+		if !kinds[d][f.Kind] {
+			kinds[d][f.Kind] = true
+			dep.Kinds = append(dep.Kinds, f.Kind)
+		}
+		key := ""
+		if isAbsolutePath(p) {
+			key = pathKey(p)
+		}
+		refs[i] = FileRef{Path: p, Dependency: d, Role: role, key: key}
+	}
+	if snap.InlineBytes > 0 {
+		deps = append(deps, Dependency{Dir: metadataPath(snap, loc), Role: RoleInline, Bytes: snap.InlineBytes})
+	}
+	// Sort, then renumber the file references.
+	order := make([]int, len(deps))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := deps[order[a]], deps[order[b]]
+		if roleOrder[x.Role] != roleOrder[y.Role] {
+			return roleOrder[x.Role] < roleOrder[y.Role]
+		}
+		return x.Dir < y.Dir
+	})
+	sorted := make([]Dependency, len(deps))
+	newIndex := make([]int, len(deps))
+	for to, from := range order {
+		sorted[to] = deps[from]
+		newIndex[from] = to
+	}
+	for i := range refs {
+		refs[i].Dependency = newIndex[refs[i].Dependency]
+	}
+	for i := range sorted {
+		sort.Slice(sorted[i].Kinds, func(a, b int) bool { return sorted[i].Kinds[a] < sorted[i].Kinds[b] })
+	}
+	return sorted, refs
+}
+
+// metadataPath is where the snapshot file itself is, as well as known.
+func metadataPath(snap *model.Snapshot, loc Location) string {
+	if snap.Format == model.FormatFlink && loc.Dir != "" && loc.Kind != "folder" {
+		return joinPath(loc.Dir, metadataName)
+	}
+	if snap.Source != "" {
+		return snap.Source
+	}
+	return metadataName
+}
+
+// classify resolves one file and gives its role, plus the chk-N or savepoint
+// folder it belongs to when that is not the snapshot's own.
+func classify(snap *model.Snapshot, loc Location, f model.File) (resolved string, role Role, checkpoint string) {
+	relative := f.Relative || !isAbsolutePath(f.Path)
+	if snap.Format == model.FormatSlateDB {
+		return classifySlateDB(loc, f, relative)
+	}
+	if relative {
+		if loc.Dir == "" {
+			return f.Path, RoleRelative, ""
+		}
+		resolved = joinPath(loc.Dir, f.Path)
+		if loc.Kind == "folder" && loc.From != "base" {
+			// Read from a folder that is not recognisably the snapshot's
+			// own: the files are only presumed to be there.
+			return resolved, RoleRelative, ""
+		}
+		return resolved, RoleExclusive, ""
+	}
+	key := pathKey(f.Path)
+	dirKey := pathKey(parentDir(f.Path))
+	if loc.Dir != "" && dirKey == pathKey(loc.Dir) {
+		return f.Path, RoleExclusive, ""
+	}
+	if pl, ok := placeInFlinkLayout(key); ok {
+		if loc.JobDir == "" || pl.jobDir != pathKey(loc.JobDir) {
+			if strings.HasPrefix(pl.area, "chk-") {
+				checkpoint = pl.area
+			}
+			return f.Path, RoleOtherCheckpoint, checkpoint
+		}
+		switch {
+		case strings.HasPrefix(pl.area, "chk-"):
+			return f.Path, RoleOtherCheckpoint, pl.area
+		case f.Kind == model.KindSegment || f.Segments > 0 || pl.sub != "":
+			return f.Path, RoleFileMerging, ""
+		case pl.area == sharedDir:
+			return f.Path, RoleShared, ""
+		default:
+			return f.Path, RoleTaskOwned, ""
+		}
+	}
+	switch name := baseName(parentDir(f.Path)); {
+	case f.Kind == model.KindSegment || f.Segments > 0:
+		return f.Path, RoleFileMerging, ""
+	case f.Kind == model.KindChangelog:
+		return f.Path, RoleChangelog, ""
+	case savepointDirRE.MatchString(name):
+		return f.Path, RoleOtherCheckpoint, name
+	}
+	return f.Path, RoleExternal, ""
+}
+
+// classifySlateDB places SlateDB objects: paths relative to the database
+// root. The manifest is the snapshot's own; SSTs and WAL files in its root
+// are shared with other manifests and checkpoints of the database; objects
+// of other databases (a clone's parents) are another snapshot's.
+func classifySlateDB(loc Location, f model.File, relative bool) (string, Role, string) {
+	p := f.Path
+	if relative && loc.Dir != "" {
+		p = joinPath(loc.Dir, f.Path)
+	}
+	inRoot := relative || (loc.Dir != "" && underKey(pathKey(p), pathKey(loc.Dir)))
+	switch {
+	case !inRoot:
+		return p, RoleOtherCheckpoint, ""
+	case f.Kind == model.KindManifest:
+		return p, RoleExclusive, ""
+	case relative && loc.Dir == "":
+		return p, RoleRelative, ""
+	}
+	return p, RoleShared, ""
+}

@@ -1,0 +1,251 @@
+package parse
+
+import (
+	"sort"
+
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// Input is one decoded snapshot and, where the user knows it, its base
+// location: the folder that holds it (for example
+// "s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab"). Base resolves
+// relative handles and wins over every guess.
+type Input struct {
+	Snapshot *model.Snapshot
+	Base     string
+}
+
+// Options tune Analyze.
+type Options struct {
+	// Listing, when given, is what storage holds; it adds physical sizes of
+	// file-merging files and turns on the orphan plan.
+	Listing *listing.Listing
+	// ListingPrefix resolves relative listing entries (aws s3 ls prints keys
+	// without the bucket): for example "s3://bucket/". When empty it is
+	// inferred from the snapshots' paths.
+	ListingPrefix string
+}
+
+// Report is everything the CLI prints and the page renders, self-contained
+// and JSON-serialisable (share links carry it).
+type Report struct {
+	Snapshots  []*SnapshotReport `json:"snapshots"`
+	Comparison *Comparison       `json:"comparison,omitempty"` // two or more snapshots
+	Orphans    *OrphanPlan       `json:"orphans,omitempty"`    // when a listing was given
+}
+
+// SnapshotReport is one snapshot with its analysis. The embedded snapshot
+// keeps every model field at the top level of its JSON.
+type SnapshotReport struct {
+	*model.Snapshot
+	Location     Location     `json:"location"`
+	Dependencies []Dependency `json:"dependencies"`
+	// FileRefs is parallel to Files: where each file is, resolved, and
+	// which dependency holds it.
+	FileRefs []FileRef `json:"fileRefs"`
+	Sizes    Sizes     `json:"sizes"`
+}
+
+// Location is where a snapshot lives, as far as it can be known.
+type Location struct {
+	// Dir is the snapshot's own folder (its chk-N, savepoint folder or SlateDB
+	// root), in the spelling it came from; "" when unknown.
+	Dir string `json:"dir"`
+	// From says how Dir was found: "base" (given by the user), "read-path"
+	// (the folder it was read from), "absolute-paths" (the folder its own
+	// absolute paths point to) or "" (unknown).
+	From string `json:"from"`
+	// Kind is "checkpoint" (a chk-N folder), "savepoint" (a savepoint
+	// folder), "database" (a SlateDB root) or "folder" (anything else).
+	Kind string `json:"kind,omitempty"`
+	// JobDir is the job's checkpoint folder, the parent of chk-N, shared/
+	// and taskowned/; "" for savepoints and when unknown.
+	JobDir string `json:"jobDir,omitempty"`
+	// ReadFrom is the folder the file was read from when that is a copy of
+	// the snapshot's real folder (Dir then comes from its absolute paths).
+	ReadFrom string `json:"readFrom,omitempty"`
+}
+
+// Role is what a dependency folder is to the snapshot.
+type Role string
+
+const (
+	RoleExclusive       Role = "exclusive"        // its own chk-N or savepoint folder
+	RoleShared          Role = "shared"           // the job's shared/ (incremental files)
+	RoleTaskOwned       Role = "taskowned"        // the job's taskowned/
+	RoleFileMerging     Role = "file-merging"     // physical files holding file-merging segments
+	RoleOtherCheckpoint Role = "other-checkpoint" // another chk-M of the job, another job's or a savepoint's folder
+	RoleChangelog       Role = "changelog"        // changelog (DSTL) files under the changelog storage path
+	RoleExternal        Role = "external"         // absolute paths outside any checkpoint layout
+	RoleRelative        Role = "relative"         // relative handles resolved against a folder that is not known to be the snapshot's
+	RoleInline          Role = "inline"           // state stored inside the snapshot file itself
+)
+
+// roleOrder sorts dependencies from "most its own" to "least".
+var roleOrder = map[Role]int{
+	RoleExclusive: 0, RoleRelative: 1, RoleShared: 2, RoleFileMerging: 3, RoleTaskOwned: 4,
+	RoleOtherCheckpoint: 5, RoleChangelog: 6, RoleExternal: 7, RoleInline: 8,
+}
+
+// Dependency is one folder a snapshot needs.
+type Dependency struct {
+	Dir   string `json:"dir"` // as written (relative handles: resolved against the location)
+	Role  Role   `json:"role"`
+	Files int    `json:"files"`
+	// Bytes is the sum of the recorded sizes (for file merging: the bytes
+	// used by segments). Files whose writer did not record a size count in
+	// UnknownSizeFiles and not here.
+	Bytes            int64            `json:"bytes"`
+	UnknownSizeFiles int              `json:"unknownSizeFiles,omitempty"`
+	Segments         int              `json:"segments,omitempty"`
+	Kinds            []model.FileKind `json:"kinds,omitempty"`
+	// Checkpoint names the chk-N or savepoint folder the dependency belongs
+	// to, when it is one ("chk-41").
+	Checkpoint string `json:"checkpoint,omitempty"`
+	// PhysicalBytes and ListedFiles are the sizes the listing gives for
+	// these files (set only with a listing); for file merging this is the
+	// physical file size to compare with the bytes used.
+	ListedFiles   int   `json:"listedFiles,omitempty"`
+	PhysicalBytes int64 `json:"physicalBytes,omitempty"`
+}
+
+// FileRef places one model.File.
+type FileRef struct {
+	Path       string `json:"path"`       // resolved (relative handles joined to the location), as written otherwise
+	Dependency int    `json:"dependency"` // index into Dependencies
+	Role       Role   `json:"role"`
+	key        string // pathKey(Path); "" when it cannot be placed
+}
+
+// Sizes are a snapshot's sizes in its format's own terms.
+type Sizes struct {
+	// Full and Checkpointed are, for Flink, the sums of OperatorState
+	// getStateSize and getCheckpointedSize: the UI's "Full Checkpoint Data
+	// Size" and "Checkpointed Data Size". For formats without operators,
+	// Full is the referenced bytes and Checkpointed is -1 (not defined).
+	Full         int64 `json:"full"`
+	Checkpointed int64 `json:"checkpointed"`
+	// Inline is the state stored inside the snapshot file.
+	Inline int64 `json:"inline"`
+	// Files and FileBytes count every referenced file once.
+	Files            int            `json:"files"`
+	FileBytes        int64          `json:"fileBytes"`
+	UnknownSizeFiles int            `json:"unknownSizeFiles,omitempty"`
+	Operators        []OperatorSize `json:"operators"`
+	Kinds            []KindSize     `json:"kinds"`
+}
+
+// OperatorSize is one operator's share.
+type OperatorSize struct {
+	ID                string `json:"id"`
+	Name              string `json:"name,omitempty"`
+	UID               string `json:"uid,omitempty"`
+	StateBytes        int64  `json:"stateBytes"`
+	CheckpointedBytes int64  `json:"checkpointedBytes"`
+	InlineBytes       int64  `json:"inlineBytes"`
+	CoordinatorBytes  int64  `json:"coordinatorBytes,omitempty"`
+	Files             int    `json:"files"`
+	FileBytes         int64  `json:"fileBytes"`
+}
+
+// KindSize is the files and bytes of one file kind.
+type KindSize struct {
+	Kind  model.FileKind `json:"kind"`
+	Files int            `json:"files"`
+	Bytes int64          `json:"bytes"`
+}
+
+// Analyze reports on one or more snapshots: each one's location,
+// dependencies and sizes; with two or more, how they relate; with a
+// listing, what storage holds that none of them references.
+func Analyze(inputs []Input, opts Options) *Report {
+	r := &Report{Snapshots: make([]*SnapshotReport, 0, len(inputs))}
+	for _, in := range inputs {
+		r.Snapshots = append(r.Snapshots, Inspect(in.Snapshot, in.Base))
+	}
+	var listed *listedFiles
+	if opts.Listing != nil {
+		listed = newListedFiles(opts.Listing, opts.ListingPrefix, r.Snapshots)
+		for _, s := range r.Snapshots {
+			listed.addPhysicalSizes(s)
+		}
+	}
+	if len(r.Snapshots) >= 2 {
+		r.Comparison = compare(r.Snapshots)
+	}
+	if listed != nil {
+		r.Orphans = planOrphans(r.Snapshots, listed)
+	}
+	return r
+}
+
+// Inspect analyses one snapshot; base is the user's location for it ("" when
+// not known). A nil snapshot gives an empty report.
+func Inspect(snap *model.Snapshot, base string) *SnapshotReport {
+	if snap == nil {
+		snap = &model.Snapshot{}
+	}
+	s := &SnapshotReport{Snapshot: snap}
+	s.Location = locate(snap, base)
+	s.Dependencies, s.FileRefs = dependencies(snap, s.Location)
+	s.Sizes = sizes(snap)
+	return s
+}
+
+func sizes(snap *model.Snapshot) Sizes {
+	sz := Sizes{Inline: snap.InlineBytes, Operators: []OperatorSize{}, Kinds: []KindSize{}}
+	ops := make(map[string]int, len(snap.Operators))
+	for _, op := range snap.Operators {
+		ops[op.ID] = len(sz.Operators)
+		sz.Operators = append(sz.Operators, OperatorSize{
+			ID: op.ID, Name: op.Name, UID: op.UID,
+			StateBytes: op.StateBytes, CheckpointedBytes: op.CheckpointedBytes,
+			InlineBytes: op.InlineBytes, CoordinatorBytes: op.CoordinatorBytes,
+		})
+		sz.Full += op.StateBytes
+		sz.Checkpointed += op.CheckpointedBytes
+	}
+	kinds := map[model.FileKind]int{}
+	for _, f := range snap.Files {
+		sz.Files++
+		if f.Bytes >= 0 {
+			sz.FileBytes += f.Bytes
+		} else {
+			sz.UnknownSizeFiles++
+		}
+		k, ok := kinds[f.Kind]
+		if !ok {
+			k = len(sz.Kinds)
+			kinds[f.Kind] = k
+			sz.Kinds = append(sz.Kinds, KindSize{Kind: f.Kind})
+		}
+		sz.Kinds[k].Files++
+		sz.Kinds[k].Bytes += max(f.Bytes, 0)
+		for _, id := range f.Operators {
+			if i, ok := ops[id]; ok {
+				sz.Operators[i].Files++
+				sz.Operators[i].FileBytes += max(f.Bytes, 0)
+			}
+		}
+	}
+	if snap.Format != model.FormatFlink && len(snap.Operators) == 0 {
+		sz.Full = sz.FileBytes + sz.Inline
+		sz.Checkpointed = -1
+	}
+	sort.SliceStable(sz.Operators, func(i, j int) bool {
+		a, b := sz.Operators[i], sz.Operators[j]
+		if a.StateBytes != b.StateBytes {
+			return a.StateBytes > b.StateBytes
+		}
+		return a.ID < b.ID
+	})
+	sort.Slice(sz.Kinds, func(i, j int) bool {
+		a, b := sz.Kinds[i], sz.Kinds[j]
+		if a.Bytes != b.Bytes {
+			return a.Bytes > b.Bytes
+		}
+		return a.Kind < b.Kind
+	})
+	return sz
+}

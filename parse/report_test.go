@@ -1,0 +1,416 @@
+package parse
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// Hand-built snapshots that mirror what Flink writes; the oracle tests
+// (oracle_test.go) check the same analysis on real checkpoints.
+
+const (
+	jobID    = "5c3e0f8d2a9b4c1e8f7a6b5c4d3e2f1a"
+	oldJobID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	jobDir   = "file:/tmp/ckptlens-oracle/1.20/incremental/" + jobID
+	opA      = "a0000000000000000000000000000001"
+	opB      = "b0000000000000000000000000000002"
+)
+
+func sst(n int) string { return fmt.Sprintf("%s/shared/%08d-0000-4000-8000-000000000000", jobDir, n) }
+
+// incremental builds chk-id of a RocksDB incremental job: shared SSTs (absolute),
+// private files and operator state (relative, in chk-id).
+func incremental(id int64, ssts []int, newBytes int64) *model.Snapshot {
+	s := &model.Snapshot{
+		Source: fmt.Sprintf("/tmp/ckptlens-oracle/1.20/incremental/%s/chk-%d/_metadata", jobID, id),
+		Format: model.FormatFlink, FormatVersion: 5, CheckpointID: id, SnapshotKind: model.KindCheckpoint,
+	}
+	var full int64
+	for _, n := range ssts {
+		s.Files = append(s.Files, model.File{Path: sst(n), Bytes: 1000, Kind: model.KindShared, Operators: []string{opA}})
+		full += 1000
+	}
+	s.Files = append(s.Files,
+		model.File{Path: fmt.Sprintf("%d-private-manifest", id), Relative: true, Bytes: 50, Kind: model.KindPrivate, Operators: []string{opA}},
+		model.File{Path: fmt.Sprintf("%d-operator-state", id), Relative: true, Bytes: 20, Kind: model.KindOperator, Operators: []string{opB}},
+	)
+	s.InlineBytes = 7
+	s.Operators = []model.Operator{
+		{ID: opA, Name: "keyed", Parallelism: 1, MaxParallelism: 128, StateBytes: full + 50, CheckpointedBytes: newBytes + 50},
+		{ID: opB, Name: "source", Parallelism: 1, MaxParallelism: 128, StateBytes: 27, CheckpointedBytes: 27, InlineBytes: 7},
+	}
+	return s
+}
+
+func depByRole(deps []Dependency, role Role) []Dependency {
+	var out []Dependency
+	for _, d := range deps {
+		if d.Role == role {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func TestPathKey(t *testing.T) {
+	same := [][]string{
+		{"file:/tmp/a/b", "file:///tmp/a/b", "/tmp/a/b", "/tmp/a//b/", "file://localhost/tmp/a/b"},
+		{"s3://bucket/cp/x", "s3a://bucket/cp/x", "s3n://bucket/cp/x", "s3p://bucket//cp/x/"},
+		{"hdfs://nn:8020/flink/cp/x", "hdfs:///flink/cp/x", "hdfs:/flink/cp/x", "/flink/cp/x"},
+	}
+	for _, group := range same {
+		for _, p := range group[1:] {
+			if pathKey(p) != pathKey(group[0]) {
+				t.Errorf("pathKey(%q) = %q, want %q (as %q)", p, pathKey(p), pathKey(group[0]), group[0])
+			}
+		}
+	}
+	differ := [][2]string{{"s3://a/x", "s3://b/x"}, {"s3://a/x", "/x"}, {"chk-1/x", "/chk-1/x"}}
+	for _, d := range differ {
+		if pathKey(d[0]) == pathKey(d[1]) {
+			t.Errorf("pathKey(%q) == pathKey(%q)", d[0], d[1])
+		}
+	}
+}
+
+func TestInspectIncremental(t *testing.T) {
+	s := Inspect(incremental(3, []int{1, 2, 3}, 1000), "")
+	wantLoc := Location{Dir: "/tmp/ckptlens-oracle/1.20/incremental/" + jobID + "/chk-3", From: "read-path", Kind: "checkpoint",
+		JobDir: "/tmp/ckptlens-oracle/1.20/incremental/" + jobID}
+	if s.Location != wantLoc {
+		t.Errorf("location = %+v\nwant %+v", s.Location, wantLoc)
+	}
+	want := []Dependency{
+		{Dir: wantLoc.Dir, Role: RoleExclusive, Files: 2, Bytes: 70, Kinds: []model.FileKind{model.KindOperator, model.KindPrivate}},
+		{Dir: jobDir + "/shared", Role: RoleShared, Files: 3, Bytes: 3000, Kinds: []model.FileKind{model.KindShared}},
+		{Dir: wantLoc.Dir + "/_metadata", Role: RoleInline, Bytes: 7},
+	}
+	if !reflect.DeepEqual(s.Dependencies, want) {
+		t.Errorf("dependencies =\n%+v\nwant\n%+v", s.Dependencies, want)
+	}
+	if s.Sizes.Full != 3000+50+27 || s.Sizes.Checkpointed != 1000+50+27 || s.Sizes.Inline != 7 {
+		t.Errorf("sizes = %+v", s.Sizes)
+	}
+	if s.Sizes.Operators[0].ID != opA || s.Sizes.Operators[0].Files != 4 || s.Sizes.Operators[0].FileBytes != 3050 {
+		t.Errorf("operator sizes = %+v", s.Sizes.Operators)
+	}
+	for i, ref := range s.FileRefs {
+		if d := s.Dependencies[ref.Dependency]; d.Role != ref.Role || !strings.HasPrefix(ref.Path, d.Dir+"/") {
+			t.Errorf("file %d %q placed in %+v", i, ref.Path, d)
+		}
+	}
+}
+
+func TestLocation(t *testing.T) {
+	snap := incremental(3, []int{1}, 0)
+	tests := []struct {
+		name   string
+		source string
+		base   string
+		want   Location
+	}{
+		{"base wins", snap.Source, "s3://b/cp/" + jobID + "/chk-3/", Location{Dir: "s3://b/cp/" + jobID + "/chk-3", From: "base", Kind: "checkpoint", JobDir: "s3://b/cp/" + jobID}},
+		{"base _metadata", "", "s3://b/sp/savepoint-5c3e0f-0123456789ab/_metadata", Location{Dir: "s3://b/sp/savepoint-5c3e0f-0123456789ab", From: "base", Kind: "savepoint"}},
+		{"read from a copy of the job folder", "testdata/flink/1.20/incremental/" + jobID + "/chk-3/_metadata", "",
+			Location{Dir: jobDir + "/chk-3", From: "absolute-paths", Kind: "checkpoint", JobDir: jobDir, ReadFrom: "testdata/flink/1.20/incremental/" + jobID + "/chk-3"}},
+		{"downloaded: folder not a checkpoint's", "/home/me/Downloads/_metadata", "", Location{Dir: "/home/me/Downloads", From: "read-path", Kind: "folder", JobDir: jobDir}},
+		{"dropped on the page: no folder", "_metadata", "", Location{JobDir: jobDir}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := *snap
+			s.Source = tc.source
+			if got := locate(&s, tc.base); got != tc.want {
+				t.Errorf("locate = %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+	// With entropy injection even exclusive files are absolute: the most
+	// common chk-N of the absolute paths is the location.
+	s := &model.Snapshot{Source: "_metadata", Format: model.FormatFlink, CheckpointID: 9, Files: []model.File{
+		{Path: "s3://b/cp/" + jobID + "/chk-9/aa", Bytes: 1},
+		{Path: "s3://b/cp/" + jobID + "/chk-9/bb", Bytes: 1},
+		{Path: "s3://b/cp/" + jobID + "/chk-8/cc", Bytes: 1},
+		{Path: "s3://b/cp/" + jobID + "/shared/dd", Bytes: 1, Kind: model.KindShared},
+	}}
+	r := Inspect(s, "")
+	if r.Location.Dir != "s3://b/cp/"+jobID+"/chk-9" || r.Location.From != "absolute-paths" {
+		t.Errorf("location = %+v", r.Location)
+	}
+	roles := map[string]Role{}
+	for _, d := range r.Dependencies {
+		roles[d.Dir] = d.Role
+	}
+	want := map[string]Role{"s3://b/cp/" + jobID + "/chk-9": RoleExclusive, "s3://b/cp/" + jobID + "/chk-8": RoleOtherCheckpoint, "s3://b/cp/" + jobID + "/shared": RoleShared}
+	if !reflect.DeepEqual(roles, want) {
+		t.Errorf("roles = %v, want %v", roles, want)
+	}
+}
+
+func TestRoles(t *testing.T) {
+	newJob := "hdfs://nn:8020/flink/cp/" + jobID
+	oldJob := "hdfs://nn:8020/flink/cp/" + oldJobID
+	fm := newJob + "/shared/job_" + jobID + "_op_" + opA + "_0_1"
+	s := &model.Snapshot{Source: "hdfs://nn:8020/flink/cp/" + jobID + "/chk-12/_metadata", Format: model.FormatFlink, CheckpointID: 12,
+		Files: []model.File{
+			{Path: "x1", Relative: true, Bytes: 10, Kind: model.KindOperator},
+			{Path: oldJob + "/shared/s1", Bytes: 100, Kind: model.KindShared},                      // LEGACY restore
+			{Path: oldJob + "/chk-7/x", Bytes: 5, Kind: model.KindKeyed},                           // NO_CLAIM: files of the restored checkpoint
+			{Path: "hdfs:///flink/cp/" + jobID + "/shared/s2", Bytes: 100, Kind: model.KindShared}, // no authority
+			{Path: newJob + "/chk-11/y", Bytes: 5, Kind: model.KindKeyed},
+			{Path: newJob + "/taskowned/t1", Bytes: 3, Kind: model.KindKeyed},
+			{Path: fm + "/p1", Bytes: 30, Kind: model.KindSegment, Segments: 3},
+			{Path: newJob + "/taskowned/job_" + jobID + "_tm_localhost-1/p2", Bytes: 4, Kind: model.KindSegment, Segments: 1},
+			{Path: "hdfs://nn:8020/flink/changelog/" + jobID + "/dstl/c1", Bytes: 8, Kind: model.KindChangelog},
+			{Path: "hdfs://nn:8020/flink/sp/savepoint-0a1b2c-0123456789ab/z", Bytes: 9, Kind: model.KindKeyed},
+			{Path: "hdfs://nn:8020/elsewhere/q", Bytes: 1, Kind: model.KindKeyed},
+		}}
+	r := Inspect(s, "")
+	got := map[string]Role{}
+	for _, d := range r.Dependencies {
+		got[d.Dir] = d.Role
+	}
+	want := map[string]Role{
+		newJob + "/chk-12":                      RoleExclusive,
+		oldJob + "/shared":                      RoleOtherCheckpoint,
+		oldJob + "/chk-7":                       RoleOtherCheckpoint,
+		"hdfs:///flink/cp/" + jobID + "/shared": RoleShared,
+		newJob + "/chk-11":                      RoleOtherCheckpoint,
+		newJob + "/taskowned":                   RoleTaskOwned,
+		fm:                                      RoleFileMerging,
+		newJob + "/taskowned/job_" + jobID + "_tm_localhost-1":  RoleFileMerging,
+		"hdfs://nn:8020/flink/changelog/" + jobID + "/dstl":     RoleChangelog,
+		"hdfs://nn:8020/flink/sp/savepoint-0a1b2c-0123456789ab": RoleOtherCheckpoint,
+		"hdfs://nn:8020/elsewhere":                              RoleExternal,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("roles:\n got %v\nwant %v", got, want)
+	}
+	for _, d := range r.Dependencies {
+		if d.Dir == fm && (d.Segments != 3 || d.Bytes != 30) {
+			t.Errorf("file merging dependency = %+v", d)
+		}
+		if d.Dir == oldJob+"/chk-7" && d.Checkpoint != "chk-7" {
+			t.Errorf("other checkpoint not named: %+v", d)
+		}
+	}
+	// Relative handles without a known folder stay relative.
+	s.Source = "_metadata"
+	r = Inspect(s, "")
+	if d := depByRole(r.Dependencies, RoleRelative); len(d) != 1 || d[0].Dir != "." || d[0].Files != 1 {
+		t.Errorf("relative dependency = %+v", d)
+	}
+}
+
+func TestCompareChain(t *testing.T) {
+	// chk-1 uploads 1,2; chk-2 uploads 3 and keeps 1,2; chk-3 compacts
+	// 1,2 into 4 and keeps 3. Given out of order.
+	c1 := incremental(1, []int{1, 2}, 2000)
+	c2 := incremental(2, []int{1, 2, 3}, 1000)
+	c3 := incremental(3, []int{3, 4}, 1000)
+	r := Analyze([]Input{{Snapshot: c3}, {Snapshot: c1}, {Snapshot: c2}}, Options{})
+	c := r.Comparison
+	if !reflect.DeepEqual(c.Order, []int{1, 2, 0}) {
+		t.Fatalf("order = %v", c.Order)
+	}
+	first := map[string]int{}
+	for _, f := range c.Files {
+		if f.Kind == model.KindShared {
+			first[f.Path] = f.FirstIn
+			if f.UploadedBefore {
+				t.Errorf("%s: uploaded before chk-1, which is a full checkpoint", f.Path)
+			}
+		}
+	}
+	want := map[string]int{sst(1): 1, sst(2): 1, sst(3): 2, sst(4): 0}
+	if !reflect.DeepEqual(first, want) {
+		t.Errorf("first uploaded by = %v, want %v", first, want)
+	}
+	s3 := c.Snapshots[0]
+	if s3.Label != "chk-3" || s3.NewFiles != 1+2 || s3.NewBytes != 1000+70 || s3.DroppedFiles != 2+2 || s3.DroppedBytes != 2000+70 || s3.SharedFiles != 1 || s3.Previous != 2 {
+		t.Errorf("chk-3 = %+v", s3)
+	}
+	if c.SharedFiles != 3 || c.SharedBytes != 3000 {
+		t.Errorf("shared = %d files %d bytes", c.SharedFiles, c.SharedBytes)
+	}
+	// Without chk-1, chk-2's inherited files may come from before it.
+	r = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{})
+	for _, f := range r.Comparison.Files {
+		if (f.Kind == model.KindShared && f.Path != sst(4)) != f.UploadedBefore {
+			t.Errorf("%s: uploadedBefore = %v", f.Path, f.UploadedBefore)
+		}
+	}
+}
+
+func findListing(t *testing.T, lines ...string) *listing.Listing {
+	t.Helper()
+	l, err := listing.Parse(strings.NewReader(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestOrphans(t *testing.T) {
+	local := "/tmp/ckptlens-oracle/1.20/incremental/" + jobID
+	oldLocal := "/tmp/ckptlens-oracle/1.20/incremental/" + oldJobID
+	c2 := incremental(2, []int{1, 2, 3}, 1000)
+	c3 := incremental(3, []int{3, 4}, 1000)
+	l := findListing(t,
+		"4096 "+local,
+		"4096 "+local+"/shared",
+		"1000 "+local+"/shared/00000001-0000-4000-8000-000000000000",
+		"1000 "+local+"/shared/00000002-0000-4000-8000-000000000000",
+		"1000 "+local+"/shared/00000003-0000-4000-8000-000000000000",
+		"1000 "+local+"/shared/00000004-0000-4000-8000-000000000000",
+		"1000 "+local+"/shared/00000005-0000-4000-8000-000000000000", // garbage
+		"4096 "+local+"/taskowned",
+		"4096 "+local+"/chk-1",
+		"900 "+local+"/chk-1/_metadata",
+		"50 "+local+"/chk-1/1-private-manifest",
+		"4096 "+local+"/chk-2",
+		"900 "+local+"/chk-2/_metadata",
+		"50 "+local+"/chk-2/2-private-manifest",
+		"20 "+local+"/chk-2/2-operator-state",
+		"4096 "+local+"/chk-3",
+		"900 "+local+"/chk-3/_metadata",
+		"50 "+local+"/chk-3/3-private-manifest",
+		"20 "+local+"/chk-3/3-operator-state",
+		"4096 "+oldLocal,
+		"4096 "+oldLocal+"/chk-7",
+		"800 "+oldLocal+"/chk-7/_metadata",
+		"4096 "+oldLocal+"/shared",
+		"77 "+oldLocal+"/shared/s",
+	)
+	r := Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l})
+	p := r.Orphans
+	var del []string
+	for _, it := range p.Deletable {
+		del = append(del, fmt.Sprintf("%s %v %d %d", it.Path, it.Dir, it.Files, it.Bytes))
+	}
+	wantDel := []string{
+		oldLocal + " true 2 877",
+		local + "/chk-1 true 2 950",
+		local + "/shared/00000005-0000-4000-8000-000000000000 false 1 1000",
+	}
+	if !reflect.DeepEqual(del, wantDel) {
+		t.Errorf("deletable =\n%s\nwant\n%s", strings.Join(del, "\n"), strings.Join(wantDel, "\n"))
+	}
+	if p.DeletableFiles != 5 || p.DeletableBytes != 950+877+1000 {
+		t.Errorf("deletable totals = %d files %d bytes", p.DeletableFiles, p.DeletableBytes)
+	}
+	if len(p.Unsure) != 0 {
+		t.Errorf("unsure = %+v", p.Unsure)
+	}
+	if p.ReferencedFiles != 4+2*3 || len(p.Missing) != 0 {
+		t.Errorf("referenced %d, missing %+v", p.ReferencedFiles, p.Missing)
+	}
+	// Everything listed is accounted for exactly once.
+	if p.ReferencedFiles+p.DeletableFiles+p.UnsureFiles != p.Listing.Files {
+		t.Errorf("%d+%d+%d != %d listed", p.ReferencedFiles, p.DeletableFiles, p.UnsureFiles, p.Listing.Files)
+	}
+	if p.Listing.Root != "/tmp/ckptlens-oracle/1.20/incremental" {
+		t.Errorf("root = %q", p.Listing.Root)
+	}
+	// The file-merging-style physical sizes come from the listing.
+	if d := depByRole(r.Snapshots[1].Dependencies, RoleShared)[0]; d.ListedFiles != 2 || d.PhysicalBytes != 2000 {
+		t.Errorf("listed sizes = %+v", d)
+	}
+
+	// A checkpoint in progress (chk-4, no _metadata yet) keeps its folder
+	// and the job's unreferenced shared files out of the plan.
+	l.Entries = append(l.Entries, listing.Entry{Path: local + "/chk-4", Dir: true}, listing.Entry{Path: local + "/chk-4/partial", Bytes: 33})
+	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
+	if len(p.Deletable) != 2 || p.DeletableBytes != 950+877 || len(p.Unsure) != 2 ||
+		p.Unsure[0].Path != local+"/chk-4/partial" || !strings.Contains(p.Unsure[0].Reason, "in progress") ||
+		p.Unsure[1].Path != local+"/shared/00000005-0000-4000-8000-000000000000" {
+		t.Errorf("with chk-4 in progress: deletable %+v\nunsure %+v", p.Deletable, p.Unsure)
+	}
+
+	// A missing shared file is reported; in-progress chk-4 keeps shared
+	// garbage unsure once chk-4 is newer and shared files are unreferenced.
+	l2 := findListing(t, "900 "+local+"/chk-3/_metadata", "50 "+local+"/chk-3/3-private-manifest", "20 "+local+"/chk-3/3-operator-state",
+		"1000 "+local+"/shared/00000003-0000-4000-8000-000000000000", "1000 "+local+"/shared/00000009-0000-4000-8000-000000000000",
+		"5 "+local+"/chk-4/x")
+	p = Analyze([]Input{{Snapshot: c3}}, Options{Listing: l2}).Orphans
+	if len(p.Missing) != 1 || p.Missing[0].Path != sst(4) || !reflect.DeepEqual(p.Missing[0].Snapshots, []int{0}) {
+		t.Errorf("missing = %+v", p.Missing)
+	}
+	if len(p.Deletable) != 0 || p.UnsureFiles != 2 {
+		t.Errorf("with chk-4 in progress: deletable %+v unsure %+v", p.Deletable, p.Unsure)
+	}
+}
+
+func TestOrphansRelativeListing(t *testing.T) {
+	// aws s3 ls prints keys without the bucket; the prefix is inferred from
+	// the snapshot's absolute paths, and a savepoint's _metadata is kept.
+	sp := &model.Snapshot{Source: "savepoint-5c3e0f-0123456789ab/_metadata", Format: model.FormatFlink, CheckpointID: 4, SnapshotKind: model.KindSavepoint,
+		Files: []model.File{{Path: "f1", Relative: true, Bytes: 10}, {Path: "f2", Relative: true, Bytes: 20}}}
+	chk := &model.Snapshot{Format: model.FormatFlink, CheckpointID: 9, Files: []model.File{{Path: "s3a://bkt/cp/" + jobID + "/shared/s1", Bytes: 5, Kind: model.KindShared}}}
+	l := findListing(t,
+		"2024-05-01 10:00:00        100 sp/savepoint-5c3e0f-0123456789ab/_metadata",
+		"2024-05-01 10:00:00         10 sp/savepoint-5c3e0f-0123456789ab/f1",
+		"2024-05-01 10:00:00         20 sp/savepoint-5c3e0f-0123456789ab/f2",
+		"2024-05-01 10:00:00         30 sp/savepoint-5c3e0f-0123456789ab/f3",
+		"2024-05-01 10:00:00          5 cp/"+jobID+"/shared/s1",
+		"2024-05-01 10:00:00          6 cp/"+jobID+"/shared/s2",
+	)
+	r := Analyze([]Input{{Snapshot: sp, Base: "s3://bkt/sp/savepoint-5c3e0f-0123456789ab"}, {Snapshot: chk}}, Options{Listing: l})
+	p := r.Orphans
+	if p.Listing.Prefix != "s3://bkt/" {
+		t.Errorf("prefix = %q", p.Listing.Prefix)
+	}
+	var del []string
+	for _, it := range p.Deletable {
+		del = append(del, it.Path)
+	}
+	want := []string{"s3://bkt/cp/" + jobID + "/shared/s2", "s3://bkt/sp/savepoint-5c3e0f-0123456789ab/f3"}
+	if !reflect.DeepEqual(del, want) || p.ReferencedFiles != 4 {
+		t.Errorf("deletable = %v (want %v), referenced %d", del, want, p.ReferencedFiles)
+	}
+	// Without the base the savepoint's relative files cannot be placed:
+	// same-named listed files are unsure, never deletable.
+	r = Analyze([]Input{{Snapshot: sp}, {Snapshot: chk}}, Options{Listing: l})
+	for _, it := range r.Orphans.Deletable {
+		if strings.HasSuffix(it.Path, "/f1") || strings.HasSuffix(it.Path, "/f2") || strings.Contains(it.Path, "_metadata") {
+			t.Errorf("deletable without a location: %+v", it)
+		}
+	}
+}
+
+func TestReportJSON(t *testing.T) {
+	r := Analyze([]Input{{Snapshot: incremental(1, []int{1}, 1000)}, {Snapshot: incremental(2, []int{1, 2}, 1000)}}, Options{})
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := json.Marshal(&back)
+	if string(b) != string(b2) {
+		t.Errorf("JSON does not round-trip:\n%s\n%s", b, b2)
+	}
+	// inspect --json keeps every model field and adds the analysis.
+	one, _ := json.Marshal(r.Snapshots[0])
+	var m map[string]any
+	json.Unmarshal(one, &m)
+	for _, k := range []string{"source", "format", "formatVersion", "checkpointId", "operators", "files", "inlineBytes", "dependencies", "sizes", "location"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("inspect JSON lacks %q", k)
+		}
+	}
+	dep := m["dependencies"].([]any)[0].(map[string]any)
+	for _, k := range []string{"dir", "role", "files", "bytes"} {
+		if _, ok := dep[k]; !ok {
+			t.Errorf("dependency JSON lacks %q", k)
+		}
+	}
+}
