@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+func init() {
+	register("inspect", "show what snapshots hold: operators, sizes, every referenced file", inspect)
+}
+
+const inspectUsage = `usage: ckptlens inspect [--json] PATH...
+
+PATH is a Flink _metadata file, a checkpoint or savepoint folder holding one,
+or a SlateDB manifest. --json prints one JSON object per input, one per line.
+The exit status is 1 when any input could not be decoded completely; the
+partial result is still printed.
+`
+
+func inspect(args []string, stdout, stderr io.Writer) int {
+	asJSON := false
+	var paths []string
+	for i, a := range args {
+		switch {
+		case a == "--":
+			paths = append(paths, args[i+1:]...)
+		case a == "--json" || a == "-json":
+			asJSON = true
+			continue
+		case a == "-h" || a == "--help":
+			fmt.Fprint(stdout, inspectUsage)
+			return 0
+		case strings.HasPrefix(a, "-") && a != "-":
+			fmt.Fprintf(stderr, "ckptlens inspect: unknown flag %s\n%s", a, inspectUsage)
+			return 2
+		default:
+			paths = append(paths, a)
+			continue
+		}
+		break
+	}
+	if len(paths) == 0 {
+		fmt.Fprint(stderr, inspectUsage)
+		return 2
+	}
+	status := 0
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	for i, p := range paths {
+		s, err := parse.DecodeFile(p)
+		if asJSON {
+			if jerr := enc.Encode(s); jerr != nil {
+				fmt.Fprintf(stderr, "ckptlens inspect: %v\n", jerr)
+				return 1
+			}
+		} else {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			printSnapshot(stdout, s)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ckptlens inspect: %s: %v\n", p, err)
+			status = 1
+		}
+	}
+	return status
+}
+
+// size formats a recorded size; -1 and other negatives mean unknown.
+func size(n int64) string {
+	if n < 0 {
+		return "unknown"
+	}
+	return humanize.Bytes(uint64(n))
+}
+
+func printSnapshot(w io.Writer, s *model.Snapshot) {
+	fmt.Fprintln(w, s.Source)
+	if s.Format == "" {
+		if s.Error != nil {
+			fmt.Fprintf(w, "  error: %s\n", s.Error.Message)
+		}
+		return
+	}
+	kind := s.SnapshotKind
+	if kind == model.KindUnknown || kind == "" {
+		kind = "snapshot (checkpoint or savepoint: the file does not say)"
+	}
+	if s.SavepointFormat != "" {
+		kind += " (" + s.SavepointFormat + ")"
+	}
+	head := fmt.Sprintf("  %s %s, header version %d", formatName(s.Format), kind, s.FormatVersion)
+	if s.Dialect != "" {
+		head += ", layout " + s.Dialect
+	}
+	if s.WrittenBy != "" {
+		head += ", written by " + s.WrittenBy
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintf(w, "  checkpoint id %d, %s (%s of %s bytes decoded)\n", s.CheckpointID, size(s.Size),
+		humanize.Comma(s.BytesRead), humanize.Comma(s.Size))
+	if f := s.Flink; f != nil {
+		if p := f.Properties; p != nil {
+			fmt.Fprintf(w, "  properties: %s\n", describeProperties(p))
+		}
+		if len(f.MasterStates) > 0 {
+			var parts []string
+			for _, m := range f.MasterStates {
+				parts = append(parts, fmt.Sprintf("%s (version %d, %s)", m.Name, m.Version, size(m.Bytes)))
+			}
+			fmt.Fprintf(w, "  master states: %s\n", strings.Join(parts, ", "))
+		}
+	}
+	if len(s.BackendHints) > 0 {
+		fmt.Fprintf(w, "  state: %s\n", strings.Join(s.BackendHints, ", "))
+	}
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
+
+	printOperators(w, s)
+	printFiles(w, s)
+	fmt.Fprintf(w, "\n  inline state stored in the file itself: %s\n", size(s.InlineBytes))
+	if s.Error != nil {
+		fmt.Fprintf(w, "\n  error at byte %d: %s\n  (everything above was decoded before the error)\n", s.Error.Offset, s.Error.Message)
+	}
+}
+
+func formatName(f model.Format) string {
+	switch f {
+	case model.FormatFlink:
+		return "Flink"
+	case model.FormatSlateDB:
+		return "SlateDB manifest"
+	}
+	return string(f)
+}
+
+func describeProperties(p *model.CheckpointProperties) string {
+	parts := []string{p.Type}
+	for _, v := range []string{p.FormatType, p.SharingFilesStrategy} {
+		if v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if p.PostCheckpointAction != "" && p.PostCheckpointAction != "NONE" {
+		parts = append(parts, "then "+p.PostCheckpointAction)
+	}
+	if p.Forced {
+		parts = append(parts, "forced")
+	}
+	if p.Unclaimed {
+		parts = append(parts, "unclaimed")
+	}
+	var discard []string
+	for _, d := range []struct {
+		on   bool
+		name string
+	}{{p.DiscardSubsumed, "subsumed"}, {p.DiscardFinished, "finished"}, {p.DiscardCancelled, "cancelled"},
+		{p.DiscardFailed, "failed"}, {p.DiscardSuspended, "suspended"}} {
+		if d.on {
+			discard = append(discard, d.name)
+		}
+	}
+	if len(discard) == 0 {
+		parts = append(parts, "never discarded automatically")
+	} else {
+		parts = append(parts, "discarded when "+strings.Join(discard, "/"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func printOperators(w io.Writer, s *model.Snapshot) {
+	fmt.Fprintf(w, "\n  operators: %d\n", len(s.Operators))
+	if len(s.Operators) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  id\tname / uid\tparallelism\tsubtasks\tstate\tcheckpointed\tinline\tcoordinator\t")
+	var state, ckpt, inline int64
+	for _, o := range s.Operators {
+		label := o.Name
+		if o.UID != "" {
+			if label != "" {
+				label += " / "
+			}
+			label += o.UID
+		}
+		if label == "" {
+			label = "-"
+		}
+		subtasks := fmt.Sprint(o.Subtasks)
+		switch {
+		case o.FullyFinished:
+			subtasks = "finished"
+		case o.Finished > 0:
+			subtasks = fmt.Sprintf("%d (%d finished)", o.Subtasks, o.Finished)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t%s\t\n", o.ID, label, o.Parallelism, o.MaxParallelism,
+			subtasks, size(o.StateBytes), size(o.CheckpointedBytes), size(o.InlineBytes), size(o.CoordinatorBytes))
+		state += o.StateBytes
+		ckpt += o.CheckpointedBytes
+		inline += o.InlineBytes
+	}
+	fmt.Fprintf(tw, "  total\t\t\t\t%s\t%s\t%s\t\t\n", size(state), size(ckpt), size(inline))
+	tw.Flush()
+}
+
+var kindOrder = []model.FileKind{model.KindKeyed, model.KindOperator, model.KindShared, model.KindPrivate,
+	model.KindMetadata, model.KindChangelog, model.KindChannel, model.KindSegment, model.KindCoordinator,
+	model.KindSST, model.KindWAL, model.KindManifest}
+
+func printFiles(w io.Writer, s *model.Snapshot) {
+	var total int64
+	byKind := map[model.FileKind][]model.File{}
+	for _, f := range s.Files {
+		byKind[f.Kind] = append(byKind[f.Kind], f)
+		if f.Bytes > 0 {
+			total += f.Bytes
+		}
+	}
+	fmt.Fprintf(w, "\n  files: %d referenced, %s recorded\n", len(s.Files), size(total))
+	seen := map[model.FileKind]bool{}
+	kinds := append([]model.FileKind{}, kindOrder...)
+	for _, f := range s.Files { // kinds outside the known list, in first-seen order
+		if !contains(kindOrder, f.Kind) && !contains(kinds, f.Kind) {
+			kinds = append(kinds, f.Kind)
+		}
+	}
+	for _, k := range kinds {
+		files := byKind[k]
+		if len(files) == 0 || seen[k] {
+			continue
+		}
+		seen[k] = true
+		var sum int64
+		for _, f := range files {
+			if f.Bytes > 0 {
+				sum += f.Bytes
+			}
+		}
+		fmt.Fprintf(w, "    %s (%d, %s)\n", k, len(files), size(sum))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, f := range files {
+			note := ""
+			if f.Relative {
+				note = "relative"
+			}
+			if f.Segments > 0 {
+				note = fmt.Sprintf("%d segments", f.Segments)
+			}
+			fmt.Fprintf(tw, "      %s\t%s\t%s\t%s\n", f.Path, size(f.Bytes), note, strings.Join(f.Operators, " "))
+		}
+		tw.Flush()
+	}
+}
+
+func contains(kinds []model.FileKind, k model.FileKind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}

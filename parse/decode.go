@@ -1,0 +1,108 @@
+package parse
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/ckptlens/ckptlens/parse/flink"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// format is one snapshot format Decode recognizes by content.
+type format struct {
+	// sniff reports whether the first bytes of the input (up to headSize)
+	// belong to this format.
+	sniff func(head []byte) bool
+	// decode reads the whole input; it returns a non-nil partial Snapshot
+	// together with any error.
+	decode func(r io.ReaderAt, size int64) (*model.Snapshot, error)
+}
+
+// headSize is how many leading bytes the formats sniff.
+const headSize = 512
+
+// formats is tried in order; the first whose sniff matches decodes.
+var formats = []format{
+	{sniff: flink.HasMagic, decode: decodeFlink},
+}
+
+func decodeFlink(r io.ReaderAt, size int64) (*model.Snapshot, error) {
+	m, err := flink.Decode(r, size)
+	return m.Snapshot(""), err
+}
+
+// Decode reads one snapshot, choosing the decoder by the content (never the
+// name, which is only recorded as Source). It always returns a non-nil
+// Snapshot; on error it is the partial result, with Error set.
+func Decode(name string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
+	head := make([]byte, max(0, min(size, headSize)))
+	n, err := r.ReadAt(head, 0)
+	head = head[:n]
+	if err != nil && err != io.EOF {
+		s := &model.Snapshot{Source: name, Size: size, SnapshotKind: model.KindUnknown}
+		s.Error = model.Info(err)
+		return s, err
+	}
+	for _, f := range formats {
+		if f.sniff(head) {
+			s, err := f.decode(r, size)
+			s.Source = name
+			s.Error = model.Info(err)
+			return s, err
+		}
+	}
+	err = foreign(head, size)
+	s := &model.Snapshot{Source: name, Size: size, SnapshotKind: model.KindUnknown,
+		Operators: []model.Operator{}, Files: []model.File{}, Error: model.Info(err)}
+	return s, err
+}
+
+// foreign explains input no decoder recognizes.
+func foreign(head []byte, size int64) error {
+	const expected = "a Flink _metadata file or a SlateDB manifest"
+	what := flink.DescribeContent(head)
+	switch {
+	case size == 0:
+		what = "an empty file (0 bytes)"
+	case what == "":
+		what = fmt.Sprintf("%d bytes starting with % X, which is neither", size, head[:min(len(head), 8)])
+	}
+	return &model.FormatError{Format: "input", Offset: 0, Expected: expected, Found: what}
+}
+
+// DecodeFile decodes a snapshot file, or the _metadata file inside a
+// folder (a chk-N or savepoint directory). Source is the path as given.
+func DecodeFile(path string) (*model.Snapshot, error) {
+	file := path
+	st, err := os.Stat(path)
+	if err != nil {
+		return failed(path, err)
+	}
+	if st.IsDir() {
+		file = filepath.Join(path, "_metadata")
+		if st, err = os.Stat(file); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				err = fmt.Errorf("%s is a folder without a _metadata file; give a checkpoint or savepoint folder (chk-N, savepoint-…) or the file itself", path)
+			}
+			return failed(path, err)
+		}
+	}
+	if !st.Mode().IsRegular() {
+		return failed(path, fmt.Errorf("%s is not a regular file", file))
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return failed(path, err)
+	}
+	defer f.Close()
+	return Decode(path, f, st.Size())
+}
+
+func failed(path string, err error) (*model.Snapshot, error) {
+	return &model.Snapshot{Source: path, SnapshotKind: model.KindUnknown,
+		Operators: []model.Operator{}, Files: []model.File{}, Error: model.Info(err)}, err
+}
