@@ -190,7 +190,6 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", shareMIMEType)
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	hd.Set("Expires", expires.UTC().Format(http.TimeFormat))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
@@ -318,11 +317,13 @@ func writeMethodNotAllowed(w http.ResponseWriter, method, allow, why string) {
 		fmt.Sprintf("method %s not allowed here (allowed: %s): %s", method, allow, why))
 }
 
+// Responses carry no Content-Length on purpose: given one, syumai/workers
+// v0.27.0 copies the body in a goroutine that can end the Go program before
+// the Response is handed to the runtime ("reading 'exports'" errors).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, _ := json.Marshal(v)
 	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
 }

@@ -1,0 +1,38 @@
+//go:build js && wasm
+
+// Command worker is the ckptlens Cloudflare Worker: it adapts web/server to
+// syumai/workers. Bindings (wrangler.toml): ASSETS (the built page), SHARES
+// (KV) and the SHARE_TTL_SECONDS var.
+package main
+
+import (
+	"net/http"
+
+	"github.com/syumai/workers"
+	"github.com/syumai/workers/cloudflare"
+
+	"github.com/ckptlens/ckptlens/web/server"
+)
+
+func main() {
+	workers.Serve(http.HandlerFunc(serve))
+}
+
+// serve builds the Handler per request: bindings and vars live in the
+// request's runtime context.
+func serve(w http.ResponseWriter, r *http.Request) {
+	ttl, err := server.ParseTTL(cloudflare.Getenv("SHARE_TTL_SECONDS"))
+	if err != nil {
+		http.Error(w, "worker misconfigured: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	assets := cloudflare.GetBinding("ASSETS")
+	h := &server.Handler{
+		Store: kvStore{ns: cloudflare.GetBinding("SHARES")},
+		Assets: server.AssetProxy{Fetch: func(r *http.Request) (*http.Response, error) {
+			return fetchAsset(assets, r)
+		}},
+		TTL: ttl,
+	}
+	h.ServeHTTP(w, r)
+}
