@@ -309,7 +309,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 			return true, j
 		}
 		if e.key == "" {
-			return false, judged{false, "relative listing entry that could not be placed: give the listing's prefix (--base)"}
+			return false, judged{false, "relative listing entry that could not be placed: give the prefix the listing is relative to (--prefix)"}
 		}
 		if name, ok := looseMatch(looseNames, e.key); ok {
 			return false, judged{false, "may be a file of " + name + ", whose folder is unknown: give its location (--base)"}
@@ -556,7 +556,7 @@ func unknowns(snaps []*SnapshotReport, jobs map[string]*jobState, verdicts map[s
 	if plan.Listing.Prefix == "" && plan.UnsureFiles > 0 {
 		for _, u := range plan.Unsure {
 			if strings.HasPrefix(u.Reason, "relative listing entry") {
-				out = append(out, "The listing prints paths without their bucket or root and none could be matched to the snapshots: give the prefix they are relative to (--base s3://bucket/).")
+				out = append(out, "The listing prints paths without their bucket or root and none could be matched to the snapshots: give the prefix they are relative to (--prefix s3://bucket/).")
 				break
 			}
 		}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/listing"
+)
+
+func init() {
+	register("orphans", "plan what a storage listing holds that no given snapshot needs", orphans)
+}
+
+const orphansUsage = `usage: ckptlens orphans --listing FILE [--prefix PREFIX] [--json] [--base LOC] SNAPSHOT...
+
+Compares a storage listing with every file the given snapshots reference and
+lists what none of them needs: whole folders first, then single files, each
+with the reason, and what the plan cannot know. Give every checkpoint and
+savepoint you want to keep.
+
+--listing FILE   the output of one of:
+                   hdfs dfs -ls -R DIR
+                   aws s3 ls --recursive s3://bucket/DIR/
+                   gsutil ls -l -r gs://bucket/DIR   (or gcloud storage ls -l -r)
+                   find DIR -printf '%s %p\n'
+--prefix PREFIX  what relative listing paths are relative to (aws s3 ls
+                 prints keys without the bucket: --prefix s3://bucket/);
+                 inferred from the snapshots' paths when not given
+--base LOC       the folder of the snapshot after it
+--json           print the whole report as one JSON object
+
+Nothing is deleted: the plan is printed for a person to review.
+`
+
+func orphans(args []string, stdout, stderr io.Writer) int {
+	asJSON, help := false, false
+	listingPath, prefix := "", ""
+	sa, err := parseArgs(args, map[string]*string{"listing": &listingPath, "prefix": &prefix},
+		map[string]*bool{"json": &asJSON, "h": &help, "help": &help})
+	if help {
+		io.WriteString(stdout, orphansUsage)
+		return 0
+	}
+	if err == nil && listingPath == "" {
+		err = fmt.Errorf("--listing FILE is required")
+	}
+	if err != nil || len(sa.inputs) == 0 {
+		if err != nil {
+			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
+		}
+		io.WriteString(stderr, orphansUsage)
+		return 2
+	}
+	f, err := os.Open(listingPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
+		return 1
+	}
+	l, err := listing.Parse(f)
+	f.Close()
+	if err != nil {
+		fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", listingPath, err)
+		return 1
+	}
+	inputs, failed := decodeAll(sa, "orphans", stderr)
+	if failed > 0 {
+		// A partly decoded snapshot names only some of its files: a plan
+		// from it would call needed files deletable.
+		fmt.Fprintf(stderr, "ckptlens orphans: no plan: %d snapshot(s) could not be decoded completely\n", failed)
+		return 1
+	}
+	r := parse.Analyze(inputs, parse.Options{Listing: l, ListingPrefix: prefix})
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	printOrphans(stdout, r)
+	return 0
+}

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// Printing of the analysis reports (dependencies, sizes, comparison, orphan
+// plan) shared by inspect, compare and orphans.
+
+// snapshotArgs reads "[--base LOC] SNAPSHOT" pairs: --base applies to the
+// snapshot after it. Other flags are handled by flag, which returns false
+// for flags it does not know.
+type snapshotArgs struct {
+	inputs []string
+	bases  []string
+}
+
+// parseArgs splits args into snapshots (each with its --base) and lets
+// flag consume the other flags; value flags take the next argument.
+func parseArgs(args []string, valueFlags map[string]*string, boolFlags map[string]*bool) (snapshotArgs, error) {
+	var sa snapshotArgs
+	base := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case a == "--":
+			for _, p := range args[i+1:] {
+				sa.inputs = append(sa.inputs, p)
+				sa.bases = append(sa.bases, base)
+				base = ""
+			}
+			i = len(args)
+		case !strings.HasPrefix(a, "-") || a == "-":
+			sa.inputs = append(sa.inputs, a)
+			sa.bases = append(sa.bases, base)
+			base = ""
+		case name == "base" || valueFlags[name] != nil:
+			if !hasVal {
+				if i+1 >= len(args) {
+					return sa, fmt.Errorf("flag %s needs a value", a)
+				}
+				i++
+				val = args[i]
+			}
+			if name == "base" {
+				base = val
+			} else {
+				*valueFlags[name] = val
+			}
+		case boolFlags[name] != nil && !hasVal:
+			*boolFlags[name] = true
+		default:
+			return sa, fmt.Errorf("unknown flag %s", a)
+		}
+	}
+	if base != "" {
+		return sa, fmt.Errorf("--base %s is not followed by a snapshot", base)
+	}
+	return sa, nil
+}
+
+// decodeAll decodes every snapshot; errors are reported and counted, the
+// partial snapshots kept.
+func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.Input, failed int) {
+	for i, p := range sa.inputs {
+		s, err := parse.DecodeFile(p)
+		if err != nil {
+			fmt.Fprintf(stderr, "ckptlens %s: %s: %v\n", cmd, p, err)
+			failed++
+		}
+		inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
+	}
+	return inputs, failed
+}
+
+func count(n int) string { return humanize.Comma(int64(n)) }
+
+// printLocation says where the snapshot lives and how that was found.
+func printLocation(w io.Writer, s *parse.SnapshotReport) {
+	l := s.Location
+	how := map[string]string{
+		"base":           "given with --base",
+		"read-path":      "the folder it was read from",
+		"absolute-paths": "from its own absolute paths",
+	}[l.From]
+	switch {
+	case l.Dir == "":
+		fmt.Fprintln(w, "  location: unknown (give --base to place relative files)")
+	case l.ReadFrom != "":
+		fmt.Fprintf(w, "  location: %s (%s; read from the copy in %s)\n", l.Dir, how, l.ReadFrom)
+	default:
+		fmt.Fprintf(w, "  location: %s (%s)\n", l.Dir, how)
+	}
+}
+
+// printSizes prints Flink's full and checkpointed totals.
+func printSizes(w io.Writer, s *parse.SnapshotReport) {
+	sz := s.Sizes
+	if sz.Checkpointed < 0 {
+		fmt.Fprintf(w, "  size: %s referenced (%s files)\n", size(sz.Full), count(sz.Files))
+		return
+	}
+	fmt.Fprintf(w, "  full checkpoint data size: %s   checkpointed data size: %s   inline: %s\n",
+		size(sz.Full), size(sz.Checkpointed), size(sz.Inline))
+}
+
+// printDependencies prints the dependency folders as a table.
+func printDependencies(w io.Writer, s *parse.SnapshotReport) {
+	fmt.Fprintf(w, "\n  dependencies: %d folders\n", len(s.Dependencies))
+	if len(s.Dependencies) == 0 {
+		return
+	}
+	var total int64
+	for _, d := range s.Dependencies {
+		total += d.Bytes
+	}
+	t := newTable("  ", "lrrrl", "role", "files", "size", "share", "folder")
+	for _, d := range s.Dependencies {
+		files := count(d.Files)
+		if d.Role == parse.RoleInline {
+			files = "-"
+		}
+		note := ""
+		switch {
+		case d.Segments > 0 && d.ListedFiles > 0:
+			note = fmt.Sprintf("%d segments, %s of %s physical", d.Segments, size(d.Bytes), size(d.PhysicalBytes))
+		case d.Segments > 0:
+			note = fmt.Sprintf("%d segments", d.Segments)
+		case d.UnknownSizeFiles > 0:
+			note = fmt.Sprintf("%d without a recorded size", d.UnknownSizeFiles)
+		}
+		dir := d.Dir
+		if d.Role == parse.RoleInline {
+			dir = "inside " + dir
+		}
+		if note != "" {
+			dir += "  (" + note + ")"
+		}
+		t.add(string(d.Role), files, size(d.Bytes), share(d.Bytes, total), dir)
+	}
+	t.print(w)
+}
+
+func share(part, total int64) string {
+	if total <= 0 || part < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(total))
+}
+
+// printAnalysis prints what inspect adds to the decoded summary.
+func printAnalysis(w io.Writer, s *parse.SnapshotReport) {
+	fmt.Fprintln(w)
+	printLocation(w, s)
+	printSizes(w, s)
+	printDependencies(w, s)
+}
+
+// printComparison prints how several snapshots relate.
+func printComparison(w io.Writer, r *parse.Report) {
+	c := r.Comparison
+	fmt.Fprintf(w, "%d snapshots, oldest first\n\n", len(r.Snapshots))
+	t := newTable("", "rlrrrrrrrrl", "#", "snapshot", "files", "size", "shared", "new files", "new size", "dropped", "full", "checkpointed", "depends on")
+	for _, i := range c.Order {
+		s, cs := r.Snapshots[i], c.Snapshots[i]
+		deps := "-"
+		if len(cs.Folders) > 1 {
+			var names []string
+			for _, f := range cs.Folders[1:] {
+				names = append(names, shortFolder(f))
+			}
+			deps = strings.Join(names, ", ")
+		}
+		t.add(fmt.Sprint(i+1), cs.Label, count(cs.Files), size(cs.Bytes), count(cs.SharedFiles), count(cs.NewFiles),
+			size(cs.NewBytes), count(cs.DroppedFiles), size(s.Sizes.Full), checkpointed(s.Sizes.Checkpointed), deps)
+	}
+	t.print(w)
+	fmt.Fprintf(w, "\n%s distinct files, %s; %s files (%s) referenced by more than one\n",
+		count(c.UnionFiles), size(c.UnionBytes), count(c.SharedFiles), size(c.SharedBytes))
+	// The files several snapshots share, and which one first uploaded them.
+	const limit = 40
+	shown := 0
+	t = newTable("", "lrll", "shared file", "size", "first in", "used by")
+	for _, f := range c.Files {
+		if len(f.Snapshots) < 2 {
+			continue
+		}
+		shown++
+		if shown > limit {
+			continue
+		}
+		first := c.Snapshots[f.FirstIn].Label
+		if f.UploadedBefore {
+			first = "≤ " + first
+		}
+		var used []string
+		for _, i := range f.Snapshots {
+			used = append(used, c.Snapshots[i].Label)
+		}
+		t.add(f.Path, size(f.Bytes), first, strings.Join(used, " "))
+	}
+	if shown > 0 {
+		fmt.Fprintln(w)
+		t.print(w)
+	}
+	if shown > limit {
+		fmt.Fprintf(w, "… and %s more shared files (--json lists them all)\n", count(shown-limit))
+	}
+	for _, f := range c.Files {
+		if f.UploadedBefore && len(f.Snapshots) > 1 {
+			fmt.Fprintln(w, "\n≤: uploaded by that snapshot or an older checkpoint that was not given")
+			break
+		}
+	}
+}
+
+func checkpointed(n int64) string {
+	if n < 0 {
+		return "-"
+	}
+	return size(n)
+}
+
+// shortFolder names another checkpoint's folder by its last elements.
+func shortFolder(p string) string {
+	parts := strings.Split(strings.TrimRight(p, "/"), "/")
+	if len(parts) > 2 {
+		parts = parts[len(parts)-2:]
+		if len(parts[0]) > 12 {
+			parts[0] = parts[0][:8] + "…"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// printOrphans prints the safe-to-delete plan.
+func printOrphans(w io.Writer, r *parse.Report) {
+	p := r.Orphans
+	fmt.Fprintf(w, "listing: %s, %s files, %s under %s\n", p.Listing.Format, count(p.Listing.Files), size(p.Listing.Bytes), p.Listing.Root)
+	if p.Listing.Prefix != "" {
+		fmt.Fprintf(w, "  relative entries resolved against %s\n", p.Listing.Prefix)
+	}
+	var labels []string
+	for i, s := range r.Snapshots {
+		l := s.Location.Dir
+		if l == "" {
+			l = s.Source
+		}
+		labels = append(labels, fmt.Sprintf("  %d  %s", i+1, l))
+	}
+	fmt.Fprintf(w, "kept by the %d given snapshot(s): %s files, %s\n%s\n", len(r.Snapshots), count(p.ReferencedFiles), size(p.ReferencedBytes), strings.Join(labels, "\n"))
+
+	fmt.Fprintf(w, "\nsafe to delete: %s files, %s\n", count(p.DeletableFiles), size(p.DeletableBytes))
+	printItems(w, p.Deletable)
+	if len(p.Unsure) > 0 {
+		fmt.Fprintf(w, "\nnot referenced, but kept (cannot be decided): %s files, %s\n", count(p.UnsureFiles), size(p.UnsureBytes))
+		printItems(w, p.Unsure)
+	}
+	if len(p.Missing) > 0 {
+		fmt.Fprintf(w, "\nreferenced but missing from the listing: %d\n", len(p.Missing))
+		t := newTable("  ", "lrl")
+		for _, m := range p.Missing {
+			var by []string
+			for _, i := range m.Snapshots {
+				by = append(by, fmt.Sprint(i+1))
+			}
+			t.add(m.Path, size(m.Bytes), "needed by "+strings.Join(by, ", "))
+		}
+		t.print(w)
+	}
+	fmt.Fprintln(w, "\nwhat this plan cannot know:")
+	for _, u := range p.Unknowns {
+		fmt.Fprintf(w, "  - %s\n", u)
+	}
+}
+
+func printItems(w io.Writer, items []parse.OrphanItem) {
+	if len(items) == 0 {
+		return
+	}
+	t := newTable("  ", "lrrl", "path", "files", "size", "why")
+	for _, it := range items {
+		p := it.Path
+		if it.Dir {
+			p += "/"
+		}
+		t.add(p, count(it.Files), size(it.Bytes), it.Reason)
+	}
+	t.print(w)
+}
+
+// snapshotFailed reports whether a snapshot was only partly decoded.
+func snapshotFailed(s *model.Snapshot) bool { return s == nil || s.Error != nil }
