@@ -56,8 +56,11 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	enc.SetEscapeHTML(false)
 	for i, p := range paths {
 		s, err := parse.DecodeFile(p)
+		// The report keeps every snapshot field and adds location,
+		// dependencies and sizes.
+		report := parse.Inspect(s, "")
 		if asJSON {
-			if jerr := enc.Encode(s); jerr != nil {
+			if jerr := enc.Encode(report); jerr != nil {
 				fmt.Fprintf(stderr, "ckptlens inspect: %v\n", jerr)
 				return 1
 			}
@@ -66,6 +69,9 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stdout)
 			}
 			printSnapshot(stdout, s)
+			if s.Format != "" {
+				printAnalysis(stdout, report)
+			}
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "ckptlens inspect: %s: %v\n", p, err)
