@@ -347,6 +347,19 @@ async fn main() -> Res<()> {
         "id": segcp.id.to_string(), "manifestId": segcp.manifest_id}));
     seg.close().await?;
 
+    // The compactor leaves unnamed 15-minute checkpoints behind; delete them
+    // (as their expiry would) so GC has SSTs that only they protected.
+    for cp in padmin.list_checkpoints(None).await? {
+        if cp.name.is_none() && cp.expire_time.is_some() {
+            padmin.delete_checkpoint(cp.id).await?;
+            events.push(json!({"db": PARENT, "op": "delete_checkpoint", "id": cp.id.to_string(),
+                "note": "compactor checkpoint"}));
+        }
+    }
+    padmin.delete_checkpoint(from_nightly.id).await?;
+    events.push(json!({"db": PARENT, "op": "delete_checkpoint", "id": from_nightly.id.to_string(),
+        "name": "nightly-copy"}));
+
     // The "short-lived" checkpoint must have expired before GC runs.
     tokio::time::sleep(Duration::from_secs(3)).await;
 
