@@ -19,12 +19,12 @@ import (
 type fieldKind uint8
 
 const (
-	scalar      fieldKind = iota // fixed-size inline value of size bytes
-	tableRef                     // offset to a table
-	stringRef                    // offset to a UTF-8, zero-terminated string
-	bytesRef                     // offset to a [ubyte]
-	tablesRef                    // offset to a vector of table offsets
-	unionRef                     // offset to a table whose type is in the previous slot
+	scalar    fieldKind = iota // fixed-size inline value of size bytes
+	tableRef                   // offset to a table
+	stringRef                  // offset to a UTF-8, zero-terminated string
+	bytesRef                   // offset to a [ubyte]
+	tablesRef                  // offset to a vector of table offsets
+	unionRef                   // offset to a table whose type is in the previous slot
 )
 
 type fieldSpec struct {
@@ -47,8 +47,12 @@ func tb(name string, t *tableSpec, req bool) fieldSpec {
 func tbs(name string, t *tableSpec, req bool) fieldSpec {
 	return fieldSpec{name: name, kind: tablesRef, table: t, required: req}
 }
-func byts(name string, req bool) fieldSpec { return fieldSpec{name: name, kind: bytesRef, required: req} }
-func str(name string, req bool) fieldSpec  { return fieldSpec{name: name, kind: stringRef, required: req} }
+func byts(name string, req bool) fieldSpec {
+	return fieldSpec{name: name, kind: bytesRef, required: req}
+}
+func str(name string, req bool) fieldSpec {
+	return fieldSpec{name: name, kind: stringRef, required: req}
+}
 
 var (
 	specUUID       = &tableSpec{"Uuid", []fieldSpec{sc("high", 8), sc("low", 8)}}
@@ -165,7 +169,9 @@ func (v *verifier) u16(p int64) int64 { return int64(binary.LittleEndian.Uint16(
 func (v *verifier) u32(p int64) int64 { return int64(binary.LittleEndian.Uint32(v.buf[p:])) }
 
 // fits reports whether n bytes at p lie inside the buffer.
-func (v *verifier) fits(p, n int64) bool { return p >= 0 && n >= 0 && p <= int64(len(v.buf)) && n <= int64(len(v.buf))-p }
+func (v *verifier) fits(p, n int64) bool {
+	return p >= 0 && n >= 0 && p <= int64(len(v.buf)) && n <= int64(len(v.buf))-p
+}
 
 // root returns the position of the root table.
 func (v *verifier) root() (int64, error) {
