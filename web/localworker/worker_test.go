@@ -1,0 +1,197 @@
+package localworker_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ckptlens/ckptlens/web/localworker"
+	"github.com/ckptlens/ckptlens/web/server"
+)
+
+// start runs the real Worker on local workerd. Without web/node_modules the
+// test skips, unless CKPTLENS_REQUIRE_WORKER is set (./build.sh test sets it
+// after `npm ci`), so CI can never pass by skipping.
+func start(t *testing.T, opt localworker.Options) *localworker.Worker {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	w, err := localworker.Start(ctx, opt)
+	if errors.Is(err, localworker.ErrNotInstalled) && os.Getenv("CKPTLENS_REQUIRE_WORKER") == "" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		w.Stop()
+		if t.Failed() {
+			t.Logf("wrangler output:\n%s", w.Log())
+		}
+	})
+	return w
+}
+
+func assetsDir(t *testing.T) string {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<!doctype html><title>ckptlens test page</title>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "app.wasm"), append([]byte("\x00asm\x01\x00\x00\x00"), make([]byte, 300_000)...), 0o644)
+	return dir
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func request(t *testing.T, method, url, contentType string, body []byte) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, b}
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
+func createShare(t *testing.T, w *localworker.Worker, body []byte) string {
+	t.Helper()
+	r := request(t, "POST", w.URL+"/api/shares", "application/octet-stream", body)
+	if r.status != http.StatusCreated {
+		t.Fatalf("POST /api/shares: %d %s", r.status, r.body)
+	}
+	var created struct{ ID, Expires string }
+	if err := json.Unmarshal(r.body, &created); err != nil {
+		t.Fatalf("POST answer %q: %v", r.body, err)
+	}
+	if !server.ValidID(created.ID) {
+		t.Fatalf("id %q is not 128 bits of base64url", created.ID)
+	}
+	return created.ID
+}
+
+func checkHeaders(t *testing.T, what string, h http.Header, csp string) {
+	t.Helper()
+	for k, v := range map[string]string{
+		"Content-Security-Policy": csp,
+		"Referrer-Policy":         "no-referrer",
+		"X-Content-Type-Options":  "nosniff",
+	} {
+		if got := h.Get(k); got != v {
+			t.Errorf("%s: %s = %q, want %q", what, k, got, v)
+		}
+	}
+}
+
+func checkError(t *testing.T, r response, status int, code string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body %s", r.status, status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type %q, want JSON", ct)
+	}
+	var e server.APIError
+	if err := json.Unmarshal(r.body, &e); err != nil || e.Code != code || e.Error == "" {
+		t.Errorf("body %s: want code %q with a message (%v)", r.body, code, err)
+	}
+	checkHeaders(t, "API error", r.header, server.APICSP)
+}
+
+func TestWorkerOnLocalWorkerd(t *testing.T) {
+	w := start(t, localworker.Options{Assets: assetsDir(t)})
+
+	t.Run("create and fetch", func(t *testing.T) {
+		for _, n := range []int{server.MinShareBytes, 10_000, server.MaxShareBytes} {
+			body := randomBytes(n)
+			id := createShare(t, w, body)
+			r := request(t, "GET", w.URL+"/api/shares/"+id, "", nil)
+			if r.status != 200 || !bytes.Equal(r.body, body) {
+				t.Fatalf("GET %d-byte share: status %d, %d bytes back, equal=%v", n, r.status, len(r.body), bytes.Equal(r.body, body))
+			}
+			if ct := r.header.Get("Content-Type"); ct != "application/octet-stream" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			checkHeaders(t, "GET share", r.header, server.APICSP)
+		}
+	})
+	t.Run("oversize", func(t *testing.T) {
+		checkError(t, request(t, "POST", w.URL+"/api/shares", "application/octet-stream", randomBytes(server.MaxShareBytes+1)), 413, "too_large")
+	})
+	t.Run("wrong content type", func(t *testing.T) {
+		checkError(t, request(t, "POST", w.URL+"/api/shares", "application/json", []byte(`{"plain":"report"}`)), 415, "bad_content_type")
+		checkError(t, request(t, "POST", w.URL+"/api/shares", "text/plain", randomBytes(100)), 415, "bad_content_type")
+	})
+	t.Run("bad id", func(t *testing.T) {
+		for _, id := range []string{"abc", "AAAAAAAAAAAAAAAAAAAAA!", "AAAAAAAAAAAAAAAAAAAAAAAA", "..%2F..%2Fx", "AAAAAAAAAAAAAAAAAAAAAB"} {
+			checkError(t, request(t, "GET", w.URL+"/api/shares/"+id, "", nil), 400, "bad_id")
+		}
+	})
+	t.Run("unknown id", func(t *testing.T) {
+		checkError(t, request(t, "GET", w.URL+"/api/shares/"+strings.Repeat("Q", 21)+"A", "", nil), 404, "not_found")
+	})
+	t.Run("wrong method", func(t *testing.T) {
+		id := createShare(t, w, randomBytes(64))
+		checkError(t, request(t, "GET", w.URL+"/api/shares", "", nil), 405, "method_not_allowed") // no listing
+		checkError(t, request(t, "DELETE", w.URL+"/api/shares/"+id, "", nil), 405, "method_not_allowed")
+		checkError(t, request(t, "PUT", w.URL+"/api/shares/"+id, "application/octet-stream", randomBytes(64)), 405, "method_not_allowed")
+		checkError(t, request(t, "POST", w.URL+"/api/shares/"+id, "application/octet-stream", randomBytes(64)), 405, "method_not_allowed")
+		if r := request(t, "GET", w.URL+"/api/shares/"+id, "", nil); r.status != 200 {
+			t.Errorf("share gone after rejected writes: %d", r.status)
+		}
+	})
+	t.Run("static page with security headers", func(t *testing.T) {
+		r := request(t, "GET", w.URL+"/", "", nil)
+		if r.status != 200 || !strings.Contains(string(r.body), "ckptlens test page") {
+			t.Fatalf("GET /: %d %q", r.status, r.body)
+		}
+		checkHeaders(t, "page", r.header, server.PageCSP)
+		wasm := request(t, "GET", w.URL+"/app.wasm", "", nil)
+		if wasm.status != 200 || len(wasm.body) != 300_008 || wasm.header.Get("Content-Type") != "application/wasm" {
+			t.Fatalf("GET /app.wasm: %d, %d bytes, %q", wasm.status, len(wasm.body), wasm.header.Get("Content-Type"))
+		}
+		checkHeaders(t, "wasm", wasm.header, server.PageCSP)
+	})
+}
+
+func TestWorkerExpiry(t *testing.T) {
+	const ttl = 3
+	w := start(t, localworker.Options{Assets: assetsDir(t), TTLSeconds: ttl})
+	body := randomBytes(500)
+	id := createShare(t, w, body)
+	created := time.Now()
+	if r := request(t, "GET", w.URL+"/api/shares/"+id, "", nil); r.status != 200 || !bytes.Equal(r.body, body) {
+		t.Fatalf("fresh share: %d", r.status)
+	}
+	// Expiry is stored with the record in whole seconds; wait past it.
+	time.Sleep(time.Until(created.Add((ttl + 1) * time.Second)))
+	checkError(t, request(t, "GET", w.URL+"/api/shares/"+id, "", nil), 404, "not_found")
+}
