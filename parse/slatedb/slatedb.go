@@ -540,8 +540,15 @@ func (m *Manifest) decodeV2(v *verifier, root table, r *fb.ManifestV2) error {
 			id := readULID(u)
 			tree.LastCompactedL0 = &id
 		}
-		segTable, _ := v.table(segmentPos(v, root, j), specSegment) // verified by eachElem
-		err := m.decodeTreeV2(v, segTable, slotSegmentL0, slotSegmentComp, s.L0, s.Compacted, &tree)
+		pos, err := v.elemPos(root, slotV2Segments, int64(j))
+		if err != nil {
+			return err
+		}
+		segTable, err := v.table(pos, specSegment) // deep-verified by eachElem
+		if err != nil {
+			return err
+		}
+		err = m.decodeTreeV2(v, segTable, slotSegmentL0, slotSegmentComp, s.L0, s.Compacted, &tree)
 		segs = append(segs, tree)
 		return err
 	})
@@ -549,11 +556,4 @@ func (m *Manifest) decodeV2(v *verifier, root table, r *fb.ManifestV2) error {
 	sort.SliceStable(segs, func(i, j int) bool { return string(segs[i].Prefix) < string(segs[j].Prefix) })
 	m.Trees = append(m.Trees, segs...)
 	return err
-}
-
-// segmentPos is the position of segment j (already verified).
-func segmentPos(v *verifier, root table, j int) int64 {
-	target, _, _ := v.ref(root, slotV2Segments)
-	at := target + 4 + 4*int64(j)
-	return at + v.u32(at)
 }

@@ -178,7 +178,18 @@ func (v *verifier) root() (int64, error) {
 	if !v.fits(0, 4) {
 		return 0, v.fail(0, "a 4-byte root table offset", fmt.Sprintf("%d bytes", len(v.buf)))
 	}
-	return v.u32(0), nil
+	return v.follow(0, "the root table")
+}
+
+// follow reads the offset stored at at and checks that its target (a table
+// or vector header) lies inside the buffer; errors name at, where the bad
+// offset is.
+func (v *verifier) follow(at int64, what string) (int64, error) {
+	target := at + v.u32(at)
+	if !v.fits(target, 4) {
+		return 0, v.fail(at, "an offset to "+what+" inside the manifest", fmt.Sprintf("offset to byte %d of %d", target+v.base, int64(len(v.buf))+v.base))
+	}
+	return target, nil
 }
 
 // table checks the table header, its vtable and that every field the
@@ -239,13 +250,8 @@ func (v *verifier) ref(t table, slot int) (target int64, ok bool, err error) {
 	if off == 0 {
 		return 0, false, nil
 	}
-	at := t.pos + off
-	target = at + v.u32(at)
-	if !v.fits(target, 4) {
-		f := t.spec.fields[slot]
-		return 0, true, v.fail(at, t.spec.name+"."+f.name+" pointing inside the manifest", fmt.Sprintf("offset to %d", target+v.base))
-	}
-	return target, true, nil
+	target, err = v.follow(t.pos+off, t.spec.name+"."+t.spec.fields[slot].name)
+	return target, true, err
 }
 
 // vector checks a vector header at pos and that n elements of elemSize fit.
@@ -273,10 +279,21 @@ func (v *verifier) tables(t table, slot int) (int64, error) {
 
 // elem deep-verifies element j of the vector of tables in slot.
 func (v *verifier) elem(t table, slot int, j int64) error {
-	target, _, _ := v.ref(t, slot)
-	at := target + 4 + 4*j
-	pos := at + v.u32(at)
+	pos, err := v.elemPos(t, slot, j)
+	if err != nil {
+		return err
+	}
 	return v.deep(pos, t.spec.fields[slot].table, 1)
+}
+
+// elemPos is the position of table j of the vector in slot (its length
+// already checked by tables).
+func (v *verifier) elemPos(t table, slot int, j int64) (int64, error) {
+	target, _, err := v.ref(t, slot)
+	if err != nil {
+		return 0, err
+	}
+	return v.follow(target+4+4*j, fmt.Sprintf("%s.%s[%d]", t.spec.name, t.spec.fields[slot].name, j))
 }
 
 // field deep-verifies one field of a verified table.
@@ -327,8 +344,11 @@ func (v *verifier) field(t table, slot int, depth int) error {
 			return err
 		}
 		for j := int64(0); j < n; j++ {
-			at := target + 4 + 4*j
-			if err := v.deep(at+v.u32(at), f.table, depth+1); err != nil {
+			pos, err := v.follow(target+4+4*j, fmt.Sprintf("%s[%d]", what, j))
+			if err != nil {
+				return err
+			}
+			if err := v.deep(pos, f.table, depth+1); err != nil {
 				return err
 			}
 		}
