@@ -426,6 +426,15 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 			}
 		}
 	}
+	// A folder holding a referenced file stays, even when the listing
+	// lacks the file (it is then reported missing).
+	for k := range referenced {
+		for d := path.Dir(k); underKey(d, root) && d != root && d != "/" && d != "."; d = path.Dir(d) {
+			if ds := dirs[d]; ds != nil {
+				ds.blocked = true
+			}
+		}
+	}
 	// Empty chk-N folders (listed, holding nothing) follow their verdict.
 	for k, d := range dirs {
 		if v, ok := verdicts[k]; ok && !v.deletable {

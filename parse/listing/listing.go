@@ -110,8 +110,9 @@ func finish(l *Listing) *Listing {
 	}
 	parents := make(map[string]bool, len(l.Entries))
 	for _, e := range l.Entries {
-		if i := strings.LastIndexByte(e.Path, '/'); i > 0 {
-			parents[e.Path[:i]] = true
+		p := strings.TrimRight(e.Path, "/")
+		if i := strings.LastIndexByte(p, '/'); i > 0 {
+			parents[p[:i]] = true
 		}
 	}
 	for i := range l.Entries {
