@@ -1,0 +1,630 @@
+package slatedb
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// Database is the manifests given for one SlateDB database.
+type Database struct {
+	// Root is the database root as far as it is known: the folder holding
+	// manifest/ for files read from disk, or an object-store path. "" when
+	// the manifests came without a path.
+	Root string
+	// Manifests ascend by id; every one has its ID set.
+	Manifests []*Manifest
+}
+
+// NewDatabase collects manifests of one database (ids must be set, e.g. from
+// their file names); duplicates by id keep the first.
+func NewDatabase(root string, manifests ...*Manifest) *Database {
+	d := &Database{Root: root}
+	seen := map[uint64]bool{}
+	for _, m := range manifests {
+		if m != nil && !seen[m.ID] {
+			seen[m.ID] = true
+			d.Manifests = append(d.Manifests, m)
+		}
+	}
+	sort.Slice(d.Manifests, func(i, j int) bool { return d.Manifests[i].ID < d.Manifests[j].ID })
+	return d
+}
+
+// GroupDatabases sorts manifests into databases by the root their source
+// path names (".../<root>/manifest/<id>.manifest"); manifests whose source
+// has no manifest/ folder form one database with Root "". The manifest id is
+// taken from the source's file name when the manifest has none.
+func GroupDatabases(sources []string, manifests []*Manifest) []*Database {
+	byRoot := map[string][]*Manifest{}
+	var roots []string
+	for i, m := range manifests {
+		if m == nil || i >= len(sources) {
+			continue
+		}
+		if id, ok := ParseManifestName(sources[i]); ok && m.ID == 0 {
+			m.ID = id
+		}
+		root, _ := DatabaseRoot(sources[i])
+		if _, ok := byRoot[root]; !ok {
+			roots = append(roots, root)
+		}
+		byRoot[root] = append(byRoot[root], m)
+	}
+	sort.Strings(roots)
+	var out []*Database
+	for _, r := range roots {
+		out = append(out, NewDatabase(r, byRoot[r]...))
+	}
+	return out
+}
+
+// Latest is the manifest with the largest id: SlateDB's current state.
+func (d *Database) Latest() *Manifest {
+	if len(d.Manifests) == 0 {
+		return nil
+	}
+	return d.Manifests[len(d.Manifests)-1]
+}
+
+// Manifest returns the manifest with this id, nil when it was not given.
+func (d *Database) Manifest(id uint64) *Manifest {
+	i := sort.Search(len(d.Manifests), func(i int) bool { return d.Manifests[i].ID >= id })
+	if i < len(d.Manifests) && d.Manifests[i].ID == id {
+		return d.Manifests[i]
+	}
+	return nil
+}
+
+// SSTRef is one SST a manifest references, resolved to where it is stored.
+type SSTRef struct {
+	ID       ULID   `json:"id"`
+	Database string `json:"database,omitempty"` // "" = this database; else the parent's path
+	Path     string `json:"path"`               // FilePath(Database, ID)
+	MinBytes int64  `json:"minBytes"`
+}
+
+// SSTRefs resolves every SST m references (L0 first, then sorted runs).
+func (m *Manifest) SSTRefs() []SSTRef {
+	ext := m.externalIndex()
+	var out []SSTRef
+	for _, id := range m.ReferencedSSTs() {
+		s, _ := m.SST(id)
+		db := ext[id]
+		out = append(out, SSTRef{ID: id, Database: db, Path: FilePath(db, id), MinBytes: s.MinBytes()})
+	}
+	return out
+}
+
+// Expired reports whether the checkpoint had expired at now (GC drops it).
+func (c Checkpoint) Expired(now time.Time) bool {
+	return c.ExpireTime != 0 && int64(c.ExpireTime) <= now.Unix()
+}
+
+// WALRange is the WAL ids a manifest needs replayed: (After, LastSeen].
+type WALRange struct {
+	After    uint64 `json:"after"`
+	LastSeen uint64 `json:"lastSeen"`
+}
+
+// CheckpointPin is what one checkpoint of the latest manifest keeps alive.
+type CheckpointPin struct {
+	Checkpoint   Checkpoint `json:"checkpoint"`
+	Expired      bool       `json:"expired"`
+	ManifestPath string     `json:"manifestPath"`
+	// ManifestGiven is false when the pinned manifest was not among the
+	// inputs: its SSTs are then unknown.
+	ManifestGiven bool     `json:"manifestGiven"`
+	SSTs          []SSTRef `json:"ssts"`
+	WAL           WALRange `json:"wal"`
+	// Exclusive are the SSTs of this database that neither the latest
+	// manifest nor any other live checkpoint references: what deleting this
+	// checkpoint would let GC reclaim.
+	Exclusive         []SSTRef `json:"exclusive"`
+	MinBytes          int64    `json:"minBytes"`
+	ExclusiveMinBytes int64    `json:"exclusiveMinBytes"`
+}
+
+// CheckpointPins lists the checkpoints of the latest manifest with the
+// manifest and SSTs each pins. now decides expiry (zero: nothing expired).
+func (d *Database) CheckpointPins(now time.Time) []CheckpointPin {
+	latest := d.Latest()
+	if latest == nil {
+		return nil
+	}
+	// Count, per own SST, which live holders reference it.
+	holders := map[ULID]int{}
+	for _, r := range latest.SSTRefs() {
+		holders[r.ID]++
+	}
+	var pins []CheckpointPin
+	for _, c := range latest.Checkpoints {
+		p := CheckpointPin{Checkpoint: c, Expired: !now.IsZero() && c.Expired(now), ManifestPath: ManifestPath(c.ManifestID), SSTs: []SSTRef{}, Exclusive: []SSTRef{}}
+		if m := d.Manifest(c.ManifestID); m != nil {
+			p.ManifestGiven = true
+			p.SSTs = m.SSTRefs()
+			p.WAL = WALRange{After: m.ReplayAfterWALID, LastSeen: m.WALIDLastSeen}
+		}
+		pins = append(pins, p)
+	}
+	// Checkpoints on the same manifest share its SSTs; count each manifest once.
+	counted := map[uint64]bool{}
+	for _, p := range pins {
+		if p.Expired || counted[p.Checkpoint.ManifestID] || p.Checkpoint.ManifestID == latest.ID {
+			continue
+		}
+		counted[p.Checkpoint.ManifestID] = true
+		for _, r := range p.SSTs {
+			holders[r.ID]++
+		}
+	}
+	for i := range pins {
+		p := &pins[i]
+		for _, r := range p.SSTs {
+			p.MinBytes += r.MinBytes
+			if r.Database != "" || p.Expired || p.Checkpoint.ManifestID == latest.ID {
+				continue
+			}
+			if holders[r.ID] == 1 && sharedManifest(pins, p) == 1 {
+				p.Exclusive = append(p.Exclusive, r)
+				p.ExclusiveMinBytes += r.MinBytes
+			}
+		}
+	}
+	return pins
+}
+
+// sharedManifest counts the live checkpoints pinning p's manifest.
+func sharedManifest(pins []CheckpointPin, p *CheckpointPin) int {
+	n := 0
+	for _, q := range pins {
+		if !q.Expired && q.Checkpoint.ManifestID == p.Checkpoint.ManifestID {
+			n++
+		}
+	}
+	return n
+}
+
+// ParentDependency is one other database a clone reads SSTs from.
+type ParentDependency struct {
+	Path             string `json:"path"`
+	SourceCheckpoint UUID   `json:"sourceCheckpoint"`
+	FinalCheckpoint  *UUID  `json:"finalCheckpoint,omitempty"`
+	// Referenced are the parent's SSTs the clone's latest manifest, or a
+	// manifest one of its checkpoints pins, still reads.
+	Referenced []SSTRef `json:"referenced"`
+	// Listed are the ids the manifest lists for the parent; those not
+	// referenced are awaiting pruning (or were a pre-0.13 superset).
+	Listed       []ULID `json:"listed"`
+	Unreferenced []ULID `json:"unreferenced"`
+	MinBytes     int64  `json:"minBytes"`
+	// Detachable is true when nothing references the parent any more: GC's
+	// detach step will delete the final checkpoint in the parent.
+	Detachable bool `json:"detachable"`
+}
+
+// ParentDependencies lists the parent databases the latest manifest (and
+// the manifests its checkpoints pin) read from. The list is flat: every
+// ancestor whose files are still needed appears as its own entry.
+func (d *Database) ParentDependencies() []ParentDependency {
+	latest := d.Latest()
+	if latest == nil {
+		return nil
+	}
+	live := []*Manifest{latest}
+	for _, c := range latest.Checkpoints {
+		if m := d.Manifest(c.ManifestID); m != nil && m != latest {
+			live = append(live, m)
+		}
+	}
+	var out []ParentDependency
+	for _, e := range latest.ExternalDBs {
+		p := ParentDependency{Path: e.Path, SourceCheckpoint: e.SourceCheckpoint, FinalCheckpoint: e.FinalCheckpoint,
+			Listed: e.SSTIDs, Referenced: []SSTRef{}, Unreferenced: []ULID{}}
+		seen := map[ULID]bool{}
+		for _, m := range live {
+			for _, r := range m.SSTRefs() {
+				if r.Database == e.Path && !seen[r.ID] {
+					seen[r.ID] = true
+					p.Referenced = append(p.Referenced, r)
+					p.MinBytes += r.MinBytes
+				}
+			}
+		}
+		for _, id := range e.SSTIDs {
+			if !seen[id] {
+				p.Unreferenced = append(p.Unreferenced, id)
+			}
+		}
+		p.Detachable = len(p.Referenced) == 0
+		out = append(out, p)
+	}
+	return out
+}
+
+// CloneLink is a clone-to-parent edge found among several databases: the
+// clone's final checkpoint, looked up in the parent's latest manifest.
+type CloneLink struct {
+	Clone           string `json:"clone"`  // clone's root
+	Parent          string `json:"parent"` // parent path as the clone names it
+	ParentGiven     bool   `json:"parentGiven"`
+	FinalCheckpoint *UUID  `json:"finalCheckpoint,omitempty"`
+	// Found is true when the parent's latest manifest holds the final
+	// checkpoint; ParentManifestID is the parent manifest it pins, which the
+	// parent's GC keeps whole (every SST, not only the ones the clone reads).
+	Found            bool   `json:"found"`
+	ParentManifestID uint64 `json:"parentManifestId"`
+	SSTs             int    `json:"ssts"` // parent SSTs the clone references
+}
+
+// LinkClones matches every clone's external databases with the given
+// databases. A database matches a parent path when its Root equals the path
+// or ends with "/"+path (a local folder holding the object store).
+func LinkClones(dbs []*Database) []CloneLink {
+	var out []CloneLink
+	for _, d := range dbs {
+		for _, dep := range d.ParentDependencies() {
+			l := CloneLink{Clone: d.Root, Parent: dep.Path, FinalCheckpoint: dep.FinalCheckpoint, SSTs: len(dep.Referenced)}
+			for _, p := range dbs {
+				if p == d || !rootMatches(p.Root, dep.Path) {
+					continue
+				}
+				l.ParentGiven = true
+				if pl := p.Latest(); pl != nil && dep.FinalCheckpoint != nil {
+					for _, c := range pl.Checkpoints {
+						if c.ID == *dep.FinalCheckpoint {
+							l.Found, l.ParentManifestID = true, c.ManifestID
+						}
+					}
+				}
+			}
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func rootMatches(root, dbPath string) bool {
+	root = strings.Trim(strings.ReplaceAll(root, "\\", "/"), "/")
+	dbPath = strings.Trim(dbPath, "/")
+	return root == dbPath || strings.HasSuffix(root, "/"+dbPath)
+}
+
+// Object is one listed object of a database, its path relative to the
+// database root ("compacted/<ULID>.sst", "wal/<id>.sst", "manifest/<id>.manifest").
+type Object struct {
+	Path     string
+	Bytes    int64
+	Modified time.Time // zero when the listing did not say
+}
+
+// ObjectsUnder keeps the listed paths under root and makes them relative to
+// it; paths are compared with "/" separators and no leading "./".
+func ObjectsUnder(root string, paths []string, sizes []int64) []Object {
+	root = strings.Trim(strings.TrimPrefix(strings.ReplaceAll(root, "\\", "/"), "./"), "/")
+	var out []Object
+	for i, p := range paths {
+		p = strings.TrimPrefix(strings.ReplaceAll(p, "\\", "/"), "./")
+		rel := p
+		if root != "" {
+			if !strings.HasPrefix(strings.TrimPrefix(p, "/"), root+"/") && !strings.HasPrefix(p, root+"/") {
+				continue
+			}
+			rel = p[strings.Index(p, root+"/")+len(root)+1:]
+		}
+		out = append(out, Object{Path: rel, Bytes: sizes[i]})
+	}
+	return out
+}
+
+// GCOptions are the inputs SlateDB's garbage collector uses besides the
+// manifests and the listing.
+type GCOptions struct {
+	Now    time.Time     // when GC runs
+	MinAge time.Duration // per-resource min_age (SlateDB's default is 300 s)
+	// CompactionLowWatermark is the time of the oldest compaction id in the
+	// latest compactions file. Zero means unknown: SSTs are then judged
+	// without it, and the plan says so.
+	CompactionLowWatermark time.Time
+	// NoCompactions says the compactions file is missing or empty, which
+	// makes SlateDB delete no compacted SST at all.
+	NoCompactions bool
+}
+
+// GCDecision is what GC does with one listed object.
+type GCDecision struct {
+	Path   string         `json:"path"`
+	Kind   model.FileKind `json:"kind"`
+	Bytes  int64          `json:"bytes"`
+	Delete bool           `json:"delete"`
+	Reason string         `json:"reason"`
+}
+
+// GCPlan predicts one run of SlateDB's garbage collector over the manifest,
+// WAL and compacted resources (detach and compactions GC are not modelled).
+type GCPlan struct {
+	LatestID uint64 `json:"latestId"`
+	// Expired checkpoints are dropped first; GC then writes manifest
+	// LatestID+1 without them, and LatestID becomes an ordinary old version.
+	Expired        []Checkpoint `json:"expired"`
+	RewritesLatest bool         `json:"rewritesLatest"`
+	Cutoff         time.Time    `json:"cutoff"` // compacted SSTs created before it may go
+	Decisions      []GCDecision `json:"decisions"`
+	DeleteBytes    int64        `json:"deleteBytes"`
+	KeepBytes      int64        `json:"keepBytes"`
+	Notes          []string     `json:"notes,omitempty"`
+}
+
+// Deleted is the paths the plan deletes, sorted.
+func (p *GCPlan) Deleted() []string {
+	var out []string
+	for _, d := range p.Decisions {
+		if d.Delete {
+			out = append(out, d.Path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// PlanGC predicts what SlateDB's GC deletes from objects (this database's
+// listing, paths relative to its root) given the manifests. It follows
+// SlateDB 0.18's rules: keep the latest manifest and every manifest a live
+// checkpoint pins; keep WAL ids ≥ the latest replay_after_wal_id and each
+// pinned manifest's replay range; keep compacted SSTs referenced by those
+// manifests or created at or after the cutoff.
+func (d *Database) PlanGC(objects []Object, opt GCOptions) (*GCPlan, error) {
+	latest := d.Latest()
+	if latest == nil {
+		return nil, fmt.Errorf("no manifest given")
+	}
+	plan := &GCPlan{LatestID: latest.ID}
+	var newest uint64
+	for _, o := range objects {
+		if id, ok := manifestObjectID(o.Path); ok && id > newest {
+			newest = id
+		}
+	}
+	if newest > latest.ID {
+		return nil, fmt.Errorf("the listing holds manifest %d, newer than the newest given (%d): give every manifest", newest, latest.ID)
+	}
+	live := map[uint64]*Manifest{latest.ID: latest}
+	var missing []uint64
+	for _, c := range latest.Checkpoints {
+		if c.Expired(opt.Now) {
+			plan.Expired = append(plan.Expired, c)
+			continue
+		}
+		m := d.Manifest(c.ManifestID)
+		if m == nil {
+			missing = append(missing, c.ManifestID)
+			continue
+		}
+		live[c.ManifestID] = m
+	}
+	plan.RewritesLatest = len(plan.Expired) > 0
+	if len(missing) > 0 {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("manifests %v pinned by checkpoints were not given: no compacted SST is judged deletable", missing))
+	}
+
+	active := map[ULID]bool{}
+	var newestL0 time.Time
+	for _, m := range live {
+		for _, id := range m.ReferencedSSTs() {
+			active[id] = true
+		}
+	}
+	for _, t := range latest.Trees {
+		var tt time.Time
+		if len(t.L0) > 0 {
+			for _, v := range t.L0 {
+				if vt := v.SST.Time(); vt.After(tt) {
+					tt = vt
+				}
+			}
+		} else if t.LastCompactedL0 != nil {
+			tt = t.LastCompactedL0.Time()
+		}
+		if tt.After(newestL0) {
+			newestL0 = tt
+		}
+	}
+	if newestL0.IsZero() {
+		newestL0 = time.Unix(0, 0) // no L0 ever: SlateDB then deletes nothing
+	}
+	cutoff := opt.Now.Add(-opt.MinAge)
+	if newestL0.Before(cutoff) {
+		cutoff = newestL0
+	}
+	switch {
+	case opt.NoCompactions:
+		cutoff = time.Unix(0, 0).UTC()
+	case opt.CompactionLowWatermark.IsZero():
+		plan.Notes = append(plan.Notes, "the compactor's state is unknown: SSTs that a running compaction may still be writing could be judged deletable")
+	case opt.CompactionLowWatermark.Before(cutoff):
+		cutoff = opt.CompactionLowWatermark
+	}
+	plan.Cutoff = cutoff.UTC()
+
+	old := func(o Object) bool {
+		if opt.MinAge <= 0 {
+			return true
+		}
+		return !o.Modified.IsZero() && opt.Now.Sub(o.Modified) > opt.MinAge
+	}
+	for _, o := range objects {
+		dec := GCDecision{Path: o.Path, Bytes: o.Bytes}
+		dir, name := path.Split(o.Path)
+		switch dir {
+		case "manifest/":
+			dec.Kind = model.KindManifest
+			id, ok := manifestObjectID(o.Path)
+			switch {
+			case !ok:
+				dec.Reason = "not a manifest name SlateDB recognises; ignored"
+			case id == latest.ID && !plan.RewritesLatest:
+				dec.Reason = "the latest manifest"
+			case live[id] != nil && id != latest.ID:
+				dec.Reason = "pinned by checkpoint " + checkpointNames(latest, id, opt.Now)
+			case id == latest.ID:
+				dec.Delete, dec.Reason = old(o), "superseded: GC rewrites the latest manifest without the expired checkpoints"
+			case !old(o):
+				dec.Reason = "younger than min_age"
+			default:
+				dec.Delete, dec.Reason = true, "an old version no checkpoint pins"
+			}
+			if id == latest.ID && plan.RewritesLatest && latest.hasLiveCheckpointOn(latest.ID, opt.Now) {
+				dec.Delete, dec.Reason = false, "pinned by checkpoint "+checkpointNames(latest, id, opt.Now)
+			}
+		case "wal/":
+			dec.Kind = model.KindWAL
+			id, err := parseUintPrefix(name)
+			switch {
+			case err != nil:
+				dec.Reason = "not a WAL SST name; ignored"
+			case o.Bytes == 0:
+				dec.Reason = "a writer fence (zero bytes); fence GC is off by default"
+			case id >= latest.ReplayAfterWALID:
+				dec.Reason = "not yet covered by L0 or sorted runs (≥ replay_after_wal_id of the latest manifest)"
+			case walPinned(live, latest.ID, id) != 0:
+				dec.Reason = fmt.Sprintf("replayed by pinned manifest %d", walPinned(live, latest.ID, id))
+			case !old(o):
+				dec.Reason = "younger than min_age"
+			default:
+				dec.Delete, dec.Reason = true, "covered by sorted runs; no live manifest replays it"
+			}
+		case "compacted/":
+			dec.Kind = model.KindSST
+			id, err := ParseULID(strings.TrimSuffix(name, ".sst"))
+			switch {
+			case err != nil || !strings.HasSuffix(name, ".sst"):
+				dec.Reason = "not an SST name; ignored"
+			case active[id] && latestRefs(latest, id):
+				dec.Reason = "referenced by the latest manifest"
+			case active[id]:
+				dec.Reason = "pinned by checkpoint(s) " + pinnedBy(live, latest, id, opt.Now)
+			case len(missing) > 0:
+				dec.Reason = "unknown: a checkpointed manifest was not given"
+			case !id.Time().Before(cutoff):
+				dec.Reason = "newer than the GC cutoff (" + plan.Cutoff.Format(time.RFC3339) + "): possibly an in-flight flush or compaction output"
+			default:
+				dec.Delete, dec.Reason = true, "referenced by no live manifest"
+			}
+		default:
+			dec.Kind = model.FileKind(strings.TrimSuffix(dir, "/"))
+			dec.Reason = "not collected by manifest, WAL or compacted GC"
+		}
+		if dec.Delete {
+			plan.DeleteBytes += o.Bytes
+		} else {
+			plan.KeepBytes += o.Bytes
+		}
+		plan.Decisions = append(plan.Decisions, dec)
+	}
+	return plan, nil
+}
+
+func (m *Manifest) hasLiveCheckpointOn(id uint64, now time.Time) bool {
+	for _, c := range m.Checkpoints {
+		if c.ManifestID == id && !c.Expired(now) {
+			return true
+		}
+	}
+	return false
+}
+
+func manifestObjectID(p string) (uint64, bool) {
+	if !strings.HasPrefix(p, "manifest/") {
+		return 0, false
+	}
+	return ParseManifestName(p)
+}
+
+func parseUintPrefix(name string) (uint64, error) {
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		name = name[:i]
+	}
+	return strconv.ParseUint(name, 10, 64)
+}
+
+// walPinned returns the id of a non-latest live manifest whose replay range
+// (replay_after_wal_id, wal_id_last_seen] holds WAL id, or 0.
+func walPinned(live map[uint64]*Manifest, latestID, id uint64) uint64 {
+	var best uint64
+	for mid, m := range live {
+		if mid != latestID && id > m.ReplayAfterWALID && id <= m.WALIDLastSeen && (best == 0 || mid < best) {
+			best = mid
+		}
+	}
+	return best
+}
+
+func latestRefs(latest *Manifest, id ULID) bool {
+	for _, s := range latest.ReferencedSSTs() {
+		if s == id {
+			return true
+		}
+	}
+	return false
+}
+
+func checkpointLabel(c Checkpoint) string {
+	if c.Name != nil && *c.Name != "" {
+		return fmt.Sprintf("%q", *c.Name)
+	}
+	return c.ID.String()
+}
+
+func checkpointNames(latest *Manifest, manifestID uint64, now time.Time) string {
+	var names []string
+	for _, c := range latest.Checkpoints {
+		if c.ManifestID == manifestID && !c.Expired(now) {
+			names = append(names, checkpointLabel(c))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func pinnedBy(live map[uint64]*Manifest, latest *Manifest, id ULID, now time.Time) string {
+	var ids []uint64
+	for mid, m := range live {
+		if mid == latest.ID {
+			continue
+		}
+		for _, s := range m.ReferencedSSTs() {
+			if s == id {
+				ids = append(ids, mid)
+				break
+			}
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	var parts []string
+	for _, mid := range ids {
+		parts = append(parts, fmt.Sprintf("%s (manifest %d)", checkpointNames(latest, mid, now), mid))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// FillSizes sets exact sizes from a listing on a Snapshot made by
+// Manifest.Snapshot: objects are keyed by the paths Snapshot.Files uses
+// (relative to the database root, or store-relative for a parent's SSTs).
+func FillSizes(s *model.Snapshot, sizes map[string]int64) {
+	for i := range s.Files {
+		if n, ok := sizes[s.Files[i].Path]; ok {
+			s.Files[i].Bytes = n
+		}
+	}
+	if s.SlateDB != nil {
+		for i := range s.SlateDB.SSTs {
+			if n, ok := sizes[s.SlateDB.SSTs[i].Path]; ok {
+				s.SlateDB.SSTs[i].Bytes = n
+			}
+		}
+	}
+}
