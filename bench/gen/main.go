@@ -4,6 +4,8 @@
 //	go run ./bench/gen -kind dense    -o /tmp/ckptlens-bench/dense       # 2,000 keyed subtasks × 50 SSTs
 //	go run ./bench/gen -kind dense-xl -o /tmp/ckptlens-bench/dense-xl    # 12,000 × 50, ~650k handles, ~100 MB
 //	go run ./bench/gen -kind inline   -o /tmp/ckptlens-bench/inline      # 1 GiB of inline state
+//	go run ./bench/gen -kind sample -version 6 -text '<img src=x onerror=alert(1)>' -o /tmp/hostile
+//	                                  # small file with every handle kind, text in every name and path
 //
 // -o names a directory (created; the file is <dir>/_metadata) or a file.
 // Every size knob can be overridden. It prints what it wrote as one JSON
@@ -22,7 +24,8 @@ import (
 )
 
 func main() {
-	kind := flag.String("kind", "dense", "dense, dense-xl or inline")
+	kind := flag.String("kind", "dense", "dense, dense-xl, inline or sample")
+	text := flag.String("text", "", "sample: text woven into every name, uid and path")
 	out := flag.String("o", "", "output directory (or file path ending in _metadata)")
 	version := flag.Int("version", 4, "header version 2–6")
 	operators := flag.Int("operators", 0, "dense: keyed operators (default 4, dense-xl 8)")
@@ -60,6 +63,12 @@ func main() {
 	case "inline":
 		st, err = encode.WriteInline(f, encode.InlineSpec{Version: *version, TotalBytes: *total,
 			HandleBytes: int32(*handleBytes), Parallelism: *parallelism, Seed: *seed})
+	case "sample":
+		var n int64
+		cw := &countingWriter{w: f}
+		err = encode.Write(cw, encode.Sample(*version, *text))
+		n = cw.n
+		st.Bytes = n
 	default:
 		err = fmt.Errorf("unknown -kind %q", *kind)
 	}
@@ -78,6 +87,17 @@ func main() {
 		Kind string `json:"kind"`
 		encode.Stats
 	}{path, *kind, st})
+}
+
+type countingWriter struct {
+	w *os.File
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func or(v, def int) int {
