@@ -22,9 +22,49 @@ fuzz_smoke() {
 		sed -E 's#^(.*)/[^/]+_test.go:func (Fuzz[A-Za-z0-9_]*)\(.*#./\1 \2#' | sort -u)
 }
 
-build() {
+# need_pkg installs Debian packages whose commands are missing (CI starts
+# bare); without root it says what is missing and goes on.
+need_pkg() { # need_pkg COMMAND PACKAGE
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		log "install $2 (for $1)"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+	else
+		echo "note: $1 is missing; install the Debian package $2" >&2
+	fi
+}
+
+# build_page builds dist/: index.html, Go's wasm_exec.js and the vugu app.
+build_page() {
 	log "build dist/"
-	mkdir -p dist
+	go tool vugugen -skip-go-mod -skip-main wasm/app
+	rm -rf dist && mkdir -p dist
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o dist/app.wasm ./wasm
+	cp index.html dist/
+	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" dist/
+	need_pkg brotli brotli
+	local raw gz br=unknown
+	raw=$(wc -c <dist/app.wasm)
+	gz=$(gzip -9 -c dist/app.wasm | wc -c)
+	command -v brotli >/dev/null && br=$(brotli -q 11 -c dist/app.wasm | wc -c)
+	printf 'app.wasm: raw %s bytes, gzip %s bytes, brotli %s bytes (budget: brotli <= 1.2 MB)\n' "$raw" "$gz" "$br"
+}
+
+# page_budgets measures, in headless Chromium, the first render on localhost
+# and drop-to-rendered-result for a 10 MB _metadata. Printed, not asserted.
+page_budgets() {
+	if ! command -v "${CKPTLENS_CHROMIUM:-chromium}" >/dev/null; then
+		echo "page budgets: skipped, chromium is not installed (./build.sh test installs it)"
+		return 0
+	fi
+	log "page budgets"
+	go run ./wasm/browsertest/budget dist
+}
+
+build() {
+	build_page
+	page_budgets
 }
 
 # worker_deps installs wrangler and its workerd from web/package-lock.json

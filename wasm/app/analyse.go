@@ -1,0 +1,102 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// analyse decodes every input and builds the report. It runs on its own
+// goroutine: reading a Blob waits for promises, which must not happen on
+// the event callback.
+func (r *Root) analyse(seq int64, inputs []Input, base string) {
+	var snaps []*model.Snapshot
+	var listings []*listing.Listing
+	for i, in := range inputs {
+		load := r.Loads[i]
+		pr := &progressReader{r: in.ReaderAt, onStep: func(read int64) {
+			r.Env.Lock()
+			load.Read = read
+			r.Env.UnlockRender()
+		}}
+		snap, lst, problem := decodeInput(in, pr)
+		if !r.current(seq) {
+			return
+		}
+		r.Env.Lock()
+		load.Read, load.Done, load.Problem = in.Size, true, problem
+		load.Snapshot = snap != nil
+		switch {
+		case snap != nil:
+			load.Note = describe(snap)
+		case lst != nil:
+			load.Note = fmt.Sprintf("storage listing (%s), %s entries", lst.Format, Count(len(lst.Entries)))
+		}
+		r.Env.UnlockRender()
+		if snap != nil {
+			snaps = append(snaps, snap)
+		}
+		if lst != nil {
+			listings = append(listings, lst)
+		}
+	}
+	rep := buildReport(snaps, listings, base)
+	r.Env.Lock()
+	defer r.Env.UnlockRender()
+	if !r.current(seq) {
+		return
+	}
+	r.Busy = false
+	r.renderDone = false
+	if len(rep.Snapshots) == 0 {
+		r.Report = nil
+		r.Notice = "None of the files is a snapshot ckptlens can read; see the reasons above."
+		if len(listings) > 0 {
+			r.Notice = "A listing alone says nothing about what is referenced: drop it together with the snapshots."
+		}
+		return
+	}
+	r.Report = rep
+	r.Selected = 0
+}
+
+// listingLimit bounds a listing read into memory; listings are text and
+// far smaller than this in practice.
+const listingLimit = 512 << 20
+
+// decodeInput reads one file as a snapshot or, failing that, as a storage
+// listing. A snapshot that stops part-way is kept with its error; problem
+// explains a file that is neither.
+func decodeInput(in Input, r io.ReaderAt) (snap *model.Snapshot, lst *listing.Listing, problem string) {
+	snap, err := decode(in.Name, r, in.Size)
+	if snap != nil && snap.Format != "" {
+		return snap, nil, "" // a snapshot, perhaps partial: its Error is shown with it
+	}
+	if in.Size <= listingLimit {
+		if l, lerr := listing.Parse(io.NewSectionReader(r, 0, in.Size)); lerr == nil && len(l.Entries) > 0 {
+			return nil, l, ""
+		}
+	}
+	return nil, nil, explain(err)
+}
+
+// explain words a decoding error for a user.
+func explain(err error) string {
+	var fe *model.FormatError
+	if errors.As(err, &fe) && fe.Offset == 0 {
+		return fmt.Sprintf("Not a Flink _metadata file, a SlateDB manifest or a storage listing: found %s.", fe.Found)
+	}
+	return fmt.Sprintf("Could not read this file: %v.", err)
+}
+
+// describe is the one-line note shown next to a decoded file.
+func describe(s *model.Snapshot) string {
+	out := fmt.Sprintf("%s v%d, %s %d", s.Format, s.FormatVersion, s.SnapshotKind, s.CheckpointID)
+	if s.Error != nil {
+		out += fmt.Sprintf(" — stopped at byte %d", s.Error.Offset)
+	}
+	return out
+}

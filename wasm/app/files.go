@@ -1,0 +1,85 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// fileRowsShown bounds the rows rendered before the user asks for all, so a
+// snapshot with a million files still renders at once.
+const fileRowsShown = 500
+
+var fileColumns = map[string]func(a, b model.File) int{
+	"path":      byString(func(f model.File) string { return f.Path }),
+	"kind":      byString(func(f model.File) string { return string(f.Kind) }),
+	"bytes":     byInt(func(f model.File) int64 { return f.Bytes }),
+	"operators": byInt(func(f model.File) int { return len(f.Operators) }),
+}
+
+func (c *Files) SetFilter(s string) { c.Filter = s }
+func (c *Files) SetKind(s string)   { c.Kind = s }
+
+// Copy puts path on the clipboard.
+func (c *Files) Copy(path string) {
+	if c.Platform != nil {
+		c.Platform.CopyText(path)
+	}
+}
+
+func (c *Files) kinds() []string {
+	var out []string
+	for _, f := range c.Snap.Files {
+		if !slices.Contains(out, string(f.Kind)) {
+			out = append(out, string(f.Kind))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// matching is the filtered, sorted list.
+func (c *Files) matching() []model.File {
+	needle := strings.ToLower(c.Filter)
+	var out []model.File
+	for _, f := range c.Snap.Files {
+		if c.Kind != "" && string(f.Kind) != c.Kind {
+			continue
+		}
+		if needle != "" && !strings.Contains(strings.ToLower(f.Path), needle) {
+			continue
+		}
+		out = append(out, f)
+	}
+	sortBy(out, c.sort, fileColumns)
+	return out
+}
+
+func (c *Files) visible() []model.File {
+	rows := c.matching()
+	if !c.ShowAll && len(rows) > fileRowsShown {
+		rows = rows[:fileRowsShown]
+	}
+	return rows
+}
+
+func (c *Files) hidden() int {
+	if c.ShowAll {
+		return 0
+	}
+	return max(0, len(c.matching())-fileRowsShown)
+}
+
+func (c *Files) countText() string {
+	n := len(c.matching())
+	if n == len(c.Snap.Files) {
+		return fmt.Sprintf("%s files", Count(n))
+	}
+	return fmt.Sprintf("%s of %s files", Count(n), Count(len(c.Snap.Files)))
+}
+
+func (c *Files) moreText() string {
+	return fmt.Sprintf("Show all (%s more)", Count(c.hidden()))
+}

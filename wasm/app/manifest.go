@@ -1,0 +1,23 @@
+package app
+
+import (
+	"fmt"
+	"time"
+)
+
+func (c *Manifest) pinned() string {
+	d := c.Snap.SlateDB
+	n := 0
+	for _, r := range d.SortedRuns {
+		n += len(r.SSTs)
+	}
+	return fmt.Sprintf("%s in L0, %s in %s sorted runs", Count(len(d.L0)), Count(n), Count(len(d.SortedRuns)))
+}
+
+// unixTime shows seconds since the epoch as UTC, or "never" for 0.
+func unixTime(sec int64) string {
+	if sec == 0 {
+		return "never"
+	}
+	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05 UTC")
+}

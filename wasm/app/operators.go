@@ -1,0 +1,24 @@
+package app
+
+import (
+	"slices"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+var operatorColumns = map[string]func(a, b model.Operator) int{
+	"name":           byString(func(o model.Operator) string { return o.Name }),
+	"uid":            byString(func(o model.Operator) string { return o.UID }),
+	"id":             byString(func(o model.Operator) string { return o.ID }),
+	"parallelism":    byInt(func(o model.Operator) int { return o.Parallelism }),
+	"maxParallelism": byInt(func(o model.Operator) int { return o.MaxParallelism }),
+	"state":          byInt(func(o model.Operator) int64 { return o.StateBytes }),
+	"checkpointed":   byInt(func(o model.Operator) int64 { return o.CheckpointedBytes }),
+	"inline":         byInt(func(o model.Operator) int64 { return o.InlineBytes }),
+}
+
+func (c *Operators) rows() []model.Operator {
+	rows := slices.Clone(c.Snap.Operators)
+	sortBy(rows, c.sort, operatorColumns)
+	return rows
+}

@@ -1,0 +1,36 @@
+package app
+
+import (
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// Report is what the page renders: the engine's report, the same value
+// `ckptlens compare --json` prints. Share links carry it as JSON.
+type Report = parse.Report
+
+// SnapshotReport is one snapshot within a Report.
+type SnapshotReport = parse.SnapshotReport
+
+// buildReport runs the engine over the decoded snapshots. The base location
+// belongs to a single snapshot; with several, each is located from its own
+// paths. Several listings (say, one per bucket) are read as one.
+func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, base string) *Report {
+	inputs := make([]parse.Input, len(snaps))
+	for i, s := range snaps {
+		inputs[i] = parse.Input{Snapshot: s}
+		if len(snaps) == 1 {
+			inputs[i].Base = base
+		}
+	}
+	var opts parse.Options
+	if len(listings) > 0 {
+		merged := &listing.Listing{Format: listings[0].Format}
+		for _, l := range listings {
+			merged.Entries = append(merged.Entries, l.Entries...)
+		}
+		opts.Listing = merged
+	}
+	return parse.Analyze(inputs, opts)
+}

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync/atomic"
+
+	"github.com/vugu/vugu"
+)
+
+// Input is one file the user gave the page.
+type Input struct {
+	Name     string
+	Size     int64
+	ReaderAt io.ReaderAt
+}
+
+// Platform is what the app needs from the browser beyond rendering. The wasm
+// entry passes wasm/jsio's implementation; tests on the host can pass a fake.
+type Platform interface {
+	// Download offers data to the user as a file.
+	Download(filename, mimeType string, data []byte)
+	// CopyText puts text on the clipboard.
+	CopyText(text string)
+	// Now is a monotonic clock in milliseconds (performance.now()).
+	Now() float64
+}
+
+// progressThreshold is the size above which a file shows a progress bar.
+const progressThreshold = 8 << 20
+
+// fileLoad is the state of one input while and after it is read.
+type fileLoad struct {
+	Name     string
+	Size     int64
+	Read     int64
+	Done     bool
+	Problem  string // why it could not be used, in words
+	Note     string // what it was read as
+	Snapshot bool   // decoded as a snapshot (possibly partial)
+}
+
+// Percent is how far the decoder has read, for the progress bar.
+func (f *fileLoad) Percent() int {
+	if f.Size <= 0 {
+		return 100
+	}
+	return int(100 * f.Read / f.Size)
+}
+
+// ShowsProgress is true for files big enough to be worth a progress bar.
+func (f *fileLoad) ShowsProgress() bool { return f.Size > progressThreshold && !f.Done }
+
+// Root is the page. Everything it renders comes from Report (plus the load
+// status of the files being read), so a report opened from JSON renders the
+// same views as one computed from files.
+type Root struct {
+	Env      vugu.EventEnv `vugu:"data"`
+	Platform Platform      `vugu:"data"`
+
+	// Base is the user's base location for the snapshot(s), which resolves
+	// relative paths and names a savepoint's own folder.
+	Base string `vugu:"data"`
+
+	Report   *Report `vugu:"data"`
+	ReadOnly bool    `vugu:"data"` // a shared report: no files behind it
+	Loads    []*fileLoad
+	Busy     bool
+	Notice   string // a short status line (copied, exported, …)
+
+	// Selected is the index of the snapshot the detail views show.
+	Selected int
+
+	// LastDropToRender is the time from receiving files to the rendered
+	// result, in milliseconds; the page publishes it for the budget check.
+	LastDropToRender float64
+
+	inputs     []Input
+	loadStart  float64
+	loadSeq    atomic.Int64
+	renderDone bool // the current Report has not been rendered yet when false
+}
+
+// ShowReport makes the page render rep. readOnly marks a report that came
+// without its files (a share link): the page then offers no re-analysis.
+// Call it with the render lock held (from an event handler) or use
+// ShowReportAsync from other goroutines.
+func (r *Root) ShowReport(rep *Report, readOnly bool) {
+	r.Report = rep
+	r.ReadOnly = readOnly
+	r.Selected = 0
+	r.Loads = nil
+	r.inputs = nil
+}
+
+// ShowReportJSON decodes a report in the JSON form of Export and shows it
+// read-only.
+func (r *Root) ShowReportJSON(data []byte) error {
+	var rep Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return fmt.Errorf("the report is not valid JSON: %w", err)
+	}
+	r.ShowReport(&rep, true)
+	return nil
+}
+
+// Load reads and analyses inputs in the background. It returns at once, so
+// it may be called from a JavaScript event callback.
+func (r *Root) Load(inputs []Input) {
+	if len(inputs) == 0 {
+		return
+	}
+	r.Env.Lock()
+	seq := r.loadSeq.Add(1)
+	r.inputs = inputs
+	r.loadStart = r.Platform.Now()
+	r.Busy = true
+	r.Notice = ""
+	r.Loads = make([]*fileLoad, len(inputs))
+	for i, in := range inputs {
+		r.Loads[i] = &fileLoad{Name: in.Name, Size: in.Size}
+	}
+	base := r.Base
+	r.Env.UnlockRender()
+	go r.analyse(seq, inputs, base)
+}
+
+// Reanalyse runs the analysis again over the files already given, for
+// example after the base location changed.
+func (r *Root) Reanalyse() {
+	if len(r.inputs) == 0 {
+		return
+	}
+	inputs := r.inputs
+	go func() { r.Load(inputs) }()
+}
+
+// SetBase is the base-location field's handler.
+func (r *Root) SetBase(base string) {
+	if base == r.Base {
+		return
+	}
+	r.Base = base
+	r.Reanalyse()
+}
+
+// progressReader reports the furthest offset the decoder has read.
+type progressReader struct {
+	r        io.ReaderAt
+	furthest atomic.Int64
+	onStep   func(read int64)
+	lastStep int64
+}
+
+// progressStep is how far reading moves before the bar is redrawn.
+const progressStep = 1 << 20
+
+func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
+	n, err := p.r.ReadAt(b, off)
+	end := off + int64(n)
+	if end > p.furthest.Load() {
+		p.furthest.Store(end)
+		if end-p.lastStep >= progressStep {
+			p.lastStep = end
+			p.onStep(end)
+		}
+	}
+	return n, err
+}
+
+// current reports whether seq is still the newest load; a newer drop
+// replaces an older one that is still reading.
+func (r *Root) current(seq int64) bool { return r.loadSeq.Load() == seq }
+
+// Rendered is called by the wasm entry after every render. It turns the
+// first render of a new result into the drop-to-render figure.
+func (r *Root) Rendered() {
+	if !r.renderDone && r.Report != nil && !r.Busy {
+		r.renderDone = true
+		if r.loadStart > 0 {
+			r.LastDropToRender = r.Platform.Now() - r.loadStart
+			r.loadStart = 0
+		}
+	}
+}
+
+// Snapshot is the snapshot the detail views show, or nil.
+func (r *Root) Snapshot() *SnapshotReport {
+	if r.Report == nil || len(r.Report.Snapshots) == 0 {
+		return nil
+	}
+	if r.Selected < 0 || r.Selected >= len(r.Report.Snapshots) {
+		r.Selected = 0
+	}
+	return r.Report.Snapshots[r.Selected]
+}
+
+// Select shows snapshot i in the detail views.
+func (r *Root) Select(i int) { r.Selected = i }
+
+// Status is the page state published on <body data-state> for tests and
+// scripts: "empty", "loading" or "done".
+func (r *Root) Status() string {
+	switch {
+	case r.Busy:
+		return "loading"
+	case r.Report != nil:
+		return "done"
+	default:
+		return "empty"
+	}
+}

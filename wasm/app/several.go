@@ -1,0 +1,85 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ckptlens/ckptlens/parse"
+)
+
+func (c *Several) totals() string {
+	cmp := c.Rep.Comparison
+	return fmt.Sprintf("%s snapshots reference %s distinct files (%s); %s files (%s) are referenced by more than one.",
+		Count(len(cmp.Snapshots)), Count(cmp.UnionFiles), Bytes(cmp.UnionBytes), Count(cmp.SharedFiles), Bytes(cmp.SharedBytes))
+}
+
+func (c *Several) shared() []parse.ComparedFile {
+	var out []parse.ComparedFile
+	for _, f := range c.Rep.Comparison.Files {
+		if len(f.Snapshots) > 1 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (c *Several) sharedShown() []parse.ComparedFile {
+	rows := c.shared()
+	if !c.ShowAll && len(rows) > fileRowsShown {
+		rows = rows[:fileRowsShown]
+	}
+	return rows
+}
+
+func (c *Several) sharedHidden() int {
+	if c.ShowAll {
+		return 0
+	}
+	return max(0, len(c.shared())-fileRowsShown)
+}
+
+func (c *Several) label(i int) string {
+	if cmp := c.Rep.Comparison; cmp != nil && i >= 0 && i < len(cmp.Snapshots) && cmp.Snapshots[i].Label != "" {
+		return cmp.Snapshots[i].Label
+	}
+	if i >= 0 && i < len(c.Rep.Snapshots) {
+		return c.Rep.Snapshots[i].Source
+	}
+	return "?"
+}
+
+func (c *Several) labels(idx []int) string {
+	var names []string
+	for _, i := range idx {
+		names = append(names, c.label(i))
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *Several) firstIn(f parse.ComparedFile) string {
+	s := c.label(f.FirstIn)
+	if f.UploadedBefore {
+		s += " or an older checkpoint not given"
+	}
+	return s
+}
+
+func (c *Several) planTotals() string {
+	o := c.Rep.Orphans
+	return fmt.Sprintf("The listing (%s, %s files, %s) holds %s (%s files) that no given snapshot references and that can be deleted; %s (%s files) are unreferenced but must stay; %s (%s files) are referenced.",
+		o.Listing.Format, Count(o.Listing.Files), Bytes(o.Listing.Bytes),
+		Bytes(o.DeletableBytes), Count(o.DeletableFiles),
+		Bytes(o.UnsureBytes), Count(o.UnsureFiles),
+		Bytes(o.ReferencedBytes), Count(o.ReferencedFiles))
+}
+
+func (c *Several) itemPath(it parse.OrphanItem) string {
+	if it.Dir && !strings.HasSuffix(it.Path, "/") {
+		return it.Path + "/"
+	}
+	return it.Path
+}
+
+func (c *Several) folders(i int) string {
+	return strings.Join(c.Rep.Comparison.Snapshots[i].Folders, ", ")
+}

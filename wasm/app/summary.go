@@ -1,0 +1,97 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+func (c *Summary) format() string {
+	s := c.Snap
+	name := string(s.Format)
+	switch s.Format {
+	case model.FormatFlink:
+		name = "Flink _metadata"
+	case model.FormatSlateDB:
+		name = "SlateDB manifest"
+	}
+	out := fmt.Sprintf("%s, version %d", name, s.FormatVersion)
+	if s.Dialect != "" {
+		out += " (" + s.Dialect + " layout)"
+	}
+	return out
+}
+
+func (c *Summary) writtenBy() string {
+	if c.Snap.WrittenBy == "" {
+		return "–"
+	}
+	return c.Snap.WrittenBy
+}
+
+func (c *Summary) kind() string {
+	s := c.Snap
+	kind := s.SnapshotKind
+	if s.SavepointFormat != "" {
+		kind += ", " + s.SavepointFormat + " format"
+	}
+	if p := s.Flink; p != nil && p.Properties != nil {
+		kind += " (" + p.Properties.Type
+		if p.Properties.SharingFilesStrategy != "" {
+			kind += ", " + strings.ToLower(strings.ReplaceAll(p.Properties.SharingFilesStrategy, "_", " "))
+		}
+		kind += ")"
+	}
+	return kind
+}
+
+func (c *Summary) hints() string {
+	if len(c.Snap.BackendHints) == 0 {
+		return "none"
+	}
+	return strings.Join(c.Snap.BackendHints, ", ")
+}
+
+// errorHint explains, in a user's words, what a stop part-way means.
+func (c *Summary) errorHint() string {
+	s := c.Snap
+	if s.Size > 0 && s.Error.Offset >= 0 {
+		return fmt.Sprintf("(of %d bytes). Everything shown was decoded before that point; the rest of the file could not be read.", s.Size)
+	}
+	return "Everything shown was decoded before that point."
+}
+
+func (c *Summary) checkpointed() string {
+	if c.Snap.Sizes.Checkpointed < 0 {
+		return "not defined for this format"
+	}
+	return Bytes(c.Snap.Sizes.Checkpointed)
+}
+
+func (c *Summary) fileBytes() string {
+	sz := c.Snap.Sizes
+	out := fmt.Sprintf("%s in %s files", Bytes(sz.FileBytes), Count(sz.Files))
+	if sz.UnknownSizeFiles > 0 {
+		out += fmt.Sprintf(" (%s more of unrecorded size)", Count(sz.UnknownSizeFiles))
+	}
+	return out
+}
+
+// location says where the snapshot lives and how that was worked out.
+func (c *Summary) location() string {
+	loc := c.Snap.Location
+	if loc.Dir == "" {
+		return "unknown — enter the base location above to resolve relative paths"
+	}
+	how := map[string]string{
+		"base":           "as you entered it",
+		"read-path":      "the folder it was read from",
+		"absolute-paths": "from the absolute paths inside it",
+	}[loc.From]
+	out := loc.Dir
+	if how != "" {
+		out += " (" + how + ")"
+	}
+	return out
+}

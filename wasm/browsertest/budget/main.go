@@ -1,0 +1,131 @@
+//go:build !js
+
+// Command budget measures the page's budgets in headless Chromium and prints
+// them (./build.sh runs it after building dist/):
+//
+//   - first render on localhost: from navigation start to the app's first
+//     render (window.ckptlensTimings.firstRender);
+//   - drop to rendered result for a generated 10 MB _metadata (the app's
+//     own clock, from receiving the files to the render that shows them).
+//
+// Figures are printed, not asserted: performance is shown, never a test.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/wasm/browsertest"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: budget DIST_DIR")
+		os.Exit(2)
+	}
+	if err := run(os.Args[1]); err != nil {
+		fmt.Fprintln(os.Stderr, "budget:", err)
+		os.Exit(1)
+	}
+}
+
+// runs is how many drops are timed; the median is printed.
+const runs = 5
+
+func run(dist string) error {
+	chromium, ok := browsertest.Chromium()
+	if !ok {
+		return fmt.Errorf("chromium not found at %s", chromium)
+	}
+	tmp, err := os.MkdirTemp("", "ckptlens-budget-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	metadata := filepath.Join(tmp, "chk-42", "_metadata")
+	size, err := writeTenMB(metadata)
+	if err != nil {
+		return err
+	}
+
+	srv, err := browsertest.Serve(dist)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	b, err := browsertest.Start(ctx, chromium)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+
+	var firsts, drops []float64
+	for range runs {
+		p, err := b.NewPage()
+		if err != nil {
+			return err
+		}
+		if err := p.Open(srv.URL + "/"); err != nil {
+			return err
+		}
+		first, err := browsertest.Eval[float64](p, `window.ckptlensTimings.firstRender`)
+		if err != nil {
+			return err
+		}
+		if err := p.DropFiles(metadata); err != nil {
+			return err
+		}
+		if err := p.WaitState("done", time.Minute); err != nil {
+			return err
+		}
+		// dropToRender is set by the render after the result's render.
+		drop, err := browsertest.Eval[float64](p, `new Promise(r => setTimeout(() => r(window.ckptlensTimings.dropToRender || -1), 50))`)
+		if err != nil {
+			return err
+		}
+		firsts, drops = append(firsts, first), append(drops, drop)
+		p.Close()
+	}
+	fmt.Printf("first render on localhost: %.0f ms median of %d (budget <= 400 ms)\n", median(firsts), runs)
+	fmt.Printf("drop to rendered result, %.1f MB _metadata: %.0f ms median of %d (budget <= 250 ms)\n",
+		float64(size)/1e6, median(drops), runs)
+	return nil
+}
+
+// writeTenMB writes a handle-dense incremental checkpoint of about 10 MB.
+func writeTenMB(path string) (int64, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return 0, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	if _, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 300, SharedPerSubtask: 50}); err != nil {
+		return 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s[len(s)/2]
+}
