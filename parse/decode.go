@@ -10,6 +10,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/slatedb"
 )
 
 // format is one snapshot format Decode recognizes by content.
@@ -17,9 +18,9 @@ type format struct {
 	// sniff reports whether the first bytes of the input (up to headSize)
 	// belong to this format.
 	sniff func(head []byte) bool
-	// decode reads the whole input; it returns a non-nil partial Snapshot
-	// together with any error.
-	decode func(r io.ReaderAt, size int64) (*model.Snapshot, error)
+	// decode reads the whole input named name; it returns a non-nil partial
+	// Snapshot together with any error.
+	decode func(name string, r io.ReaderAt, size int64) (*model.Snapshot, error)
 }
 
 // headSize is how many leading bytes the formats sniff.
@@ -28,11 +29,19 @@ const headSize = 512
 // formats is tried in order; the first whose sniff matches decodes.
 var formats = []format{
 	{sniff: flink.HasMagic, decode: decodeFlink},
+	{sniff: slatedb.Sniff, decode: decodeSlateDB},
 }
 
-func decodeFlink(r io.ReaderAt, size int64) (*model.Snapshot, error) {
+func decodeFlink(_ string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
 	m, err := flink.Decode(r, size)
 	return m.Snapshot(""), err
+}
+
+// decodeSlateDB takes the manifest id from the name (<id>.manifest): the
+// file itself does not hold it.
+func decodeSlateDB(name string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
+	m, err := slatedb.Decode(r, size)
+	return m.SnapshotWithError(name, err), err
 }
 
 // Decode reads one snapshot, choosing the decoder by the content (never the
@@ -49,7 +58,7 @@ func Decode(name string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
 	}
 	for _, f := range formats {
 		if f.sniff(head) {
-			s, err := f.decode(r, size)
+			s, err := f.decode(name, r, size)
 			s.Source = name
 			s.Error = model.Info(err)
 			return s, err
