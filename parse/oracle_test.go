@@ -1,0 +1,383 @@
+package parse
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// The analysis checked against real checkpoints: testdata/flink/generated
+// holds, per Flink release and scenario, the _metadata files real
+// MiniCluster jobs wrote, Flink's own reading of each (truth.json, from
+// Checkpoints.loadCheckpointMetadata) and the scenario's real listing.
+
+type truthFile struct {
+	Path         string `json:"path"`
+	Relative     bool   `json:"relative"`
+	ResolvedPath string `json:"resolvedPath"`
+	Bytes        int64  `json:"bytes"`
+	Handle       string `json:"handle"`
+	Role         string `json:"role"`
+}
+
+type truthDoc struct {
+	FlinkVersion string `json:"flinkVersion"`
+	Metadata     string `json:"metadata"`
+	CheckpointID int64  `json:"checkpointId"`
+	SnapshotKind string `json:"snapshotKind"`
+	Totals       struct {
+		StateSize        int64 `json:"stateSize"`
+		CheckpointedSize int64 `json:"checkpointedSize"`
+	} `json:"totals"`
+	InlineBytes int64       `json:"inlineBytes"`
+	Files       []truthFile `json:"files"`
+	FileSummary []struct {
+		Path     string `json:"path"`
+		Bytes    int64  `json:"bytes"`
+		Kind     string `json:"kind"`
+		Segments int    `json:"segments"`
+	} `json:"fileSummary"`
+}
+
+// resolved is where Flink says the file is.
+func (f truthFile) resolved() string {
+	if f.Relative {
+		return f.ResolvedPath
+	}
+	return f.Path
+}
+
+type oracleSnapshot struct {
+	copyPath string // the _metadata in testdata
+	truth    truthDoc
+	snap     *model.Snapshot
+}
+
+// base is the folder the snapshot was written to.
+func (o oracleSnapshot) base() string { return filepath.Dir(o.truth.Metadata) }
+
+type oracleScenario struct {
+	release, name string
+	root          string // where the scenario ran, e.g. /tmp/ckptlens-oracle/1.20/incremental
+	listing       *listing.Listing
+	snaps         []oracleSnapshot // by checkpoint id
+}
+
+func loadOracle(t *testing.T) []oracleScenario {
+	t.Helper()
+	repo, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := filepath.Join(repo, "testdata", "flink", "generated")
+	listings, _ := filepath.Glob(filepath.Join(gen, "*", "*", "listing.txt"))
+	if len(listings) == 0 {
+		t.Skipf("skipping: no oracle scenarios under %s (testdata/flink/regenerate.sh writes them)", gen)
+	}
+	var out []oracleScenario
+	for _, lp := range listings {
+		dir := filepath.Dir(lp)
+		sc := oracleScenario{release: filepath.Base(filepath.Dir(dir)), name: filepath.Base(dir)}
+		f, err := os.Open(lp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.listing, err = listing.Parse(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", lp, err)
+		}
+		err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.Name() != "truth.json" {
+				return err
+			}
+			var o oracleSnapshot
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(b, &o.truth); err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			o.copyPath = filepath.Join(filepath.Dir(p), metadataName)
+			o.snap, err = DecodeFile(o.copyPath)
+			if err != nil {
+				t.Errorf("%s: %v", o.copyPath, err)
+				return nil
+			}
+			sc.snaps = append(sc.snaps, o)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sc.snaps) == 0 {
+			continue
+		}
+		m := sc.snaps[0].truth.Metadata
+		i := strings.Index(m, "/"+sc.release+"/"+sc.name+"/")
+		if i < 0 {
+			t.Fatalf("%s: metadata %s is not under its scenario", dir, m)
+		}
+		sc.root = m[:i+len(sc.release)+len(sc.name)+2]
+		sort.SliceStable(sc.snaps, func(a, b int) bool { return sc.snaps[a].truth.CheckpointID < sc.snaps[b].truth.CheckpointID })
+		out = append(out, sc)
+	}
+	return out
+}
+
+func (sc oracleScenario) String() string { return sc.release + "/" + sc.name }
+
+// TestOracleSizes: full and checkpointed sizes equal Flink's.
+func TestOracleSizes(t *testing.T) {
+	for _, sc := range loadOracle(t) {
+		for _, o := range sc.snaps {
+			s := Inspect(o.snap, "")
+			if s.Sizes.Full != o.truth.Totals.StateSize || s.Sizes.Checkpointed != o.truth.Totals.CheckpointedSize {
+				t.Errorf("%s %s: full %d checkpointed %d, Flink says %d and %d", sc, o.copyPath,
+					s.Sizes.Full, s.Sizes.Checkpointed, o.truth.Totals.StateSize, o.truth.Totals.CheckpointedSize)
+			}
+			var deps int64
+			for _, d := range s.Dependencies {
+				deps += d.Bytes
+			}
+			var files int64
+			for _, f := range o.truth.FileSummary {
+				files += f.Bytes
+			}
+			if deps != files+o.truth.InlineBytes {
+				t.Errorf("%s %s: dependencies hold %d bytes, Flink's files and inline state %d", sc, o.copyPath, deps, files+o.truth.InlineBytes)
+			}
+		}
+	}
+}
+
+// expectedRole places a file by where Flink resolved it, relative to the
+// scenario's checkpoint root: <job>/chk-N, <job>/shared, <job>/taskowned,
+// savepoints/savepoint-…, dstl/….
+func expectedRole(sc oracleScenario, o oracleSnapshot, f truthFile) Role {
+	own := strings.Split(strings.TrimPrefix(o.base(), sc.root+"/"), "/") // [job, chk-N] or [savepoints, savepoint-…]
+	p := strings.Split(strings.TrimPrefix(pathKey(f.resolved()), pathKey(sc.root)+"/"), "/")
+	switch {
+	case len(p) == 3 && p[0] == own[0] && p[1] == own[1]:
+		return RoleExclusive
+	case p[0] == "dstl":
+		return RoleChangelog
+	case p[0] != own[0] || own[0] == "savepoints":
+		return RoleOtherCheckpoint
+	case strings.HasPrefix(p[1], "chk-"):
+		return RoleOtherCheckpoint
+	case f.Handle == "SegmentFileStateHandle":
+		return RoleFileMerging
+	case p[1] == sharedDir:
+		return RoleShared
+	case p[1] == taskOwnedDir:
+		return RoleTaskOwned
+	}
+	return RoleExternal
+}
+
+// TestOracleDependencies: every file is placed where Flink resolves it, with
+// the role its folder has, whether the location is given, taken from the
+// copy's absolute paths, or (for self-contained snapshots) the copy itself.
+func TestOracleDependencies(t *testing.T) {
+	for _, sc := range loadOracle(t) {
+		for _, o := range sc.snaps {
+			withBase := Inspect(o.snap, o.base())
+			fromCopy := Inspect(o.snap, "")
+			byPath := map[string]int{}
+			for i, f := range o.snap.Files {
+				byPath[f.Path] = i
+			}
+			for _, f := range o.truth.Files {
+				i, ok := byPath[f.Path]
+				if !ok {
+					t.Errorf("%s %s: Flink's file %s is not in the snapshot", sc, o.copyPath, f.Path)
+					continue
+				}
+				want := expectedRole(sc, o, f)
+				if ref := withBase.FileRefs[i]; pathKey(ref.Path) != pathKey(f.resolved()) || ref.Role != want {
+					t.Errorf("%s %s: %s placed at %s as %s; Flink resolves %s, role %s", sc, o.copyPath, f.Path, ref.Path, ref.Role, f.resolved(), want)
+				}
+				if ref := fromCopy.FileRefs[i]; ref.Role != want {
+					t.Errorf("%s %s (location %+v): %s is %s, want %s", sc, o.copyPath, fromCopy.Location, f.Path, ref.Role, want)
+				}
+			}
+			// The dependency table agrees with the files it groups.
+			for _, s := range []*SnapshotReport{withBase, fromCopy} {
+				files := make([]int, len(s.Dependencies))
+				for _, ref := range s.FileRefs {
+					files[ref.Dependency]++
+					if s.Dependencies[ref.Dependency].Role != ref.Role || parentDir(ref.Path) != s.Dependencies[ref.Dependency].Dir {
+						t.Errorf("%s %s: %s grouped into %+v", sc, o.copyPath, ref.Path, s.Dependencies[ref.Dependency])
+					}
+				}
+				for i, d := range s.Dependencies {
+					if d.Role != RoleInline && d.Files != files[i] {
+						t.Errorf("%s %s: %s counts %d files, holds %d", sc, o.copyPath, d.Dir, d.Files, files[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestOracleScenarios: what each scenario is about shows in the report.
+func TestOracleScenarios(t *testing.T) {
+	for _, sc := range loadOracle(t) {
+		roles := map[Role]int{}
+		for _, o := range sc.snaps {
+			for _, d := range Inspect(o.snap, "").Dependencies {
+				roles[d.Role] += d.Files
+			}
+		}
+		var want []Role
+		switch sc.name {
+		case "incremental":
+			want = []Role{RoleExclusive, RoleShared}
+		case "restore-no-claim", "restore-claim", "restore-legacy":
+			want = []Role{RoleOtherCheckpoint}
+		case "file-merging":
+			want = []Role{RoleFileMerging}
+		case "changelog":
+			want = []Role{RoleChangelog}
+		}
+		for _, r := range want {
+			if roles[r] == 0 {
+				t.Errorf("%s: no %s dependency in any snapshot (%v)", sc, r, roles)
+			}
+		}
+	}
+}
+
+// listedKeys are the listing's files by key.
+func listedKeys(l *listing.Listing) map[string]int64 {
+	m := map[string]int64{}
+	for _, e := range l.Entries {
+		if !e.Dir {
+			m[pathKey(e.Path)] = e.Bytes
+		}
+	}
+	return m
+}
+
+// planFiles expands the plan's folders into the listed files under them.
+func planFiles(items []OrphanItem, listed map[string]int64) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range items {
+		k := pathKey(it.Path)
+		if !it.Dir {
+			out[k] = true
+			continue
+		}
+		for lk := range listed {
+			if underKey(lk, k) {
+				out[lk] = true
+			}
+		}
+	}
+	return out
+}
+
+// TestOracleOrphans: with the retained checkpoints given, the plan is the
+// real listing minus everything Flink says they reference.
+func TestOracleOrphans(t *testing.T) {
+	for _, sc := range loadOracle(t) {
+		listed := listedKeys(sc.listing)
+		check := func(what string, given []oracleSnapshot) {
+			var inputs []Input
+			referenced := map[string]bool{}
+			for _, o := range given {
+				inputs = append(inputs, Input{Snapshot: o.snap, Base: o.base()})
+				referenced[pathKey(o.truth.Metadata)] = true
+				for _, f := range o.truth.Files {
+					referenced[pathKey(f.resolved())] = true
+				}
+			}
+			r := Analyze(inputs, Options{Listing: sc.listing})
+			p := r.Orphans
+			deletable := planFiles(p.Deletable, listed)
+			unsure := planFiles(p.Unsure, listed)
+			for k := range listed {
+				switch {
+				case referenced[k] && (deletable[k] || unsure[k]):
+					t.Errorf("%s %s: referenced %s is in the plan", sc, what, k)
+				case !referenced[k] && !deletable[k] && !unsure[k]:
+					t.Errorf("%s %s: unreferenced %s is not in the plan", sc, what, k)
+				case deletable[k] && unsure[k]:
+					t.Errorf("%s %s: %s both deletable and unsure", sc, what, k)
+				}
+			}
+			var size int64
+			for k := range deletable {
+				size += listed[k]
+			}
+			if len(deletable) != p.DeletableFiles || size != p.DeletableBytes {
+				t.Errorf("%s %s: plan totals %d files %d bytes, its items %d files %d bytes", sc, what, p.DeletableFiles, p.DeletableBytes, len(deletable), size)
+			}
+			for _, u := range p.Unsure {
+				if !strings.Contains(u.Reason, "in progress") && !strings.Contains(u.Reason, "newer") && !strings.Contains(u.Reason, "may be running") {
+					t.Errorf("%s %s: unsure without cause: %+v", sc, what, u)
+				}
+			}
+			if len(p.Missing) != 0 {
+				t.Errorf("%s %s: referenced files missing from the real listing: %+v", sc, what, p.Missing)
+			}
+			t.Logf("%s %s: %d listed, %d referenced, %d deletable (%d bytes), %d unsure", sc, what,
+				p.Listing.Files, p.ReferencedFiles, p.DeletableFiles, p.DeletableBytes, p.UnsureFiles)
+		}
+		check("all retained", sc.snaps)
+		check("newest only", sc.snaps[len(sc.snaps)-1:])
+	}
+}
+
+// TestOracleChain: in a chain of consecutive checkpoints, what each adds to
+// the ones before it is exactly what Flink counts as its checkpointed size
+// (for incremental checkpoints: the shared files it uploaded, plus its
+// private files and inline state), so every shared file is traced to the
+// checkpoint that uploaded it.
+func TestOracleChain(t *testing.T) {
+	for _, sc := range loadOracle(t) {
+		jobs := map[string][]oracleSnapshot{}
+		for _, o := range sc.snaps {
+			if o.truth.SnapshotKind == "checkpoint" {
+				job := filepath.Dir(o.base())
+				jobs[job] = append(jobs[job], o)
+			}
+		}
+		for job, chain := range jobs {
+			if len(chain) < 2 {
+				continue
+			}
+			var inputs []Input
+			for _, o := range chain {
+				inputs = append(inputs, Input{Snapshot: o.snap, Base: o.base()})
+			}
+			r := Analyze(inputs, Options{})
+			added := make([]int64, len(chain))
+			for _, f := range r.Comparison.Files {
+				added[f.FirstIn] += max(f.Bytes, 0)
+			}
+			traced := 0
+			for i := 1; i < len(chain); i++ {
+				if chain[i].truth.CheckpointID != chain[i-1].truth.CheckpointID+1 {
+					continue // a gap: a checkpoint in between may have uploaded files
+				}
+				got := added[i] + chain[i].truth.InlineBytes
+				if got != chain[i].truth.Totals.CheckpointedSize {
+					t.Errorf("%s %s chk-%d: adds %d bytes (+%d inline), Flink's checkpointed size is %d", sc, filepath.Base(job),
+						chain[i].truth.CheckpointID, added[i], chain[i].truth.InlineBytes, chain[i].truth.Totals.CheckpointedSize)
+				}
+				traced++
+			}
+			t.Logf("%s %s: %d checkpoints, %d traced", sc, filepath.Base(job), len(chain), traced)
+		}
+	}
+}
