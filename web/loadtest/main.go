@@ -1,0 +1,270 @@
+// Command loadtest creates shares on the Worker concurrently and reads every
+// one back, checking none is lost or mixed up. It prints figures for the
+// README; it asserts correctness, never timing.
+//
+//	go run ./web/loadtest                 # starts the Worker on local workerd itself
+//	go run ./web/loadtest -url http://127.0.0.1:8787   # a running ./build.sh serve
+//
+// Only loopback addresses are accepted.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ckptlens/ckptlens/web/localworker"
+)
+
+func main() {
+	n := flag.Int("n", 1000, "shares to create")
+	conc := flag.Int("c", 32, "concurrent clients")
+	minSize := flag.Int("min", 1<<10, "smallest ciphertext, bytes")
+	maxSize := flag.Int("max", 64<<10, "largest ciphertext, bytes")
+	target := flag.String("url", "", "a running Worker (loopback only); empty starts one on local workerd")
+	flag.Parse()
+	if err := run(*n, *conc, *minSize, *maxSize, *target); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+type share struct {
+	body []byte
+	sum  [32]byte
+	id   string
+}
+
+type timings struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (t *timings) add(d time.Duration) {
+	t.mu.Lock()
+	t.d = append(t.d, d)
+	t.mu.Unlock()
+}
+
+func (t *timings) String() string {
+	slices.Sort(t.d)
+	q := func(p float64) time.Duration {
+		if len(t.d) == 0 {
+			return 0
+		}
+		return t.d[min(len(t.d)-1, int(p*float64(len(t.d))))].Round(100 * time.Microsecond)
+	}
+	return fmt.Sprintf("p50 %v, p95 %v, p99 %v, max %v", q(0.50), q(0.95), q(0.99), q(1))
+}
+
+func run(n, conc, minSize, maxSize int, target string) error {
+	base := target
+	if base == "" {
+		fmt.Println("starting the Worker on local workerd (wrangler dev --local)...")
+		w, err := localworker.Start(context.Background(), localworker.Options{})
+		if err != nil {
+			return err
+		}
+		defer w.Stop()
+		base = w.URL
+	}
+	if err := requireLoopback(base); err != nil {
+		return err
+	}
+
+	shares := make([]*share, n)
+	for i := range shares {
+		size := randomSize(minSize, maxSize)
+		b := make([]byte, size)
+		rand.Read(b)
+		shares[i] = &share{body: b, sum: sha256.Sum256(b)}
+	}
+	client := &http.Client{
+		Transport: &http.Transport{MaxIdleConnsPerHost: conc},
+		Timeout:   60 * time.Second,
+	}
+
+	var createT, readT timings
+	var mu sync.Mutex
+	var failures []string
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		failures = append(failures, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+
+	// Phase 1: each client creates shares and reads each one straight back.
+	start := time.Now()
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			for i := range jobs {
+				s := shares[i]
+				t0 := time.Now()
+				id, err := create(client, base, s.body)
+				createT.add(time.Since(t0))
+				if err != nil {
+					fail("create #%d: %v", i, err)
+					continue
+				}
+				s.id = id
+				t0 = time.Now()
+				got, err := read(client, base, id)
+				readT.add(time.Since(t0))
+				if err != nil {
+					fail("read back #%d (%s): %v", i, id, err)
+				} else if sha256.Sum256(got) != s.sum {
+					fail("share %s returned different bytes than were posted", id)
+				}
+			}
+		})
+	}
+	for i := range shares {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	phase1 := time.Since(start)
+
+	// Phase 2: with everything written, read every share again in a
+	// shuffled order, so a lost write or a crossed id shows up.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	for i := len(order) - 1; i > 0; i-- {
+		j, _ := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		order[i], order[j.Int64()] = order[j.Int64()], order[i]
+	}
+	var reread timings
+	start2 := time.Now()
+	jobs = make(chan int)
+	var lost, mixed, ok2 int
+	var cmu sync.Mutex
+	for range conc {
+		wg.Go(func() {
+			for i := range jobs {
+				s := shares[i]
+				if s.id == "" {
+					continue
+				}
+				t0 := time.Now()
+				got, err := read(client, base, s.id)
+				reread.add(time.Since(t0))
+				cmu.Lock()
+				switch {
+				case err != nil:
+					lost++
+					fail("re-read %s: %v", s.id, err)
+				case sha256.Sum256(got) != s.sum:
+					mixed++
+					fail("re-read %s: bytes belong to another share or are damaged", s.id)
+				default:
+					ok2++
+				}
+				cmu.Unlock()
+			}
+		})
+	}
+	for _, i := range order {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	phase2 := time.Since(start2)
+
+	ids := map[string]bool{}
+	var total int64
+	for _, s := range shares {
+		if s.id != "" {
+			ids[s.id] = true
+		}
+		total += int64(len(s.body))
+	}
+
+	fmt.Printf("\nckptlens share load test: %d shares, %d concurrent clients, %d–%d byte ciphertexts (%.1f MiB in all), %s on %d CPUs\n",
+		n, conc, minSize, maxSize, float64(total)/(1<<20), base, runtime.NumCPU())
+	fmt.Printf("  create + read back: %v (%.0f shares/s); POST %s; GET %s\n", phase1.Round(time.Millisecond), float64(n)/phase1.Seconds(), &createT, &readT)
+	fmt.Printf("  re-read all, shuffled: %v (%.0f reads/s); GET %s\n", phase2.Round(time.Millisecond), float64(n)/phase2.Seconds(), &reread)
+	fmt.Printf("  distinct ids: %d; intact on re-read: %d; lost: %d; mixed up: %d; other failures: %d\n",
+		len(ids), ok2, lost, mixed, len(failures)-lost-mixed)
+	if len(failures) > 0 {
+		for _, f := range failures[:min(len(failures), 10)] {
+			fmt.Println("  FAIL", f)
+		}
+		return fmt.Errorf("%d failures", len(failures))
+	}
+	if len(ids) != n || ok2 != n {
+		return fmt.Errorf("%d distinct ids and %d intact shares for %d created", len(ids), ok2, n)
+	}
+	fmt.Println("  OK: every share came back intact, under its own id")
+	return nil
+}
+
+func randomSize(lo, hi int) int {
+	if hi <= lo {
+		return lo
+	}
+	r, _ := rand.Int(rand.Reader, big.NewInt(int64(hi-lo+1)))
+	return lo + int(r.Int64())
+}
+
+func create(c *http.Client, base string, body []byte) (string, error) {
+	res, err := c.Post(base+"/api/shares", "application/octet-stream", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("status %d: %s", res.StatusCode, b)
+	}
+	var created struct{ ID string }
+	if err := json.Unmarshal(b, &created); err != nil {
+		return "", err
+	}
+	return created.ID, nil
+}
+
+func read(c *http.Client, base, id string) ([]byte, error) {
+	res, err := c.Get(base + "/api/shares/" + id)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d: %s", res.StatusCode, b)
+	}
+	return b, nil
+}
+
+func requireLoopback(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	ip := net.ParseIP(u.Hostname())
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%s is not a loopback address: the load test runs on 127.0.0.1 only", raw)
+	}
+	return nil
+}
