@@ -156,3 +156,179 @@ func TestMinBytesIsLowerBound(t *testing.T) {
 		}
 	}
 }
+
+// finalDatabase is the database as it stood after SlateDB's GC: the
+// manifests in listing-after.txt, and that listing.
+func finalDatabase(t *testing.T, db string) (*Database, map[string]bool) {
+	dir := filepath.Join(storeDir(t), db)
+	after := map[string]bool{}
+	var ms []*Manifest
+	for _, l := range readListing(t, filepath.Join(dir, "listing-after.txt")) {
+		after[l.path] = true
+		rel := strings.TrimPrefix(l.path, db+"/")
+		if strings.HasPrefix(rel, "manifest/") {
+			ms = append(ms, decodeFile(t, filepath.Join(dir, rel)))
+		}
+	}
+	return NewDatabase(db, ms...), after
+}
+
+type oracleEvent struct {
+	DB         string `json:"db"`
+	Op         string `json:"op"`
+	Name       string `json:"name"`
+	ID         string `json:"id"`
+	ManifestID uint64 `json:"manifestId"`
+	Parent     string `json:"parent"`
+}
+
+func oracleEvents(t *testing.T) []oracleEvent {
+	b, err := os.ReadFile(filepath.Join(storeDir(t), "events.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct{ Events []oracleEvent }
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatal(err)
+	}
+	return e.Events
+}
+
+func allManifests(t *testing.T, db string) *Database {
+	files, _ := filepath.Glob(filepath.Join(storeDir(t), db, "manifest", "*.manifest"))
+	var ms []*Manifest
+	for _, f := range files {
+		ms = append(ms, decodeFile(t, f))
+	}
+	return NewDatabase(db, ms...)
+}
+
+// TestTimelineFollowsOracle: the timeline of every manifest the oracle kept
+// shows the checkpoints it created, refreshed and deleted, and its compactions.
+func TestTimelineFollowsOracle(t *testing.T) {
+	d := allManifests(t, "prod/parent")
+	entries, spans := d.Timeline()
+	if len(entries) != len(d.Manifests) {
+		t.Fatalf("%d entries for %d manifests", len(entries), len(d.Manifests))
+	}
+	byID := map[string]CheckpointSpan{}
+	for _, s := range spans {
+		byID[s.ID.String()] = s
+	}
+	checked := 0
+	for _, e := range oracleEvents(t) {
+		if e.DB != "prod/parent" || e.ID == "" {
+			continue
+		}
+		checked++
+		s, ok := byID[e.ID]
+		if !ok {
+			t.Errorf("checkpoint %s (%s) missing from the timeline", e.ID, e.Name)
+			continue
+		}
+		switch e.Op {
+		case "create_checkpoint", "create_detached_checkpoint":
+			if s.ManifestID != e.ManifestID || (e.Name != "" && (s.Name == nil || *s.Name != e.Name)) {
+				t.Errorf("checkpoint %s: pins %d named %v, oracle says %d %q", e.ID, s.ManifestID, s.Name, e.ManifestID, e.Name)
+			}
+		case "refresh_checkpoint":
+			if !s.Refreshed {
+				t.Errorf("checkpoint %s refreshed but not marked", e.ID)
+			}
+		case "delete_checkpoint":
+			if s.Live {
+				t.Errorf("checkpoint %s deleted but live", e.ID)
+			}
+		}
+	}
+	if checked < 8 {
+		t.Errorf("only %d checkpoint events checked", checked)
+	}
+	compactions := 0
+	for _, e := range entries {
+		for _, ev := range e.Events {
+			if strings.HasPrefix(ev, "compaction:") {
+				compactions++
+			}
+		}
+	}
+	if compactions < 2 {
+		t.Errorf("timeline shows %d compactions, the oracle ran 2", compactions)
+	}
+}
+
+// TestPinsKeptByGC: every SST and manifest a live checkpoint pins survived
+// SlateDB's GC, and the exclusive SSTs are not in the latest manifest.
+func TestPinsKeptByGC(t *testing.T) {
+	for _, db := range oracleDBs {
+		d, after := finalDatabase(t, db)
+		pins := d.CheckpointPins(time.Now())
+		latest := map[ULID]bool{}
+		for _, id := range d.Latest().ReferencedSSTs() {
+			latest[id] = true
+		}
+		for _, p := range pins {
+			if !p.ManifestGiven {
+				t.Errorf("%s: checkpoint %s pins manifest %d, which GC deleted", db, p.Checkpoint.ID, p.Checkpoint.ManifestID)
+				continue
+			}
+			for _, r := range p.SSTs {
+				if r.Database == "" && !after[db+"/"+r.Path] {
+					t.Errorf("%s: checkpoint %s pins %s, which GC deleted", db, p.Checkpoint.ID, r.Path)
+				}
+			}
+			for _, r := range p.Exclusive {
+				if latest[r.ID] {
+					t.Errorf("%s: %s called exclusive to a checkpoint but the latest manifest reads it", db, r.Path)
+				}
+			}
+		}
+	}
+	d, _ := finalDatabase(t, "prod/parent")
+	var nightly *CheckpointPin
+	pins := d.CheckpointPins(time.Now())
+	for i, p := range pins {
+		if p.Checkpoint.Name != nil && *p.Checkpoint.Name == "nightly" {
+			nightly = &pins[i]
+		}
+	}
+	if nightly == nil || len(nightly.Exclusive) == 0 || nightly.ExclusiveMinBytes <= 0 {
+		t.Fatalf("the nightly checkpoint should alone keep the first L0 SST: %+v", nightly)
+	}
+}
+
+// TestCloneDependencies: what a clone reads from its parents survived the
+// parents' GC, and each final checkpoint is found in the parent.
+func TestCloneDependencies(t *testing.T) {
+	var dbs []*Database
+	afterAll := map[string]bool{}
+	for _, db := range oracleDBs {
+		d, after := finalDatabase(t, db)
+		dbs = append(dbs, d)
+		for p := range after {
+			afterAll[p] = true
+		}
+	}
+	links := LinkClones(dbs)
+	want := map[string]bool{"prod/clone->prod/parent": true, "dev/grandclone->prod/parent": true, "dev/grandclone->prod/clone": true}
+	if len(links) != len(want) {
+		t.Errorf("links %+v", links)
+	}
+	for _, l := range links {
+		if !want[l.Clone+"->"+l.Parent] || !l.ParentGiven || !l.Found {
+			t.Errorf("link %+v", l)
+		}
+	}
+	for _, d := range dbs {
+		for _, dep := range d.ParentDependencies() {
+			if len(dep.Referenced) == 0 {
+				t.Errorf("%s reads nothing from %s", d.Root, dep.Path)
+			}
+			for _, r := range dep.Referenced {
+				if !afterAll[r.Path] {
+					t.Errorf("%s needs %s, which the parent's GC deleted", d.Root, r.Path)
+				}
+			}
+		}
+	}
+}
