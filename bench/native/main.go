@@ -54,6 +54,8 @@ func main() {
 			times = append(times, float64(time.Since(start).Microseconds())/1000)
 			out.Operators, out.Files, out.InlineBytes = len(snap.Operators), len(snap.Files), snap.InlineBytes
 			out.BytesRead, out.Dependencies = snap.BytesRead, len(rep.Snapshots[0].Dependencies)
+			sz := rep.Snapshots[0].Sizes
+			out.Sizes = &sizes{Full: sz.Full, Checkpointed: sz.Checkpointed, FileBytes: sz.FileBytes, Inline: sz.Inline}
 			continue
 		}
 		m, err := flink.Decode(f, st.Size())
@@ -98,6 +100,16 @@ type result struct {
 	Files        int     `json:"files,omitempty"`
 	Dependencies int     `json:"dependencies,omitempty"`
 	InlineBytes  int64   `json:"inlineBytes,omitempty"`
+	// Sizes are the figures the page's summary shows (with -analyze), so
+	// bench/compare.sh can check the browser rendered the same result.
+	Sizes *sizes `json:"sizes,omitempty"`
+}
+
+type sizes struct {
+	Full         int64 `json:"full"`
+	Checkpointed int64 `json:"checkpointed"`
+	FileBytes    int64 `json:"fileBytes"`
+	Inline       int64 `json:"inline"`
 }
 
 func fail(err error) {
