@@ -332,3 +332,27 @@ func TestCloneDependencies(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSizes: with a listing, the report's SSTs carry exact sizes.
+func TestReportSizes(t *testing.T) {
+	d, objects := oracleDatabase(t, "prod/parent")
+	r := d.Report(objects, GCOptions{Now: time.Now()})
+	if r.Latest == nil || r.GC == nil || r.GCError != "" {
+		t.Fatalf("report: %+v", r)
+	}
+	exact := 0
+	for _, s := range r.Latest.SlateDB.SSTs {
+		if s.Bytes > 0 {
+			exact++
+			if s.Bytes < s.MinBytes {
+				t.Errorf("%s: exact %d below the bound %d", s.ID, s.Bytes, s.MinBytes)
+			}
+		}
+	}
+	if exact != len(r.Latest.SlateDB.SSTs) || exact == 0 {
+		t.Errorf("%d of %d SSTs got exact sizes", exact, len(r.Latest.SlateDB.SSTs))
+	}
+	if len(r.Timeline) != r.Manifests || len(r.Pins) == 0 {
+		t.Errorf("timeline %d entries for %d manifests, %d pins", len(r.Timeline), r.Manifests, len(r.Pins))
+	}
+}
