@@ -4,6 +4,7 @@
 #   ./build.sh serve    build, then run the page and share API locally on 127.0.0.1 (wrangler)
 #   ./build.sh worker   build dist/ and the Worker (web/build/), ready for `wrangler deploy`
 #   ./build.sh test     install what the tests need, then run every test
+#   ./build.sh bench    compare ckptlens with Flink's loader, the page and the heuristic (bench/compare.sh [--quick])
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -110,8 +111,9 @@ build) build ;;
 serve) serve ;;
 worker) build && worker_deps && build_worker ;; # for `wrangler deploy`
 test) test_all ;;
+bench) shift && exec bench/compare.sh "$@" ;;
 *)
-	echo "usage: $0 [build|serve|worker|test]" >&2
+	echo "usage: $0 [build|serve|worker|test|bench]" >&2
 	exit 2
 	;;
 esac
