@@ -413,3 +413,60 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestSniff: every oracle manifest is recognised from its first 512 bytes.
+func TestSniff(t *testing.T) {
+	n := 0
+	for _, db := range oracleDBs {
+		files, _ := filepath.Glob(filepath.Join(storeDir(t), db, "manifest", "*.manifest"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !Sniff(b[:min(len(b), 512)]) {
+				t.Errorf("%s not recognised", f)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no manifests")
+	}
+}
+
+// TestViewOfUnlistedSST: a V2 view naming an SST missing from the ssts
+// table is corrupt (SlateDB refuses it too).
+func TestViewOfUnlistedSST(t *testing.T) {
+	b := flatbuffers.NewBuilder(256)
+	a, other := mustULID(t, idA), mustULID(t, idB)
+	info := addInfo(b, "a", "b", 500)
+	sid := addULID(b, a)
+	fb.CompactedSsTableV2Start(b)
+	fb.CompactedSsTableV2AddId(b, sid)
+	fb.CompactedSsTableV2AddInfo(b, info)
+	ssts := offsetsVector(b, []flatbuffers.UOffsetT{fb.CompactedSsTableV2End(b)})
+	vid, vsst := addULID(b, other), addULID(b, other)
+	fb.CompactedSsTableViewStart(b)
+	fb.CompactedSsTableViewAddId(b, vid)
+	fb.CompactedSsTableViewAddSstId(b, vsst)
+	l0 := offsetsVector(b, []flatbuffers.UOffsetT{fb.CompactedSsTableViewEnd(b)})
+	runs := offsetsVector(b, nil)
+	cps := offsetsVector(b, nil)
+	fb.ManifestV2Start(b)
+	fb.ManifestV2AddSsts(b, ssts)
+	fb.ManifestV2AddL0(b, l0)
+	fb.ManifestV2AddCompacted(b, runs)
+	fb.ManifestV2AddCheckpoints(b, cps)
+	fb.ManifestV2AddInitialized(b, true)
+	b.Finish(fb.ManifestV2End(b))
+	data := append([]byte{0, 2}, b.FinishedBytes()...)
+	m, err := DecodeBytes(data)
+	var fe *model.FormatError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Found, idB) {
+		t.Fatalf("want a FormatError naming %s, got %v", idB, err)
+	}
+	if len(m.SSTs) != 1 || m.SSTs[0].ID != a {
+		t.Errorf("partial result lost the ssts table: %+v", m.SSTs)
+	}
+}
