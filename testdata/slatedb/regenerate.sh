@@ -12,7 +12,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$PWD
-command -v cargo >/dev/null || { echo "regenerate.sh: cargo is required (https://rustup.rs)" >&2; exit 1; }
+if ! command -v cargo >/dev/null; then
+	# Debian's cargo works when it is recent enough for slatedb (Rust 1.85+).
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		apt-get update -qq && apt-get install -y -qq cargo >/dev/null
+	fi
+	command -v cargo >/dev/null || { echo "regenerate.sh: cargo is required (rustup or Debian's cargo)" >&2; exit 1; }
+fi
 (cd oracle && cargo build -j "${CARGO_JOBS:-2}" --locked 2>/dev/null || cargo build -j "${CARGO_JOBS:-2}")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
