@@ -175,9 +175,9 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 	}
 	switch m.FormatVersion {
 	case 1:
-		s.Dialect, s.WrittenBy = "ManifestV1", "SlateDB 0.5 and later (0.18 writes V2 only)"
+		s.Dialect, s.WrittenBy = "ManifestV1", "SlateDB 0.5–0.15"
 	case 2:
-		s.Dialect, s.WrittenBy = "ManifestV2", "SlateDB 0.12 and later"
+		s.Dialect, s.WrittenBy = "ManifestV2", "SlateDB 0.16 and later (0.13–0.15 for segmented databases)"
 		if m.SegmentExtractor != nil {
 			s.Dialect = "ManifestV2 (segmented)"
 		}
