@@ -111,7 +111,12 @@ func FragmentLink(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "r=" + base64.RawURLEncoding.EncodeToString(p), nil
+	return FragmentLinkFromPayload(p), nil
+}
+
+// FragmentLinkFromPayload is FragmentLink for a payload Pack already made.
+func FragmentLinkFromPayload(payload []byte) string {
+	return "r=" + base64.RawURLEncoding.EncodeToString(payload)
 }
 
 // ShortLink is the fragment (without '#') naming an encrypted share: the
