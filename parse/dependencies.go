@@ -292,6 +292,14 @@ func classify(snap *model.Snapshot, loc Location, f model.File) (resolved string
 // of other databases (a clone's parents) are another snapshot's.
 func classifySlateDB(loc Location, f model.File, relative bool) (string, Role, string) {
 	p := f.Path
+	if f.Database != "" {
+		// Another database's object: its path is relative to the object
+		// store's root.
+		if root := slateDBStoreRoot(loc.Dir, f.Database); root != "" && !isAbsolutePath(f.Path) {
+			p = joinPath(root, f.Path)
+		}
+		return p, RoleOtherCheckpoint, ""
+	}
 	if relative && loc.Dir != "" {
 		p = joinPath(loc.Dir, f.Path)
 	}
@@ -305,4 +313,28 @@ func classifySlateDB(loc Location, f model.File, relative bool) (string, Role, s
 		return p, RoleRelative, ""
 	}
 	return p, RoleShared, ""
+}
+
+// slateDBStoreRoot is the root of the object store holding the database at
+// dir, as far as it can be known: the bucket of an object-store URL; for a
+// local folder, dir less as many elements as the other database's path has
+// (databases of one store usually sit at the same depth, like prod/parent
+// and prod/clone). "" when dir is unknown or too short.
+func slateDBStoreRoot(dir, otherDB string) string {
+	if dir == "" || !isAbsolutePath(dir) {
+		return ""
+	}
+	scheme, authority, _ := splitURI(dir)
+	if _, ok := objectStores[scheme]; ok {
+		return scheme + "://" + authority
+	}
+	n := len(strings.Split(strings.Trim(otherDB, "/"), "/"))
+	root := strings.TrimRight(dir, "/")
+	for ; n > 0; n-- {
+		root = parentDir(root)
+		if root == "" {
+			return ""
+		}
+	}
+	return root
 }

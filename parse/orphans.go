@@ -174,6 +174,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		Listing:   ListingSummary{Format: lf.format, Prefix: lf.prefix, Entries: len(lf.entries)},
 		Deletable: []OrphanItem{}, Unsure: []OrphanItem{}, Missing: []MissingFile{}, Unknowns: []string{},
 	}
+	slate := slateDBRoots(snaps)
 	// What the snapshots reference, including their own snapshot files.
 	referenced := map[string][]int{}
 	refBytes := map[string]int64{}
@@ -195,6 +196,9 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		for fi, ref := range s.FileRefs {
 			if ref.key == "" {
 				looseNames[strings.TrimPrefix(path.Clean(ref.Path), "/")] = label(s)
+				continue
+			}
+			if staleReference(s, s.Files[fi], slate) {
 				continue
 			}
 			add(ref.key, ref.Path, s.Files[fi].Bytes)
@@ -313,6 +317,12 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		}
 		if name, ok := looseMatch(looseNames, e.key); ok {
 			return false, judged{false, "may be a file of " + name + ", whose folder is unknown: give its location (--base)"}
+		}
+		for rk, st := range slate {
+			if underKey(e.key, rk) {
+				ok, why := st.judge(strings.TrimPrefix(e.key, rk+"/"), e.bytes)
+				return false, judged{ok, why}
+			}
 		}
 		pl, inLayout := placeInFlinkLayout(e.key)
 		if inLayout && strings.HasPrefix(pl.area, "chk-") {
@@ -489,6 +499,9 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		}
 	}
 	plan.Unknowns = unknowns(snaps, jobs, verdicts, chkDirs, looseNames, plan)
+	for _, rk := range sortedKeys(slate) {
+		plan.Unknowns = append(plan.Unknowns, slate[rk].unknowns()...)
+	}
 	return plan
 }
 
@@ -582,7 +595,12 @@ func unknowns(snaps []*SnapshotReport, jobs map[string]*jobState, verdicts map[s
 	if len(plan.Missing) > 0 {
 		out = append(out, fmt.Sprintf("%d referenced file(s) are not in the listing: either the listing is partial or those snapshots cannot be restored.", len(plan.Missing)))
 	}
-	out = append(out, "Other jobs restored from these checkpoints (NO_CLAIM or LEGACY mode) may still read their files; only the snapshots given were considered.")
+	for _, s := range snaps {
+		if s.Format == model.FormatFlink {
+			out = append(out, "Other jobs restored from these checkpoints (NO_CLAIM or LEGACY mode) may still read their files; only the snapshots given were considered.")
+			break
+		}
+	}
 	return out
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -75,6 +76,11 @@ func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.In
 		if err != nil {
 			fmt.Fprintf(stderr, "ckptlens %s: %s: %v\n", cmd, p, err)
 			failed++
+		}
+		// An absolute source places the snapshot among the listing's
+		// absolute paths, whatever folder the command ran in.
+		if abs, err := filepath.Abs(p); err == nil {
+			s.Source = abs
 		}
 		inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
 	}

@@ -1,0 +1,109 @@
+package parse
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/listing"
+)
+
+// TestSlateDBOrphansMatchSlateDBGC: testdata/slatedb/store holds real
+// SlateDB databases (a parent, its clone, a clone of the clone, a segmented
+// one), each with the listing before SlateDB's own garbage collector ran
+// (min_age 0) and what it deleted (gc.json). Given the newest manifest and
+// the manifests its checkpoints pin, the plan deletes exactly what SlateDB
+// deleted, plus the zero-byte WAL fences SlateDB's fence GC leaves in its
+// default dry-run mode.
+func TestSlateDBOrphansMatchSlateDBGC(t *testing.T) {
+	repo, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := filepath.Join(repo, "testdata", "slatedb", "store")
+	gcs, _ := filepath.Glob(filepath.Join(store, "*", "*", "gc.json"))
+	if len(gcs) == 0 {
+		t.Skipf("skipping: no SlateDB databases under %s (testdata/slatedb/regenerate.sh writes them)", store)
+	}
+	for _, gcPath := range gcs {
+		dbDir := filepath.Dir(gcPath)
+		db, _ := filepath.Rel(store, dbDir)
+		t.Run(db, func(t *testing.T) {
+			var gc struct{ Deleted []string }
+			readJSON(t, gcPath, &gc)
+			var checkpoints []struct {
+				ManifestID uint64 `json:"manifest_id"`
+			}
+			readJSON(t, filepath.Join(dbDir, "checkpoints.json"), &checkpoints)
+			manifests, _ := filepath.Glob(filepath.Join(dbDir, "manifest", "*.manifest"))
+			sort.Strings(manifests)
+			given := []string{manifests[len(manifests)-1]}
+			for _, c := range checkpoints {
+				given = append(given, filepath.Join(dbDir, "manifest", fmt.Sprintf("%020d.manifest", c.ManifestID)))
+			}
+			var inputs []Input
+			for _, m := range given {
+				s, err := DecodeFile(m)
+				if err != nil {
+					t.Fatalf("%s: %v", m, err)
+				}
+				inputs = append(inputs, Input{Snapshot: s})
+			}
+			f, err := os.Open(filepath.Join(dbDir, "listing-before.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := listing.Parse(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Analyze(inputs, Options{Listing: l})
+			p := r.Orphans
+			if p.Listing.Prefix != store+"/" {
+				t.Errorf("listing prefix = %q, want %q", p.Listing.Prefix, store+"/")
+			}
+			listed := map[string]int64{}
+			for _, e := range l.Entries {
+				listed[e.Path] = e.Bytes
+			}
+			deletable := map[string]bool{}
+			for _, it := range p.Deletable {
+				rel := strings.TrimPrefix(it.Path, store+"/")
+				for k := range listed {
+					if k == rel || it.Dir && strings.HasPrefix(k, rel+"/") {
+						deletable[k] = true
+					}
+				}
+			}
+			for _, d := range gc.Deleted {
+				if !deletable[d] {
+					t.Errorf("SlateDB deleted %s; the plan keeps it", d)
+				}
+				delete(deletable, d)
+			}
+			for k := range deletable {
+				if !strings.Contains(k, "/wal/") || listed[k] != 0 {
+					t.Errorf("the plan deletes %s (%d bytes); SlateDB kept it", k, listed[k])
+				}
+			}
+			t.Logf("%d listed, %d referenced, %d deletable (SlateDB deleted %d), %d unsure", p.Listing.Files, p.ReferencedFiles, p.DeletableFiles, len(gc.Deleted), p.UnsureFiles)
+		})
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
