@@ -136,14 +136,16 @@ func decodeV3(rd *reader, m *Metadata) (*Metadata, error) {
 		return first.m, first.err
 	}
 	tries := []attempt{first}
-	if d.sawChannel {
+	// Retry only with a layout the constructs seen so far allow: 1.11 did
+	// not write anything newer than 1.11, 1.14 nothing of 1.15.
+	if d.sawChannel && d.evidence <= 11 {
 		a, _ := run(true, false)
 		if exact(a) {
 			return a.m, nil
 		}
 		tries = append(tries, a)
 	}
-	if d.sawChangelog {
+	if d.sawChangelog && d.evidence <= 14 {
 		a, _ := run(false, true)
 		if exact(a) {
 			return a.m, nil
@@ -172,14 +174,29 @@ type decoder struct {
 	channel111, changelog114 bool
 	sawChannel, sawChangelog bool
 	sawLegacy                bool
+	sawChangelog115          bool // changelog handles in the 1.15 layout
+
+	// evidence is the oldest release whose writer produces every
+	// unambiguous construct seen so far (see seen); the two V3 layout
+	// questions are settled separately.
+	evidence int
+
+	// Scratch stacks for lists (see stack).
+	operators stack[OperatorState]
+	subtasks  stack[SubtaskState]
+	channels  stack[ChannelHandle]
+	localList stack[LocalFile]
+	namedList stack[NamedOperatorState]
+	keyedList stack[*KeyedHandle]
+	opList    stack[*OperatorHandle]
+	streams   stack[StreamHandle]
+	deltas    stack[ChangelogDelta]
 }
 
 // seen narrows the oldest release that writes a construct (minor version of
 // 1.x; 2.x is 100+minor).
 func (d *decoder) seen(release int) {
-	if release > d.m.earliest {
-		d.m.earliest = release
-	}
+	d.evidence = max(d.evidence, release)
 }
 
 func (d *decoder) warn(format string, args ...any) {
@@ -191,9 +208,17 @@ func (d *decoder) warn(format string, args ...any) {
 // body reads everything after the header version.
 func (d *decoder) body() error {
 	r, m := d.r, d.m
-	defer func() { m.BytesRead = r.offset() }()
-	switch d.version {
-	case 3:
+	defer func() {
+		m.BytesRead = r.offset()
+		m.earliest = d.evidence
+		if d.sawChannel && !d.channel111 && d.version >= 3 {
+			m.earliest = max(m.earliest, 12) // channel handles with a subtask index
+		}
+		if d.sawChangelog115 {
+			m.earliest = max(m.earliest, 15)
+		}
+	}()
+	if d.version == 3 {
 		switch {
 		case d.channel111:
 			m.Dialect = "1.11"
@@ -216,16 +241,16 @@ func (d *decoder) body() error {
 		}
 	}
 	n := r.count(d.minOperatorSize(), "operator states")
-	m.Operators = make([]OperatorState, 0, min(n, 1024))
 	for i := 0; i < n && r.err == nil; i++ {
-		m.Operators = append(m.Operators, OperatorState{Offset: r.offset()})
-		op := &m.Operators[len(m.Operators)-1]
+		op := OperatorState{Offset: r.offset()}
 		if d.version == 1 {
-			d.taskStateV1(op)
+			d.taskStateV1(&op)
 		} else {
-			d.operatorState(op)
+			d.operatorState(&op)
 		}
+		d.operators = append(d.operators, op)
 	}
+	m.Operators = d.operators.take(0)
 	if d.version >= 4 && r.err == nil {
 		d.properties()
 	}
@@ -262,8 +287,12 @@ func (d *decoder) masterState() {
 	if r.err != nil {
 		return
 	}
-	if n <= 0 || n > r.remaining() {
-		r.corrupt(lenOff, fmt.Sprintf("a master state length between 1 and the %d bytes left", r.remaining()), fmt.Sprint(n))
+	if n <= 0 {
+		r.corrupt(lenOff, "a positive master state length", fmt.Sprint(n))
+		return
+	}
+	if n > r.remaining() {
+		r.tooLong(lenOff, n, "a master state length")
 		return
 	}
 	end := r.offset() + n
@@ -298,9 +327,8 @@ func (d *decoder) operatorState(op *OperatorState) {
 		op.ChainLength = r.i32("the unused chain-length field")
 	} else {
 		op.Coordinator = d.stream("the coordinator state")
-		if op.Coordinator != nil && op.Coordinator.Tag != StreamByteStream {
-			d.warn("operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file",
-				op.ID, op.Coordinator.Tag)
+		if t := op.Coordinator.Tag; t != StreamNull && t != StreamByteStream {
+			d.warn("operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file", op.ID, t)
 		}
 	}
 	cOff := r.offset()
@@ -311,7 +339,7 @@ func (d *decoder) operatorState(op *OperatorState) {
 	if n < 0 && d.version >= 3 {
 		op.FullyFinished = true
 		d.seen(14)
-		if op.Coordinator != nil {
+		if op.Coordinator.Tag != StreamNull {
 			d.warn("operator %s is fully finished but has coordinator state; Flink refuses such a file", op.ID)
 		}
 		return
@@ -321,38 +349,51 @@ func (d *decoder) operatorState(op *OperatorState) {
 		minSubtask = 4 + 8 + 4 + 4 + 4 + 1 + 1
 	}
 	cnt := r.checkCount(cOff, n, minSubtask, "subtask states")
-	op.Subtasks = make([]SubtaskState, 0, min(cnt, 1024))
+	mark := len(d.subtasks)
 	for j := 0; j < cnt && r.err == nil; j++ {
-		op.Subtasks = append(op.Subtasks, SubtaskState{Offset: r.offset()})
-		st := &op.Subtasks[len(op.Subtasks)-1]
-		st.Index = r.i32("the subtask index")
+		st := SubtaskState{Index: r.i32("the subtask index"), RefCheckpointID: -1}
+		if r.err != nil {
+			break
+		}
 		if st.Index < 0 && d.version >= 3 {
-			st.Index, st.Finished = -st.Index-1, true
+			if op.Finished == nil {
+				// Bounded by the count check: 4 bytes per 4-byte record.
+				op.Finished = make([]int32, 0, cnt-j)
+			}
+			op.Finished = append(op.Finished, -st.Index-1)
 			d.seen(14)
 			continue
 		}
 		if d.version == 2 {
-			d.subtaskV2(st)
+			d.subtaskV2(&st)
 		} else {
-			d.subtaskV3(st)
+			d.subtaskV3(&st)
 		}
+		d.subtasks = append(d.subtasks, st)
 		if st.Index >= op.Parallelism && r.err == nil {
 			d.warn("operator %s: subtask index %d is not below the parallelism %d; Flink refuses such a file",
 				op.ID, st.Index, op.Parallelism)
 		}
 	}
+	op.Subtasks = d.subtasks.take(mark)
 }
 
 func (d *decoder) subtaskV2(st *SubtaskState) {
 	r := d.r
-	st.Duration = r.i64("the subtask duration field")
+	off := r.offset()
+	lg := &LegacySubtask{Duration: r.i64("the subtask duration field")}
+	st.Legacy = lg
 	n := r.count(1, "legacy state handles")
-	for i := 0; i < n && r.err == nil; i++ {
-		st.Legacy = append(st.Legacy, d.stream("a legacy (Checkpointed) state handle"))
-	}
-	if n > 0 && !d.sawLegacy {
-		d.sawLegacy = true
-		d.warn("legacy Checkpointed-interface state (Flink 1.3) at byte %d; Flink 1.4 and later refuse to restore it", st.Offset)
+	if n > 0 {
+		mark := len(d.streams)
+		for i := 0; i < n && r.err == nil; i++ {
+			d.streams = append(d.streams, d.stream("a legacy (Checkpointed) state handle"))
+		}
+		lg.Streams = d.streams.take(mark)
+		if !d.sawLegacy {
+			d.sawLegacy = true
+			d.warn("legacy Checkpointed-interface state (Flink 1.3) at byte %d; Flink 1.4 and later refuse to restore it", off)
+		}
 	}
 	d.operatorHandles(st)
 	st.ManagedKeyed = d.keyed("the managed keyed state")
@@ -364,19 +405,20 @@ func (d *decoder) subtaskV3(st *SubtaskState) {
 	d.operatorHandles(st)
 	st.ManagedKeyed = d.keyed("the managed keyed state")
 	st.RawKeyed = d.keyed("the raw keyed state")
+	mark := len(d.channels)
 	// The smallest channel handle (merged, V6) is 1+4+8+1+4 bytes.
 	n := r.count(17, "input channel state handles")
 	for i := 0; i < n && r.err == nil; i++ {
-		st.InputChannels = append(st.InputChannels, d.channel(true))
+		d.channels = append(d.channels, d.channel(true))
 	}
 	n = r.count(17, "result subpartition state handles")
 	for i := 0; i < n && r.err == nil; i++ {
-		st.ResultSubpartitions = append(st.ResultSubpartitions, d.channel(false))
+		d.channels = append(d.channels, d.channel(false))
 	}
+	st.Channels = d.channels.take(mark)
 	if d.version == 7 && r.err == nil {
 		if r.u8("the V7 reference-checkpoint marker") == 1 {
-			id := r.i64("the V7 reference checkpoint id")
-			st.RefCheckpointID = &id
+			st.RefCheckpointID = r.i64("the V7 reference checkpoint id")
 		}
 	}
 }
@@ -385,14 +427,10 @@ func (d *decoder) subtaskV3(st *SubtaskState) {
 func (d *decoder) operatorHandles(st *SubtaskState) {
 	r := d.r
 	if r.i32("the managed operator state flag") != 0 {
-		if h := d.operator("the managed operator state"); h != nil {
-			st.ManagedOperator = append(st.ManagedOperator, h)
-		}
+		st.ManagedOperator = d.operator("the managed operator state")
 	}
 	if r.i32("the raw operator state flag") != 0 {
-		if h := d.operator("the raw operator state"); h != nil {
-			st.RawOperator = append(st.RawOperator, h)
-		}
+		st.RawOperator = d.operator("the raw operator state")
 	}
 }
 
@@ -404,26 +442,35 @@ func (d *decoder) taskStateV1(op *OperatorState) {
 	op.MaxParallelism = r.i32("the max parallelism")
 	op.ChainLength = r.i32("the chain length")
 	n := r.count(4+8+4+4+4+1+1, "subtask states")
+	mark := len(d.subtasks)
 	for j := 0; j < n && r.err == nil; j++ {
-		op.Subtasks = append(op.Subtasks, SubtaskState{Offset: r.offset()})
-		st := &op.Subtasks[len(op.Subtasks)-1]
-		st.Index = r.i32("the subtask index")
-		st.Duration = r.i64("the subtask duration")
+		st := SubtaskState{Index: r.i32("the subtask index"), RefCheckpointID: -1}
+		lg := &LegacySubtask{Duration: r.i64("the subtask duration")}
+		st.Legacy = lg
 		k := r.count(1, "legacy state handles")
+		sm := len(d.streams)
 		for i := 0; i < k && r.err == nil; i++ {
-			st.Legacy = append(st.Legacy, d.stream("a legacy (Checkpointed) state handle"))
+			d.streams = append(d.streams, d.stream("a legacy (Checkpointed) state handle"))
 		}
-		k = r.count(1, "managed operator state handles")
-		for i := 0; i < k && r.err == nil; i++ {
-			st.ManagedOperator = append(st.ManagedOperator, d.operator("a managed operator state handle"))
-		}
-		k = r.count(1, "raw operator state handles")
-		for i := 0; i < k && r.err == nil; i++ {
-			st.RawOperator = append(st.RawOperator, d.operator("a raw operator state handle"))
-		}
+		lg.Streams = d.streams.take(sm)
+		lg.ChainedManaged = d.operatorList("managed operator state handles")
+		lg.ChainedRaw = d.operatorList("raw operator state handles")
 		st.ManagedKeyed = d.keyed("the managed keyed state")
 		st.RawKeyed = d.keyed("the raw keyed state")
+		d.subtasks = append(d.subtasks, st)
 	}
+	op.Subtasks = d.subtasks.take(mark)
+}
+
+// operatorList reads V1's per-chained-operator list of operator handles.
+func (d *decoder) operatorList(what string) []*OperatorHandle {
+	r := d.r
+	n := r.count(1, what)
+	mark := len(d.opList)
+	for i := 0; i < n && r.err == nil; i++ {
+		d.opList = append(d.opList, d.operator("one of the "+what))
+	}
+	return d.opList.take(mark)
 }
 
 // decodeV0 reads the outline of a Flink 1.1 savepoint: its per-subtask
@@ -433,23 +480,21 @@ func decodeV0(r *reader, m *Metadata) (*Metadata, error) {
 	m.CheckpointID = r.i64("the checkpoint id")
 	n := r.count(16+4+4+4, "task states")
 	for i := 0; i < n && r.err == nil; i++ {
-		m.Operators = append(m.Operators, OperatorState{Offset: r.offset()})
-		op := &m.Operators[len(m.Operators)-1]
+		op := OperatorState{Offset: r.offset()}
 		op.ID = r.id("the job vertex id")
 		op.Parallelism = r.i32("the parallelism")
 		k := r.count(4+4+8+8, "subtask states")
 		for j := 0; j < k && r.err == nil; j++ {
-			st := SubtaskState{Offset: r.offset(), Index: r.i32("the subtask index")}
+			st := SubtaskState{Index: r.i32("the subtask index"), RefCheckpointID: -1}
 			lOff := r.offset()
 			l := int64(r.i32("the serialized state length"))
-			if l < -1 {
+			if r.err == nil && l < -1 {
 				r.corrupt(lOff, "a serialized state length (-1 for none)", fmt.Sprint(l))
 			}
 			if l > 0 {
 				r.skip(l, "a Java-serialized subtask state")
 			}
-			st.LegacyStateSize = r.i64("the subtask state size")
-			st.Duration = r.i64("the subtask duration")
+			st.Legacy = &LegacySubtask{StateSize: r.i64("the subtask state size"), Duration: r.i64("the subtask duration")}
 			op.Subtasks = append(op.Subtasks, st)
 		}
 		k = r.count(4+4+8+8, "key-value states")
@@ -462,6 +507,7 @@ func decodeV0(r *reader, m *Metadata) (*Metadata, error) {
 			r.i64("the state size")
 			r.i64("the duration")
 		}
+		m.Operators = append(m.Operators, op)
 	}
 	m.BytesRead = r.offset()
 	if r.err != nil {

@@ -13,69 +13,60 @@ func (d *decoder) enter(what string) bool {
 	return true
 }
 
-// stream reads a StreamStateHandle (§7.1); nil for tag 0.
-func (d *decoder) stream(what string) *StreamHandle {
+// stream reads a StreamStateHandle (§7.1); Tag 0 when absent.
+func (d *decoder) stream(what string) (h StreamHandle) {
 	r := d.r
 	off := r.offset()
-	tag := r.u8(what)
+	h.Tag = r.u8(what)
 	if r.err != nil {
-		return nil
+		return StreamHandle{}
 	}
-	switch tag {
+	switch h.Tag {
 	case StreamNull:
-		return nil
 	case StreamByteStream:
-		h := &StreamHandle{Tag: tag, Offset: off}
-		h.Name = r.utf("the name of an inline state handle")
+		h.Path = r.utf("the name of an inline state handle")
 		lOff := r.offset()
-		n := int64(r.i32("the length of inline state"))
-		if r.err == nil && n < 0 {
-			r.corrupt(lOff, "a non-negative inline state length", fmt.Sprint(n))
+		h.StateSize = int64(r.i32("the length of inline state"))
+		if r.err == nil && h.StateSize < 0 {
+			r.corrupt(lOff, "a non-negative inline state length", fmt.Sprint(h.StateSize))
 		}
-		h.DataOffset = r.offset()
-		h.StateSize = n
-		r.skip(n, "inline state")
-		return h
+		r.skip(h.StateSize, "inline state")
 	case StreamFile:
-		h := &StreamHandle{Tag: tag, Offset: off}
 		h.StateSize = r.i64("the size of a file state handle")
 		h.Path = r.utf("the path of a file state handle")
-		return h
 	case StreamRelative:
-		h := &StreamHandle{Tag: tag, Offset: off}
 		h.Path = r.utf("the path of a relative file state handle")
 		h.StateSize = r.i64("the size of a relative file state handle")
 		d.seen(11)
-		return h
 	case StreamKeyGroups:
-		h := &StreamHandle{Tag: tag, Offset: off}
-		kg := d.keyGroupOffsets()
-		h.KeyGroups = &kg
+		x := &StreamExtra{KeyGroups: d.keyGroupOffsets()}
+		h.Extra = x
 		if d.enter(what) {
-			h.Delegate = d.stream("the delegate of a key-group stream handle")
+			x.Delegate = d.stream("the delegate of a key-group stream handle")
 			d.depth--
 		}
 		d.seen(13)
-		return h
 	case StreamSegment:
-		h := &StreamHandle{Tag: tag, Offset: off}
-		h.StartPos = r.i64("the start of a file segment")
+		x := &StreamExtra{}
+		h.Extra = x
+		x.StartPos = r.i64("the start of a file segment")
 		h.StateSize = r.i64("the size of a file segment")
 		sOff := r.offset()
-		h.Scope = r.i32("the scope of a file segment")
-		if r.err == nil && h.Scope != 0 && h.Scope != 1 {
-			r.corrupt(sOff, "a segment scope 0 (exclusive) or 1 (shared)", fmt.Sprint(h.Scope))
+		scope := r.i32("the scope of a file segment")
+		if r.err == nil && scope != 0 && scope != 1 {
+			r.corrupt(sOff, "a segment scope 0 (exclusive) or 1 (shared)", fmt.Sprint(scope))
 		}
+		h.Scope = int8(scope)
 		h.Path = r.utf("the physical file path of a file segment")
-		h.LogicalFileID = r.utf("the logical file id of a file segment")
+		x.LogicalFileID = r.utf("the logical file id of a file segment")
 		d.seen(20)
-		return h
 	case StreamEmptySegment:
 		d.seen(20)
-		return &StreamHandle{Tag: tag, Offset: off}
+	default:
+		r.corrupt(off, what+": a stream state handle tag (0, 1, 2, 3, 6, 15 or 16)", fmt.Sprintf("tag %d", h.Tag))
+		return StreamHandle{}
 	}
-	r.corrupt(off, what+": a stream state handle tag (0, 1, 2, 3, 6, 15 or 16)", fmt.Sprintf("tag %d", tag))
-	return nil
+	return h
 }
 
 // keyGroupOffsets reads a key-group range followed by one i64 offset per key
@@ -112,78 +103,49 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 	if r.err != nil || tag == KeyedNull {
 		return nil
 	}
-	h := &KeyedHandle{Tag: tag, Offset: off}
+	h := &KeyedHandle{Tag: tag}
 	switch tag {
 	case KeyedKeyGroups, KeyedSavepointKeyGroups, KeyedKeyGroupsV2:
 		h.KeyGroups = d.keyGroupOffsets()
 		h.Delegate = d.stream("the delegate of a key-group state handle")
-		if tag == KeyedKeyGroupsV2 {
+		switch tag {
+		case KeyedKeyGroupsV2:
 			h.HandleID = r.utf("the state handle id")
 			d.seen(15)
-		} else if tag == KeyedSavepointKeyGroups {
+		case KeyedSavepointKeyGroups:
 			d.seen(13)
 		}
 	case KeyedIncremental, KeyedIncrementalV2:
-		h.CheckpointID = r.i64("the checkpoint id of an incremental state handle")
-		h.BackendIdentifier = r.utf("the backend identifier of an incremental state handle")
+		x := &IncrementalState{CheckpointedSize: checkpointedSizeUnknown}
+		h.Incremental = x
+		x.CheckpointID = r.i64("the checkpoint id of an incremental state handle")
+		x.BackendIdentifier = r.utf("the backend identifier of an incremental state handle")
 		h.KeyGroups = d.keyGroupRange()
-		h.CheckpointedSize = checkpointedSizeUnknown
 		if tag == KeyedIncrementalV2 {
-			h.CheckpointedSize = r.i64("the checkpointed size of an incremental state handle")
-			h.HasCheckpointedSize = true
+			x.CheckpointedSize = r.i64("the checkpointed size of an incremental state handle")
 			d.seen(15)
 		}
-		h.Meta = d.stream("the meta-state handle of an incremental state handle")
-		h.Shared = d.localFiles("shared files")
-		h.Private = d.localFiles("private files")
+		x.Meta = d.stream("the meta-state handle of an incremental state handle")
+		x.Shared = d.localFiles("shared files")
+		x.Private = d.localFiles("private files")
 		if tag == KeyedIncrementalV2 {
 			h.HandleID = r.utf("the state handle id")
 		}
 	case KeyedChangelog, KeyedChangelogV2:
-		d.sawChangelog = true
-		d.seen(14)
-		h.KeyGroups = d.keyGroupRange()
-		old := tag == KeyedChangelog && d.changelog114
-		if !old {
-			h.CheckpointedSize = r.i64("the checkpointed size of a changelog state handle")
-			h.HasCheckpointedSize = true
-		}
-		if !d.enter(what) {
-			return h
-		}
-		n := r.count(1, "materialized state handles")
-		for i := 0; i < n && r.err == nil; i++ {
-			if k := d.keyed("a materialized state handle"); k != nil {
-				h.Materialized = append(h.Materialized, k)
-			}
-		}
-		n = r.count(1, "non-materialized state handles")
-		for i := 0; i < n && r.err == nil; i++ {
-			h.NonMaterialized = append(h.NonMaterialized, d.keyed("a non-materialized state handle"))
-		}
-		d.depth--
-		if !old {
-			h.MaterializationID = r.i64("the materialization id")
-			h.CheckpointID = h.MaterializationID
-			if tag == KeyedChangelogV2 {
-				h.CheckpointID = r.i64("the checkpoint id of a changelog state handle")
-				d.seen(16)
-			} else {
-				d.seen(15)
-			}
-			h.HandleID = r.utf("the state handle id")
-		}
+		d.changelog(h, what)
 	case KeyedChangelogBytes:
 		d.sawChangelog = true
 		d.seen(14)
+		x := &ChangelogState{}
+		h.Changelog = x
 		h.KeyGroups = d.keyGroupRange()
-		h.From = r.i64("the first sequence number")
-		h.To = r.i64("the last sequence number")
+		x.From = r.i64("the first sequence number")
+		x.To = r.i64("the last sequence number")
 		n := r.count(8, "changelog changes")
-		h.Changes = int32(n)
+		x.Changes = int32(n)
 		for i := 0; i < n && r.err == nil; i++ {
 			if r.i32("the key group of a change") == -1 {
-				h.MetaChanges++
+				x.MetaChanges++
 			}
 			lOff := r.offset()
 			l := int64(r.i32("the length of a change"))
@@ -191,31 +153,34 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 				r.corrupt(lOff, "a non-negative change length", fmt.Sprint(l))
 			}
 			r.skip(l, "a changelog change")
-			h.ChangeBytes += l
+			x.ChangeBytes += l
 		}
 		if !d.changelog114 {
 			h.HandleID = r.utf("the state handle id")
-			d.seen(15)
+			d.sawChangelog115 = true
 		}
 	case KeyedChangelogFile, KeyedChangelogFileV2:
 		d.sawChangelog = true
 		d.seen(14)
+		x := &ChangelogState{StorageIdentifier: "filesystem"}
+		h.Changelog = x
 		h.KeyGroups = d.keyGroupRange()
 		n := r.count(9, "changelog file deltas")
+		mark := len(d.deltas)
 		for i := 0; i < n && r.err == nil; i++ {
 			o := r.i64("the offset of a changelog delta")
-			h.Deltas = append(h.Deltas, ChangelogDelta{Offset: o, Handle: d.stream("the handle of a changelog delta")})
+			d.deltas = append(d.deltas, ChangelogDelta{Offset: o, Handle: d.stream("the handle of a changelog delta")})
 		}
-		h.StateSize = r.i64("the size of a changelog file handle")
-		h.StorageIdentifier = "filesystem"
+		x.Deltas = d.deltas.take(mark)
+		x.StateSize = r.i64("the size of a changelog file handle")
 		if tag == KeyedChangelogFileV2 || !d.changelog114 {
-			h.CheckpointedSize = r.i64("the checkpointed size of a changelog file handle")
-			h.HasCheckpointedSize = true
+			x.CheckpointedSize = r.i64("the checkpointed size of a changelog file handle")
+			x.HasCheckpointedSize = true
 			h.HandleID = r.utf("the state handle id")
-			d.seen(15)
+			d.sawChangelog115 = true
 		}
 		if tag == KeyedChangelogFileV2 {
-			h.StorageIdentifier = r.utf("the storage identifier")
+			x.StorageIdentifier = r.utf("the storage identifier")
 			d.seen(16)
 		}
 	default:
@@ -225,19 +190,61 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 	return h
 }
 
+// changelog reads the body of a ChangelogStateBackendHandle (tags 8, 14).
+func (d *decoder) changelog(h *KeyedHandle, what string) {
+	r := d.r
+	d.sawChangelog = true
+	d.seen(14)
+	x := &ChangelogState{}
+	h.Changelog = x
+	h.KeyGroups = d.keyGroupRange()
+	old := h.Tag == KeyedChangelog && d.changelog114
+	if !old {
+		x.CheckpointedSize = r.i64("the checkpointed size of a changelog state handle")
+		x.HasCheckpointedSize = true
+	}
+	if !d.enter(what) {
+		return
+	}
+	n := r.count(1, "materialized state handles")
+	mark := len(d.keyedList)
+	for i := 0; i < n && r.err == nil; i++ {
+		// Flink drops absent materialized handles (with a warning).
+		if k := d.keyed("a materialized state handle"); k != nil {
+			d.keyedList = append(d.keyedList, k)
+		}
+	}
+	x.Materialized = d.keyedList.take(mark)
+	n = r.count(1, "non-materialized state handles")
+	for i := 0; i < n && r.err == nil; i++ {
+		d.keyedList = append(d.keyedList, d.keyed("a non-materialized state handle"))
+	}
+	x.NonMaterialized = d.keyedList.take(mark)
+	d.depth--
+	if old {
+		return
+	}
+	x.MaterializationID = r.i64("the materialization id")
+	x.CheckpointID = x.MaterializationID
+	if h.Tag == KeyedChangelogV2 {
+		x.CheckpointID = r.i64("the checkpoint id of a changelog state handle")
+		d.seen(16)
+	} else {
+		d.sawChangelog115 = true
+	}
+	h.HandleID = r.utf("the state handle id")
+}
+
 // localFiles reads the (local path, handle) list of an incremental handle.
 func (d *decoder) localFiles(what string) []LocalFile {
 	r := d.r
 	n := r.count(3, what)
-	if n == 0 {
-		return nil
-	}
-	out := make([]LocalFile, 0, min(n, 1024))
+	mark := len(d.localList)
 	for i := 0; i < n && r.err == nil; i++ {
 		p := r.utf("the local path of one of the " + what)
-		out = append(out, LocalFile{LocalPath: p, Handle: d.stream("the handle of one of the " + what)})
+		d.localList = append(d.localList, LocalFile{LocalPath: p, Handle: d.stream("the handle of one of the " + what)})
 	}
-	return out
+	return d.localList.take(mark)
 }
 
 // operator reads an OperatorStateHandle (§7.3); nil for tag 0.
@@ -252,9 +259,9 @@ func (d *decoder) operator(what string) *OperatorHandle {
 		r.corrupt(off, what+": an operator state handle tag (0, 4 or 17)", fmt.Sprintf("tag %d", tag))
 		return nil
 	}
-	h := &OperatorHandle{Tag: tag, Offset: off}
+	h := &OperatorHandle{Tag: tag}
 	n := r.count(2+1+4, "named operator states")
-	h.States = make([]NamedOperatorState, 0, min(n, 64))
+	mark := len(d.namedList)
 	for i := 0; i < n && r.err == nil; i++ {
 		s := NamedOperatorState{Name: r.utf("an operator state name")}
 		mOff := r.offset()
@@ -269,27 +276,30 @@ func (d *decoder) operator(what string) *OperatorHandle {
 			r.skip(int64(k)*8, "partition offsets")
 			s.Offsets = int32(k)
 		}
-		h.States = append(h.States, s)
+		d.namedList = append(d.namedList, s)
 	}
+	h.States = d.namedList.take(mark)
 	if tag == OperatorFileMerging {
-		h.TaskOwnedDir = r.utf("the task-owned directory of a file-merging handle")
-		h.SharedDir = r.utf("the shared directory of a file-merging handle")
-		h.Empty = r.bool("the empty flag of a file-merging handle")
+		h.FileMerging = &FileMergingDirs{
+			TaskOwnedDir: r.utf("the task-owned directory of a file-merging handle"),
+			SharedDir:    r.utf("the shared directory of a file-merging handle"),
+			Empty:        r.bool("the empty flag of a file-merging handle"),
+		}
 		d.seen(20)
 	}
 	h.Delegate = d.stream("the delegate of an operator state handle")
-	if tag == OperatorFileMerging && r.err == nil &&
-		(h.Delegate == nil || (h.Delegate.Tag != StreamSegment && h.Delegate.Tag != StreamEmptySegment)) {
+	if tag == OperatorFileMerging && r.err == nil && h.Delegate.Tag != StreamSegment && h.Delegate.Tag != StreamEmptySegment {
 		d.warn("a file-merging operator state handle at byte %d does not delegate to a file segment; Flink refuses such a file", off)
 	}
 	return h
 }
 
 // channel reads one input-channel or result-subpartition handle (§7.4).
-func (d *decoder) channel(input bool) *ChannelHandle {
+func (d *decoder) channel(input bool) (h ChannelHandle) {
 	r := d.r
 	d.sawChannel = true
-	h := &ChannelHandle{Offset: r.offset(), Kind: ChannelResultSubpartition, SubtaskIndex: -1}
+	off := r.offset()
+	h.Kind, h.SubtaskIndex = ChannelResultSubpartition, -1
 	if input {
 		h.Kind = ChannelInput
 	}
@@ -298,13 +308,13 @@ func (d *decoder) channel(input bool) *ChannelHandle {
 		if r.err != nil {
 			return h
 		}
-		want, merged := byte(ChannelResultSubpartition), byte(ChannelMergedResultSubpartition)
+		plain, merged := byte(ChannelResultSubpartition), byte(ChannelMergedResultSubpartition)
 		what := "a result subpartition handle tag (2 or 4)"
 		if input {
-			want, merged, what = ChannelInput, ChannelMergedInput, "an input channel handle tag (1 or 3)"
+			plain, merged, what = ChannelInput, ChannelMergedInput, "an input channel handle tag (1 or 3)"
 		}
 		switch tag {
-		case want:
+		case plain:
 		case merged:
 			h.Kind = merged
 			h.SubtaskIndex = r.i32("the subtask index of a merged channel handle")
@@ -312,8 +322,10 @@ func (d *decoder) channel(input bool) *ChannelHandle {
 			h.Delegate = d.stream("the delegate of a merged channel handle")
 			bOff := r.offset()
 			n := int64(r.i32("the length of the channel offsets"))
-			if r.err == nil && (n < 0 || n > r.remaining()) {
-				r.corrupt(bOff, fmt.Sprintf("a channel offsets length between 0 and the %d bytes left", r.remaining()), fmt.Sprint(n))
+			if r.err == nil && n < 0 {
+				r.corrupt(bOff, "a non-negative channel offsets length", fmt.Sprint(n))
+			} else if r.err == nil && n > r.remaining() {
+				r.tooLong(bOff, n, "a channel offsets length")
 			}
 			h.BlobBytes = int32(n)
 			if n >= 4 {
@@ -323,13 +335,12 @@ func (d *decoder) channel(input bool) *ChannelHandle {
 			r.skip(n, "the channel offsets")
 			return h
 		default:
-			r.corrupt(h.Offset, what, fmt.Sprintf("tag %d", tag))
+			r.corrupt(off, what, fmt.Sprintf("tag %d", tag))
 			return h
 		}
 	}
 	if !d.channel111 {
 		h.SubtaskIndex = r.i32("the subtask index of a channel handle")
-		d.seen(12)
 	}
 	h.Info[0] = r.i32("the gate or partition index")
 	h.Info[1] = r.i32("the channel or subpartition index")

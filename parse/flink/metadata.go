@@ -3,8 +3,13 @@ package flink
 import "encoding/hex"
 
 // Metadata is everything a Flink _metadata file holds, decoded exactly as
-// Flink lays it out, except that inline payloads are kept only as lengths.
-// Sizes and offsets are as written; -1 means the writer did not know.
+// Flink lays it out, except that inline payloads and offset arrays are kept
+// only as lengths and counts. Sizes are as written; -1 means the writer did
+// not know.
+//
+// The shapes are compact on purpose (handles by value, rare parts behind
+// pointers, finished subtasks as bare indexes): decoding allocates at most
+// about twice the input, even for inputs made of the smallest records.
 type Metadata struct {
 	Size      int64 // input size
 	BytesRead int64 // bytes consumed; == Size when the whole input was decoded
@@ -19,7 +24,7 @@ type Metadata struct {
 	// Properties is the CheckpointProperties of V4+ files; nil before V4 and
 	// when the file stores a Java null.
 	Properties     *Properties
-	PropertiesNull bool // V4+ file stored a Java null (State Processor API)
+	PropertiesNull bool // a V4+ file stored a Java null (State Processor API)
 	Warnings       []string
 
 	// earliest is the oldest Flink release (minor version of 1.x, or 100+minor
@@ -45,7 +50,7 @@ type MasterState struct {
 	Bytes   int64 // payload length
 }
 
-// OperatorState is one operator (V2+) or job vertex (V1).
+// OperatorState is one operator (V2+) or job vertex (V0, V1).
 type OperatorState struct {
 	Offset         int64
 	Name           string // V5+; "" when not set
@@ -53,30 +58,41 @@ type OperatorState struct {
 	ID             ID
 	Parallelism    int32
 	MaxParallelism int32
-	ChainLength    int32         // V1 chain length, V2 unused field; 0 otherwise
-	Coordinator    *StreamHandle // V3+: tag 1 (inline) or nil
-	FullyFinished  bool          // V3+: subtask count -1
+	ChainLength    int32        // V1 chain length, V2 unused field; 0 otherwise
+	Coordinator    StreamHandle // V3+: tag 1 (inline) or absent (tag 0)
+	FullyFinished  bool         // V3+: subtask count -1
 	Subtasks       []SubtaskState
+	// Finished lists the subtasks marked finished on restore (V3+, stored as
+	// a negative index); they carry no state.
+	Finished []int32
 }
 
-// SubtaskState is one subtask's state. Finished subtasks carry nothing.
+// SubtaskState is one subtask's state.
 type SubtaskState struct {
-	Offset   int64
-	Index    int32
-	Finished bool // V3+: finished on restore (stored as a negative index)
-	// Legacy holds Checkpointed-interface state of V1 and Flink 1.3 V2 files.
-	Legacy []*StreamHandle
-	// ManagedOperator and RawOperator hold at most one handle each from V2 on
-	// (V1 writes one per chained operator, possibly nil).
-	ManagedOperator     []*OperatorHandle
-	RawOperator         []*OperatorHandle
-	ManagedKeyed        *KeyedHandle
-	RawKeyed            *KeyedHandle
-	InputChannels       []*ChannelHandle
-	ResultSubpartitions []*ChannelHandle
-	Duration            int64  // V0–V2 "duration" field (V2 writers put -1)
-	LegacyStateSize     int64  // V0: the state size recorded beside the Java-serialized state
-	RefCheckpointID     *int64 // V7 proposal only
+	Index           int32
+	ManagedOperator *OperatorHandle // V2+
+	RawOperator     *OperatorHandle // V2+
+	ManagedKeyed    *KeyedHandle
+	RawKeyed        *KeyedHandle
+	// Channels are the input-channel handles, then the result-subpartition
+	// handles (V3+ unaligned checkpoints); Kind tells them apart.
+	Channels []ChannelHandle
+	// Legacy holds what only V0–V2 files have.
+	Legacy *LegacySubtask
+	// RefCheckpointID is the V7 proposal's reference checkpoint, -1 if none.
+	RefCheckpointID int64
+}
+
+// LegacySubtask holds the fields of V0–V2 subtask records.
+type LegacySubtask struct {
+	Duration int64 // "duration" (V2 writers put -1)
+	// Checkpointed-interface state (V1, and Flink 1.3 writing V2).
+	Streams []StreamHandle
+	// V1 writes operator state as one entry per chained operator.
+	ChainedManaged []*OperatorHandle
+	ChainedRaw     []*OperatorHandle
+	// V0: the state size recorded beside the Java-serialized state.
+	StateSize int64
 }
 
 // Stream-state-handle tags.
@@ -90,43 +106,40 @@ const (
 	StreamEmptySegment = 16
 )
 
-// StreamHandle is a StreamStateHandle (one of the Stream* tags).
+// StreamHandle is a StreamStateHandle; Tag 0 means absent.
 type StreamHandle struct {
-	Tag    byte
-	Offset int64 // of the tag byte
-	// Name is the ByteStream handle name (a would-be path, an operator id or
-	// a UUID; never a real file).
-	Name string
-	// Path is the absolute path (tag 2), the relative path (tag 6) or the
-	// physical file path (tag 15).
-	Path string
+	Tag   byte
+	Scope int8 // tag 15: 0 EXCLUSIVE, 1 SHARED
 	// StateSize is the payload length (tag 1) or the recorded size (2, 6, 15).
 	StateSize int64
-	// DataOffset is where a tag-1 payload starts inside the file.
-	DataOffset int64
-	// Segment fields (tag 15).
-	StartPos      int64
-	Scope         int32 // 0 EXCLUSIVE, 1 SHARED
-	LogicalFileID string
-	// KeyGroups and Delegate are set for tag 3 used as a stream handle.
-	KeyGroups *KeyGroupRange
-	Delegate  *StreamHandle
+	// Path is the absolute path (tag 2), the relative path (tag 6) or the
+	// physical file path (tag 15). For tag 1 it is the handle's name: a
+	// would-be path, an operator id or a UUID, never a file that exists.
+	Path  string
+	Extra *StreamExtra // tags 3 and 15
 }
 
-// Size is Flink's getStateSize() for the handle.
+// StreamExtra holds the fields of the rarer stream handles.
+type StreamExtra struct {
+	StartPos      int64  // tag 15: where the segment starts in the physical file
+	LogicalFileID string // tag 15
+	KeyGroups     KeyGroupRange
+	Delegate      StreamHandle // tag 3 used as a stream handle
+}
+
+// Size is Flink's getStateSize() for the handle (0 when absent).
 func (h *StreamHandle) Size() int64 {
-	switch {
-	case h == nil:
+	switch h.Tag {
+	case StreamNull, StreamEmptySegment:
 		return 0
-	case h.Tag == StreamKeyGroups:
-		return h.Delegate.Size()
-	default:
-		return h.StateSize
+	case StreamKeyGroups:
+		return h.Extra.Delegate.Size()
 	}
+	return h.StateSize
 }
 
-// KeyGroupRange is [Start, Start+Count-1] with one offset per key group
-// (the offsets are skipped, not stored).
+// KeyGroupRange is [Start, Start+Count-1]. Handles that store one offset per
+// key group skip the offsets; Count is their number.
 type KeyGroupRange struct {
 	Start int32
 	Count int32
@@ -148,56 +161,64 @@ const (
 	checkpointedSizeUnknown = -1
 )
 
-// KeyedHandle is a KeyedStateHandle (one of the Keyed* tags).
+// KeyedHandle is a KeyedStateHandle.
 type KeyedHandle struct {
 	Tag       int8
-	Offset    int64
 	KeyGroups KeyGroupRange
-	// HandleID is the state handle id (tags 9–14; 8 in the 1.15 layout).
+	// HandleID is the state handle id (tags 11–14, and 8–10 in the 1.15 layout).
 	HandleID string
+	// Delegate holds the key groups of tags 3, 7 and 12.
+	Delegate    StreamHandle
+	Incremental *IncrementalState // tags 5 and 11
+	Changelog   *ChangelogState   // tags 8, 9, 10, 13 and 14
+}
 
-	// Key-group snapshots (3, 7, 12).
-	Delegate *StreamHandle
-
-	// Incremental snapshots (5, 11). CheckpointID is also set for tag 14.
+// IncrementalState is the body of an IncrementalRemoteKeyedStateHandle.
+type IncrementalState struct {
 	CheckpointID      int64
 	BackendIdentifier string
-	Meta              *StreamHandle
-	Shared            []LocalFile
-	Private           []LocalFile
-
-	// CheckpointedSize is stored by tags 11, 13, 14 and by 8 and 10 in the
-	// 1.15 layout; HasCheckpointedSize says whether it was.
-	CheckpointedSize    int64
-	HasCheckpointedSize bool
-
-	// Changelog backend handles (8, 14).
-	Materialized      []*KeyedHandle
-	NonMaterialized   []*KeyedHandle
-	MaterializationID int64
-
-	// In-memory changelog (9).
-	From, To    int64
-	Changes     int32 // number of changes
-	MetaChanges int32 // changes with key group -1
-	ChangeBytes int64 // sum of change payload lengths, stored inline
-
-	// Changelog file deltas (10, 13).
-	Deltas            []ChangelogDelta
-	StateSize         int64
-	StorageIdentifier string // tag 13; "filesystem" implied for 10
+	// CheckpointedSize is stored by tag 11; -1 (unknown) for tag 5.
+	CheckpointedSize int64
+	Meta             StreamHandle
+	Shared           []LocalFile
+	Private          []LocalFile
 }
 
 // LocalFile is one entry of an incremental handle's shared or private list.
 type LocalFile struct {
 	LocalPath string // RocksDB file name, e.g. 000010.sst
-	Handle    *StreamHandle
+	Handle    StreamHandle
+}
+
+// ChangelogState is the body of the changelog handles.
+type ChangelogState struct {
+	// CheckpointedSize is stored by tags 13 and 14, and by 8 and 10 in the
+	// 1.15 layout; HasCheckpointedSize says whether it was.
+	CheckpointedSize    int64
+	HasCheckpointedSize bool
+
+	// Tags 8 and 14: the wrapped backend's handles and the deltas since.
+	Materialized      []*KeyedHandle
+	NonMaterialized   []*KeyedHandle
+	MaterializationID int64
+	CheckpointID      int64 // tag 14 (tag 8: the materialization id)
+
+	// Tag 9: in-memory changes, stored inline in the file.
+	From, To    int64
+	Changes     int32
+	MetaChanges int32 // changes of key group -1
+	ChangeBytes int64 // sum of the change payload lengths
+
+	// Tags 10 and 13: deltas in DSTL files.
+	Deltas            []ChangelogDelta
+	StateSize         int64
+	StorageIdentifier string // tag 13; "filesystem" is implied for tag 10
 }
 
 // ChangelogDelta is one (offset, handle) pair of a changelog file delta.
 type ChangelogDelta struct {
 	Offset int64
-	Handle *StreamHandle
+	Handle StreamHandle
 }
 
 // Operator-state-handle tags.
@@ -209,14 +230,17 @@ const (
 
 // OperatorHandle is an OperatorStateHandle (tag 4 or 17).
 type OperatorHandle struct {
-	Tag    int8
-	Offset int64
-	States []NamedOperatorState
-	// File-merging managed directories (tag 17).
+	Tag         int8
+	States      []NamedOperatorState
+	Delegate    StreamHandle
+	FileMerging *FileMergingDirs // tag 17
+}
+
+// FileMergingDirs are the managed directories a tag-17 handle records.
+type FileMergingDirs struct {
 	TaskOwnedDir string
 	SharedDir    string
 	Empty        bool
-	Delegate     *StreamHandle
 }
 
 // Distribution modes of operator state.
@@ -226,16 +250,15 @@ const (
 	Broadcast       = 2
 )
 
-// NamedOperatorState is one named list/union/broadcast state of an
-// operator handle.
+// NamedOperatorState is one named list/union/broadcast state.
 type NamedOperatorState struct {
 	Name    string
 	Mode    int8
 	Offsets int32 // number of partition offsets
 }
 
-// Channel-state-handle kinds. V6 writes them as tags; before V6 the
-// position says which list a handle belongs to.
+// Channel-state-handle kinds. V6 writes them as tags; before V6 the list a
+// handle sits in says which it is.
 const (
 	ChannelInput                    = 1
 	ChannelResultSubpartition       = 2
@@ -244,28 +267,33 @@ const (
 )
 
 // ChannelHandle is an input-channel or result-subpartition handle of an
-// unaligned checkpoint, plain (1, 2) or merged (3, 4, V6).
+// unaligned checkpoint, plain (1, 2) or merged (3, 4, V6 only).
 type ChannelHandle struct {
-	Kind   byte
-	Offset int64
-	// SubtaskIndex is -1 when the 1.11 layout does not store it.
+	Kind byte
+	// SubtaskIndex is -1 in the 1.11 layout, which does not store it.
 	SubtaskIndex int32
-	// Info is (gate, channel) or (partition, subpartition) for plain handles.
+	// Info is (gate, channel) or (partition, subpartition) of plain handles.
 	Info      [2]int32
 	Offsets   int32 // number of buffer offsets (plain handles)
+	Channels  int32 // channels a merged handle covers
+	BlobBytes int32 // length of a merged handle's serialized offsets
 	StateSize int64
-	Delegate  *StreamHandle
-	// Channels is the number of channels a merged handle covers; BlobBytes the
-	// length of its serialized offsets blob.
-	Channels  int32
-	BlobBytes int32
+	Delegate  StreamHandle
+}
+
+// Input reports whether the handle is an input-channel handle.
+func (h *ChannelHandle) Input() bool {
+	return h.Kind == ChannelInput || h.Kind == ChannelMergedInput
 }
 
 // Properties is the CheckpointProperties object of V4+ files.
 type Properties struct {
-	Class                string // Java class of checkpointType
+	Class                string // Java class of checkpointType: CheckpointType or SavepointType
 	Type                 string // its name: "Checkpoint", "Savepoint", …
-	SharingFilesStrategy string // CheckpointType: FORWARD_BACKWARD | FORWARD | NO_SHARING
+	// SharingFilesStrategy is stored by CheckpointType (FORWARD_BACKWARD |
+	// FORWARD); for SavepointType it is NO_SHARING, as Flink's
+	// getSharingFilesStrategy() says.
+	SharingFilesStrategy string
 	FormatType           string // SavepointType: CANONICAL | NATIVE
 	PostCheckpointAction string // SavepointType: NONE | SUSPEND | TERMINATE
 	Forced               bool

@@ -92,7 +92,7 @@ func propertiesFrom(o *javaObject) *Properties {
 	p.DiscardCancelled, p.DiscardFailed = b("discardCancelled"), b("discardFailed")
 	p.DiscardSuspended = b("discardSuspended")
 	t, _ := o.values["checkpointType"].(*javaObject)
-	if t == nil {
+	if t == nil || t.class == nil {
 		return p
 	}
 	p.Class = t.class.name[strings.LastIndexByte(t.class.name, '.')+1:]
@@ -106,6 +106,9 @@ func propertiesFrom(o *javaObject) *Properties {
 	p.SharingFilesStrategy = enum("sharingFilesStrategy")
 	p.FormatType = enum("formatType")
 	p.PostCheckpointAction = enum("postCheckpointAction")
+	if p.Class == "SavepointType" && p.SharingFilesStrategy == "" {
+		p.SharingFilesStrategy = "NO_SHARING" // SavepointType.getSharingFilesStrategy()
+	}
 	return p
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ckptlens/ckptlens/parse/model"
 )
@@ -19,6 +20,10 @@ const maxBuffer = 64 << 10
 // inputs cost one ReadAt per 64 KiB. Errors are sticky: after the first one
 // every read returns zero values and err keeps the first error, so decoding
 // code checks r.err only where it loops or branches.
+//
+// Strings cost no copy when the buffer holds the whole input (it is filled
+// once and never overwritten, so strings may point into it); otherwise they
+// are copied into arena chunks that are never overwritten either.
 type reader struct {
 	src  io.ReaderAt
 	size int64
@@ -29,6 +34,10 @@ type reader struct {
 	end    int   // valid bytes in buf
 
 	err error
+
+	// whole is set once buf holds the entire input.
+	whole bool
+	arena []byte // string storage when !whole
 
 	// Strings are decoded into str when they are not plain ASCII.
 	str []byte
@@ -58,7 +67,7 @@ func (r *reader) seek(off int64) {
 		r.pos = int(off - r.bufOff)
 		return
 	}
-	r.bufOff, r.pos, r.end = off, 0, 0
+	r.bufOff, r.pos, r.end, r.whole = off, 0, 0, false
 }
 
 // fail records the first error.
@@ -102,6 +111,7 @@ func (r *reader) need(n int, what string) bool {
 	}
 	got, err := r.src.ReadAt(r.buf[r.end:r.end+int(want)], r.bufOff+int64(r.end))
 	r.end += got
+	r.whole = r.bufOff == 0 && int64(r.end) == r.size
 	if int64(got) < want {
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF
@@ -165,6 +175,7 @@ func (r *reader) skip(n int64, what string) {
 		r.pos += int(n)
 		return
 	}
+	r.whole = false
 	r.bufOff = r.offset() + n
 	r.pos, r.end = 0, 0
 }
@@ -188,10 +199,17 @@ func (r *reader) checkCount(off, n, minSize int64, what string) int {
 	}
 	if n*minSize > r.remaining() {
 		r.corrupt(off, fmt.Sprintf("a number of %s that fits in the %d bytes left", what, r.remaining()),
-			fmt.Sprintf("%d, which needs at least %d bytes", n, n*minSize))
+			fmt.Sprintf("%d, which needs at least %d bytes: the file ends at byte %d, it is probably truncated or corrupted",
+				n, n*minSize, r.size))
 		return 0
 	}
 	return int(n)
+}
+
+// tooLong records a length field at off that exceeds the bytes left.
+func (r *reader) tooLong(off, n int64, what string) {
+	r.corrupt(off, fmt.Sprintf("%s of at most the %d bytes left", what, r.remaining()),
+		fmt.Sprintf("%d: the file ends at byte %d, it is probably truncated or corrupted", n, r.size))
 }
 
 // utf reads a Java writeUTF string: a u16 byte count, then modified UTF-8.
@@ -214,7 +232,23 @@ func (r *reader) utf(what string) string {
 			return r.modifiedUTF8(b, what)
 		}
 	}
-	return string(b)
+	if r.whole {
+		return unsafe.String(&b[0], n)
+	}
+	return r.keep(b)
+}
+
+// keep copies b into the string arena and returns it as a string. Chunks
+// double up to 64 KiB but never exceed what the rest of the input could
+// still hold.
+func (r *reader) keep(b []byte) string {
+	if cap(r.arena)-len(r.arena) < len(b) {
+		size := max(len(b), int(min(int64(max(2*cap(r.arena), 1024)), maxBuffer, r.remaining()+int64(len(b)))))
+		r.arena = make([]byte, 0, size)
+	}
+	start := len(r.arena)
+	r.arena = append(r.arena, b...)
+	return unsafe.String(&r.arena[start], len(b))
 }
 
 // skipUTF skips a writeUTF string and returns its byte length.
@@ -268,4 +302,24 @@ func (r *reader) modifiedUTF8(b []byte, what string) string {
 	}
 	r.str = out
 	return string(out)
+}
+
+// stack is scratch space for list elements whose count is untrusted: a list
+// is decoded onto the stack and then copied out at its exact length, so a
+// hostile count never sizes an allocation and real lists waste nothing.
+// Nested lists of the same type use the stack in LIFO order.
+type stack[T any] []T
+
+// take removes the elements above mark and returns them in a new slice
+// (nil when there are none).
+func (s *stack[T]) take(mark int) []T {
+	n := len(*s) - mark
+	if n <= 0 {
+		return nil
+	}
+	out := make([]T, n)
+	copy(out, (*s)[mark:])
+	clear((*s)[mark:])
+	*s = (*s)[:mark]
+	return out
 }

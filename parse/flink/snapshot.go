@@ -45,18 +45,14 @@ func (m *Metadata) Snapshot(source string) *model.Snapshot {
 			Parallelism: int(op.Parallelism), MaxParallelism: int(op.MaxParallelism),
 			Subtasks: len(op.Subtasks), FullyFinished: op.FullyFinished,
 		}
+		mo.Subtasks += len(op.Finished)
+		mo.Finished = len(op.Finished)
 		w.op, w.inline = mo.ID, 0
-		if c := op.Coordinator; c != nil {
-			mo.CoordinatorBytes = c.Size()
-			w.stream(c, model.KindCoordinator)
-		}
+		mo.CoordinatorBytes = op.Coordinator.Size()
+		w.stream(&op.Coordinator, model.KindCoordinator)
 		mo.StateBytes, mo.CheckpointedBytes = op.sizes()
 		for j := range op.Subtasks {
-			st := &op.Subtasks[j]
-			if st.Finished {
-				mo.Finished++
-			}
-			w.subtask(st)
+			w.subtask(&op.Subtasks[j])
 		}
 		mo.InlineBytes = w.inline
 		s.InlineBytes += w.inline
@@ -127,16 +123,24 @@ func (m *Metadata) kind(h *hints) (kind, format string) {
 
 // sizes returns Flink's OperatorState.getStateSize() and
 // getCheckpointedSize(). Flink keeps subtasks in a map, so a repeated index
-// replaces the earlier record; getCheckpointedSize only looks at indexes
-// below the parallelism.
+// replaces the earlier record (finished subtasks, which count zero,
+// included); getCheckpointedSize only looks at indexes below the
+// parallelism.
 func (op *OperatorState) sizes() (state, checkpointed int64) {
 	c := op.Coordinator.Size()
 	state, checkpointed = c, c
-	var last map[int32]int
-	if len(op.Subtasks) > 1 {
+	var last map[int32]int // index -> position of its last live record; -1 if a finished record came last
+	if len(op.Subtasks) > 1 || (len(op.Subtasks) > 0 && len(op.Finished) > 0) {
 		last = make(map[int32]int, len(op.Subtasks))
 		for j := range op.Subtasks {
 			last[op.Subtasks[j].Index] = j
+		}
+		// Finished and live records of one index cannot be ordered here;
+		// Flink writers never produce both, so a finished record wins.
+		for _, i := range op.Finished {
+			if _, ok := last[i]; ok {
+				last[i] = -1
+			}
 		}
 	}
 	for j := range op.Subtasks {
@@ -155,32 +159,37 @@ func (op *OperatorState) sizes() (state, checkpointed int64) {
 
 // sizes returns OperatorSubtaskState.getStateSize() and getCheckpointedSize().
 func (st *SubtaskState) sizes() (state, checkpointed int64) {
-	if st.Finished {
-		return 0, 0
-	}
-	state = st.LegacyStateSize
-	for _, h := range st.Legacy {
-		state += h.Size()
-	}
-	for _, list := range [2][]*OperatorHandle{st.ManagedOperator, st.RawOperator} {
-		for _, h := range list {
-			if h != nil {
-				state += h.Delegate.Size()
+	var ops int64 // operator handles are not composite: checkpointed = state size
+	if lg := st.Legacy; lg != nil {
+		ops += lg.StateSize
+		for i := range lg.Streams {
+			ops += lg.Streams[i].Size()
+		}
+		for _, list := range [2][]*OperatorHandle{lg.ChainedManaged, lg.ChainedRaw} {
+			for _, h := range list {
+				ops += h.Size()
 			}
 		}
 	}
-	checkpointed = state // operator handles are not composite: checkpointed = state size
+	ops += st.ManagedOperator.Size() + st.RawOperator.Size()
+	state, checkpointed = ops, ops
 	for _, h := range [2]*KeyedHandle{st.ManagedKeyed, st.RawKeyed} {
 		state += h.Size()
 		checkpointed += h.CheckpointedBytes()
 	}
-	for _, list := range [2][]*ChannelHandle{st.InputChannels, st.ResultSubpartitions} {
-		for _, h := range list {
-			state += h.StateSize
-			checkpointed += h.StateSize
-		}
+	for i := range st.Channels {
+		state += st.Channels[i].StateSize
+		checkpointed += st.Channels[i].StateSize
 	}
 	return state, checkpointed
+}
+
+// Size is Flink's getStateSize() for the handle: its delegate's size.
+func (h *OperatorHandle) Size() int64 {
+	if h == nil {
+		return 0
+	}
+	return h.Delegate.Size()
 }
 
 // Size is Flink's getStateSize() for the handle.
@@ -192,27 +201,28 @@ func (h *KeyedHandle) Size() int64 {
 	case KeyedKeyGroups, KeyedSavepointKeyGroups, KeyedKeyGroupsV2:
 		return h.Delegate.Size()
 	case KeyedIncremental, KeyedIncrementalV2:
-		n := h.Meta.Size()
-		for _, f := range h.Shared {
-			n += f.Handle.Size()
+		x := h.Incremental
+		n := x.Meta.Size()
+		for i := range x.Shared {
+			n += x.Shared[i].Handle.Size()
 		}
-		for _, f := range h.Private {
-			n += f.Handle.Size()
+		for i := range x.Private {
+			n += x.Private[i].Handle.Size()
 		}
 		return n
 	case KeyedChangelog, KeyedChangelogV2:
 		var n int64
-		for _, k := range h.Materialized {
+		for _, k := range h.Changelog.Materialized {
 			n += k.Size()
 		}
-		for _, k := range h.NonMaterialized {
+		for _, k := range h.Changelog.NonMaterialized {
 			n += k.Size()
 		}
 		return n
 	case KeyedChangelogBytes:
-		return h.ChangeBytes
+		return h.Changelog.ChangeBytes
 	case KeyedChangelogFile, KeyedChangelogFileV2:
-		return h.StateSize
+		return h.Changelog.StateSize
 	}
 	return 0
 }
@@ -227,13 +237,12 @@ func (h *KeyedHandle) CheckpointedBytes() int64 {
 	}
 	switch h.Tag {
 	case KeyedIncremental, KeyedIncrementalV2:
-		if h.CheckpointedSize == checkpointedSizeUnknown {
-			return h.Size()
+		if c := h.Incremental.CheckpointedSize; c != checkpointedSizeUnknown {
+			return c
 		}
-		return h.CheckpointedSize
 	case KeyedChangelog, KeyedChangelogV2, KeyedChangelogFile, KeyedChangelogFileV2:
-		if h.HasCheckpointedSize {
-			return h.CheckpointedSize
+		if h.Changelog.HasCheckpointedSize {
+			return h.Changelog.CheckpointedSize
 		}
 	}
 	return h.Size()
@@ -291,30 +300,31 @@ type walker struct {
 }
 
 func (w *walker) subtask(st *SubtaskState) {
-	for _, h := range st.Legacy {
-		w.stream(h, model.KindOperator)
-	}
-	for _, list := range [2][]*OperatorHandle{st.ManagedOperator, st.RawOperator} {
-		for _, h := range list {
-			if h == nil {
-				continue
-			}
-			w.hints.add(hintOperatorState)
-			if h.Tag == OperatorFileMerging {
-				w.hints.add(hintFileMerging)
-				w.hints.checkpointOnly = true
-			}
-			w.stream(h.Delegate, model.KindOperator)
+	ops := [2]*OperatorHandle{st.ManagedOperator, st.RawOperator}
+	list := ops[:]
+	if lg := st.Legacy; lg != nil {
+		for i := range lg.Streams {
+			w.stream(&lg.Streams[i], model.KindOperator)
 		}
+		list = append(append(list, lg.ChainedManaged...), lg.ChainedRaw...)
+	}
+	for _, h := range list {
+		if h == nil {
+			continue
+		}
+		w.hints.add(hintOperatorState)
+		if h.Tag == OperatorFileMerging {
+			w.hints.add(hintFileMerging)
+			w.hints.checkpointOnly = true
+		}
+		w.stream(&h.Delegate, model.KindOperator)
 	}
 	w.keyed(st.ManagedKeyed)
 	w.keyed(st.RawKeyed)
-	for _, list := range [2][]*ChannelHandle{st.InputChannels, st.ResultSubpartitions} {
-		for _, h := range list {
-			w.hints.add(hintChannelState)
-			w.hints.checkpointOnly = true
-			w.stream(h.Delegate, model.KindChannel)
-		}
+	for i := range st.Channels {
+		w.hints.add(hintChannelState)
+		w.hints.checkpointOnly = true
+		w.stream(&st.Channels[i].Delegate, model.KindChannel)
 	}
 }
 
@@ -325,43 +335,42 @@ func (w *walker) keyed(h *KeyedHandle) {
 	switch h.Tag {
 	case KeyedKeyGroups, KeyedKeyGroupsV2:
 		w.hints.add(hintFullKeyed)
-		w.stream(h.Delegate, model.KindKeyed)
+		w.stream(&h.Delegate, model.KindKeyed)
 	case KeyedSavepointKeyGroups:
 		w.hints.add(hintCanonicalSavepoint)
-		w.stream(h.Delegate, model.KindKeyed)
+		w.stream(&h.Delegate, model.KindKeyed)
 	case KeyedIncremental, KeyedIncrementalV2:
+		x := h.Incremental
 		w.hints.add(hintRocksDBIncremental)
 		// Native savepoints share nothing, so shared files, like the
 		// incremental handles of Flink before 1.15, mean a checkpoint.
-		if h.Tag == KeyedIncremental || len(h.Shared) > 0 {
+		if h.Tag == KeyedIncremental || len(x.Shared) > 0 {
 			w.hints.checkpointOnly = true
 		}
-		w.stream(h.Meta, model.KindMetadata)
-		for _, f := range h.Shared {
-			w.stream(f.Handle, model.KindShared)
+		w.stream(&x.Meta, model.KindMetadata)
+		for i := range x.Shared {
+			w.stream(&x.Shared[i].Handle, model.KindShared)
 		}
-		for _, f := range h.Private {
-			w.stream(f.Handle, model.KindPrivate)
+		for i := range x.Private {
+			w.stream(&x.Private[i].Handle, model.KindPrivate)
 		}
 	case KeyedChangelog, KeyedChangelogV2, KeyedChangelogBytes, KeyedChangelogFile, KeyedChangelogFileV2:
+		x := h.Changelog
 		w.hints.add(hintChangelog)
 		w.hints.checkpointOnly = true
-		for _, k := range h.Materialized {
+		for _, k := range x.Materialized {
 			w.keyed(k)
 		}
-		for _, k := range h.NonMaterialized {
+		for _, k := range x.NonMaterialized {
 			w.keyed(k)
 		}
-		for _, dlt := range h.Deltas {
-			w.stream(dlt.Handle, model.KindChangelog)
+		for i := range x.Deltas {
+			w.stream(&x.Deltas[i].Handle, model.KindChangelog)
 		}
 	}
 }
 
 func (w *walker) stream(h *StreamHandle, kind model.FileKind) {
-	if h == nil {
-		return
-	}
 	switch h.Tag {
 	case StreamByteStream:
 		w.inline += h.StateSize
@@ -373,7 +382,7 @@ func (w *walker) stream(h *StreamHandle, kind model.FileKind) {
 	case StreamFile, StreamRelative:
 		w.file(h.Path, h.Tag == StreamRelative, h.StateSize, kind)
 	case StreamKeyGroups:
-		w.stream(h.Delegate, kind)
+		w.stream(&h.Extra.Delegate, kind)
 	case StreamSegment:
 		w.hints.add(hintFileMerging)
 		w.hints.checkpointOnly = true
@@ -419,7 +428,7 @@ func (w *walker) segment(h *StreamHandle) {
 		set = map[[2]int64]bool{}
 		w.segs[h.Path] = set
 	}
-	key := [2]int64{h.StartPos, h.StateSize}
+	key := [2]int64{h.Extra.StartPos, h.StateSize}
 	if set[key] {
 		return
 	}
