@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"path"
 	"sort"
 	"strings"
 
@@ -105,6 +106,7 @@ func locateSlateDB(readDir, base string) Location {
 // snapshot's absolute paths fall in, in their written spelling.
 func absoluteLayout(snap *model.Snapshot) (chkDirs, jobDirs map[string]int) {
 	chkDirs, jobDirs = map[string]int{}, map[string]int{}
+	written := map[string]string{} // job folder key → its first spelling
 	for _, f := range snap.Files {
 		if f.Relative || !isAbsolutePath(f.Path) {
 			continue
@@ -114,7 +116,11 @@ func absoluteLayout(snap *model.Snapshot) (chkDirs, jobDirs map[string]int) {
 			continue
 		}
 		// Cut the written path at the same depth as the key's job folder.
-		job := writtenPrefix(f.Path, pl.jobDir)
+		job, seen := written[pl.jobDir]
+		if !seen {
+			job = writtenPrefix(f.Path, pl.jobDir)
+			written[pl.jobDir] = job
+		}
 		jobDirs[job]++
 		if strings.HasPrefix(pl.area, "chk-") {
 			chkDirs[joinPath(job, pl.area)]++
@@ -160,13 +166,21 @@ func dependencies(snap *model.Snapshot, loc Location) ([]Dependency, []FileRef) 
 	refs := make([]FileRef, len(snap.Files))
 	index := map[string]int{} // folder key + role → dependency
 	kinds := map[int]map[model.FileKind]bool{}
+	keys := locationKeys{dir: pathKey(loc.Dir), job: pathKey(loc.JobDir)}
 	for i, f := range snap.Files {
-		p, role, checkpoint := classify(snap, loc, f)
+		p, role, checkpoint := classify(snap, loc, keys, f)
+		key := ""
+		if isAbsolutePath(p) {
+			key = pathKey(p)
+		}
 		dir := parentDir(p)
-		if dir == "" && !isAbsolutePath(p) {
+		if dir == "" && key == "" {
 			dir = "."
 		}
-		group := pathKey(dir) + "\x00" + string(role)
+		group := dir + "\x00" + string(role)
+		if key != "" {
+			group = path.Dir(key) + "\x00" + string(role)
+		}
 		d, ok := index[group]
 		if !ok {
 			d = len(deps)
@@ -185,10 +199,6 @@ func dependencies(snap *model.Snapshot, loc Location) ([]Dependency, []FileRef) 
 		if !kinds[d][f.Kind] {
 			kinds[d][f.Kind] = true
 			dep.Kinds = append(dep.Kinds, f.Kind)
-		}
-		key := ""
-		if isAbsolutePath(p) {
-			key = pathKey(p)
 		}
 		refs[i] = FileRef{Path: p, Dependency: d, Role: role, key: key}
 	}
@@ -233,9 +243,12 @@ func metadataPath(snap *model.Snapshot, loc Location) string {
 	return metadataName
 }
 
+// locationKeys are the matching keys of a Location's folders.
+type locationKeys struct{ dir, job string }
+
 // classify resolves one file and gives its role, plus the chk-N or savepoint
 // folder it belongs to when that is not the snapshot's own.
-func classify(snap *model.Snapshot, loc Location, f model.File) (resolved string, role Role, checkpoint string) {
+func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.File) (resolved string, role Role, checkpoint string) {
 	relative := f.Relative || !isAbsolutePath(f.Path)
 	if snap.Format == model.FormatSlateDB {
 		return classifySlateDB(loc, f, relative)
@@ -253,12 +266,11 @@ func classify(snap *model.Snapshot, loc Location, f model.File) (resolved string
 		return resolved, RoleExclusive, ""
 	}
 	key := pathKey(f.Path)
-	dirKey := pathKey(parentDir(f.Path))
-	if loc.Dir != "" && dirKey == pathKey(loc.Dir) {
+	if loc.Dir != "" && path.Dir(key) == keys.dir {
 		return f.Path, RoleExclusive, ""
 	}
 	if pl, ok := placeInFlinkLayout(key); ok {
-		if loc.JobDir == "" || pl.jobDir != pathKey(loc.JobDir) {
+		if loc.JobDir == "" || pl.jobDir != keys.job {
 			if strings.HasPrefix(pl.area, "chk-") {
 				checkpoint = pl.area
 			}
