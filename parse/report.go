@@ -65,7 +65,6 @@ type Location struct {
 	// ReadFrom is the folder the file was read from when that is a copy of
 	// the snapshot's real folder (Dir then comes from its absolute paths).
 	ReadFrom string `json:"readFrom,omitempty"`
-
 }
 
 // Role is what a dependency folder is to the snapshot.
