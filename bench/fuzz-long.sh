@@ -13,7 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-${FUZZ_LONG_TIME:-10m}}
-filter=${FUZZ_TARGETS:-.}
+filter=${FUZZ_TARGETS:-.*}
 logdir=${CKPTLENS_BENCH_DIR:-/tmp/ckptlens-bench}/fuzz
 mkdir -p "$logdir"
 
