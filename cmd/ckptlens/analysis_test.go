@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/fixtures"
+)
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func repoPath(t *testing.T, elem ...string) string {
+	t.Helper()
+	root, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(append([]string{root}, elem...)...)
+}
+
+func TestParseArgsBaseAppliesToNextSnapshot(t *testing.T) {
+	listing, asJSON := "", false
+	sa, err := parseArgs([]string{"--listing", "l.txt", "a", "--base", "s3://b/x", "b", "--json", "--base=s3://b/y", "c"},
+		map[string]*string{"listing": &listing}, map[string]*bool{"json": &asJSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if listing != "l.txt" || !asJSON || !reflect.DeepEqual(sa.inputs, []string{"a", "b", "c"}) || !reflect.DeepEqual(sa.bases, []string{"", "s3://b/x", "s3://b/y"}) {
+		t.Errorf("got listing %q json %v %+v", listing, asJSON, sa)
+	}
+	for _, bad := range [][]string{{"a", "--base"}, {"a", "--base", "x"}, {"--nope", "a"}} {
+		if _, err := parseArgs(bad, nil, nil); err == nil {
+			t.Errorf("parseArgs(%q): no error", bad)
+		}
+	}
+}
+
+// The SlateDB clone of testdata/slatedb/store: its newest manifest and the
+// one its checkpoints pin, against the listing taken before SlateDB's GC.
+func slateDBClone(t *testing.T) (listing string, manifests []string) {
+	dir := repoPath(t, "testdata", "slatedb", "store", "prod", "clone")
+	if _, err := os.Stat(filepath.Join(dir, "listing-before.txt")); err != nil {
+		t.Skipf("skipping: %s has no SlateDB database (testdata/slatedb/regenerate.sh writes it)", dir)
+	}
+	return filepath.Join(dir, "listing-before.txt"), []string{
+		filepath.Join(dir, "manifest", "00000000000000000007.manifest"),
+		filepath.Join(dir, "manifest", "00000000000000000006.manifest"),
+	}
+}
+
+func TestOrphansTextAndJSONAgree(t *testing.T) {
+	listing, manifests := slateDBClone(t)
+	args := append([]string{"orphans", "--listing", listing}, manifests...)
+	text, stderr, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	js, stderr, code := runCLI(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("--json exit %d: %s", code, stderr)
+	}
+	var r parse.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	p := r.Orphans
+	if p == nil || p.DeletableFiles == 0 {
+		t.Fatalf("no plan: %s", js)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("safe to delete: %d files", p.DeletableFiles),
+		fmt.Sprintf("kept by the %d given snapshot(s): %d files", len(manifests), p.ReferencedFiles),
+		"path", "files", "size", "why", "what this plan cannot know:",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, it := range p.Deletable {
+		if !strings.Contains(text, it.Path) {
+			t.Errorf("text lacks deletable %s", it.Path)
+		}
+	}
+}
+
+func TestOrphansRefusesPartialSnapshots(t *testing.T) {
+	listing, manifests := slateDBClone(t)
+	bad := filepath.Join(t.TempDir(), "_metadata")
+	if err := os.WriteFile(bad, []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, "orphans", "--listing", listing, manifests[0], bad)
+	if code != 1 || out != "" || !strings.Contains(stderr, "no plan") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if _, _, code := runCLI(t, "orphans", manifests[0]); code != 2 {
+		t.Errorf("without --listing: exit %d, want 2", code)
+	}
+}
+
+func TestCompareTable(t *testing.T) {
+	_, manifests := slateDBClone(t)
+	text, stderr, code := runCLI(t, append([]string{"compare"}, manifests...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(text, "\n")
+	if !strings.HasPrefix(lines[0], "2 snapshots, oldest first") {
+		t.Fatalf("first line %q", lines[0])
+	}
+	header := lines[2]
+	for _, col := range []string{"#", "snapshot", "files", "size", "shared", "new files", "dropped", "depends on"} {
+		if !strings.Contains(header, col) {
+			t.Errorf("header %q lacks %q", header, col)
+		}
+	}
+	// Oldest first: manifest 6 before 7; the columns line up.
+	if !strings.Contains(lines[3], "manifest 6") || !strings.Contains(lines[4], "manifest 7") {
+		t.Errorf("rows:\n%s\n%s", lines[3], lines[4])
+	}
+	if strings.Index(lines[3], "manifest") != strings.Index(lines[4], "manifest") || len(lines[3]) == 0 {
+		t.Errorf("columns not aligned:\n%s\n%s", lines[3], lines[4])
+	}
+	js, _, _ := runCLI(t, append([]string{"compare", "--json"}, manifests...)...)
+	var r parse.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil || r.Comparison == nil || len(r.Comparison.Order) != 2 {
+		t.Fatalf("--json: %v %s", err, js)
+	}
+}
+
+// inspect --json keeps the decoder's fields and adds the analysis.
+func TestInspectJSONHasAnalysis(t *testing.T) {
+	_, manifests := slateDBClone(t)
+	out, stderr, code := runCLI(t, "inspect", "--json", manifests[0], manifests[1])
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want one per input", len(lines))
+	}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"source", "format", "files", "dependencies", "sizes", "location"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("inspect --json lacks %q", k)
+			}
+		}
+		deps, _ := m["dependencies"].([]any)
+		if len(deps) == 0 {
+			t.Fatalf("no dependencies: %s", l)
+		}
+		for _, k := range []string{"dir", "role", "files", "bytes"} {
+			if _, ok := deps[0].(map[string]any)[k]; !ok {
+				t.Errorf("dependency lacks %q", k)
+			}
+		}
+	}
+}
