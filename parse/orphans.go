@@ -385,6 +385,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		}
 		return d
 	}
+	unsureChk := map[string]*OrphanItem{}
 	var fileItems []OrphanItem
 	var fileKeys []string
 	for _, e := range lf.entries {
@@ -412,6 +413,19 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		default:
 			plan.UnsureFiles++
 			plan.UnsureBytes += e.bytes
+			// A checkpoint folder kept whole (in progress, newer) is one item.
+			if d := path.Dir(e.key); e.key != "" && chkDirs[d] != "" {
+				if v, ok := verdicts[d]; ok && !v.deletable {
+					it := unsureChk[d]
+					if it == nil {
+						it = &OrphanItem{Path: chkDirs[d], Dir: true, Reason: v.reason}
+						unsureChk[d] = it
+					}
+					it.Files++
+					it.Bytes += e.bytes
+					break
+				}
+			}
 			plan.Unsure = append(plan.Unsure, OrphanItem{Path: e.path, Files: 1, Bytes: e.bytes, Reason: j.reason})
 		}
 		if e.key == "" {
@@ -456,6 +470,13 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		d := dirs[k]
 		return d != nil && !d.blocked && !keepDir[k]
 	}
+	// Job folders (holding chk-N, shared/, taskowned/) of jobs not given.
+	otherJobs := map[string]bool{}
+	for _, e := range lf.entries {
+		if pl, ok := placeInFlinkLayout(e.key); ok && e.key != "" && jobs[pl.jobDir] == nil {
+			otherJobs[pl.jobDir] = true
+		}
+	}
 	// The largest wholly deletable folders.
 	var folderKeys []string
 	for k := range dirs {
@@ -466,7 +487,11 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 	sort.Strings(folderKeys)
 	for _, k := range folderKeys {
 		d := dirs[k]
-		plan.Deletable = append(plan.Deletable, OrphanItem{Path: d.shown, Dir: true, Files: d.files, Bytes: d.bytes, Reason: folderReason(k, d.reasons, d.firstReason, verdicts)})
+		reason := folderReason(k, d.reasons, d.firstReason, verdicts)
+		if otherJobs[k] {
+			reason = "another job's checkpoint folder: none of the given snapshots references anything in it"
+		}
+		plan.Deletable = append(plan.Deletable, OrphanItem{Path: d.shown, Dir: true, Files: d.files, Bytes: d.bytes, Reason: reason})
 	}
 	// Then the deletable files outside those folders.
 	for i, it := range fileItems {
@@ -484,13 +509,18 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 	sort.SliceStable(plan.Deletable[len(folderKeys):], func(a, b int) bool {
 		return plan.Deletable[len(folderKeys)+a].Path < plan.Deletable[len(folderKeys)+b].Path
 	})
-	sort.SliceStable(plan.Unsure, func(a, b int) bool { return plan.Unsure[a].Path < plan.Unsure[b].Path })
-	// Empty unsure folders (a chk-N in progress with nothing written yet).
+	// Kept checkpoint folders, including empty ones (a chk-N in progress
+	// with nothing written yet), then single files.
+	var kept []OrphanItem
 	for _, k := range sortedKeys(chkDirs) {
-		if v, ok := verdicts[k]; ok && !v.deletable && dirs[k] != nil && dirs[k].files == 0 && !hasListedFileUnder(lf, k) {
-			plan.Unsure = append(plan.Unsure, OrphanItem{Path: chkDirs[k], Dir: true, Reason: v.reason})
+		if it := unsureChk[k]; it != nil {
+			kept = append(kept, *it)
+		} else if v, ok := verdicts[k]; ok && !v.deletable && dirs[k] != nil && !hasListedFileUnder(lf, k) {
+			kept = append(kept, OrphanItem{Path: chkDirs[k], Dir: true, Reason: v.reason})
 		}
 	}
+	sort.SliceStable(plan.Unsure, func(a, b int) bool { return plan.Unsure[a].Path < plan.Unsure[b].Path })
+	plan.Unsure = append(kept, plan.Unsure...)
 
 	// Referenced files the listing should hold but does not.
 	for _, k := range sortedKeys(refPath) {

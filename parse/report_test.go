@@ -294,6 +294,9 @@ func TestOrphans(t *testing.T) {
 	for _, it := range p.Deletable {
 		del = append(del, fmt.Sprintf("%s %v %d %d", it.Path, it.Dir, it.Files, it.Bytes))
 	}
+	if !strings.Contains(p.Deletable[0].Reason, "another job's checkpoint folder") {
+		t.Errorf("old job's folder: %+v", p.Deletable[0])
+	}
 	wantDel := []string{
 		oldLocal + " true 2 877",
 		local + "/chk-1 true 2 950",
@@ -328,7 +331,7 @@ func TestOrphans(t *testing.T) {
 	l.Entries = append(l.Entries, listing.Entry{Path: local + "/chk-4", Dir: true}, listing.Entry{Path: local + "/chk-4/partial", Bytes: 33})
 	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
 	if len(p.Deletable) != 2 || p.DeletableBytes != 950+877 || len(p.Unsure) != 2 ||
-		p.Unsure[0].Path != local+"/chk-4/partial" || !strings.Contains(p.Unsure[0].Reason, "in progress") ||
+		p.Unsure[0].Path != local+"/chk-4" || !p.Unsure[0].Dir || p.Unsure[0].Files != 1 || !strings.Contains(p.Unsure[0].Reason, "in progress") ||
 		p.Unsure[1].Path != local+"/shared/00000005-0000-4000-8000-000000000000" {
 		t.Errorf("with chk-4 in progress: deletable %+v\nunsure %+v", p.Deletable, p.Unsure)
 	}
