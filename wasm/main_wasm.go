@@ -27,6 +27,7 @@ func main() {
 
 	root := &app.Root{Env: env, Platform: jsio.Browser{}}
 	jsio.WireInputs(root.Load)
+	jsio.WatchShareLinks(root.OpenShareLink) // #r=… and #s=… links open read-only
 	// ckptlensShowReport(json) shows a report without files (share links).
 	js.Global().Set("ckptlensShowReport", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		env.Lock()
@@ -42,11 +43,11 @@ func main() {
 		results := buildEnv.RunBuild(root)
 		err := renderer.Render(results)
 		root.Rendered()
-		state, dropToRender := root.Status(), root.LastDropToRender
+		state, completed, dropToRender := root.Status(), root.Completed, root.LastDropToRender
 		env.RUnlock()
 		if err != nil {
 			panic(err)
 		}
-		jsio.Publish(state, dropToRender)
+		jsio.Publish(state, completed, dropToRender)
 	}
 }

@@ -50,6 +50,7 @@ func (r *Root) analyse(seq int64, inputs []Input, base string) {
 		return
 	}
 	r.Busy = false
+	r.Completed++
 	r.renderDone = false
 	if len(rep.Snapshots) == 0 {
 		r.Report = nil

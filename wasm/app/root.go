@@ -67,7 +67,8 @@ type Root struct {
 	ReadOnly bool    `vugu:"data"` // a shared report: no files behind it
 	Loads    []*fileLoad
 	Busy     bool
-	Notice   string // a short status line (copied, exported, …)
+	Notice   string      // a short status line (copied, exported, …)
+	Share    *ShareState `vugu:"data"` // share links (share.go)
 
 	// Selected is the index of the snapshot the detail views show.
 	Selected int
@@ -75,6 +76,8 @@ type Root struct {
 	// LastDropToRender is the time from receiving files to the rendered
 	// result, in milliseconds; the page publishes it for the budget check.
 	LastDropToRender float64
+	// Completed counts finished loads, so a script can wait for the next one.
+	Completed int
 
 	inputs     []Input
 	loadStart  float64

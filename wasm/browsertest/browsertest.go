@@ -15,10 +15,13 @@
 // Acting on the page:
 //
 //	p.DropFiles("testdata/x/_metadata", ...)    // a real Input.dispatchDragEvent carrying file paths
+//	reqs, err := p.DropAndWait(time.Minute, f)  // drop, wait for the rendered result, requests meanwhile
 //	p.PickFiles(...)                            // the same files through the <input type=file>
 //	p.WaitState("done", 30*time.Second)         // <body data-state>: empty, loading, done
+//	p.Loads()                                   // <body data-loads>: loads finished so far
 //	rows, _ := p.Table("#file-table")           // []Row: data-k → data-v (raw number) or text
 //	v, _ := browsertest.Eval[int](p, "1+1")     // any expression, promises awaited
+//	p.WaitFor(`document.querySelector("#x")`)   // poll a condition (30 s)
 //	p.SetColorScheme("dark"); png, _ := p.Screenshot()
 //
 // Watching it:
@@ -240,6 +243,9 @@ func (p *Page) Open(url string) error {
 	return p.waitFor(`document.body.dataset.state && document.body.dataset.state !== "loading-app"`, 30*time.Second)
 }
 
+// WaitFor waits up to 30 s for a JavaScript condition to be true.
+func (p *Page) WaitFor(cond string) error { return p.waitFor(cond, 30*time.Second) }
+
 // WaitState waits for <body data-state=state>.
 func (p *Page) WaitState(state string, timeout time.Duration) error {
 	return p.waitFor(fmt.Sprintf(`document.body.dataset.state === %q`, state), timeout)
@@ -290,6 +296,29 @@ func (p *Page) DropFiles(paths ...string) error {
 		}
 	}
 	return nil
+}
+
+// Loads is how many loads the app has finished (<body data-loads>).
+func (p *Page) Loads() (int, error) {
+	return Eval[int](p, `Number(document.body.dataset.loads || 0)`)
+}
+
+// DropAndWait drops files and waits until the app has finished reading and
+// rendering them (successfully or not). It returns the requests the page
+// made from the drop to the rendered result.
+func (p *Page) DropAndWait(timeout time.Duration, paths ...string) ([]string, error) {
+	before, err := p.Loads()
+	if err != nil {
+		return nil, err
+	}
+	mark := len(p.Requests())
+	if err := p.DropFiles(paths...); err != nil {
+		return nil, err
+	}
+	if err := p.waitFor(fmt.Sprintf(`Number(document.body.dataset.loads || 0) > %d && document.body.dataset.state !== "loading"`, before), timeout); err != nil {
+		return nil, err
+	}
+	return p.RequestsSince(mark), nil
 }
 
 // PickFiles chooses files in the page's file picker (#file-picker).

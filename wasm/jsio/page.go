@@ -119,9 +119,11 @@ func inputsOf(files js.Value) []app.Input {
 }
 
 // Publish writes the page state where tests and the budget script read it:
-// <body data-state> and window.ckptlensTimings.
-func Publish(state string, dropToRender float64) {
-	js.Global().Get("document").Get("body").Get("dataset").Set("state", state)
+// <body data-state data-loads> and window.ckptlensTimings.
+func Publish(state string, completed int, dropToRender float64) {
+	dataset := js.Global().Get("document").Get("body").Get("dataset")
+	dataset.Set("state", state)
+	dataset.Set("loads", completed)
 	t := js.Global().Get("ckptlensTimings")
 	if !t.Truthy() {
 		t = js.Global().Get("Object").New()

@@ -78,10 +78,7 @@ func run(dist string) error {
 		if err != nil {
 			return err
 		}
-		if err := p.DropFiles(metadata); err != nil {
-			return err
-		}
-		if err := p.WaitState("done", time.Minute); err != nil {
+		if _, err := p.DropAndWait(time.Minute, metadata); err != nil {
 			return err
 		}
 		// dropToRender is set by the render after the result's render.
@@ -108,7 +105,7 @@ func writeTenMB(path string) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	if _, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 300, SharedPerSubtask: 50}); err != nil {
+	if _, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 620, SharedPerSubtask: 50}); err != nil {
 		return 0, err
 	}
 	st, err := f.Stat()

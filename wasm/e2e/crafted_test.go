@@ -1,0 +1,291 @@
+//go:build !js
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/wasm/browsertest"
+)
+
+// jobDir is where the generated checkpoints say they live.
+const jobDir = "/data/flink/checkpoints/3b5c7a1e9d2f4c6b8a0e1f2d3c4b5a69"
+
+// generatedFile is one file a generated checkpoint references.
+type generatedFile struct {
+	Path string
+	Size int64
+}
+
+// checkpointFiles are the files chk-id references: its private files and
+// metadata in chk-id/, and shared SSTs; the first SSTs are shared with the
+// checkpoint before it, as RocksDB incremental checkpoints do.
+func checkpointFiles(id int64) (meta generatedFile, private, shared []generatedFile) {
+	chk := fmt.Sprintf("%s/chk-%d", jobDir, id)
+	meta = generatedFile{chk + "/4a1e0c2b-meta", 2048 + id}
+	private = []generatedFile{{chk + "/MANIFEST-000004", 4096 + id}, {chk + "/OPTIONS-000007", 7000}}
+	for sst := id - 1; sst <= id+1; sst++ { // two SSTs overlap with chk-(id-1)
+		shared = append(shared, generatedFile{fmt.Sprintf("%s/shared/%06d.sst", jobDir, sst), 1 << 20 * sst})
+	}
+	return
+}
+
+// strangeStrings replaces the keyed operator's name and uid and the
+// metadata file's path of a generated checkpoint.
+type strangeStrings struct{ Name, UID, MetaPath string }
+
+// generatedCheckpoint writes dir/chk-id/_metadata: a V5 RocksDB incremental
+// checkpoint with a keyed operator and a source with inline operator state.
+// It returns the file's path.
+func generatedCheckpoint(t *testing.T, dir string, id int64, strange *strangeStrings) string {
+	t.Helper()
+	meta, private, shared := checkpointFiles(id)
+	if strange != nil {
+		meta.Path = strange.MetaPath
+	}
+	inc := &encode.Incremental{CheckpointID: id, BackendID: "b5d1c9e0-backend", StartKeyGroup: 0, NumKeyGroups: 128,
+		CheckpointedSize: 3 << 20, Meta: &encode.FileHandle{Path: meta.Path, Size: meta.Size}, ID: "handle-" + strconv.FormatInt(id, 10)}
+	for i, f := range shared {
+		inc.Shared = append(inc.Shared, encode.NamedHandle{LocalPath: fmt.Sprintf("%06d.sst", i), Handle: &encode.FileHandle{Path: f.Path, Size: f.Size}})
+	}
+	for _, f := range private {
+		inc.Private = append(inc.Private, encode.NamedHandle{LocalPath: filepath.Base(f.Path), Handle: &encode.FileHandle{Path: f.Path, Size: f.Size}})
+	}
+	name, uid := "KeyedProcess: sessions", "sessions"
+	if strange != nil {
+		name, uid = strange.Name, strange.UID
+	}
+	m := &encode.Metadata{Version: 5, CheckpointID: id, Properties: encode.CheckpointProperties(), Operators: []encode.Operator{
+		{Name: "Source: clicks", UID: "clicks-source", ID: encode.IDFor("clicks-source"), Parallelism: 1, MaxParallelism: 128,
+			Subtasks: []encode.Subtask{{Index: 0, ManagedOperator: &encode.OperatorState{
+				States:   []encode.NamedOperatorState{{Name: "SourceReaderState", Mode: encode.SplitDistribute, Offsets: []int64{0}}},
+				Delegate: &encode.ByteStream{Name: "source-split", Data: []byte("split-0:offset-12345")},
+			}}}},
+		{Name: name, UID: uid, ID: encode.IDFor(uid), Parallelism: 1, MaxParallelism: 128,
+			Subtasks: []encode.Subtask{{Index: 0, ManagedKeyed: inc}}},
+	}}
+	data, err := encode.Bytes(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("chk-%d", id), "_metadata")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestHostileStrings drops a _metadata whose operator name, uid and file
+// paths are HTML and JavaScript: nothing may run, nothing may be injected,
+// and the text must show exactly as written.
+func TestHostileStrings(t *testing.T) {
+	name := `<img src=x onerror=alert(1)>`
+	uid := `"><script>alert(2)</script><svg onload=alert(3)>`
+	evil := jobDir + `/chk-3/<script>alert(4)</script><a href="javascript:alert(5)">x</a>`
+	file := generatedCheckpoint(t, t.TempDir(), 3, &strangeStrings{Name: name, UID: uid, MetaPath: evil})
+
+	p := page(t)
+	checkDrop(t, p, file) // the tables equal the CLI's, payloads included
+	if d := p.Dialogs(); len(d) > 0 {
+		t.Errorf("a payload ran: dialogs %q", d)
+	}
+	injected, err := browsertest.Eval[int](p, `document.querySelectorAll("#app img, #app script, #app svg[onload], #app [onerror], #app a[href^=javascript]").length`)
+	if err != nil || injected != 0 {
+		t.Errorf("%d injected elements (%v)", injected, err)
+	}
+	ops, err := p.Table("#operator-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, o := range ops {
+		if o["name"] == name && o["uid"] == uid {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("operator name and uid not shown as text: %v", ops)
+	}
+	files, err := p.Table("#file-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found = false
+	for _, f := range files {
+		found = found || f["path"] == evil
+	}
+	if !found {
+		t.Errorf("path %q not shown as text", evil)
+	}
+}
+
+// TestBadFiles drops a truncated checkpoint (the partial result and the
+// offset must show, as the CLI reports them) and a file that is no snapshot.
+func TestBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(generatedCheckpoint(t, dir, 9, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "truncated", "_metadata")
+	os.MkdirAll(filepath.Dir(truncated), 0o755)
+	if err := os.WriteFile(truncated, good[:len(good)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := page(t)
+	checkDrop(t, p, truncated)
+	msg, err := p.Text("#decode-error")
+	if err != nil {
+		t.Fatal("no error shown for a truncated file:", err)
+	}
+	want := inspectCLI(t, truncated)
+	if want.Error == nil || !strings.Contains(msg, want.Error.Message) {
+		t.Errorf("error shown %q, CLI says %+v", msg, want.Error)
+	}
+
+	png := filepath.Join(dir, "picture.png")
+	os.WriteFile(png, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR and some more bytes"), 0o644)
+	drop(t, p, png)
+	problem, err := p.Text(".load-problem")
+	if err != nil {
+		t.Fatal("no explanation for a file that is not a snapshot:", err)
+	}
+	if !strings.Contains(problem, "Not a Flink _metadata file") {
+		t.Errorf("explanation %q", problem)
+	}
+}
+
+// engineReport is what the engine gives for files dropped together: each
+// decoded under its base name (what the page knows), and a listing.
+func engineReport(t *testing.T, snapshots []string, listingFile string) *parse.Report {
+	t.Helper()
+	var inputs []parse.Input
+	for _, f := range snapshots {
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := r.Stat()
+		s, _ := parse.Decode(filepath.Base(f), r, st.Size())
+		r.Close()
+		inputs = append(inputs, parse.Input{Snapshot: s})
+	}
+	var opts parse.Options
+	if listingFile != "" {
+		r, err := os.Open(listingFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if opts.Listing, err = listing.Parse(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return parse.Analyze(inputs, opts)
+}
+
+func planRows(items []parse.OrphanItem) []browsertest.Row {
+	var rows []browsertest.Row
+	for _, it := range items {
+		path := it.Path
+		if it.Dir && !strings.HasSuffix(path, "/") {
+			path += "/"
+		}
+		rows = append(rows, browsertest.Row{"path": path, "files": strconv.Itoa(it.Files), "bytes": i64(it.Bytes), "reason": it.Reason})
+	}
+	return rows
+}
+
+// checkPlan drops snapshots and a listing together and compares the
+// comparison and the safe-to-delete plan with the engine's.
+func checkPlan(t *testing.T, snapshots []string, listingFile string) *parse.Report {
+	t.Helper()
+	want := engineReport(t, snapshots, listingFile)
+	if want.Orphans == nil || want.Comparison == nil {
+		t.Fatalf("the engine made no plan or comparison: %+v", want)
+	}
+	p := page(t)
+	reqs := drop(t, p, append(append([]string(nil), snapshots...), listingFile)...)
+	if len(reqs) != 0 {
+		t.Errorf("network requests during analysis: %q", reqs)
+	}
+	for _, tc := range []struct {
+		table string
+		want  []parse.OrphanItem
+	}{{"#deletable-table", want.Orphans.Deletable}, {"#unsure-table", want.Orphans.Unsure}} {
+		if len(tc.want) == 0 {
+			continue
+		}
+		got, err := p.Table(tc.table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRows(t, tc.table, got, planRows(tc.want))
+	}
+	var wantCmp []browsertest.Row
+	for _, i := range want.Comparison.Order {
+		s := want.Comparison.Snapshots[i]
+		wantCmp = append(wantCmp, browsertest.Row{"label": s.Label, "files": strconv.Itoa(s.Files), "bytes": i64(s.Bytes),
+			"sharedBytes": i64(s.SharedBytes), "newBytes": i64(s.NewBytes), "droppedBytes": i64(s.DroppedBytes)})
+	}
+	got, err := p.Table("#comparison-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, "comparison", got, wantCmp)
+	totals, err := p.Text("#plan-totals")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(totals, " files, ") {
+		t.Errorf("plan totals %q", totals)
+	}
+	return want
+}
+
+// TestSeveralWithListing drops two generated incremental checkpoints that
+// share SSTs and a find listing of their storage, which also holds an older
+// checkpoint and SSTs nothing references any more.
+func TestSeveralWithListing(t *testing.T) {
+	dir := t.TempDir()
+	snaps := []string{generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
+	var lines []string
+	add := func(f generatedFile) { lines = append(lines, fmt.Sprintf("%d %s", f.Size, f.Path)) }
+	for _, id := range []int64{4, 6, 7} { // chk-4 is an old checkpoint nothing needs
+		meta, private, shared := checkpointFiles(id)
+		add(meta)
+		for _, f := range append(private, shared...) {
+			add(f)
+		}
+	}
+	listingFile := filepath.Join(dir, "listing.txt")
+	if err := os.WriteFile(listingFile, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := checkPlan(t, snaps, listingFile)
+	if want.Orphans.DeletableFiles == 0 {
+		t.Errorf("the plan should delete chk-4's files: %+v", want.Orphans)
+	}
+}
+
+// TestSlateDBWithListing drops every manifest of the SlateDB oracle's
+// parent database with the listing taken before SlateDB's GC.
+func TestSlateDBWithListing(t *testing.T) {
+	db := filepath.Join(repoRoot, "testdata", "slatedb", "store", "prod", "parent")
+	manifests, _ := filepath.Glob(filepath.Join(db, "manifest", "*.manifest"))
+	if len(manifests) == 0 {
+		t.Skip("testdata/slatedb is absent")
+	}
+	checkPlan(t, manifests, filepath.Join(db, "listing-before.txt"))
+}

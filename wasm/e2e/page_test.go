@@ -1,0 +1,122 @@
+//go:build !js
+
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ckptlens/ckptlens/wasm/browsertest"
+)
+
+// TestKeyboard uses the page without a mouse: filter the files by typing,
+// sort a table with Enter on its column header, and reach the file picker.
+func TestKeyboard(t *testing.T) {
+	file := generatedCheckpoint(t, t.TempDir(), 12, nil)
+	p := page(t)
+	drop(t, p, file)
+	ctx := p.Context()
+
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.ID("file-filter")), chromedp.KeyEvent(".sst")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`document.getElementById("file-count").textContent.startsWith("3 of ")`); err != nil {
+		count, _ := p.Text("#file-count")
+		t.Fatalf("typing a filter: %v (count %q)", err, count)
+	}
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`#file-table th:nth-child(3) button`)), chromedp.KeyEvent("\r")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`document.querySelector("#file-table th:nth-child(3)").getAttribute("aria-sort") === "descending"`); err != nil {
+		t.Fatal("Enter on a column header does not sort:", err)
+	}
+	rows, err := p.Table("#file-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(rows); i++ {
+		if len(rows[i]["bytes"]) > len(rows[i-1]["bytes"]) || len(rows[i]["bytes"]) == len(rows[i-1]["bytes"]) && rows[i]["bytes"] > rows[i-1]["bytes"] {
+			t.Errorf("not sorted by bytes, largest first: %v", rows)
+		}
+	}
+	// The picker is reachable with Tab from the top of the page.
+	found, err := browsertest.Eval[bool](p, `(() => {
+		const focusable = [...document.querySelectorAll("a[href], button, input, select")].filter(e => !e.disabled && e.tabIndex >= 0);
+		return focusable.some(e => e.id === "file-picker");
+	})()`)
+	if err != nil || !found {
+		t.Errorf("the file picker is not in the tab order (%v)", err)
+	}
+}
+
+// TestPickFiles reads a file through the file picker instead of a drop.
+func TestPickFiles(t *testing.T) {
+	file := generatedCheckpoint(t, t.TempDir(), 13, nil)
+	p := page(t)
+	before, _ := p.Loads()
+	if err := p.PickFiles(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`Number(document.body.dataset.loads) > ` + itoa(before) + ` && document.body.dataset.state === "done"`); err != nil {
+		t.Fatal(err)
+	}
+	want := inspectCLI(t, file)
+	_, wf, _ := wantTables(want)
+	_, gf, _ := pageTables(t, p)
+	sameRows(t, "files", gf, wf)
+}
+
+func itoa(n int) string { return i64(int64(n)) }
+
+// TestScreenshots saves the README's screenshots of the real page, light
+// and dark, after dropping two checkpoints and a listing. ./build.sh test
+// sets CKPTLENS_SCREENSHOTS to wasm/screenshots; otherwise they go to a
+// temporary folder.
+func TestScreenshots(t *testing.T) {
+	out := os.Getenv("CKPTLENS_SCREENSHOTS")
+	if out == "" {
+		out = t.TempDir()
+	}
+	dir := t.TempDir()
+	snaps := []string{generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
+	var lines []string
+	for _, id := range []int64{4, 6, 7} {
+		meta, private, shared := checkpointFiles(id)
+		for _, f := range append(append(private, shared...), meta) {
+			lines = append(lines, i64(f.Size)+" "+f.Path)
+		}
+	}
+	listingFile := filepath.Join(dir, "listing.txt")
+	os.WriteFile(listingFile, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+
+	p := page(t)
+	drop(t, p, append(snaps, listingFile)...)
+	for _, scheme := range []string{"light", "dark"} {
+		if err := p.SetColorScheme(scheme); err != nil {
+			t.Fatal(err)
+		}
+		for _, shot := range []struct{ name, anchor string }{{"", "main"}, {"-plan", "#several"}} {
+			if _, err := browsertest.Eval[bool](p, `(() => { document.querySelector("`+shot.anchor+`").scrollIntoView(); return true })()`); err != nil {
+				t.Fatal(err)
+			}
+			png, err := chromedp.Run(p.Context(), chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, scheme+shot.name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bg, err := browsertest.Eval[string](p, `getComputedStyle(document.body).backgroundColor`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dark := bg == "rgb(21, 24, 28)"; dark != (scheme == "dark") {
+			t.Errorf("%s scheme: background %s", scheme, bg)
+		}
+	}
+}

@@ -1,0 +1,212 @@
+//go:build !js
+
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/wasm/browsertest"
+)
+
+// inspectCLI runs `ckptlens inspect --json NAME` in the file's folder, so the
+// CLI sees the same name the page sees for a dropped file.
+func inspectCLI(t *testing.T, file string) *parse.SnapshotReport {
+	t.Helper()
+	cmd := exec.Command(cliPath, "inspect", "--json", filepath.Base(file))
+	cmd.Dir = filepath.Dir(file)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		t.Fatal(err)
+	}
+	var rep parse.SnapshotReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("ckptlens inspect --json %s: %v\n%s", file, err, stderr.Bytes())
+	}
+	return &rep
+}
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// wantTables is what the page's dependency, file and operator tables must
+// hold for rep, in the engine's order.
+func wantTables(rep *parse.SnapshotReport) (deps, files, ops []browsertest.Row) {
+	for _, d := range rep.Dependencies {
+		deps = append(deps, browsertest.Row{"dir": d.Dir, "role": string(d.Role), "files": strconv.Itoa(d.Files), "bytes": i64(d.Bytes)})
+	}
+	for _, f := range rep.Files {
+		files = append(files, browsertest.Row{"path": f.Path, "kind": string(f.Kind), "bytes": i64(f.Bytes), "operators": strconv.Itoa(len(f.Operators))})
+	}
+	for _, o := range rep.Operators {
+		ops = append(ops, browsertest.Row{"name": o.Name, "uid": o.UID, "id": o.ID,
+			"parallelism": strconv.Itoa(o.Parallelism), "maxParallelism": strconv.Itoa(o.MaxParallelism),
+			"stateBytes": i64(o.StateBytes), "checkpointedBytes": i64(o.CheckpointedBytes), "inlineBytes": i64(o.InlineBytes)})
+	}
+	return
+}
+
+// pageTables reads the three tables, asking for every file row first.
+func pageTables(t *testing.T, p *browsertest.Page) (deps, files, ops []browsertest.Row) {
+	t.Helper()
+	if _, err := browsertest.Eval[bool](p, `(() => { const b = document.getElementById("files-more"); if (b) b.click(); return true })()`); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`!document.getElementById("files-more")`); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if deps, err = p.Table("#dependency-table"); err != nil {
+		t.Fatal(err)
+	}
+	if files, err = p.Table("#file-table"); err != nil {
+		t.Fatal(err)
+	}
+	if ops, err = p.Table("#operator-table"); err != nil {
+		t.Fatal(err)
+	}
+	return
+}
+
+func sameRows(t *testing.T, what string, got, want []browsertest.Row) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: page shows %d rows, the CLI has %d", what, len(got), len(want))
+		return
+	}
+	for i := range want {
+		for k, v := range want[i] {
+			if got[i][k] != v {
+				t.Errorf("%s row %d %s: page %q, CLI %q", what, i, k, got[i][k], v)
+				return
+			}
+		}
+	}
+}
+
+// checkDrop drops file on p and compares the page with the CLI.
+func checkDrop(t *testing.T, p *browsertest.Page, file string) {
+	t.Helper()
+	reqs := drop(t, p, file)
+	if len(reqs) != 0 {
+		t.Errorf("the page made network requests during analysis: %q", reqs)
+	}
+	want := inspectCLI(t, file)
+	wd, wf, wo := wantTables(want)
+	gd, gf, gop := pageTables(t, p)
+	sameRows(t, "dependencies", gd, wd)
+	sameRows(t, "files", gf, wf)
+	sameRows(t, "operators", gop, wo)
+	if want.Error != nil {
+		got, err := p.Text(`[data-k="error-offset"]`)
+		if err != nil || got != i64(want.Error.Offset) {
+			t.Errorf("error offset shown %q (%v), CLI %d", got, err, want.Error.Offset)
+		}
+	}
+}
+
+// TestDropSharedFixtures drops real Flink _metadata files from ../shared:
+// for each header version the smallest and the two largest (all of them
+// with CKPTLENS_E2E_ALL=1).
+func TestDropSharedFixtures(t *testing.T) {
+	shared, ok := fixtures.SharedDir()
+	if !ok {
+		t.Skip("../shared is absent (a fresh clone): real Flink fixtures not checked; generated ones are")
+	}
+	all, err := fixtures.FlinkFixtures(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	picked := all
+	if os.Getenv("CKPTLENS_E2E_ALL") != "1" {
+		picked = pickPerVersion(t, all)
+	}
+	p := page(t)
+	for _, fx := range picked {
+		t.Run(fx.ID, func(t *testing.T) { checkDrop(t, p, fx.Metadata) })
+	}
+}
+
+func pickPerVersion(t *testing.T, all []fixtures.Fixture) []fixtures.Fixture {
+	type sized struct {
+		fx   fixtures.Fixture
+		size int64
+	}
+	byVersion := map[int][]sized{}
+	for _, fx := range all {
+		st, err := os.Stat(fx.Metadata)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byVersion[fx.HeaderVersion] = append(byVersion[fx.HeaderVersion], sized{fx, st.Size()})
+	}
+	var out []fixtures.Fixture
+	for _, list := range byVersion {
+		sort.Slice(list, func(i, j int) bool { return list[i].size < list[j].size || list[i].size == list[j].size && list[i].fx.ID < list[j].fx.ID })
+		seen := map[string]bool{}
+		for _, i := range []int{0, len(list) - 1, len(list) - 2} {
+			if i >= 0 && !seen[list[i].fx.ID] {
+				seen[list[i].fx.ID] = true
+				out = append(out, list[i].fx)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// TestDropGeneratedFixtures drops the project's own fixtures: every
+// _metadata under testdata/flink and every SlateDB manifest under
+// testdata/slatedb.
+func TestDropGeneratedFixtures(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"testdata/flink/*/_metadata", "testdata/flink/*/*/_metadata", "testdata/flink/*/*/*/_metadata", "testdata/slatedb/store/*/*/manifest/*.manifest"} {
+		m, _ := filepath.Glob(filepath.Join(repoRoot, pattern))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("no generated fixtures under testdata/ yet")
+	}
+	p := page(t)
+	for _, f := range files {
+		rel, _ := filepath.Rel(repoRoot, f)
+		t.Run(rel, func(t *testing.T) { checkDrop(t, p, f) })
+	}
+}
+
+// TestShowReportJSON opens a report from JSON, as a share link does, and
+// checks the tables equal the CLI's for the same file.
+func TestShowReportJSON(t *testing.T) {
+	file := generatedCheckpoint(t, t.TempDir(), 7, nil)
+	rep := inspectCLI(t, file)
+	data, err := json.Marshal(parse.Report{Snapshots: []*parse.SnapshotReport{rep}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := page(t)
+	quoted, _ := json.Marshal(string(data))
+	if res, err := browsertest.Eval[*string](p, fmt.Sprintf(`window.ckptlensShowReport(%s)`, quoted)); err != nil || res != nil {
+		t.Fatalf("ckptlensShowReport: %v %v", res, err)
+	}
+	if err := p.WaitState("done", 10e9); err != nil {
+		t.Fatal(err)
+	}
+	wd, wf, wo := wantTables(rep)
+	gd, gf, gop := pageTables(t, p)
+	sameRows(t, "dependencies", gd, wd)
+	sameRows(t, "files", gf, wf)
+	sameRows(t, "operators", gop, wo)
+	if _, err := p.Text("#readonly"); err != nil {
+		t.Error("a report from JSON is not marked read-only:", err)
+	}
+}
