@@ -12,8 +12,8 @@ import "log"
 
 // Dependencies lists the folders a snapshot depends on, with their role.
 type Dependencies struct {
-	Snap	*SnapshotReport	`vugu:"data"`
-	sort	sortState
+	Snap *SnapshotReport `vugu:"data"`
+	sort sortState
 }
 
 func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -24,7 +24,7 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "section", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "dependencies"}, vugu.VGAttribute{Namespace: "", Key: "aria-labelledby", Val: "dependencies-h"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -68,8 +68,8 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("dir", false) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("dir", false) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -93,8 +93,8 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("role", false) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("role", false) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -118,8 +118,8 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("files", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("files", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -143,8 +143,8 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("bytes", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("bytes", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -168,8 +168,8 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("share", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("share", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -263,7 +263,7 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				_ = vgiterkey
 				r := r
 				_ = r
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3)}	// <vg-template>
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3)} // <vg-template>
 				vgparent.AppendChild(vgn)
 				{
 					vgparent := vgn

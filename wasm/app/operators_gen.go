@@ -12,8 +12,8 @@ import "log"
 
 // Operators lists each operator with its parallelism and sizes.
 type Operators struct {
-	Snap	*SnapshotReport	`vugu:"data"`
-	sort	sortState
+	Snap *SnapshotReport `vugu:"data"`
+	sort sortState
 }
 
 func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -24,7 +24,7 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "section", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "operators"}, vugu.VGAttribute{Namespace: "", Key: "aria-labelledby", Val: "operators-h"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -63,8 +63,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("name", false) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("name", false) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -88,8 +88,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("uid", false) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("uid", false) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -113,8 +113,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("id", false) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("id", false) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -138,8 +138,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("parallelism", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("parallelism", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -163,8 +163,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("maxParallelism", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("maxParallelism", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -188,8 +188,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("state", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("state", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -213,8 +213,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("checkpointed", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("checkpointed", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -238,8 +238,8 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.sort.Toggle("inline", true) },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("inline", true) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{

@@ -12,8 +12,8 @@ import "log"
 
 // Several relates several snapshots and, with a listing, shows the plan.
 type Several struct {
-	Rep	*Report	`vugu:"data"`
-	ShowAll	bool
+	Rep     *Report `vugu:"data"`
+	ShowAll bool
 }
 
 func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -24,7 +24,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "section", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "several"}, vugu.VGAttribute{Namespace: "", Key: "aria-labelledby", Val: "several-h"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -225,8 +225,8 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.SetInnerHTML("Show all (" + Count(c.sharedHidden()) + " more)")
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.ShowAll = true },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.ShowAll = true },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 					}

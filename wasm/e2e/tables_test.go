@@ -152,7 +152,9 @@ func pickPerVersion(t *testing.T, all []fixtures.Fixture) []fixtures.Fixture {
 	}
 	var out []fixtures.Fixture
 	for _, list := range byVersion {
-		sort.Slice(list, func(i, j int) bool { return list[i].size < list[j].size || list[i].size == list[j].size && list[i].fx.ID < list[j].fx.ID })
+		sort.Slice(list, func(i, j int) bool {
+			return list[i].size < list[j].size || list[i].size == list[j].size && list[i].fx.ID < list[j].fx.ID
+		})
 		seen := map[string]bool{}
 		for _, i := range []int{0, len(list) - 1, len(list) - 2} {
 			if i >= 0 && !seen[list[i].fx.ID] {
