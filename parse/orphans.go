@@ -286,7 +286,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		j := jobs[path.Dir(d)]
 		switch {
 		case j == nil && hasMetadata[d]:
-			verdicts[d] = chkVerdict{true, "checkpoint " + name + " of a job none of the given snapshots belongs to, and none references it"}
+			verdicts[d] = chkVerdict{true, "checkpoint " + name + " of another job (none of the given snapshots belongs to it); no given snapshot references it"}
 		case j == nil:
 			otherInProgress[path.Dir(d)] = name
 			verdicts[d] = chkVerdict{false, name + " has no _metadata and belongs to a job none of the given snapshots belongs to: it may be in progress"}
@@ -591,7 +591,7 @@ func unknowns(snaps []*SnapshotReport, jobs map[string]*jobState, verdicts map[s
 		}
 	}
 	if len(notGiven) > 0 {
-		out = append(out, fmt.Sprintf("%d completed checkpoint(s) in the listing were not given (%s); they are planned for deletion because no given snapshot needs them. Give the _metadata of every checkpoint or savepoint you want to keep.", len(notGiven), strings.Join(shorten(notGiven, 3), ", ")))
+		out = append(out, fmt.Sprintf("%d completed checkpoint(s) in the listing were not given (%s); what no given snapshot references in them is planned for deletion. Give the _metadata of every checkpoint or savepoint you want to keep.", len(notGiven), strings.Join(shorten(notGiven, 3), ", ")))
 	}
 	for _, jk := range sortedKeys(jobs) {
 		j := jobs[jk]
