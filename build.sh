@@ -40,6 +40,7 @@ need_pkg() { # need_pkg COMMAND PACKAGE
 build_page() {
 	log "build dist/"
 	go tool vugugen -skip-go-mod -skip-main wasm/app
+	gofmt -w wasm/app/*_gen.go
 	rm -rf dist && mkdir -p dist
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o dist/app.wasm ./wasm
 	cp index.html dist/
@@ -99,8 +100,14 @@ test_all() {
 	log "go vet"
 	go vet ./...
 	GOOS=js GOARCH=wasm go vet ./web/cmd/worker
+	GOOS=js GOARCH=wasm go vet ./wasm ./wasm/app ./wasm/jsio
 	worker_deps
 	export CKPTLENS_REQUIRE_WORKER=1 # worker tests fail, never skip, in CI
+	# The page's browser tests (wasm/e2e) need Debian's chromium; here they
+	# fail instead of skipping, and they refresh the README's screenshots.
+	need_pkg chromium chromium
+	export CKPTLENS_E2E=1 CKPTLENS_SCREENSHOTS="$ROOT/wasm/screenshots"
+	build
 	log "go test"
 	go test ./...
 	fuzz_smoke
