@@ -30,7 +30,7 @@ failed=0
 while read -r pkg fn; do
 	corpus="$pkg/testdata/fuzz/$fn"
 	before=$(ls "$corpus" 2>/dev/null | sort)
-	log="$logdir/${pkg//\//_}_$fn.log"
+	log="$logdir/$(echo "${pkg#./}" | tr / _)_$fn.log"
 	printf '\n== %s %s for %s (log %s)\n' "$pkg" "$fn" "$duration" "$log"
 	start=$(date +%s)
 	go test -run '^$' -fuzz "^${fn}\$" -fuzztime "$duration" -parallel "${FUZZ_PARALLEL:-2}" "$pkg" 2>&1 | tee "$log" | grep -E '^(fuzz: elapsed|---|FAIL|ok|PASS|\s+Failing input)' | tail -n 20

@@ -9,9 +9,14 @@ package flink_test
 // CKPTLENS_BENCH_FILES (a colon-separated list of _metadata paths, e.g. the
 // 100 MB and 1 GB files of go run ./bench/gen) adds BenchmarkDecodeFile
 // cases read from disk.
+//
+// TestGeneratedFilesMatchFlink proves the generated inputs valid: Flink's
+// own loader read them (bench/verify-gen.sh writes its truth.json beside
+// each) and the decoder agrees with it field by field.
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,6 +160,37 @@ func BenchmarkDecodeFile(b *testing.B) {
 				if _, err := flink.Decode(f, st.Size()); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestGeneratedFilesMatchFlink compares every <dir>/**/truth.json under
+// $CKPTLENS_GEN_TRUTH (written by bench/verify-gen.sh with
+// testdata/flink/oracle.sh truth) with the decoder's view of the _metadata
+// beside it, using the oracle tests' comparison.
+func TestGeneratedFilesMatchFlink(t *testing.T) {
+	dir := os.Getenv("CKPTLENS_GEN_TRUTH")
+	if dir == "" {
+		t.Skip("set CKPTLENS_GEN_TRUTH to the output directory of bench/verify-gen.sh")
+	}
+	var truths []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "truth.json" {
+			truths = append(truths, p)
+		}
+		return nil
+	})
+	if len(truths) == 0 {
+		t.Fatalf("no truth.json under %s", dir)
+	}
+	for _, p := range truths {
+		name, _ := filepath.Rel(dir, filepath.Dir(p))
+		t.Run(name, func(t *testing.T) {
+			tr := readTruth(t, p)
+			snap := decodeFile(t, filepath.Join(filepath.Dir(p), "_metadata"))
+			if d := diff(snap, tr); len(d) > 0 {
+				t.Errorf("generated %s (read by Flink %s) differs from Flink:\n  %s", name, tr.FlinkVersion, strings.Join(d, "\n  "))
 			}
 		})
 	}
