@@ -67,8 +67,7 @@ type Root struct {
 	ReadOnly bool    `vugu:"data"` // a shared report: no files behind it
 	Loads    []*fileLoad
 	Busy     bool
-	Notice   string      // a short status line (copied, exported, …)
-	Share    *ShareState `vugu:"data"` // share links (share.go)
+	Notice   string // a short status line (copied, exported, …)
 
 	// Selected is the index of the snapshot the detail views show.
 	Selected int
