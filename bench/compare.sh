@@ -13,7 +13,8 @@
 # goes to stdout and to $CKPTLENS_BENCH_DIR/results.md.
 #
 # Knobs: ITER (warm iterations, default 10), WASM_ITER (browser drops, 3),
-# TIMEOUT (per contender and file, 15m), NO_WASM=1, NO_FLINK=1.
+# TIMEOUT (per contender and file, 15m), NO_WASM=1, NO_FLINK=1, ORACLE (path of oracle.sh).
+# HEURISTIC_TIMEOUT (default 10m): the scanning script is slow on big files.
 # Run it alone: the machine's cores are shared and timings need them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,11 +63,11 @@ if [[ -z ${NO_WASM:-} && -d wasm/browsertest ]]; then
 	fi
 fi
 
-oracle=testdata/flink/oracle.sh
+oracle=${ORACLE:-testdata/flink/oracle.sh}
 [[ -n ${NO_FLINK:-} ]] && oracle=/nonexistent
 
 IFS=,
 "$DIR/bin/compare" -files "${files[*]}" -native "$DIR/bin/native" "${wasm_args[@]}" \
 	-oracle "$oracle" -heuristic "$ROOT/../shared/peers/seed_heuristic.py" \
-	-iter "${ITER:-10}" -wasm-iter "${WASM_ITER:-3}" -timeout "${TIMEOUT:-15m}" \
+	-iter "${ITER:-10}" -wasm-iter "${WASM_ITER:-3}" -timeout "${TIMEOUT:-15m}" -heuristic-timeout "${HEURISTIC_TIMEOUT:-10m}" \
 	-out "$DIR/results.md" -raw "$DIR/results.jsonl"

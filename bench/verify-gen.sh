@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${CKPTLENS_BENCH_DIR:-/tmp/ckptlens-bench}/verify
+ORACLE=${ORACLE:-testdata/flink/oracle.sh}
 mkdir -p "$DIR"
 
 gen() { # gen NAME ARGS...
@@ -20,7 +21,7 @@ gen() { # gen NAME ARGS...
 	[[ -s $DIR/$name/_metadata ]] || go run ./bench/gen -o "$DIR/$name" "$@" >/dev/null
 	if [[ ! -s $DIR/$name/truth.json || $DIR/$name/_metadata -nt $DIR/$name/truth.json ]]; then
 		echo "== Flink reads $name ($(du -h "$DIR/$name/_metadata" | cut -f1))" >&2
-		testdata/flink/oracle.sh truth "$DIR/$name/_metadata" "$DIR/$name/truth.json"
+		"$ORACLE" truth "$DIR/$name/_metadata" "$DIR/$name/truth.json"
 	fi
 }
 

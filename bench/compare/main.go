@@ -95,6 +95,7 @@ func main() {
 	iter := flag.Int("iter", 10, "warm iterations of native and Flink")
 	wasmIter := flag.Int("wasm-iter", 3, "drops timed in the browser")
 	timeout := flag.Duration("timeout", 15*time.Minute, "longest run of one contender on one file")
+	heuristicTimeout := flag.Duration("heuristic-timeout", 10*time.Minute, "longest run of the heuristic on one file (it scans byte by byte in Python)")
 	out := flag.String("out", "", "also write the markdown here")
 	raw := flag.String("raw", "", "also write every row as JSON lines here")
 	flag.Parse()
@@ -129,7 +130,7 @@ func main() {
 			add(&row{Tool: "wasm", ColdMs: -1, WarmMs: -1, Err: "skipped: no browser harness or dist/"})
 		}
 		if _, err := os.Stat(*heuristic); err == nil {
-			add(heuristicRow(*heuristic, f, *timeout))
+			add(heuristicRow(*heuristic, f, *heuristicTimeout))
 		} else {
 			add(&row{Tool: "heuristic", ColdMs: -1, WarmMs: -1, Err: "skipped: " + *heuristic + " missing"})
 		}
