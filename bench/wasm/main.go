@@ -31,7 +31,7 @@ type result struct {
 	Iterations     int               `json:"iterations"`
 	DropToRenderMs float64           `json:"dropToRenderMs"` // median
 	FirstMs        float64           `json:"firstDropToRenderMs"`
-	WallMs         float64           `json:"wallMs"` // median, drop command to state "done", as seen from outside
+	WallMs         float64           `json:"wallMs"`    // median, drop command to state "done", as seen from outside
 	PeakRSSMB      float64           `json:"peakRSSMB"` // largest VmHWM among the browser's processes
 	State          string            `json:"state"`
 	Summary        map[string]string `json:"summary"`
