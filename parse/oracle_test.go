@@ -242,8 +242,11 @@ func TestOracleScenarios(t *testing.T) {
 		switch sc.name {
 		case "incremental":
 			want = []Role{RoleExclusive, RoleShared}
-		case "restore-no-claim", "restore-claim", "restore-legacy":
+		case "restore-claim", "restore-legacy":
+			// The restored job keeps using the old job's files.
 			want = []Role{RoleOtherCheckpoint}
+		case "restore-no-claim":
+			checkNoClaim(t, sc)
 		case "file-merging":
 			want = []Role{RoleFileMerging}
 		case "changelog":
@@ -379,5 +382,45 @@ func TestOracleChain(t *testing.T) {
 			}
 			t.Logf("%s %s: %d checkpoints, %d traced", sc, filepath.Base(job), len(chain), traced)
 		}
+	}
+}
+
+// checkNoClaim: after a NO_CLAIM restore Flink's first checkpoint is a full
+// one (checkpointed size = full size), so the new job's checkpoints need
+// nothing of the old job's; given only them, the old job's folder is
+// another job's checkpoint folder, planned for deletion as a whole.
+func checkNoClaim(t *testing.T, sc oracleScenario) {
+	newest := sc.snaps[len(sc.snaps)-1]
+	newJob := filepath.Dir(newest.base())
+	var given []Input
+	oldJob := ""
+	for _, o := range sc.snaps {
+		if filepath.Dir(o.base()) != newJob {
+			oldJob = filepath.Dir(o.base())
+			continue
+		}
+		given = append(given, Input{Snapshot: o.snap, Base: o.base()})
+		for _, d := range Inspect(o.snap, o.base()).Dependencies {
+			if d.Role == RoleOtherCheckpoint {
+				t.Errorf("%s: %s depends on %s after a NO_CLAIM restore", sc, o.copyPath, d.Dir)
+			}
+		}
+	}
+	if oldJob == "" || len(given) == 0 {
+		t.Fatalf("%s: expected checkpoints of two jobs", sc)
+	}
+	first := given[0].Snapshot
+	if s := Inspect(first, ""); s.Sizes.Full != s.Sizes.Checkpointed {
+		t.Errorf("%s: first checkpoint after the restore is not full: %+v", sc, s.Sizes)
+	}
+	p := Analyze(given, Options{Listing: sc.listing}).Orphans
+	found := false
+	for _, it := range p.Deletable {
+		if it.Dir && pathKey(it.Path) == pathKey(oldJob) {
+			found = strings.Contains(it.Reason, "another job")
+		}
+	}
+	if !found {
+		t.Errorf("%s: the old job's folder %s is not planned as another job's folder: %+v", sc, oldJob, p.Deletable)
 	}
 }
