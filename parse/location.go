@@ -31,10 +31,7 @@ func pathKey(p string) string {
 	if rest == "" {
 		return ""
 	}
-	if !strings.HasPrefix(rest, "/") {
-		// Relative: keep relative so it never matches an absolute path.
-		return path.Clean(rest)
-	}
+	// A relative path stays relative, so it never matches an absolute one.
 	return path.Clean(rest)
 }
 
