@@ -19,6 +19,10 @@ import (
 
 var oracleDBs = []string{"prod/parent", "prod/clone", "dev/grandclone", "prod/segmented"}
 
+// v1DBs were written by slatedb 0.15.0, the last release writing version-1
+// manifests (no GC run there).
+var v1DBs = []string{"v1/parent", "v1/clone"}
+
 func storeDir(t testing.TB) string {
 	t.Helper()
 	root, err := fixtures.RepoRoot()
@@ -346,8 +350,8 @@ func decodeFile(t testing.TB, path string) *Manifest {
 // TestMatchesSlateDB: every manifest the oracle wrote decodes to exactly what
 // SlateDB itself read from it.
 func TestMatchesSlateDB(t *testing.T) {
-	total := 0
-	for _, db := range oracleDBs {
+	total, v1 := 0, 0
+	for _, db := range append(append([]string{}, oracleDBs...), v1DBs...) {
 		truth := readOracle(t, db)
 		if len(truth) == 0 {
 			t.Fatalf("%s: no manifests in the oracle output", db)
@@ -355,6 +359,9 @@ func TestMatchesSlateDB(t *testing.T) {
 		for _, o := range truth {
 			path := filepath.Join(storeDir(t), db, ManifestPath(o.ID))
 			m := decodeFile(t, path)
+			if m.FormatVersion == 1 {
+				v1++
+			}
 			want, got := canonOracle(t, o), canonGo(m)
 			if !reflect.DeepEqual(want, got) {
 				wj, _ := json.MarshalIndent(want, "", " ")
@@ -364,7 +371,10 @@ func TestMatchesSlateDB(t *testing.T) {
 			total++
 		}
 	}
-	t.Logf("%d manifests match SlateDB's own reading", total)
+	if v1 == 0 {
+		t.Error("no version-1 manifest among the oracle's")
+	}
+	t.Logf("%d manifests (%d of version 1) match SlateDB's own reading", total, v1)
 }
 
 func lineDiff(want, got string) string {
@@ -388,7 +398,7 @@ func lineDiff(want, got string) string {
 // TestManifestFilesAllDumped: the oracle dumped SlateDB's reading of every
 // manifest file it committed, so TestMatchesSlateDB covers them all.
 func TestManifestFilesAllDumped(t *testing.T) {
-	for _, db := range oracleDBs {
+	for _, db := range append(append([]string{}, oracleDBs...), v1DBs...) {
 		files, _ := filepath.Glob(filepath.Join(storeDir(t), db, "manifest", "*.manifest"))
 		var ids []uint64
 		for _, o := range readOracle(t, db) {

@@ -265,7 +265,8 @@ func oracleSamples(t testing.TB) [][]byte {
 	out = append(out, buildV1(t))
 	for _, p := range []string{"prod/parent/manifest/00000000000000000020.manifest",
 		"dev/grandclone/manifest/00000000000000000002.manifest",
-		"prod/segmented/manifest/00000000000000000006.manifest"} {
+		"prod/segmented/manifest/00000000000000000006.manifest",
+		"v1/clone/manifest/00000000000000000005.manifest"} {
 		b, err := os.ReadFile(filepath.Join(storeDir(t), p))
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,8 @@
 #                                    (find -printf '%s %p\n' form, store-relative)
 #   store/<db>/gc.json, compactions.json   GC inputs and what it deleted
 #   store/events.json                what the oracle did, in order
+#   store/v1/<db>/                   the same (manifests and SlateDB 0.15's reading)
+#                                    for version-1 manifests, from slatedb 0.15.0
 # Needs cargo (rustup) and crates.io; the build takes a while on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,4 +26,6 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 rm -rf "$HERE/store"
 RUST_LOG=${RUST_LOG:-warn} oracle/target/debug/slatedb-oracle "$scratch/objects" "$HERE/store"
+# slatedb 0.15.0, the last release writing version-1 manifests: store/v1/.
+RUST_LOG=${RUST_LOG:-warn} oracle/target/debug/slatedb-oracle-v1 "$scratch/objects-v1" "$HERE/store"
 find "$HERE/store" -type f | sort | sed "s#^$HERE/##"
