@@ -17,36 +17,29 @@ func init() {
 	register("inspect", "show what snapshots hold: operators, sizes, every referenced file", inspect)
 }
 
-const inspectUsage = `usage: ckptlens inspect [--json] PATH...
+const inspectUsage = `usage: ckptlens inspect [--json] [--base LOC] PATH...
 
 PATH is a Flink _metadata file, a checkpoint or savepoint folder holding one,
-or a SlateDB manifest. --json prints one JSON object per input, one per line.
+or a SlateDB manifest. --base LOC is where the PATH after it really lives (for
+example s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab when you copied
+its _metadata): it places relative files. --json prints one JSON object per
+input, one per line.
 The exit status is 1 when any input could not be decoded completely; the
 partial result is still printed.
 `
 
 func inspect(args []string, stdout, stderr io.Writer) int {
-	asJSON := false
-	var paths []string
-	for i, a := range args {
-		switch {
-		case a == "--":
-			paths = append(paths, args[i+1:]...)
-		case a == "--json" || a == "-json":
-			asJSON = true
-			continue
-		case a == "-h" || a == "--help":
-			fmt.Fprint(stdout, inspectUsage)
-			return 0
-		case strings.HasPrefix(a, "-") && a != "-":
-			fmt.Fprintf(stderr, "ckptlens inspect: unknown flag %s\n%s", a, inspectUsage)
-			return 2
-		default:
-			paths = append(paths, a)
-			continue
-		}
-		break
+	asJSON, help := false, false
+	sa, err := parseArgs(args, nil, map[string]*bool{"json": &asJSON, "h": &help, "help": &help})
+	if help {
+		fmt.Fprint(stdout, inspectUsage)
+		return 0
 	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ckptlens inspect: %v\n%s", err, inspectUsage)
+		return 2
+	}
+	paths := sa.inputs
 	if len(paths) == 0 {
 		fmt.Fprint(stderr, inspectUsage)
 		return 2
@@ -58,7 +51,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		s, err := parse.DecodeFile(p)
 		// The report keeps every snapshot field and adds location,
 		// dependencies and sizes.
-		report := parse.Inspect(s, "")
+		report := parse.Inspect(s, sa.bases[i])
 		if asJSON {
 			if jerr := enc.Encode(report); jerr != nil {
 				fmt.Fprintf(stderr, "ckptlens inspect: %v\n", jerr)

@@ -120,7 +120,11 @@ func printSizes(w io.Writer, s *parse.SnapshotReport) {
 
 // printDependencies prints the dependency folders as a table.
 func printDependencies(w io.Writer, s *parse.SnapshotReport) {
-	fmt.Fprintf(w, "\n  dependencies: %d folders\n", len(s.Dependencies))
+	plural := "s"
+	if len(s.Dependencies) == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(w, "\n  dependencies: %d folder%s\n", len(s.Dependencies), plural)
 	if len(s.Dependencies) == 0 {
 		return
 	}
