@@ -243,7 +243,19 @@ func TestOracleScenarios(t *testing.T) {
 		case "incremental":
 			want = []Role{RoleExclusive, RoleShared}
 		case "restore-claim", "restore-legacy":
-			// The restored job keeps using the old job's files.
+			// The restored job keeps using the old job's files; Flink's
+			// truth must show it, or the scenario exercises nothing.
+			outside := 0
+			for _, o := range sc.snaps {
+				for _, f := range o.truth.Files {
+					if expectedRole(sc, o, f) == RoleOtherCheckpoint {
+						outside++
+					}
+				}
+			}
+			if outside == 0 {
+				t.Errorf("%s: in Flink's truth no checkpoint references a file of the restored job: the oracle scenario does not exercise the restore (state inlined below the memory threshold?)", sc)
+			}
 			want = []Role{RoleOtherCheckpoint}
 		case "restore-no-claim":
 			checkNoClaim(t, sc)
