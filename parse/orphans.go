@@ -528,7 +528,22 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 			plan.Missing = append(plan.Missing, MissingFile{Path: refPath[k], Bytes: refBytes[k], Snapshots: referenced[k]})
 		}
 	}
-	plan.Unknowns = unknowns(snaps, jobs, verdicts, chkDirs, looseNames, plan)
+	// A snapshot decoded only in part names only part of its files: then
+	// nothing is safe to delete.
+	for _, s := range snaps {
+		if s.Error != nil {
+			for _, it := range plan.Deletable {
+				it.Reason = "kept because " + label(s) + " could not be decoded completely (" + it.Reason + ")"
+				plan.Unsure = append(plan.Unsure, it)
+			}
+			plan.UnsureFiles += plan.DeletableFiles
+			plan.UnsureBytes += plan.DeletableBytes
+			plan.Deletable, plan.DeletableFiles, plan.DeletableBytes = []OrphanItem{}, 0, 0
+			plan.Unknowns = append(plan.Unknowns, label(s)+" could not be decoded completely, so the files it references are not all known: nothing is planned for deletion.")
+			break
+		}
+	}
+	plan.Unknowns = append(plan.Unknowns, unknowns(snaps, jobs, verdicts, chkDirs, looseNames, plan)...)
 	for _, rk := range sortedKeys(slate) {
 		plan.Unknowns = append(plan.Unknowns, slate[rk].unknowns()...)
 	}

@@ -174,7 +174,7 @@ func Analyze(inputs []Input, opts Options) *Report {
 	if len(r.Snapshots) >= 2 {
 		r.Comparison = compare(r.Snapshots)
 	}
-	if listed != nil {
+	if listed != nil && len(r.Snapshots) > 0 {
 		r.Orphans = planOrphans(r.Snapshots, listed)
 	}
 	return r

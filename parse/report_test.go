@@ -417,3 +417,20 @@ func TestReportJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestOrphansNeedCompleteSnapshots(t *testing.T) {
+	local := "/tmp/ckptlens-oracle/1.20/incremental/" + jobID
+	l := findListing(t, "900 "+local+"/chk-3/_metadata", "1000 "+local+"/shared/garbage")
+	c3 := incremental(3, nil, 0)
+	if p := Analyze([]Input{{Snapshot: c3}}, Options{Listing: l}).Orphans; p.DeletableFiles != 1 {
+		t.Fatalf("complete snapshot: %+v", p)
+	}
+	c3.Error = &model.ErrorInfo{Offset: 10, Message: "truncated"}
+	p := Analyze([]Input{{Snapshot: c3}}, Options{Listing: l}).Orphans
+	if p.DeletableFiles != 0 || len(p.Deletable) != 0 || p.UnsureFiles != 1 || !strings.Contains(p.Unknowns[0], "could not be decoded completely") {
+		t.Errorf("partial snapshot: %+v", p)
+	}
+	if r := Analyze(nil, Options{Listing: l}); r.Orphans != nil {
+		t.Errorf("a plan without snapshots: %+v", r.Orphans)
+	}
+}
