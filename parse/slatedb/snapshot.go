@@ -15,7 +15,7 @@ const SnapshotKind = "manifest"
 
 // maxWALFiles bounds the WAL files a Snapshot lists from a manifest's id
 // range: the range comes from the file and may be absurdly wide.
-const maxWALFiles = 4096
+const maxWALFiles = 1024
 
 // ManifestPath is the object name of manifest id, relative to the database root.
 func ManifestPath(id uint64) string { return fmt.Sprintf("manifest/%020d.manifest", id) }
