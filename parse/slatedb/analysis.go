@@ -304,7 +304,9 @@ type Object struct {
 }
 
 // ObjectsUnder keeps the listed paths under root and makes them relative to
-// it; paths are compared with "/" separators and no leading "./".
+// it. root may be an object-store path ("prod/parent") found anywhere in the
+// listed paths at a folder boundary (s3://bucket/prod/parent/..., /data/prod/
+// parent/...), or "" when the paths are already relative to the root.
 func ObjectsUnder(root string, paths []string, sizes []int64) []Object {
 	root = strings.Trim(strings.TrimPrefix(strings.ReplaceAll(root, "\\", "/"), "./"), "/")
 	var out []Object
@@ -312,10 +314,15 @@ func ObjectsUnder(root string, paths []string, sizes []int64) []Object {
 		p = strings.TrimPrefix(strings.ReplaceAll(p, "\\", "/"), "./")
 		rel := p
 		if root != "" {
-			if !strings.HasPrefix(strings.TrimPrefix(p, "/"), root+"/") && !strings.HasPrefix(p, root+"/") {
+			t := strings.TrimPrefix(p, "/")
+			switch j := strings.Index(t, "/"+root+"/"); {
+			case strings.HasPrefix(t, root+"/"):
+				rel = t[len(root)+1:]
+			case j >= 0:
+				rel = t[j+len(root)+2:]
+			default:
 				continue
 			}
-			rel = p[strings.Index(p, root+"/")+len(root)+1:]
 		}
 		out = append(out, Object{Path: rel, Bytes: sizes[i]})
 	}

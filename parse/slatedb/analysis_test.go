@@ -356,3 +356,13 @@ func TestReportSizes(t *testing.T) {
 		t.Errorf("timeline %d entries for %d manifests, %d pins", len(r.Timeline), r.Manifests, len(r.Pins))
 	}
 }
+
+func TestObjectsUnder(t *testing.T) {
+	paths := []string{"s3://bucket/prod/parent/compacted/A.sst", "/data/prod/parent/wal/00000000000000000001.sst",
+		"prod/parent/manifest/00000000000000000001.manifest", "prod/parentx/compacted/B.sst", "prod/clone/compacted/C.sst"}
+	got := ObjectsUnder("prod/parent", paths, []int64{1, 2, 3, 4, 5})
+	want := []Object{{Path: "compacted/A.sst", Bytes: 1}, {Path: "wal/00000000000000000001.sst", Bytes: 2}, {Path: "manifest/00000000000000000001.manifest", Bytes: 3}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v", got)
+	}
+}
