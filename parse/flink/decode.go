@@ -71,12 +71,7 @@ func Decode(r io.ReaderAt, size int64) (*Metadata, error) {
 		return m, &model.FormatError{Format: model.FormatFlink, Offset: vOff,
 			Expected: "a header version between 0 and 7", Found: fmt.Sprint(version)}
 	}
-	if version != 3 {
-		d := &decoder{r: rd, m: m, version: int(version)}
-		err := d.body()
-		return m, err
-	}
-	return decodeV3(rd, m)
+	return decodeBody(rd, m, int(version))
 }
 
 // readMagic checks the magic number and explains what the input is when it
@@ -112,55 +107,62 @@ func describeSuffix(head []byte) string {
 	return ": this is not a Flink _metadata file, or it is corrupted"
 }
 
-// decodeV3 reads a version-3 file. Two Flink releases changed the V3 layout
-// without a new version number (1.11 channel handles lack the subtask index;
-// 1.14 changelog handles lack later fields), so the common layout is tried
-// first and, when it fails on a construct that differs, the older layouts.
-func decodeV3(rd *reader, m *Metadata) (*Metadata, error) {
-	type attempt struct {
-		m   *Metadata
-		err error
-	}
+// decodeBody reads everything after the header version in two passes (see
+// alloc.go). Version 3 has layouts that share the version number (1.11
+// channel handles lack the subtask index; 1.14 changelog handles lack later
+// fields): the common layout is tried first and, when it fails on a
+// construct that differs, the older layouts the file can be. The trials
+// are first passes, which allocate nothing.
+func decodeBody(rd *reader, m *Metadata, version int) (*Metadata, error) {
 	start := rd.offset()
-	run := func(channel111, changelog114 bool) (attempt, *decoder) {
+	s := getSlabs()
+	count := func(channel111, changelog114 bool) *decoder {
 		rd.seek(start)
-		am := &Metadata{Size: m.Size, Version: 3}
-		d := &decoder{r: rd, m: am, version: 3, channel111: channel111, changelog114: changelog114}
-		err := d.body()
-		return attempt{am, err}, d
+		rd.counting, rd.strBytes = true, 0
+		s.each(func(x slabber) { x.reset() })
+		d := &decoder{r: rd, m: &Metadata{Size: m.Size, Version: version}, version: version,
+			channel111: channel111, changelog114: changelog114, counting: true, s: s}
+		d.err = d.body()
+		return d
 	}
-	exact := func(a attempt) bool { return a.err == nil && a.m.BytesRead == a.m.Size }
+	exact := func(d *decoder) bool { return d.err == nil && d.m.BytesRead == d.m.Size }
 
-	first, d := run(false, false)
-	if exact(first) || (!d.sawChannel && !d.sawChangelog) {
-		return first.m, first.err
-	}
-	tries := []attempt{first}
-	// Retry only with a layout the constructs seen so far allow: 1.11 did
-	// not write anything newer than 1.11, 1.14 nothing of 1.15.
-	if d.sawChannel && d.evidence <= 11 {
-		a, _ := run(true, false)
-		if exact(a) {
-			return a.m, nil
+	chosen := count(false, false)
+	if version == 3 && !exact(chosen) && (chosen.sawChannel || chosen.sawChangelog) {
+		tries := []*decoder{chosen}
+		// Retry only with a layout the constructs seen so far allow: 1.11
+		// wrote nothing newer than 1.11, 1.14 nothing of 1.15.
+		if chosen.sawChannel && chosen.evidence <= 11 {
+			tries = append(tries, count(true, false))
 		}
-		tries = append(tries, a)
-	}
-	if d.sawChangelog && d.evidence <= 14 {
-		a, _ := run(false, true)
-		if exact(a) {
-			return a.m, nil
+		if chosen.sawChangelog && chosen.evidence <= 14 {
+			tries = append(tries, count(false, true))
 		}
-		tries = append(tries, a)
-	}
-	// No layout consumed the file exactly: prefer one that decoded without
-	// error (Flink ignores trailing bytes), else the one that got furthest.
-	best := tries[0]
-	for _, a := range tries[1:] {
-		if best.err != nil && (a.err == nil || a.m.BytesRead > best.m.BytesRead) {
-			best = a
+		// Prefer a layout that reads the file exactly, then one without
+		// error (Flink ignores trailing bytes), then the one that got furthest.
+		for _, t := range tries[1:] {
+			switch {
+			case exact(chosen):
+			case exact(t), chosen.err != nil && (t.err == nil || t.m.BytesRead > chosen.m.BytesRead):
+				chosen = t
+			}
+		}
+		if chosen != tries[len(tries)-1] { // the slabs hold the last trial's counts
+			chosen = count(chosen.channel111, chosen.changelog114)
 		}
 	}
-	return best.m, best.err
+
+	rd.seek(start)
+	rd.counting = false
+	if !rd.whole && rd.strBytes > 0 {
+		rd.arena = make([]byte, 0, rd.strBytes)
+	}
+	chosen.s.prepare()
+	d := &decoder{r: rd, m: m, version: version, channel111: chosen.channel111,
+		changelog114: chosen.changelog114, s: chosen.s}
+	err := d.body()
+	putSlabs(chosen.s)
+	return m, err
 }
 
 // decoder reads one body layout.
@@ -181,16 +183,12 @@ type decoder struct {
 	// questions are settled separately.
 	evidence int
 
-	// Scratch stacks for lists (see stack).
-	operators stack[OperatorState]
-	subtasks  stack[SubtaskState]
-	channels  stack[ChannelHandle]
-	localList stack[LocalFile]
-	namedList stack[NamedOperatorState]
-	keyedList stack[*KeyedHandle]
-	opList    stack[*OperatorHandle]
-	streams   stack[StreamHandle]
-	deltas    stack[ChangelogDelta]
+	// counting is set in the first pass (see alloc.go); s holds the counts
+	// and then the exact allocations; err is the first pass's result.
+	counting  bool
+	err       error
+	s         *slabs
+	keyedList stack[*KeyedHandle] // changelog handles nest: their lists use a stack
 }
 
 // seen narrows the oldest release that writes a construct (minor version of
@@ -200,7 +198,7 @@ func (d *decoder) seen(release int) {
 }
 
 func (d *decoder) warn(format string, args ...any) {
-	if len(d.m.Warnings) < 100 {
+	if !d.counting && len(d.m.Warnings) < 100 {
 		d.m.Warnings = append(d.m.Warnings, fmt.Sprintf(format, args...))
 	}
 }
@@ -235,12 +233,15 @@ func (d *decoder) body() error {
 		r.corrupt(off, "a non-negative checkpoint id", fmt.Sprint(m.CheckpointID))
 	}
 	if d.version >= 2 {
-		n := r.count(9, "master states")
+		n := r.count(9, "the number of master states")
+		mark := d.s.masters.mark()
 		for i := 0; i < n && r.err == nil; i++ {
 			d.masterState()
 		}
+		m.MasterStates = d.s.masters.list(mark)
 	}
-	n := r.count(d.minOperatorSize(), "operator states")
+	n := r.count(d.minOperatorSize(), "the number of operator states")
+	mark := d.s.operators.mark()
 	for i := 0; i < n && r.err == nil; i++ {
 		op := OperatorState{Offset: r.offset()}
 		if d.version == 1 {
@@ -248,10 +249,12 @@ func (d *decoder) body() error {
 		} else {
 			d.operatorState(&op)
 		}
-		d.operators = append(d.operators, op)
+		d.s.operators.push(d.counting, op)
 	}
-	m.Operators = d.operators.take(0)
-	if d.version >= 4 && r.err == nil {
+	m.Operators = d.s.operators.list(mark)
+	// The properties come last and allocate nothing the first pass must
+	// count, so only the second pass reads them.
+	if d.version >= 4 && r.err == nil && !d.counting {
 		d.properties()
 	}
 	if r.err != nil {
@@ -310,7 +313,7 @@ func (d *decoder) masterState() {
 	}
 	r.skip(p, "the master state payload")
 	ms.Bytes = p
-	d.m.MasterStates = append(d.m.MasterStates, ms)
+	d.s.masters.push(d.counting, ms)
 }
 
 // operatorState reads a V2–V7 operator record.
@@ -326,9 +329,12 @@ func (d *decoder) operatorState(op *OperatorState) {
 	if d.version == 2 {
 		op.ChainLength = r.i32("the unused chain-length field")
 	} else {
-		op.Coordinator = d.stream("the coordinator state")
-		if t := op.Coordinator.Tag; t != StreamNull && t != StreamByteStream {
-			d.warn("operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file", op.ID, t)
+		if c := d.stream("the coordinator state"); c.Tag != StreamNull {
+			op.Coordinator = d.s.coords.one(d.counting)
+			*op.Coordinator = c
+			if c.Tag != StreamByteStream {
+				d.warn("operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file", op.ID, c.Tag)
+			}
 		}
 	}
 	cOff := r.offset()
@@ -339,7 +345,7 @@ func (d *decoder) operatorState(op *OperatorState) {
 	if n < 0 && d.version >= 3 {
 		op.FullyFinished = true
 		d.seen(14)
-		if op.Coordinator.Tag != StreamNull {
+		if op.Coordinator != nil {
 			d.warn("operator %s is fully finished but has coordinator state; Flink refuses such a file", op.ID)
 		}
 		return
@@ -348,19 +354,15 @@ func (d *decoder) operatorState(op *OperatorState) {
 	if d.version == 2 {
 		minSubtask = 4 + 8 + 4 + 4 + 4 + 1 + 1
 	}
-	cnt := r.checkCount(cOff, n, minSubtask, "subtask states")
-	mark := len(d.subtasks)
+	cnt := r.checkCount(cOff, n, minSubtask, "the number of subtask states")
+	mark, fmark := d.s.subtasks.mark(), d.s.finished.mark()
 	for j := 0; j < cnt && r.err == nil; j++ {
-		st := SubtaskState{Index: r.i32("the subtask index"), RefCheckpointID: -1}
+		st := SubtaskState{Index: r.i32("the subtask index")}
 		if r.err != nil {
 			break
 		}
 		if st.Index < 0 && d.version >= 3 {
-			if op.Finished == nil {
-				// Bounded by the count check: 4 bytes per 4-byte record.
-				op.Finished = make([]int32, 0, cnt-j)
-			}
-			op.Finished = append(op.Finished, -st.Index-1)
+			d.s.finished.push(d.counting, -st.Index-1)
 			d.seen(14)
 			continue
 		}
@@ -369,27 +371,32 @@ func (d *decoder) operatorState(op *OperatorState) {
 		} else {
 			d.subtaskV3(&st)
 		}
-		d.subtasks = append(d.subtasks, st)
+		d.s.subtasks.push(d.counting, st)
 		if st.Index >= op.Parallelism && r.err == nil {
 			d.warn("operator %s: subtask index %d is not below the parallelism %d; Flink refuses such a file",
 				op.ID, st.Index, op.Parallelism)
 		}
 	}
-	op.Subtasks = d.subtasks.take(mark)
+	op.Subtasks = d.s.subtasks.list(mark)
+	op.Finished = d.s.finished.list(fmark)
 }
 
 func (d *decoder) subtaskV2(st *SubtaskState) {
 	r := d.r
 	off := r.offset()
-	lg := &LegacySubtask{Duration: r.i64("the subtask duration field")}
-	st.Legacy = lg
-	n := r.count(1, "legacy state handles")
-	if n > 0 {
-		mark := len(d.streams)
+	duration := r.i64("the subtask duration field")
+	n := r.count(1, "the number of legacy state handles")
+	if duration != -1 || n > 0 {
+		x := d.s.subExtras.one(d.counting)
+		st.Extra = x
+		x.Duration = duration
+		mark := d.s.streams.mark()
 		for i := 0; i < n && r.err == nil; i++ {
-			d.streams = append(d.streams, d.stream("a legacy (Checkpointed) state handle"))
+			d.s.streams.push(d.counting, d.stream("a legacy (Checkpointed) state handle"))
 		}
-		lg.Streams = d.streams.take(mark)
+		x.Legacy = d.s.streams.list(mark)
+	}
+	if n > 0 {
 		if !d.sawLegacy {
 			d.sawLegacy = true
 			d.warn("legacy Checkpointed-interface state (Flink 1.3) at byte %d; Flink 1.4 and later refuse to restore it", off)
@@ -405,22 +412,31 @@ func (d *decoder) subtaskV3(st *SubtaskState) {
 	d.operatorHandles(st)
 	st.ManagedKeyed = d.keyed("the managed keyed state")
 	st.RawKeyed = d.keyed("the raw keyed state")
-	mark := len(d.channels)
+	mark := d.s.channels.mark()
 	// The smallest channel handle (merged, V6) is 1+4+8+1+4 bytes.
-	n := r.count(17, "input channel state handles")
+	n := r.count(17, "the number of input channel state handles")
 	for i := 0; i < n && r.err == nil; i++ {
-		d.channels = append(d.channels, d.channel(true))
+		d.s.channels.push(d.counting, d.channel(true))
 	}
-	n = r.count(17, "result subpartition state handles")
-	for i := 0; i < n && r.err == nil; i++ {
-		d.channels = append(d.channels, d.channel(false))
+	k := r.count(17, "the number of result subpartition state handles")
+	for i := 0; i < k && r.err == nil; i++ {
+		d.s.channels.push(d.counting, d.channel(false))
 	}
-	st.Channels = d.channels.take(mark)
+	var x *SubtaskExtra
+	if n+k > 0 {
+		x = d.s.subExtras.one(d.counting)
+		x.Channels = d.s.channels.list(mark)
+	}
 	if d.version == 7 && r.err == nil {
 		if r.u8("the V7 reference-checkpoint marker") == 1 {
-			st.RefCheckpointID = r.i64("the V7 reference checkpoint id")
+			if x == nil {
+				x = d.s.subExtras.one(d.counting)
+			}
+			x.RefCheckpointID = r.i64("the V7 reference checkpoint id")
+			x.HasRefCheckpoint = true
 		}
 	}
+	st.Extra = x
 }
 
 // operatorHandles reads the two flag-guarded operator handles of V2+.
@@ -441,36 +457,37 @@ func (d *decoder) taskStateV1(op *OperatorState) {
 	op.Parallelism = r.i32("the parallelism")
 	op.MaxParallelism = r.i32("the max parallelism")
 	op.ChainLength = r.i32("the chain length")
-	n := r.count(4+8+4+4+4+1+1, "subtask states")
-	mark := len(d.subtasks)
+	n := r.count(4+8+4+4+4+1+1, "the number of subtask states")
+	mark := d.s.subtasks.mark()
 	for j := 0; j < n && r.err == nil; j++ {
-		st := SubtaskState{Index: r.i32("the subtask index"), RefCheckpointID: -1}
-		lg := &LegacySubtask{Duration: r.i64("the subtask duration")}
-		st.Legacy = lg
-		k := r.count(1, "legacy state handles")
-		sm := len(d.streams)
+		st := SubtaskState{Index: r.i32("the subtask index")}
+		x := d.s.subExtras.one(d.counting)
+		x.Duration = r.i64("the subtask duration")
+		st.Extra = x
+		k := r.count(1, "the number of legacy state handles")
+		sm := d.s.streams.mark()
 		for i := 0; i < k && r.err == nil; i++ {
-			d.streams = append(d.streams, d.stream("a legacy (Checkpointed) state handle"))
+			d.s.streams.push(d.counting, d.stream("a legacy (Checkpointed) state handle"))
 		}
-		lg.Streams = d.streams.take(sm)
-		lg.ChainedManaged = d.operatorList("managed operator state handles")
-		lg.ChainedRaw = d.operatorList("raw operator state handles")
+		x.Legacy = d.s.streams.list(sm)
+		x.ChainedManaged = d.operatorList("the number of managed operator state handles")
+		x.ChainedRaw = d.operatorList("the number of raw operator state handles")
 		st.ManagedKeyed = d.keyed("the managed keyed state")
 		st.RawKeyed = d.keyed("the raw keyed state")
-		d.subtasks = append(d.subtasks, st)
+		d.s.subtasks.push(d.counting, st)
 	}
-	op.Subtasks = d.subtasks.take(mark)
+	op.Subtasks = d.s.subtasks.list(mark)
 }
 
 // operatorList reads V1's per-chained-operator list of operator handles.
 func (d *decoder) operatorList(what string) []*OperatorHandle {
 	r := d.r
 	n := r.count(1, what)
-	mark := len(d.opList)
+	mark := d.s.opLists.mark()
 	for i := 0; i < n && r.err == nil; i++ {
-		d.opList = append(d.opList, d.operator("one of the "+what))
+		d.s.opLists.push(d.counting, d.operator("a chained operator's state handle"))
 	}
-	return d.opList.take(mark)
+	return d.s.opLists.list(mark)
 }
 
 // decodeV0 reads the outline of a Flink 1.1 savepoint: its per-subtask
@@ -478,14 +495,14 @@ func (d *decoder) operatorList(what string) []*OperatorHandle {
 // understands, so the result is the outline plus an UnsupportedError.
 func decodeV0(r *reader, m *Metadata) (*Metadata, error) {
 	m.CheckpointID = r.i64("the checkpoint id")
-	n := r.count(16+4+4+4, "task states")
+	n := r.count(16+4+4+4, "the number of task states")
 	for i := 0; i < n && r.err == nil; i++ {
 		op := OperatorState{Offset: r.offset()}
 		op.ID = r.id("the job vertex id")
 		op.Parallelism = r.i32("the parallelism")
-		k := r.count(4+4+8+8, "subtask states")
+		k := r.count(4+4+8+8, "the number of subtask states")
 		for j := 0; j < k && r.err == nil; j++ {
-			st := SubtaskState{Index: r.i32("the subtask index"), RefCheckpointID: -1}
+			st := SubtaskState{Index: r.i32("the subtask index")}
 			lOff := r.offset()
 			l := int64(r.i32("the serialized state length"))
 			if r.err == nil && l < -1 {
@@ -494,10 +511,10 @@ func decodeV0(r *reader, m *Metadata) (*Metadata, error) {
 			if l > 0 {
 				r.skip(l, "a Java-serialized subtask state")
 			}
-			st.Legacy = &LegacySubtask{StateSize: r.i64("the subtask state size"), Duration: r.i64("the subtask duration")}
+			st.Extra = &SubtaskExtra{LegacyStateSize: r.i64("the subtask state size"), Duration: r.i64("the subtask duration")}
 			op.Subtasks = append(op.Subtasks, st)
 		}
-		k = r.count(4+4+8+8, "key-value states")
+		k = r.count(4+4+8+8, "the number of key-value states")
 		for j := 0; j < k && r.err == nil; j++ {
 			r.i32("the key group index")
 			l := int64(r.i32("the serialized state length"))

@@ -39,7 +39,8 @@ func (d *decoder) stream(what string) (h StreamHandle) {
 		h.StateSize = r.i64("the size of a relative file state handle")
 		d.seen(11)
 	case StreamKeyGroups:
-		x := &StreamExtra{KeyGroups: d.keyGroupOffsets()}
+		x := d.s.extras.one(d.counting)
+		x.KeyGroups = d.keyGroupOffsets()
 		h.Extra = x
 		if d.enter(what) {
 			x.Delegate = d.stream("the delegate of a key-group stream handle")
@@ -47,7 +48,7 @@ func (d *decoder) stream(what string) (h StreamHandle) {
 		}
 		d.seen(13)
 	case StreamSegment:
-		x := &StreamExtra{}
+		x := d.s.extras.one(d.counting)
 		h.Extra = x
 		x.StartPos = r.i64("the start of a file segment")
 		h.StateSize = r.i64("the size of a file segment")
@@ -77,7 +78,7 @@ func (d *decoder) keyGroupOffsets() KeyGroupRange {
 	off := r.offset()
 	kg.Count = r.i32("the number of key groups")
 	if r.err == nil {
-		n := r.checkCount(off, int64(kg.Count), 8, "key-group offsets")
+		n := r.checkCount(off, int64(kg.Count), 8, "the number of key-group offsets")
 		r.skip(int64(n)*8, "key-group offsets")
 	}
 	return kg
@@ -103,7 +104,8 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 	if r.err != nil || tag == KeyedNull {
 		return nil
 	}
-	h := &KeyedHandle{Tag: tag}
+	h := d.s.keyed.one(d.counting)
+	h.Tag = tag
 	switch tag {
 	case KeyedKeyGroups, KeyedSavepointKeyGroups, KeyedKeyGroupsV2:
 		h.KeyGroups = d.keyGroupOffsets()
@@ -116,7 +118,8 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 			d.seen(13)
 		}
 	case KeyedIncremental, KeyedIncrementalV2:
-		x := &IncrementalState{CheckpointedSize: checkpointedSizeUnknown}
+		x := d.s.increm.one(d.counting)
+		x.CheckpointedSize = checkpointedSizeUnknown
 		h.Incremental = x
 		x.CheckpointID = r.i64("the checkpoint id of an incremental state handle")
 		x.BackendIdentifier = r.utf("the backend identifier of an incremental state handle")
@@ -126,22 +129,22 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 			d.seen(15)
 		}
 		x.Meta = d.stream("the meta-state handle of an incremental state handle")
-		x.Shared = d.localFiles("shared files")
-		x.Private = d.localFiles("private files")
+		x.Shared = d.localFiles("the number of shared files", "the local path of a shared file", "the handle of a shared file")
+		x.Private = d.localFiles("the number of private files", "the local path of a private file", "the handle of a private file")
 		if tag == KeyedIncrementalV2 {
 			h.HandleID = r.utf("the state handle id")
 		}
 	case KeyedChangelog, KeyedChangelogV2:
-		d.changelog(h, what)
+		d.changelog(h, tag, what)
 	case KeyedChangelogBytes:
 		d.sawChangelog = true
 		d.seen(14)
-		x := &ChangelogState{}
+		x := d.s.changelog.one(d.counting)
 		h.Changelog = x
 		h.KeyGroups = d.keyGroupRange()
 		x.From = r.i64("the first sequence number")
 		x.To = r.i64("the last sequence number")
-		n := r.count(8, "changelog changes")
+		n := r.count(8, "the number of changelog changes")
 		x.Changes = int32(n)
 		for i := 0; i < n && r.err == nil; i++ {
 			if r.i32("the key group of a change") == -1 {
@@ -162,16 +165,17 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 	case KeyedChangelogFile, KeyedChangelogFileV2:
 		d.sawChangelog = true
 		d.seen(14)
-		x := &ChangelogState{StorageIdentifier: "filesystem"}
+		x := d.s.changelog.one(d.counting)
+		x.StorageIdentifier = "filesystem"
 		h.Changelog = x
 		h.KeyGroups = d.keyGroupRange()
-		n := r.count(9, "changelog file deltas")
-		mark := len(d.deltas)
+		n := r.count(9, "the number of changelog file deltas")
+		mark := d.s.deltas.mark()
 		for i := 0; i < n && r.err == nil; i++ {
 			o := r.i64("the offset of a changelog delta")
-			d.deltas = append(d.deltas, ChangelogDelta{Offset: o, Handle: d.stream("the handle of a changelog delta")})
+			d.s.deltas.push(d.counting, ChangelogDelta{Offset: o, Handle: d.stream("the handle of a changelog delta")})
 		}
-		x.Deltas = d.deltas.take(mark)
+		x.Deltas = d.s.deltas.list(mark)
 		x.StateSize = r.i64("the size of a changelog file handle")
 		if tag == KeyedChangelogFileV2 || !d.changelog114 {
 			x.CheckpointedSize = r.i64("the checkpointed size of a changelog file handle")
@@ -191,14 +195,16 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 }
 
 // changelog reads the body of a ChangelogStateBackendHandle (tags 8, 14).
-func (d *decoder) changelog(h *KeyedHandle, what string) {
+// Nested handles reuse the first pass's scratch values, so it reads only tag,
+// never fields of h or x, after decoding them.
+func (d *decoder) changelog(h *KeyedHandle, tag int8, what string) {
 	r := d.r
 	d.sawChangelog = true
 	d.seen(14)
-	x := &ChangelogState{}
+	x := d.s.changelog.one(d.counting)
 	h.Changelog = x
 	h.KeyGroups = d.keyGroupRange()
-	old := h.Tag == KeyedChangelog && d.changelog114
+	old := tag == KeyedChangelog && d.changelog114
 	if !old {
 		x.CheckpointedSize = r.i64("the checkpointed size of a changelog state handle")
 		x.HasCheckpointedSize = true
@@ -206,18 +212,22 @@ func (d *decoder) changelog(h *KeyedHandle, what string) {
 	if !d.enter(what) {
 		return
 	}
-	n := r.count(1, "materialized state handles")
+	// Changelog handles nest, so their lists go through a stack, not a slab.
+	n := r.count(1, "the number of materialized state handles")
 	mark := len(d.keyedList)
 	for i := 0; i < n && r.err == nil; i++ {
 		// Flink drops absent materialized handles (with a warning).
-		if k := d.keyed("a materialized state handle"); k != nil {
+		if k := d.keyed("a materialized state handle"); k != nil && !d.counting {
 			d.keyedList = append(d.keyedList, k)
 		}
 	}
 	x.Materialized = d.keyedList.take(mark)
-	n = r.count(1, "non-materialized state handles")
+	n = r.count(1, "the number of non-materialized state handles")
 	for i := 0; i < n && r.err == nil; i++ {
-		d.keyedList = append(d.keyedList, d.keyed("a non-materialized state handle"))
+		k := d.keyed("a non-materialized state handle")
+		if !d.counting {
+			d.keyedList = append(d.keyedList, k)
+		}
 	}
 	x.NonMaterialized = d.keyedList.take(mark)
 	d.depth--
@@ -226,7 +236,7 @@ func (d *decoder) changelog(h *KeyedHandle, what string) {
 	}
 	x.MaterializationID = r.i64("the materialization id")
 	x.CheckpointID = x.MaterializationID
-	if h.Tag == KeyedChangelogV2 {
+	if tag == KeyedChangelogV2 {
 		x.CheckpointID = r.i64("the checkpoint id of a changelog state handle")
 		d.seen(16)
 	} else {
@@ -236,15 +246,15 @@ func (d *decoder) changelog(h *KeyedHandle, what string) {
 }
 
 // localFiles reads the (local path, handle) list of an incremental handle.
-func (d *decoder) localFiles(what string) []LocalFile {
+func (d *decoder) localFiles(what, pathWhat, handleWhat string) []LocalFile {
 	r := d.r
 	n := r.count(3, what)
-	mark := len(d.localList)
+	mark := d.s.locals.mark()
 	for i := 0; i < n && r.err == nil; i++ {
-		p := r.utf("the local path of one of the " + what)
-		d.localList = append(d.localList, LocalFile{LocalPath: p, Handle: d.stream("the handle of one of the " + what)})
+		p := r.utf(pathWhat)
+		d.s.locals.push(d.counting, LocalFile{LocalPath: p, Handle: d.stream(handleWhat)})
 	}
-	return d.localList.take(mark)
+	return d.s.locals.list(mark)
 }
 
 // operator reads an OperatorStateHandle (§7.3); nil for tag 0.
@@ -259,9 +269,10 @@ func (d *decoder) operator(what string) *OperatorHandle {
 		r.corrupt(off, what+": an operator state handle tag (0, 4 or 17)", fmt.Sprintf("tag %d", tag))
 		return nil
 	}
-	h := &OperatorHandle{Tag: tag}
-	n := r.count(2+1+4, "named operator states")
-	mark := len(d.namedList)
+	h := d.s.opHandles.one(d.counting)
+	h.Tag = tag
+	n := r.count(2+1+4, "the number of named operator states")
+	mark := d.s.named.mark()
 	for i := 0; i < n && r.err == nil; i++ {
 		s := NamedOperatorState{Name: r.utf("an operator state name")}
 		mOff := r.offset()
@@ -272,19 +283,19 @@ func (d *decoder) operator(what string) *OperatorHandle {
 		cOff := r.offset()
 		c := r.i32("the number of partition offsets")
 		if r.err == nil {
-			k := r.checkCount(cOff, int64(c), 8, "partition offsets")
+			k := r.checkCount(cOff, int64(c), 8, "the number of partition offsets")
 			r.skip(int64(k)*8, "partition offsets")
 			s.Offsets = int32(k)
 		}
-		d.namedList = append(d.namedList, s)
+		d.s.named.push(d.counting, s)
 	}
-	h.States = d.namedList.take(mark)
+	h.States = d.s.named.list(mark)
 	if tag == OperatorFileMerging {
-		h.FileMerging = &FileMergingDirs{
-			TaskOwnedDir: r.utf("the task-owned directory of a file-merging handle"),
-			SharedDir:    r.utf("the shared directory of a file-merging handle"),
-			Empty:        r.bool("the empty flag of a file-merging handle"),
-		}
+		fm := d.s.fileMerge.one(d.counting)
+		fm.TaskOwnedDir = r.utf("the task-owned directory of a file-merging handle")
+		fm.SharedDir = r.utf("the shared directory of a file-merging handle")
+		fm.Empty = r.bool("the empty flag of a file-merging handle")
+		h.FileMerging = fm
 		d.seen(20)
 	}
 	h.Delegate = d.stream("the delegate of an operator state handle")
@@ -347,7 +358,7 @@ func (d *decoder) channel(input bool) (h ChannelHandle) {
 	cOff := r.offset()
 	c := r.i32("the number of channel buffer offsets")
 	if r.err == nil {
-		k := r.checkCount(cOff, int64(c), 8, "channel buffer offsets")
+		k := r.checkCount(cOff, int64(c), 8, "the number of channel buffer offsets")
 		r.skip(int64(k)*8, "channel buffer offsets")
 		h.Offsets = int32(k)
 	}

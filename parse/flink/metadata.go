@@ -59,7 +59,7 @@ type OperatorState struct {
 	Parallelism    int32
 	MaxParallelism int32
 	ChainLength    int32        // V1 chain length, V2 unused field; 0 otherwise
-	Coordinator    StreamHandle // V3+: tag 1 (inline) or absent (tag 0)
+	Coordinator    *StreamHandle // V3+: tag 1 (inline) or nil
 	FullyFinished  bool         // V3+: subtask count -1
 	Subtasks       []SubtaskState
 	// Finished lists the subtasks marked finished on restore (V3+, stored as
@@ -74,25 +74,37 @@ type SubtaskState struct {
 	RawOperator     *OperatorHandle // V2+
 	ManagedKeyed    *KeyedHandle
 	RawKeyed        *KeyedHandle
+	// Extra holds what only some records have; nil when they have none of it.
+	Extra *SubtaskExtra
+}
+
+// SubtaskExtra holds the parts of a subtask record that most lack.
+type SubtaskExtra struct {
 	// Channels are the input-channel handles, then the result-subpartition
 	// handles (V3+ unaligned checkpoints); Kind tells them apart.
 	Channels []ChannelHandle
-	// Legacy holds what only V0–V2 files have.
-	Legacy *LegacySubtask
-	// RefCheckpointID is the V7 proposal's reference checkpoint, -1 if none.
-	RefCheckpointID int64
-}
-
-// LegacySubtask holds the fields of V0–V2 subtask records.
-type LegacySubtask struct {
-	Duration int64 // "duration" (V2 writers put -1)
-	// Checkpointed-interface state (V1, and Flink 1.3 writing V2).
-	Streams []StreamHandle
+	// Duration is the V0–V2 "duration" field when it is not -1 (V2 writers
+	// always put -1, so it is kept only where it says something).
+	Duration int64
+	// Legacy is Checkpointed-interface state (V1, and Flink 1.3 writing V2).
+	Legacy []StreamHandle
 	// V1 writes operator state as one entry per chained operator.
 	ChainedManaged []*OperatorHandle
 	ChainedRaw     []*OperatorHandle
-	// V0: the state size recorded beside the Java-serialized state.
-	StateSize int64
+	// LegacyStateSize is V0's state size, recorded beside Java-serialized state.
+	LegacyStateSize int64
+	// RefCheckpointID is the V7 proposal's reference checkpoint, when
+	// HasRefCheckpoint.
+	RefCheckpointID  int64
+	HasRefCheckpoint bool
+}
+
+// Channels returns the subtask's channel-state handles (nil if none).
+func (st *SubtaskState) Channels() []ChannelHandle {
+	if st.Extra == nil {
+		return nil
+	}
+	return st.Extra.Channels
 }
 
 // Stream-state-handle tags.
@@ -129,6 +141,9 @@ type StreamExtra struct {
 
 // Size is Flink's getStateSize() for the handle (0 when absent).
 func (h *StreamHandle) Size() int64 {
+	if h == nil {
+		return 0
+	}
 	switch h.Tag {
 	case StreamNull, StreamEmptySegment:
 		return 0
@@ -288,8 +303,8 @@ func (h *ChannelHandle) Input() bool {
 
 // Properties is the CheckpointProperties object of V4+ files.
 type Properties struct {
-	Class                string // Java class of checkpointType: CheckpointType or SavepointType
-	Type                 string // its name: "Checkpoint", "Savepoint", …
+	Class string // Java class of checkpointType: CheckpointType or SavepointType
+	Type  string // its name: "Checkpoint", "Savepoint", …
 	// SharingFilesStrategy is stored by CheckpointType (FORWARD_BACKWARD |
 	// FORWARD); for SavepointType it is NO_SHARING, as Flink's
 	// getSharingFilesStrategy() says.

@@ -8,7 +8,10 @@ import (
 // The subset of Java Object Serialization (java.io.ObjectOutputStream) that
 // one CheckpointProperties object uses (§8 of the format doc): objects,
 // class descriptors, strings, enums, references and null. No class is
-// resolved and no serialVersionUID checked; values are read by field name.
+// resolved and no serialVersionUID checked; the values Properties needs are
+// picked out by class and field name as they stream past. The tables live
+// in a fixed-size scratch area that is recycled with the slabs, so reading
+// the properties allocates nothing but the result.
 
 const (
 	tcNull           = 0x70
@@ -23,15 +26,20 @@ const (
 	tcEnum           = 0x7E
 	baseWireHandle   = 0x7E0000
 	scWriteMethod    = 0x01
-	scSerializable   = 0x02
 	scExternalizable = 0x04
+
+	// A CheckpointProperties stream has 6 classes, 11 fields and about 20
+	// handles; these bounds leave room and keep the tables small.
+	maxJavaClasses = 12
+	maxJavaFields  = 32
+	maxJavaHandles = 40
 )
 
 type javaClass struct {
-	name   string
-	flags  byte
-	fields []javaField
-	super  *javaClass
+	name          string
+	flags         byte
+	first, fields int // its fields are javaScratch.fields[first : first+fields]
+	super         *javaClass
 }
 
 type javaField struct {
@@ -39,20 +47,27 @@ type javaField struct {
 	name string
 }
 
-type javaObject struct {
-	class  *javaClass
-	values map[string]any
+// javaValue is a content element: a string, class, object or enum.
+type javaValue struct {
+	kind  byte // 0 null, 's' string, 'c' class, 'o' object, 'e' enum
+	s     string
+	class *javaClass
 }
 
-type javaEnum struct {
-	class    *javaClass
-	constant string
+type javaScratch struct {
+	classes  [maxJavaClasses]javaClass
+	fields   [maxJavaFields]javaField
+	handles  [maxJavaHandles]javaValue
+	nclasses int
+	nfields  int
+	nhandles int
 }
 
 type javaReader struct {
-	d       *decoder
-	handles []any
-	depth   int
+	d     *decoder
+	x     *javaScratch
+	p     *Properties
+	depth int
 }
 
 // properties reads the trailing Java serialization stream of V4+ files.
@@ -68,115 +83,96 @@ func (d *decoder) properties() {
 		return
 	}
 	r.pos += 4
-	jr := &javaReader{d: d}
+	x := &d.s.java
+	*x = javaScratch{}
+	j := &javaReader{d: d, x: x, p: &Properties{}}
 	vOff := r.offset()
-	v := jr.content()
+	v := j.content()
 	if r.err != nil {
 		return
 	}
-	switch v := v.(type) {
-	case nil:
+	switch {
+	case v.kind == 0:
 		d.m.PropertiesNull = true
-	case *javaObject:
-		d.m.Properties = propertiesFrom(v)
-	default:
-		r.corrupt(vOff, "a CheckpointProperties object or null", fmt.Sprintf("%T", v))
-	}
-}
-
-func propertiesFrom(o *javaObject) *Properties {
-	p := &Properties{}
-	b := func(name string) bool { v, _ := o.values[name].(bool); return v }
-	p.Forced, p.Unclaimed = b("forced"), b("unclaimed")
-	p.DiscardSubsumed, p.DiscardFinished = b("discardSubsumed"), b("discardFinished")
-	p.DiscardCancelled, p.DiscardFailed = b("discardCancelled"), b("discardFailed")
-	p.DiscardSuspended = b("discardSuspended")
-	t, _ := o.values["checkpointType"].(*javaObject)
-	if t == nil || t.class == nil {
-		return p
-	}
-	p.Class = t.class.name[strings.LastIndexByte(t.class.name, '.')+1:]
-	p.Type, _ = t.values["name"].(string)
-	enum := func(name string) string {
-		if e, ok := t.values[name].(*javaEnum); ok {
-			return e.constant
+	case v.kind == 'o' && v.class != nil && strings.HasSuffix(v.class.name, "CheckpointProperties"):
+		if j.p.Class == "SavepointType" && j.p.SharingFilesStrategy == "" {
+			j.p.SharingFilesStrategy = "NO_SHARING" // SavepointType.getSharingFilesStrategy()
 		}
-		return ""
+		d.m.Properties = j.p
+	default:
+		r.corrupt(vOff, "a CheckpointProperties object or null", "another Java value")
 	}
-	p.SharingFilesStrategy = enum("sharingFilesStrategy")
-	p.FormatType = enum("formatType")
-	p.PostCheckpointAction = enum("postCheckpointAction")
-	if p.Class == "SavepointType" && p.SharingFilesStrategy == "" {
-		p.SharingFilesStrategy = "NO_SHARING" // SavepointType.getSharingFilesStrategy()
-	}
-	return p
 }
 
 func (j *javaReader) fail(off int64, expected, found string) {
 	j.d.r.corrupt(off, expected+" in the checkpoint properties", found)
 }
 
-func (j *javaReader) newHandle(v any) int {
-	j.handles = append(j.handles, v)
-	return len(j.handles) - 1
+// newHandle assigns the next wire handle.
+func (j *javaReader) newHandle(v javaValue) int {
+	x := j.x
+	if x.nhandles == maxJavaHandles {
+		j.fail(j.d.r.offset(), fmt.Sprintf("at most %d objects", maxJavaHandles), "more")
+		return 0
+	}
+	x.handles[x.nhandles] = v
+	x.nhandles++
+	return x.nhandles - 1
 }
 
 // content reads one content element.
-func (j *javaReader) content() any {
+func (j *javaReader) content() javaValue {
 	r := j.d.r
 	if j.depth >= maxDepth {
 		j.fail(r.offset(), fmt.Sprintf("at most %d nested objects", maxDepth), "deeper nesting")
-		return nil
+		return javaValue{}
 	}
 	j.depth++
 	defer func() { j.depth-- }()
 	off := r.offset()
 	tc := r.u8("a Java serialization element")
 	if r.err != nil {
-		return nil
+		return javaValue{}
 	}
 	switch tc {
 	case tcNull:
-		return nil
+		return javaValue{}
 	case tcReference:
-		return j.reference(off)
+		h := r.i32("a Java serialization handle")
+		i := int(h) - baseWireHandle
+		if r.err != nil {
+			return javaValue{}
+		}
+		if i < 0 || i >= j.x.nhandles {
+			j.fail(off, fmt.Sprintf("a reference to one of %d earlier objects", j.x.nhandles), fmt.Sprintf("handle 0x%X", h))
+			return javaValue{}
+		}
+		return j.x.handles[i]
 	case tcClassDesc:
-		return j.newClassDesc()
+		return javaValue{kind: 'c', class: j.newClassDesc()}
 	case tcString:
-		h := j.newHandle(nil)
-		s := r.utf("a Java string")
-		j.handles[h] = s
-		return s
+		h := j.newHandle(javaValue{})
+		v := javaValue{kind: 's', s: r.utf("a Java string")}
+		j.x.handles[h] = v
+		return v
 	case tcLongString:
-		h := j.newHandle("")
+		j.newHandle(javaValue{kind: 's'})
 		n := r.i64("the length of a Java long string")
 		r.skip(n, "a Java long string")
-		return j.handles[h]
+		return javaValue{kind: 's'}
 	case tcEnum:
 		c := j.classDesc()
-		e := &javaEnum{class: c}
-		j.newHandle(e)
-		e.constant, _ = j.content().(string)
-		return e
+		h := j.newHandle(javaValue{})
+		name := j.content()
+		v := javaValue{kind: 'e', s: name.s, class: c}
+		j.x.handles[h] = v
+		return v
 	case tcObject:
 		return j.object()
 	}
 	j.fail(off, "a Java serialization element of CheckpointProperties (null, reference, class, object, string or enum)",
 		fmt.Sprintf("type code 0x%02X", tc))
-	return nil
-}
-
-func (j *javaReader) reference(off int64) any {
-	h := j.d.r.i32("a Java serialization handle")
-	i := int(h) - baseWireHandle
-	if j.d.r.err != nil {
-		return nil
-	}
-	if i < 0 || i >= len(j.handles) {
-		j.fail(off, fmt.Sprintf("a reference to one of %d earlier objects", len(j.handles)), fmt.Sprintf("handle 0x%X", h))
-		return nil
-	}
-	return j.handles[i]
+	return javaValue{}
 }
 
 // classDesc reads a class descriptor position: new, reference or null.
@@ -187,21 +183,27 @@ func (j *javaReader) classDesc() *javaClass {
 	if r.err != nil {
 		return nil
 	}
-	switch v := v.(type) {
-	case nil:
+	switch v.kind {
+	case 0:
 		return nil
-	case *javaClass:
-		return v
+	case 'c':
+		return v.class
 	}
-	j.fail(off, "a class descriptor", fmt.Sprintf("%T", v))
+	j.fail(off, "a class descriptor", "another Java value")
 	return nil
 }
 
 func (j *javaReader) newClassDesc() *javaClass {
-	r := j.d.r
-	c := &javaClass{name: r.utf("a Java class name")}
+	r, x := j.d.r, j.x
+	if x.nclasses == maxJavaClasses {
+		j.fail(r.offset(), fmt.Sprintf("at most %d classes", maxJavaClasses), "more")
+		return nil
+	}
+	c := &x.classes[x.nclasses]
+	x.nclasses++
+	c.name = r.utf("a Java class name")
 	r.i64("a serialVersionUID")
-	j.newHandle(c)
+	j.newHandle(javaValue{kind: 'c', class: c})
 	fOff := r.offset()
 	c.flags = r.u8("Java class flags")
 	if r.err == nil && c.flags&scExternalizable != 0 {
@@ -213,8 +215,13 @@ func (j *javaReader) newClassDesc() *javaClass {
 	if r.need(2, "the number of Java class fields") {
 		n = int(int16(uint16(r.buf[r.pos])<<8 | uint16(r.buf[r.pos+1])))
 		r.pos += 2
-		n = r.checkCount(cOff, int64(n), 3, "Java class fields")
+		n = r.checkCount(cOff, int64(n), 3, "the number of Java class fields")
 	}
+	if n > maxJavaFields-x.nfields {
+		j.fail(cOff, fmt.Sprintf("at most %d fields in all", maxJavaFields), fmt.Sprint(n))
+		return c
+	}
+	c.first, c.fields = x.nfields, n
 	for i := 0; i < n && r.err == nil; i++ {
 		f := javaField{code: r.u8("a Java field type code"), name: r.utf("a Java field name")}
 		switch f.code {
@@ -224,7 +231,8 @@ func (j *javaReader) newClassDesc() *javaClass {
 		default:
 			j.fail(r.offset()-1, "a Java field type code", fmt.Sprintf("0x%02X", f.code))
 		}
-		c.fields = append(c.fields, f)
+		x.fields[x.nfields] = f
+		x.nfields++
 	}
 	j.annotations()
 	c.super = j.classDesc()
@@ -254,43 +262,85 @@ func (j *javaReader) annotations() {
 	}
 }
 
-func (j *javaReader) object() any {
+// object reads an object's field values, superclass fields first, and
+// keeps the ones Properties needs.
+func (j *javaReader) object() javaValue {
 	r := j.d.r
 	c := j.classDesc()
-	o := &javaObject{class: c, values: map[string]any{}}
-	j.newHandle(o)
+	v := javaValue{kind: 'o', class: c}
+	j.newHandle(v)
 	if c == nil {
-		return o
+		return v
 	}
-	var chain []*javaClass
-	for k := c; k != nil && len(chain) < maxDepth; k = k.super {
-		chain = append(chain, k)
+	var chain [maxJavaClasses]*javaClass
+	n := 0
+	for k := c; k != nil && n < len(chain); k = k.super {
+		chain[n] = k
+		n++
 	}
-	for i := len(chain) - 1; i >= 0 && r.err == nil; i-- {
+	simple := c.name[strings.LastIndexByte(c.name, '.')+1:]
+	if simple == "CheckpointType" || simple == "SavepointType" {
+		j.p.Class = simple
+	}
+	for i := n - 1; i >= 0 && r.err == nil; i-- {
 		k := chain[i]
-		for _, f := range k.fields {
-			o.values[f.name] = j.field(f.code)
+		for _, f := range j.x.fields[k.first : k.first+k.fields] {
+			switch f.code {
+			case 'Z':
+				j.setBool(f.name, r.bool("a Java boolean field"))
+			case 'B':
+				r.u8("a Java byte field")
+			case 'C', 'S':
+				r.u8("a Java field")
+				r.u8("a Java field")
+			case 'I', 'F':
+				r.i32("a Java int field")
+			case 'J', 'D':
+				r.i64("a Java long field")
+			default:
+				fv := j.content()
+				if simple == "CheckpointType" || simple == "SavepointType" {
+					j.setString(f.name, fv.s)
+				}
+			}
 		}
 		if k.flags&scWriteMethod != 0 {
 			j.annotations()
 		}
 	}
-	return o
+	return v
 }
 
-func (j *javaReader) field(code byte) any {
-	r := j.d.r
-	switch code {
-	case 'Z':
-		return r.bool("a Java boolean field")
-	case 'B':
-		return int64(int8(r.u8("a Java byte field")))
-	case 'C', 'S':
-		return int64(int16(uint16(r.u8("a Java field"))<<8 | uint16(r.u8("a Java field"))))
-	case 'I', 'F':
-		return int64(r.i32("a Java int field"))
-	case 'J', 'D':
-		return r.i64("a Java long field")
+func (j *javaReader) setBool(field string, v bool) {
+	p := j.p
+	switch field {
+	case "forced":
+		p.Forced = v
+	case "unclaimed":
+		p.Unclaimed = v
+	case "discardSubsumed":
+		p.DiscardSubsumed = v
+	case "discardFinished":
+		p.DiscardFinished = v
+	case "discardCancelled":
+		p.DiscardCancelled = v
+	case "discardFailed":
+		p.DiscardFailed = v
+	case "discardSuspended":
+		p.DiscardSuspended = v
 	}
-	return j.content()
+}
+
+func (j *javaReader) setString(field, v string) {
+	p := j.p
+	switch field {
+	case "name":
+		p.Type = v
+	case "sharingFilesStrategy":
+		p.SharingFilesStrategy = v
+	case "formatType":
+		p.FormatType = v
+	case "postCheckpointAction":
+		p.PostCheckpointAction = v
+	}
 }

@@ -39,6 +39,11 @@ type reader struct {
 	whole bool
 	arena []byte // string storage when !whole
 
+	// counting is set during the first pass: strings are checked and
+	// measured (strBytes) but not kept.
+	counting bool
+	strBytes int
+
 	// Strings are decoded into str when they are not plain ASCII.
 	str []byte
 }
@@ -185,7 +190,7 @@ func (r *reader) skip(n int64, what string) {
 // FormatError before anything is allocated or looped over.
 func (r *reader) count(minSize int64, what string) int {
 	off := r.offset()
-	n := r.i32("the number of " + what)
+	n := r.i32(what)
 	if r.err != nil {
 		return 0
 	}
@@ -194,11 +199,11 @@ func (r *reader) count(minSize int64, what string) int {
 
 func (r *reader) checkCount(off, n, minSize int64, what string) int {
 	if n < 0 {
-		r.corrupt(off, "a non-negative number of "+what, fmt.Sprint(n))
+		r.corrupt(off, what+", not negative", fmt.Sprint(n))
 		return 0
 	}
 	if n*minSize > r.remaining() {
-		r.corrupt(off, fmt.Sprintf("a number of %s that fits in the %d bytes left", what, r.remaining()),
+		r.corrupt(off, fmt.Sprintf("%s, no more than the %d bytes left can hold", what, r.remaining()),
 			fmt.Sprintf("%d, which needs at least %d bytes: the file ends at byte %d, it is probably truncated or corrupted",
 				n, n*minSize, r.size))
 		return 0
@@ -231,6 +236,10 @@ func (r *reader) utf(what string) string {
 		if c == 0 || c >= 0x80 {
 			return r.modifiedUTF8(b, what)
 		}
+	}
+	if r.counting {
+		r.strBytes += n
+		return ""
 	}
 	if r.whole {
 		return unsafe.String(&b[0], n)
@@ -301,6 +310,9 @@ func (r *reader) modifiedUTF8(b []byte, what string) string {
 		}
 	}
 	r.str = out
+	if r.counting {
+		return ""
+	}
 	return string(out)
 }
 

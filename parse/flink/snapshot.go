@@ -49,7 +49,7 @@ func (m *Metadata) Snapshot(source string) *model.Snapshot {
 		mo.Finished = len(op.Finished)
 		w.op, w.inline = mo.ID, 0
 		mo.CoordinatorBytes = op.Coordinator.Size()
-		w.stream(&op.Coordinator, model.KindCoordinator)
+		w.stream(op.Coordinator, model.KindCoordinator)
 		mo.StateBytes, mo.CheckpointedBytes = op.sizes()
 		for j := range op.Subtasks {
 			w.subtask(&op.Subtasks[j])
@@ -160,12 +160,12 @@ func (op *OperatorState) sizes() (state, checkpointed int64) {
 // sizes returns OperatorSubtaskState.getStateSize() and getCheckpointedSize().
 func (st *SubtaskState) sizes() (state, checkpointed int64) {
 	var ops int64 // operator handles are not composite: checkpointed = state size
-	if lg := st.Legacy; lg != nil {
-		ops += lg.StateSize
-		for i := range lg.Streams {
-			ops += lg.Streams[i].Size()
+	if x := st.Extra; x != nil {
+		ops += x.LegacyStateSize
+		for i := range x.Legacy {
+			ops += x.Legacy[i].Size()
 		}
-		for _, list := range [2][]*OperatorHandle{lg.ChainedManaged, lg.ChainedRaw} {
+		for _, list := range [2][]*OperatorHandle{x.ChainedManaged, x.ChainedRaw} {
 			for _, h := range list {
 				ops += h.Size()
 			}
@@ -177,9 +177,9 @@ func (st *SubtaskState) sizes() (state, checkpointed int64) {
 		state += h.Size()
 		checkpointed += h.CheckpointedBytes()
 	}
-	for i := range st.Channels {
-		state += st.Channels[i].StateSize
-		checkpointed += st.Channels[i].StateSize
+	for _, ch := range st.Channels() {
+		state += ch.StateSize
+		checkpointed += ch.StateSize
 	}
 	return state, checkpointed
 }
@@ -302,11 +302,11 @@ type walker struct {
 func (w *walker) subtask(st *SubtaskState) {
 	ops := [2]*OperatorHandle{st.ManagedOperator, st.RawOperator}
 	list := ops[:]
-	if lg := st.Legacy; lg != nil {
-		for i := range lg.Streams {
-			w.stream(&lg.Streams[i], model.KindOperator)
+	if x := st.Extra; x != nil {
+		for i := range x.Legacy {
+			w.stream(&x.Legacy[i], model.KindOperator)
 		}
-		list = append(append(list, lg.ChainedManaged...), lg.ChainedRaw...)
+		list = append(append(list, x.ChainedManaged...), x.ChainedRaw...)
 	}
 	for _, h := range list {
 		if h == nil {
@@ -321,10 +321,11 @@ func (w *walker) subtask(st *SubtaskState) {
 	}
 	w.keyed(st.ManagedKeyed)
 	w.keyed(st.RawKeyed)
-	for i := range st.Channels {
+	channels := st.Channels()
+	for i := range channels {
 		w.hints.add(hintChannelState)
 		w.hints.checkpointOnly = true
-		w.stream(&st.Channels[i].Delegate, model.KindChannel)
+		w.stream(&channels[i].Delegate, model.KindChannel)
 	}
 }
 
@@ -371,6 +372,9 @@ func (w *walker) keyed(h *KeyedHandle) {
 }
 
 func (w *walker) stream(h *StreamHandle, kind model.FileKind) {
+	if h == nil {
+		return
+	}
 	switch h.Tag {
 	case StreamByteStream:
 		w.inline += h.StateSize

@@ -1,0 +1,131 @@
+package flink
+
+import "sync"
+
+// Decoding runs twice over the input. The first pass (counting) checks
+// every byte and counts what the model needs, allocating nothing; the
+// second allocates each kind of value once, at exactly the counted size,
+// and fills it. So a hostile count never sizes an allocation, lists never
+// grow and copy, and the model costs what the input holds and no more.
+
+// slab hands out values of one type: counted in the first pass, carved out
+// of one exact allocation in the second.
+type slab[T any] struct {
+	n   int // first pass: values needed
+	buf []T // second pass: len = values handed out, cap = n
+}
+
+// pool is a slab whose values are filled in place (one), so the first pass
+// needs a scratch value to fill.
+type pool[T any] struct {
+	slab[T]
+	dummy T
+}
+
+// prepare allocates the counted values for the second pass.
+func (s *slab[T]) prepare() {
+	if s.n > 0 {
+		s.buf = make([]T, 0, s.n)
+	}
+	s.n = 0
+}
+
+// reset drops the second pass's values (now owned by the model).
+func (s *slab[T]) reset() { s.n, s.buf = 0, nil }
+
+// one returns a fresh zero value to fill.
+func (s *pool[T]) one(counting bool) *T {
+	if counting {
+		s.n++
+		var zero T
+		s.dummy = zero
+		return &s.dummy
+	}
+	var zero T
+	s.buf = append(s.buf, zero) // within the counted capacity
+	return &s.buf[len(s.buf)-1]
+}
+
+// mark starts a list; push adds to it; list ends it. Lists of one type
+// never nest (nesting types use a stack instead), so each list is
+// contiguous in the slab.
+func (s *slab[T]) mark() int { return len(s.buf) }
+
+func (s *slab[T]) push(counting bool, v T) {
+	if counting {
+		s.n++
+		return
+	}
+	s.buf = append(s.buf, v)
+}
+
+func (s *slab[T]) list(mark int) []T {
+	if len(s.buf) == mark {
+		return nil
+	}
+	return s.buf[mark:len(s.buf):len(s.buf)]
+}
+
+// slabs is one slab per model type. It is recycled between decodes (its
+// first-pass scratch values cost more than a small input).
+type slabs struct {
+	masters   slab[MasterState]
+	operators slab[OperatorState]
+	subtasks  slab[SubtaskState]
+	finished  slab[int32]
+	channels  slab[ChannelHandle]
+	locals    slab[LocalFile]
+	named     slab[NamedOperatorState]
+	deltas    slab[ChangelogDelta]
+	streams   slab[StreamHandle]
+	opLists   slab[*OperatorHandle]
+	keyed     pool[KeyedHandle]
+	opHandles pool[OperatorHandle]
+	increm    pool[IncrementalState]
+	changelog pool[ChangelogState]
+	extras    pool[StreamExtra]
+	subExtras pool[SubtaskExtra]
+	coords    pool[StreamHandle]
+	fileMerge pool[FileMergingDirs]
+
+	java javaScratch // tables for the properties (properties.go)
+}
+
+var slabPool = sync.Pool{New: func() any { return new(slabs) }}
+
+func getSlabs() *slabs { return slabPool.Get().(*slabs) }
+
+// putSlabs recycles s once the model owns what it handed out.
+func putSlabs(s *slabs) {
+	s.each(func(x slabber) { x.reset() })
+	s.java = javaScratch{} // drop strings that point into the input
+	slabPool.Put(s)
+}
+
+type slabber interface {
+	prepare()
+	reset()
+}
+
+func (s *slabs) prepare() { s.each(func(x slabber) { x.prepare() }) }
+
+func (s *slabs) each(f func(x slabber)) {
+	f(&s.masters)
+	f(&s.operators)
+	f(&s.subtasks)
+	f(&s.finished)
+	f(&s.channels)
+	f(&s.locals)
+	f(&s.named)
+	f(&s.deltas)
+	f(&s.streams)
+	f(&s.opLists)
+	f(&s.keyed)
+	f(&s.opHandles)
+	f(&s.increm)
+	f(&s.changelog)
+	f(&s.extras)
+	f(&s.subExtras)
+	f(&s.coords)
+	f(&s.fileMerge)
+}
