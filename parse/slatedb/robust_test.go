@@ -471,3 +471,40 @@ func TestViewOfUnlistedSST(t *testing.T) {
 		t.Errorf("partial result lost the ssts table: %+v", m.SSTs)
 	}
 }
+
+// TestSharedSubtables: a small file whose vector points many times at one
+// checkpoint with a long name is refused before it multiplies memory.
+func TestSharedSubtables(t *testing.T) {
+	b := flatbuffers.NewBuilder(1 << 16)
+	name := b.CreateString(strings.Repeat("n", 8000))
+	cid := addUUID(b, cpA)
+	fb.CheckpointStart(b)
+	fb.CheckpointAddId(b, cid)
+	fb.CheckpointAddName(b, name)
+	cp := fb.CheckpointEnd(b)
+	many := make([]flatbuffers.UOffsetT, 3000)
+	for i := range many {
+		many[i] = cp
+	}
+	cps := offsetsVector(b, many)
+	empty := offsetsVector(b, nil)
+	empty2 := offsetsVector(b, nil)
+	fb.ManifestV1Start(b)
+	fb.ManifestV1AddL0(b, empty)
+	fb.ManifestV1AddCompacted(b, empty2)
+	fb.ManifestV1AddCheckpoints(b, cps)
+	b.Finish(fb.ManifestV1End(b))
+	data := append([]byte{0, 1}, b.FinishedBytes()...)
+	m, err := DecodeBytes(data)
+	var fe *model.FormatError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Found, "too often") {
+		t.Fatalf("want a budget FormatError, got %v", err)
+	}
+	copied := 0
+	for _, c := range m.Checkpoints {
+		copied += len(*c.Name)
+	}
+	if copied > 10*len(data)+64<<10 {
+		t.Errorf("copied %d name bytes out of a %d-byte file", copied, len(data))
+	}
+}

@@ -330,6 +330,9 @@ func (v *verifier) field(t table, slot int, depth int) error {
 		if err != nil {
 			return err
 		}
+		if v.bytesLeft -= n; v.bytesLeft < 0 {
+			return v.fail(target, "no more string bytes than the manifest's size allows", "shared strings referenced too often")
+		}
 		end := target + 4 + n
 		if !v.fits(end, 1) || v.buf[end] != 0 {
 			return v.fail(end, "the zero byte that ends "+what, "end of manifest or a non-zero byte")
