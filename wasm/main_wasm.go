@@ -43,10 +43,11 @@ func main() {
 		err := renderer.Render(results)
 		root.Rendered()
 		state, completed, dropToRender := root.Status(), root.Completed, root.LastDropToRender
+		decodeMs, analyseMs := root.DecodeMs, root.AnalyseMs
 		env.RUnlock()
 		if err != nil {
 			panic(err)
 		}
-		jsio.Publish(state, completed, dropToRender)
+		jsio.Publish(state, completed, dropToRender, decodeMs, analyseMs)
 	}
 }

@@ -15,6 +15,7 @@ import (
 func (r *Root) analyse(seq int64, inputs []Input, base string) {
 	var snaps []*model.Snapshot
 	var listings []*listing.Listing
+	start := r.Platform.Now()
 	for i, in := range inputs {
 		load := r.Loads[i]
 		pr := &progressReader{r: in.ReaderAt, onStep: func(read int64) {
@@ -43,7 +44,9 @@ func (r *Root) analyse(seq int64, inputs []Input, base string) {
 			listings = append(listings, lst)
 		}
 	}
+	decoded := r.Platform.Now()
 	rep := buildReport(snaps, listings, base)
+	analysed := r.Platform.Now()
 	r.Env.Lock()
 	defer r.Env.UnlockRender()
 	if !r.current(seq) {
@@ -51,6 +54,7 @@ func (r *Root) analyse(seq int64, inputs []Input, base string) {
 	}
 	r.Busy = false
 	r.Completed++
+	r.DecodeMs, r.AnalyseMs = decoded-start, analysed-decoded
 	r.renderDone = false
 	if len(rep.Snapshots) == 0 {
 		r.Report = nil

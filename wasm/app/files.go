@@ -10,7 +10,7 @@ import (
 
 // fileRowsShown bounds the rows rendered before the user asks for all, so a
 // snapshot with a million files still renders at once.
-const fileRowsShown = 500
+const fileRowsShown = 200
 
 var fileColumns = map[string]func(a, b model.File) int{
 	"path":      byString(func(f model.File) string { return f.Path }),
@@ -40,8 +40,30 @@ func (c *Files) kinds() []string {
 	return out
 }
 
+// filesQuery is what the shown list depends on; matching recomputes only
+// when it changes, since a render asks several times.
+type filesQuery struct {
+	snap         *SnapshotReport
+	filter, kind string
+	sort         sortState
+	n            int
+}
+
+type filesCache struct {
+	rows []model.File
+	query filesQuery
+}
+
 // matching is the filtered, sorted list.
 func (c *Files) matching() []model.File {
+	q := filesQuery{c.Snap, c.Filter, c.Kind, c.sort, len(c.Snap.Files)}
+	if c.cache.rows != nil && c.cache.query == q {
+		return c.cache.rows
+	}
+	if c.Filter == "" && c.Kind == "" && c.sort.Key == "" {
+		c.cache = filesCache{c.Snap.Files, q}
+		return c.Snap.Files
+	}
 	needle := strings.ToLower(c.Filter)
 	var out []model.File
 	for _, f := range c.Snap.Files {
@@ -54,6 +76,7 @@ func (c *Files) matching() []model.File {
 		out = append(out, f)
 	}
 	sortBy(out, c.sort, fileColumns)
+	c.cache = filesCache{out, q}
 	return out
 }
 

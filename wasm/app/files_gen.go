@@ -18,6 +18,8 @@ type Files struct {
 	Kind     string
 	ShowAll  bool
 	sort     sortState
+
+	cache filesCache
 }
 
 func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {

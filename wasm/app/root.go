@@ -75,6 +75,9 @@ type Root struct {
 	// LastDropToRender is the time from receiving files to the rendered
 	// result, in milliseconds; the page publishes it for the budget check.
 	LastDropToRender float64
+	// DecodeMs and AnalyseMs split the last load's time between the decoder
+	// (reading included) and the analysis.
+	DecodeMs, AnalyseMs float64
 	// Completed counts finished loads, so a script can wait for the next one.
 	Completed int
 

@@ -254,25 +254,32 @@ func checkPlan(t *testing.T, snapshots []string, listingFile string) *parse.Repo
 	return want
 }
 
+// writeListing writes dir/listing.txt, a `find -printf '%s %p\n'` listing of
+// the storage of the generated checkpoints ids, _metadata files included.
+func writeListing(t *testing.T, dir string, ids ...int64) string {
+	t.Helper()
+	var lines []string
+	for _, id := range ids {
+		meta, private, shared := checkpointFiles(id)
+		for _, f := range append(append(private, shared...), meta) {
+			lines = append(lines, fmt.Sprintf("%d %s", f.Size, f.Path))
+		}
+		lines = append(lines, fmt.Sprintf("%d %s/chk-%d/_metadata", 1500+id, jobDir, id))
+	}
+	path := filepath.Join(dir, "listing.txt")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestSeveralWithListing drops two generated incremental checkpoints that
 // share SSTs and a find listing of their storage, which also holds an older
 // checkpoint and SSTs nothing references any more.
 func TestSeveralWithListing(t *testing.T) {
 	dir := t.TempDir()
 	snaps := []string{generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
-	var lines []string
-	add := func(f generatedFile) { lines = append(lines, fmt.Sprintf("%d %s", f.Size, f.Path)) }
-	for _, id := range []int64{4, 6, 7} { // chk-4 is an old checkpoint nothing needs
-		meta, private, shared := checkpointFiles(id)
-		add(meta)
-		for _, f := range append(private, shared...) {
-			add(f)
-		}
-	}
-	listingFile := filepath.Join(dir, "listing.txt")
-	if err := os.WriteFile(listingFile, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	listingFile := writeListing(t, dir, 4, 6, 7) // chk-4 is an old checkpoint nothing needs
 	want := checkPlan(t, snaps, listingFile)
 	if want.Orphans.DeletableFiles == 0 {
 		t.Errorf("the plan should delete chk-4's files: %+v", want.Orphans)

@@ -5,7 +5,6 @@ package e2e
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -83,15 +82,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	dir := t.TempDir()
 	snaps := []string{generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
-	var lines []string
-	for _, id := range []int64{4, 6, 7} {
-		meta, private, shared := checkpointFiles(id)
-		for _, f := range append(append(private, shared...), meta) {
-			lines = append(lines, i64(f.Size)+" "+f.Path)
-		}
-	}
-	listingFile := filepath.Join(dir, "listing.txt")
-	os.WriteFile(listingFile, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	listingFile := writeListing(t, dir, 4, 6, 7)
 
 	p := page(t)
 	drop(t, p, append(snaps, listingFile)...)

@@ -15,7 +15,7 @@ import (
 
 // chunkSize is how much one Blob.slice(...).arrayBuffer() brings into Go.
 // Each chunk is one await, which also hands the event loop back to the page.
-const chunkSize = 1 << 20
+const chunkSize = 4 << 20
 
 // cachedChunks bounds memory: a decoder that seeks back a little (or reads a
 // value that straddles a chunk boundary) stays in cache.
@@ -64,6 +64,10 @@ func (b *BlobReader) ReadAt(p []byte, off int64) (int, error) {
 }
 
 func (b *BlobReader) chunkAt(off int64) (chunk, error) {
+	// Decoders read forward in small pieces: the newest chunk is the hit.
+	if n := len(b.chunks); n > 0 && b.chunks[n-1].off == off {
+		return b.chunks[n-1], nil
+	}
 	for i, c := range b.chunks {
 		if c.off == off {
 			// Move to the back: most recently used.

@@ -120,7 +120,7 @@ func inputsOf(files js.Value) []app.Input {
 
 // Publish writes the page state where tests and the budget script read it:
 // <body data-state data-loads> and window.ckptlensTimings.
-func Publish(state string, completed int, dropToRender float64) {
+func Publish(state string, completed int, dropToRender, decodeMs, analyseMs float64) {
 	dataset := js.Global().Get("document").Get("body").Get("dataset")
 	dataset.Set("state", state)
 	dataset.Set("loads", completed)
@@ -134,5 +134,7 @@ func Publish(state string, completed int, dropToRender float64) {
 	}
 	if dropToRender > 0 {
 		t.Set("dropToRender", dropToRender)
+		t.Set("decode", decodeMs)
+		t.Set("analyse", analyseMs)
 	}
 }
