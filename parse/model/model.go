@@ -164,6 +164,9 @@ type SlateDBDetails struct {
 	RecentSnapshotMinSeq uint64  `json:"recentSnapshotMinSeq"`
 	WALObjectStoreURI    *string `json:"walObjectStoreUri,omitempty"` // "" = a separate WAL object store
 	SegmentExtractor     string  `json:"segmentExtractor,omitempty"`
+	// LastCompactedL0 is the view id of the newest L0 already compacted
+	// into sorted runs (SlateDB's GC dates its cutoff by it when L0 is empty).
+	LastCompactedL0 string `json:"lastCompactedL0,omitempty"`
 	// Segments are the per-prefix trees of a segmented (RFC-0024) database.
 	Segments []SlateDBSegment `json:"segments,omitempty"`
 	// SSTs lists every physical SST the manifest references, ascending by id.
@@ -172,9 +175,10 @@ type SlateDBDetails struct {
 
 // SlateDBSegment is the LSM tree of one key prefix.
 type SlateDBSegment struct {
-	Prefix     string             `json:"prefix"` // printable, non-printable bytes as \xNN
-	L0         []string           `json:"l0"`
-	SortedRuns []SlateDBSortedRun `json:"sortedRuns"`
+	Prefix          string             `json:"prefix"` // printable, non-printable bytes as \xNN
+	LastCompactedL0 string             `json:"lastCompactedL0,omitempty"`
+	L0              []string           `json:"l0"`
+	SortedRuns      []SlateDBSortedRun `json:"sortedRuns"`
 }
 
 // SlateDBSST is one physical SST as the manifest describes it.
