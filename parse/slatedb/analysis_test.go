@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 type listed struct {
@@ -364,5 +366,38 @@ func TestObjectsUnder(t *testing.T) {
 	want := []Object{{Path: "compacted/A.sst", Bytes: 1}, {Path: "wal/00000000000000000001.sst", Bytes: 2}, {Path: "manifest/00000000000000000001.manifest", Bytes: 3}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// TestFromSnapshotSameAnswers: databases rebuilt from the neutral model give
+// the same GC plan, pins and parents as the decoded manifests.
+func TestFromSnapshotSameAnswers(t *testing.T) {
+	for _, db := range oracleDBs {
+		d, objects := oracleDatabase(t, db)
+		var snaps []*model.Snapshot
+		for _, m := range d.Manifests {
+			snaps = append(snaps, m.Snapshot("/store/"+db+"/"+ManifestPath(m.ID)))
+		}
+		dbs, err := DatabaseFromSnapshots(snaps)
+		if err != nil || len(dbs) != 1 || dbs[0].Root != "/store/"+db {
+			t.Fatalf("%s: %v %+v", db, err, dbs)
+		}
+		r := dbs[0]
+		now := time.Now()
+		want, _ := d.PlanGC(objects, GCOptions{Now: now})
+		got, _ := r.PlanGC(objects, GCOptions{Now: now})
+		if !reflect.DeepEqual(want.Deleted(), got.Deleted()) {
+			t.Errorf("%s: GC plans differ:\n%v\n%v", db, want.Deleted(), got.Deleted())
+		}
+		wp, _ := json.Marshal(d.CheckpointPins(now))
+		gp, _ := json.Marshal(r.CheckpointPins(now))
+		if string(wp) != string(gp) {
+			t.Errorf("%s: pins differ:\n%s\n%s", db, wp, gp)
+		}
+		wd, _ := json.Marshal(d.ParentDependencies())
+		gd, _ := json.Marshal(r.ParentDependencies())
+		if string(wd) != string(gd) {
+			t.Errorf("%s: parents differ:\n%s\n%s", db, wd, gd)
+		}
 	}
 }

@@ -93,6 +93,8 @@ type SST struct {
 	ID            ULID    `json:"id"`
 	FormatVersion uint16  `json:"formatVersion"` // SST file format; 1 when the manifest does not say
 	Info          SSTInfo `json:"info"`
+
+	minBytes int64 // set by FromSnapshot, which has no footer offsets
 }
 
 // SSTInfo is the SST footer summary the manifest carries.

@@ -95,6 +95,9 @@ func FilePath(database string, id ULID) string {
 // where its encoded info starts, and the info holds at least its two keys.
 // SlateDB's layout: [data][filter][index][stats][info][crc32][u64][u16].
 func (s SST) MinBytes() int64 {
+	if s.minBytes != 0 {
+		return s.minBytes
+	}
 	i := s.Info
 	meta := i.IndexOffset + i.IndexLen
 	if i.StatsLen > 0 {
@@ -225,10 +228,14 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 			}
 			runs = append(runs, run)
 		}
+		last := ""
+		if t.LastCompactedL0 != nil {
+			last = t.LastCompactedL0.String()
+		}
 		if ti == 0 {
-			d.L0, d.SortedRuns = l0, runs
+			d.L0, d.SortedRuns, d.LastCompactedL0 = l0, runs, last
 		} else {
-			d.Segments = append(d.Segments, model.SlateDBSegment{Prefix: Printable(t.Prefix), L0: l0, SortedRuns: runs})
+			d.Segments = append(d.Segments, model.SlateDBSegment{Prefix: Printable(t.Prefix), LastCompactedL0: last, L0: l0, SortedRuns: runs})
 		}
 	}
 
