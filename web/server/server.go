@@ -15,6 +15,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -22,6 +23,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -269,14 +271,47 @@ func decodeRecord(rec []byte) (time.Time, []byte, error) {
 	return time.Unix(int64(u), 0), rec[recordHeader:], nil
 }
 
+// VuguHelperHash is the CSP hash of the JS helper vugu v0.4.0's renderer
+// installs; the page runs it as an inline script rather than through eval
+// (wasm/evalshim_wasm.go). A test recomputes it from the vugu module.
+const VuguHelperHash = "'sha256-UiCF58qUdSmE1G+/xPhllvKj5er9jE+B2TbT+4p/35g='"
+
 // Security headers. The page runs Go WebAssembly, so scripts need
-// 'wasm-unsafe-eval' (compiling wasm) and nothing else beyond 'self'.
+// 'wasm-unsafe-eval' (compiling wasm) and nothing else beyond 'self',
+// vugu's helper and the hashes of the page's own inline elements
+// (PageCSPFor): no 'unsafe-eval', no 'unsafe-inline' scripts. Style
+// attributes are allowed because the size bars set their widths with them;
+// no script can be injected through one.
 const (
-	PageCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-		"img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
-		"form-action 'none'; frame-ancestors 'none'"
+	PageCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' " + VuguHelperHash + "; style-src 'self'; " +
+		"style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	APICSP = "default-src 'none'; frame-ancestors 'none'"
 )
+
+var (
+	inlineScript = regexp.MustCompile(`(?is)<script(\s[^>]*)?>(.*?)</script`)
+	inlineStyle  = regexp.MustCompile(`(?is)<style(\s[^>]*)?>(.*?)</style`)
+	srcAttr      = regexp.MustCompile(`(?i)\ssrc\s*=`)
+)
+
+// PageCSPFor is PageCSP plus the hashes of html's inline scripts and
+// styles, exactly as a browser hashes them.
+func PageCSPFor(html []byte) string {
+	hashes := func(re *regexp.Regexp, skipSrc bool) string {
+		var out strings.Builder
+		for _, m := range re.FindAllSubmatch(html, -1) {
+			if skipSrc && srcAttr.Match(m[1]) {
+				continue
+			}
+			sum := sha256.Sum256(m[2])
+			out.WriteString(" 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'")
+		}
+		return out.String()
+	}
+	csp := strings.Replace(PageCSP, VuguHelperHash+";", VuguHelperHash+hashes(inlineScript, true)+";", 1)
+	return strings.Replace(csp, "style-src 'self';", "style-src 'self'"+hashes(inlineStyle, false)+";", 1)
+}
 
 func setCommonHeaders(h http.Header) {
 	h.Set("Referrer-Policy", "no-referrer")

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 
@@ -15,6 +17,8 @@ import (
 	"time"
 )
 
+const testPage = "<!doctype html><title>ckptlens</title><style>p{}</style><script src=\"wasm_exec.js\"></script><script>go()</script>"
+
 type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
@@ -22,7 +26,7 @@ func (c *clock) now() time.Time { return c.t }
 func newTestHandler() (*Handler, *MemoryStore, *clock) {
 	st := &MemoryStore{}
 	c := &clock{t: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
-	fsys := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>ckptlens</title>")}}
+	fsys := fstest.MapFS{"index.html": {Data: []byte(testPage)}}
 	fileServer := http.FileServerFS(fsys)
 	h := &Handler{
 		Store: st,
@@ -250,9 +254,13 @@ func TestPageHasSecurityHeaders(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "<title>ckptlens</title>") {
 		t.Fatalf("status %d, body %q", w.Code, w.Body)
 	}
-	checkSecurityHeaders(t, w.Header(), PageCSP)
-	if !strings.Contains(PageCSP, "'wasm-unsafe-eval'") || strings.Contains(PageCSP, "'unsafe-eval'") || strings.Contains(PageCSP, "'unsafe-inline'") {
-		t.Errorf("page CSP %q must allow wasm and nothing looser", PageCSP)
+	checkSecurityHeaders(t, w.Header(), PageCSPFor([]byte(testPage)))
+	scriptSrc := directive(PageCSP, "script-src")
+	if !strings.Contains(scriptSrc, "'wasm-unsafe-eval'") || strings.Contains(scriptSrc, "'unsafe-eval'") || strings.Contains(scriptSrc, "'unsafe-inline'") {
+		t.Errorf("script-src %q must allow wasm and nothing looser", scriptSrc)
+	}
+	if d := directive(PageCSP, "style-src"); strings.Contains(d, "unsafe") {
+		t.Errorf("style-src %q allows inline style elements", d)
 	}
 	if w := do(h, "POST", "/", "text/plain", []byte("x")); w.Code != 405 {
 		t.Errorf("POST /: status %d", w.Code)
@@ -340,4 +348,38 @@ func FuzzRecordRoundTrip(f *testing.F) {
 			t.Fatalf("round trip: %v %v", exp, err)
 		}
 	})
+}
+
+func directive(csp, name string) string {
+	for _, d := range strings.Split(csp, ";") {
+		if f := strings.Fields(d); len(f) > 0 && f[0] == name {
+			return strings.TrimSpace(d)
+		}
+	}
+	return ""
+}
+
+func TestPageCSPHashesInlineElements(t *testing.T) {
+	sum := func(s string) string {
+		h := sha256.Sum256([]byte(s))
+		return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+	}
+	html := "<html><head><style>\n:root { color: red }\n</style><SCRIPT src='a.js'></SCRIPT>" +
+		"<script>\nconst go = new Go();\n</script><script type=\"module\">x()</script></head></html>"
+	csp := PageCSPFor([]byte(html))
+	script, style := directive(csp, "script-src"), directive(csp, "style-src")
+	for _, want := range []string{sum("\nconst go = new Go();\n"), sum("x()")} {
+		if !strings.Contains(script, want) {
+			t.Errorf("script-src %q lacks %s", script, want)
+		}
+	}
+	if strings.Count(script, "sha256-") != 3 { // and vugu's helper
+		t.Errorf("script-src %q: want exactly vugu's helper and the two inline scripts", script)
+	}
+	if !strings.Contains(style, sum("\n:root { color: red }\n")) || strings.Count(style, "sha256-") != 1 {
+		t.Errorf("style-src %q", style)
+	}
+	if got := PageCSPFor([]byte("<p>no inline code</p>")); got != PageCSP {
+		t.Errorf("page without inline code: %q", got)
+	}
 }
