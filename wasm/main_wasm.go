@@ -27,6 +27,7 @@ func main() {
 
 	root := &app.Root{Env: env, Platform: jsio.Browser{}}
 	jsio.WireInputs(root.Load)
+	jsio.WatchShareLinks(root.OpenShareLink) // #r=… and #s=… links open read-only
 	// ckptlensShowReport(json) shows a report without files (share links).
 	js.Global().Set("ckptlensShowReport", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		env.Lock()

@@ -67,7 +67,8 @@ type Root struct {
 	ReadOnly bool    `vugu:"data"` // a shared report: no files behind it
 	Loads    []*fileLoad
 	Busy     bool
-	Notice   string // a short status line (copied, exported, …)
+	Notice   string      // a short status line (copied, exported, …)
+	Share    *ShareState `vugu:"data"` // share links (share.go)
 
 	// Selected is the index of the snapshot the detail views show.
 	Selected int

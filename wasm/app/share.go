@@ -1,0 +1,196 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/ckptlens/ckptlens/parse/share"
+)
+
+// ShareLinks is what sharing needs from the browser; wasm/jsio implements
+// it with WebCrypto and fetch. Every method may block, so the app calls
+// them from goroutines.
+type ShareLinks interface {
+	// Seal encrypts under a fresh random AES-256-GCM key.
+	Seal(plain []byte) (sealed, key []byte, err error)
+	// Open decrypts, or returns ErrWrongKey.
+	Open(sealed, key []byte) ([]byte, error)
+	// PostShare stores ciphertext on the Worker and returns its id.
+	PostShare(sealed []byte) (id string, err error)
+	// GetShare fetches ciphertext by id, or returns ErrShareGone.
+	GetShare(id string) ([]byte, error)
+	// PageURL is the page's address without a fragment.
+	PageURL() string
+}
+
+var (
+	// ErrWrongKey means the link's key does not decrypt the stored share.
+	ErrWrongKey = errors.New("the key in this link does not open the shared report: the link was changed or cut short")
+	// ErrShareGone means the Worker has no share under the link's id.
+	ErrShareGone = errors.New("this short link has expired or never existed: ask for a new link")
+)
+
+// ShareState is the share bar's state, kept on Root so a link opened at
+// start-up and the buttons report in the same place.
+type ShareState struct {
+	Redact  bool   `vugu:"data"` // hide bucket, host and user names in links
+	Busy    string `vugu:"data"` // what is under way, for the status line
+	Link    string `vugu:"data"` // the last link made, shown for copying
+	Note    string `vugu:"data"` // what the last action did
+	Problem string `vugu:"data"` // why a link could not be made or opened
+	Opened  string `vugu:"data"` // how the shown report arrived: "fragment" or "short link"
+}
+
+func (r *Root) shareState() *ShareState {
+	if r.Share == nil {
+		r.Share = &ShareState{}
+	}
+	return r.Share
+}
+
+func (r *Root) shareLinks() (ShareLinks, bool) {
+	s, ok := r.Platform.(ShareLinks)
+	return s, ok
+}
+
+// sharePayload is the report as shared: JSON, redacted if asked, compressed.
+func (r *Root) sharePayload() (payload []byte, note string, err error) {
+	js, err := json.Marshal(r.Report)
+	if err != nil {
+		return nil, "", err
+	}
+	note = "Bucket, host and user names are included."
+	if r.shareState().Redact {
+		red, how, err := share.Redact(js)
+		if err != nil {
+			return nil, "", err
+		}
+		js = red
+		note = "Hidden: " + how.String() + "."
+	}
+	payload, err = share.Pack(json.RawMessage(js))
+	return payload, note, err
+}
+
+// CopyLink copies a link that carries the report itself in its fragment,
+// which no server ever sees. A report too big for a URL gets a short link.
+func (r *Root) CopyLink() {
+	st := r.shareState()
+	st.Problem, st.Note = "", ""
+	payload, note, err := r.sharePayload()
+	if err != nil {
+		st.Problem = "Could not make a link: " + err.Error()
+		return
+	}
+	frag := share.FragmentLinkFromPayload(payload)
+	links, ok := r.shareLinks()
+	if !ok {
+		st.Problem = "Links cannot be made outside the browser."
+		return
+	}
+	if len(frag) > share.MaxFragmentLen {
+		st.Busy = "The report is too big for a plain link; making a short link…"
+		go r.makeShortLink(links, payload, note)
+		return
+	}
+	st.Link = links.PageURL() + "#" + frag
+	st.Note = fmt.Sprintf("Link copied. The report travels inside the link (%s) and is never sent to a server. %s", Bytes(int64(len(st.Link))), note)
+	r.Platform.CopyText(st.Link)
+}
+
+// CopyShortLink stores the report encrypted on the Worker and copies a
+// short link; the key stays in the link's fragment.
+func (r *Root) CopyShortLink() {
+	st := r.shareState()
+	st.Problem, st.Note = "", ""
+	links, ok := r.shareLinks()
+	if !ok {
+		st.Problem = "Links cannot be made outside the browser."
+		return
+	}
+	payload, note, err := r.sharePayload()
+	if err != nil {
+		st.Problem = "Could not make a link: " + err.Error()
+		return
+	}
+	st.Busy = "Encrypting the report and storing it…"
+	go r.makeShortLink(links, payload, note)
+}
+
+func (r *Root) makeShortLink(links ShareLinks, payload []byte, note string) {
+	sealed, key, err := links.Seal(payload)
+	var id string
+	if err == nil {
+		id, err = links.PostShare(sealed)
+	}
+	r.Env.Lock()
+	defer r.Env.UnlockRender()
+	st := r.shareState()
+	st.Busy = ""
+	if err != nil {
+		st.Problem = "Could not make a short link: " + err.Error()
+		return
+	}
+	st.Link = links.PageURL() + "#" + share.ShortLink(id, key)
+	st.Note = "Short link copied. The server stores only ciphertext; the key is in the link after '#', which browsers never send. " + note
+	r.Platform.CopyText(st.Link)
+}
+
+// SetShareRedact is the redaction checkbox's handler.
+func (r *Root) SetShareRedact(on bool) {
+	st := r.shareState()
+	st.Redact = on
+	st.Link = "" // a link made before does not reflect the new choice
+}
+
+// OpenShareLink shows the report a link's fragment carries, read-only. An
+// ordinary fragment (no share) changes nothing. Call it on a goroutine.
+func (r *Root) OpenShareLink(fragment string) {
+	link, err := share.ParseFragment(fragment)
+	if errors.Is(err, share.ErrNoLink) {
+		return
+	}
+	how := "fragment"
+	data := link.Report
+	if err == nil && link.ID != "" {
+		how = "short link"
+		data, err = r.fetchShortLink(link)
+	}
+	var rep Report
+	if err == nil {
+		if jerr := json.Unmarshal(data, &rep); jerr != nil {
+			err = fmt.Errorf("the shared report could not be read: %w", jerr)
+		}
+	}
+	r.Env.Lock()
+	defer r.Env.UnlockRender()
+	st := r.shareState()
+	st.Busy = ""
+	if err != nil {
+		st.Problem = "Could not open the shared report: " + err.Error()
+		return
+	}
+	st.Problem = ""
+	st.Opened = how
+	r.ShowReport(&rep, true)
+}
+
+func (r *Root) fetchShortLink(link share.Link) (json.RawMessage, error) {
+	links, ok := r.shareLinks()
+	if !ok {
+		return nil, errors.New("short links need the browser")
+	}
+	r.Env.Lock()
+	r.shareState().Busy = "Fetching and decrypting the shared report…"
+	r.Env.UnlockRender()
+	sealed, err := links.GetShare(link.ID)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := links.Open(sealed, link.Key)
+	if err != nil {
+		return nil, err
+	}
+	return share.Unpack(payload)
+}

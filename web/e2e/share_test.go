@@ -1,0 +1,366 @@
+//go:build !js
+
+// Package e2e tests share links end to end: the real page, served by the
+// real Worker on local workerd, driven in Debian's Chromium. A report shared
+// by fragment link and by short link must render the same tables as the
+// original; a wrong key must say so; the Worker must hold only ciphertext.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/parse/share"
+	"github.com/ckptlens/ckptlens/wasm/browsertest"
+	"github.com/ckptlens/ckptlens/web/localworker"
+)
+
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// buildPage builds the page into dir the way ./build.sh does (the
+// generated vugu components are committed).
+func buildPage(dir string) error {
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return err
+	}
+	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "app.wasm"), "./wasm")
+	build.Dir = repoRoot()
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the page: %v\n%s", err, out)
+	}
+	for src, dst := range map[string]string{
+		filepath.Join(repoRoot(), "index.html"):                                         "index.html",
+		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
+	} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fixture writes a checkpoint with every handle kind (absolute hdfs paths,
+// relative files, shared SSTs, inline state) as tmp/chk-17/_metadata.
+func fixture(t *testing.T) string {
+	dir := filepath.Join(t.TempDir(), "chk-17")
+	os.MkdirAll(dir, 0o755)
+	path := filepath.Join(dir, "_metadata")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := encode.Write(f, encode.Sample(5, "")); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type env struct {
+	worker  *localworker.Worker
+	browser *browsertest.Browser
+}
+
+func setup(t *testing.T) *env {
+	t.Helper()
+	chromium := browsertest.Require(t)
+	dist := t.TempDir()
+	if err := buildPage(dist); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	w, err := localworker.Start(ctx, localworker.Options{Assets: dist})
+	if errors.Is(err, localworker.ErrNotInstalled) && os.Getenv("CKPTLENS_REQUIRE_WORKER") == "" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("wrangler output:\n%s", w.Log())
+		}
+		w.Stop()
+	})
+	b, err := browsertest.Start(context.Background(), chromium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return &env{worker: w, browser: b}
+}
+
+func (e *env) open(t *testing.T, url string) *browsertest.Page {
+	t.Helper()
+	p, err := e.browser.NewPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	// Keep the page's console and uncaught errors for the failure report.
+	var mu sync.Mutex
+	var console []string
+	msgs := chromedp.Console(p.Context())
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			console = append(console, string(m.Type)+": "+m.Text)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		if t.Failed() {
+			mu.Lock()
+			t.Logf("console of %.80s:\n%s", url, strings.Join(console, "\n"))
+			mu.Unlock()
+		}
+	})
+	if err := p.Open(url); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type tables struct{ deps, files, ops []browsertest.Row }
+
+func readTables(t *testing.T, p *browsertest.Page) tables {
+	t.Helper()
+	// Show every file row, not just the first page of them.
+	if _, err := browsertest.Eval[bool](p, `(() => { const b = document.getElementById("files-more"); if (b) b.click(); return true })()`); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`!document.getElementById("files-more")`); err != nil {
+		t.Fatal(err)
+	}
+	var tb tables
+	var err error
+	if tb.deps, err = p.Table("#dependency-table"); err != nil {
+		t.Fatal(err)
+	}
+	if tb.files, err = p.Table("#file-table"); err != nil {
+		t.Fatal(err)
+	}
+	if tb.ops, err = p.Table("#operator-table"); err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.deps) == 0 || len(tb.files) == 0 || len(tb.ops) == 0 {
+		t.Fatalf("empty tables: %d dependencies, %d files, %d operators", len(tb.deps), len(tb.files), len(tb.ops))
+	}
+	return tb
+}
+
+func sameTables(t *testing.T, what string, got, want tables) {
+	t.Helper()
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if !bytes.Equal(g, w) {
+		t.Errorf("%s renders different tables than the original:\n got %s\nwant %s", what, g, w)
+	}
+}
+
+// makeLink clicks a share button and returns the link the page made.
+func makeLink(t *testing.T, p *browsertest.Page, button, marker string) string {
+	t.Helper()
+	before, _ := browsertest.Eval[string](p, `(document.getElementById("share-link") || {}).value || ""`)
+	if err := p.Click(button); err != nil {
+		t.Fatal(err)
+	}
+	cond := fmt.Sprintf(`(() => { const l = document.getElementById("share-link"); return !!l && l.value !== %q && l.value.includes(%q) })()`, before, marker)
+	if err := p.WaitFor(cond); err != nil {
+		problem, _ := p.Text("#share-problem")
+		t.Fatalf("%s made no link: %v (problem shown: %q)", button, err, problem)
+	}
+	link, err := browsertest.Eval[string](p, `document.getElementById("share-link").value`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
+func waitShared(t *testing.T, p *browsertest.Page) {
+	t.Helper()
+	if err := p.WaitFor(`document.body.dataset.state === "done" && !!document.getElementById("readonly")`); err != nil {
+		problem, _ := p.Text("#share-problem")
+		t.Fatalf("shared report not shown: %v (problem shown: %q)", err, problem)
+	}
+}
+
+func apiRequests(reqs []string) []string {
+	var api []string
+	for _, r := range reqs {
+		if strings.Contains(r, "/api/") {
+			api = append(api, r)
+		}
+	}
+	return api
+}
+
+func TestShareLinks(t *testing.T) {
+	e := setup(t)
+	file := fixture(t)
+
+	orig := e.open(t, e.worker.URL+"/")
+	if _, err := orig.DropAndWait(time.Minute, file); err != nil {
+		t.Fatal(err)
+	}
+	want := readTables(t, orig)
+
+	t.Run("fragment link", func(t *testing.T) {
+		link := makeLink(t, orig, "#copy-link", "#r=")
+		if !strings.HasPrefix(link, e.worker.URL+"/#r=") {
+			t.Fatalf("link %.80q does not carry the report in the fragment", link)
+		}
+		p := e.open(t, link)
+		waitShared(t, p)
+		sameTables(t, "the fragment link", readTables(t, p), want)
+		if api := apiRequests(p.Requests()); len(api) != 0 {
+			t.Errorf("opening a fragment link contacted the server: %q", api)
+		}
+		for _, r := range p.Requests() {
+			if strings.Contains(r, "#") || strings.Contains(r, "r=") {
+				t.Errorf("request %q carries the fragment", r)
+			}
+		}
+	})
+
+	var shortLink string
+	t.Run("short link", func(t *testing.T) {
+		shortLink = makeLink(t, orig, "#copy-short-link", "#s=")
+		p := e.open(t, shortLink)
+		waitShared(t, p)
+		sameTables(t, "the short link", readTables(t, p), want)
+		opened, _ := p.Text("#share-opened")
+		if !strings.Contains(opened, "short link") {
+			t.Errorf("page says %q about where the report came from", opened)
+		}
+	})
+
+	t.Run("stored value is ciphertext", func(t *testing.T) {
+		if shortLink == "" {
+			t.Skip("no short link was made")
+		}
+		link, err := share.ParseFragment(shortLink[strings.Index(shortLink, "#"):])
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.Get(e.worker.URL + "/api/shares/" + link.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("GET share: %d %s", res.StatusCode, stored)
+		}
+		for _, plain := range []string{"hdfs://", "nn:8020", "chk-17", "KeyedProcess", `"dependencies"`} {
+			if bytes.Contains(stored, []byte(plain)) {
+				t.Errorf("the Worker stores %q in the clear", plain)
+			}
+		}
+		if _, err := share.Unpack(stored); err == nil {
+			t.Error("the stored value is a readable payload, not ciphertext")
+		}
+		// With the link's key, it is the report: AES-256-GCM, nonce first.
+		block, _ := aes.NewCipher(link.Key)
+		gcm, _ := cipher.NewGCM(block)
+		payload, err := gcm.Open(nil, stored[:12], stored[12:], nil)
+		if err != nil {
+			t.Fatalf("the link's key does not decrypt the stored value: %v", err)
+		}
+		js, err := share.Unpack(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep parse.Report
+		if err := json.Unmarshal(js, &rep); err != nil || len(rep.Snapshots) != 1 || len(rep.Snapshots[0].Files) != len(want.files) {
+			t.Errorf("decrypted share is not the report (%v)", err)
+		}
+	})
+
+	t.Run("wrong key", func(t *testing.T) {
+		if shortLink == "" {
+			t.Skip("no short link was made")
+		}
+		i := strings.LastIndex(shortLink, ".")
+		key, _ := base64.RawURLEncoding.DecodeString(shortLink[i+1:])
+		key[0] ^= 0x01
+		p := e.open(t, shortLink[:i+1]+base64.RawURLEncoding.EncodeToString(key))
+		if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := p.Text("#share-problem")
+		if !strings.Contains(msg, "key in this link does not open the shared report") {
+			t.Errorf("wrong key shows %q", msg)
+		}
+		if state, _ := browsertest.Eval[string](p, `document.body.dataset.state`); state == "done" {
+			t.Error("a report was shown despite the wrong key")
+		}
+	})
+
+	t.Run("expired or unknown short link", func(t *testing.T) {
+		p := e.open(t, e.worker.URL+"/#"+share.ShortLink("AAAAAAAAAAAAAAAAAAAAAA", make([]byte, 32)))
+		if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
+			t.Fatal(err)
+		}
+		if msg, _ := p.Text("#share-problem"); !strings.Contains(msg, "expired or never existed") {
+			t.Errorf("unknown id shows %q", msg)
+		}
+	})
+
+	t.Run("redacted link", func(t *testing.T) {
+		if err := orig.Click("#share-redact"); err != nil {
+			t.Fatal(err)
+		}
+		link := makeLink(t, orig, "#copy-link", "#r=")
+		p := e.open(t, link)
+		waitShared(t, p)
+		got := readTables(t, p)
+		if len(got.deps) != len(want.deps) || len(got.files) != len(want.files) || len(got.ops) != len(want.ops) {
+			t.Fatalf("redaction changed the structure: %d/%d/%d rows, want %d/%d/%d",
+				len(got.deps), len(got.files), len(got.ops), len(want.deps), len(want.files), len(want.ops))
+		}
+		all, _ := json.Marshal(got)
+		if bytes.Contains(all, []byte("nn:8020")) || bytes.Contains(all, []byte("//nn")) {
+			t.Errorf("the host name survived redaction: %s", all)
+		}
+		if !bytes.Contains(all, []byte("hdfs://host-1:8020/")) {
+			t.Errorf("redacted paths lost their shape: %s", all)
+		}
+		if err := orig.Click("#share-redact"); err != nil { // back to plain links
+			t.Fatal(err)
+		}
+	})
+}
