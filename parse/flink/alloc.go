@@ -87,8 +87,6 @@ type slabs struct {
 	subExtras pool[SubtaskExtra]
 	coords    pool[StreamHandle]
 	fileMerge pool[FileMergingDirs]
-
-	java javaScratch // tables for the properties (properties.go)
 }
 
 var slabPool = sync.Pool{New: func() any { return new(slabs) }}
@@ -98,7 +96,6 @@ func getSlabs() *slabs { return slabPool.Get().(*slabs) }
 // putSlabs recycles s once the model owns what it handed out.
 func putSlabs(s *slabs) {
 	s.each(func(x slabber) { x.reset() })
-	s.java = javaScratch{} // drop strings that point into the input
 	slabPool.Put(s)
 }
 

@@ -58,9 +58,9 @@ type OperatorState struct {
 	ID             ID
 	Parallelism    int32
 	MaxParallelism int32
-	ChainLength    int32        // V1 chain length, V2 unused field; 0 otherwise
+	ChainLength    int32         // V1 chain length, V2 unused field; 0 otherwise
 	Coordinator    *StreamHandle // V3+: tag 1 (inline) or nil
-	FullyFinished  bool         // V3+: subtask count -1
+	FullyFinished  bool          // V3+: subtask count -1
 	Subtasks       []SubtaskState
 	// Finished lists the subtasks marked finished on restore (V3+, stored as
 	// a negative index); they carry no state.

@@ -3,6 +3,7 @@ package flink
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // The subset of Java Object Serialization (java.io.ObjectOutputStream) that
@@ -10,7 +11,7 @@ import (
 // class descriptors, strings, enums, references and null. No class is
 // resolved and no serialVersionUID checked; the values Properties needs are
 // picked out by class and field name as they stream past. The tables live
-// in a fixed-size scratch area that is recycled with the slabs, so reading
+// in a fixed-size scratch area that is recycled between decodes, so reading
 // the properties allocates nothing but the result.
 
 const (
@@ -63,6 +64,8 @@ type javaScratch struct {
 	nhandles int
 }
 
+var javaPool = sync.Pool{New: func() any { return new(javaScratch) }}
+
 type javaReader struct {
 	d     *decoder
 	x     *javaScratch
@@ -83,8 +86,11 @@ func (d *decoder) properties() {
 		return
 	}
 	r.pos += 4
-	x := &d.s.java
-	*x = javaScratch{}
+	x := javaPool.Get().(*javaScratch)
+	defer func() {
+		*x = javaScratch{} // drop strings that point into the input
+		javaPool.Put(x)
+	}()
 	j := &javaReader{d: d, x: x, p: &Properties{}}
 	vOff := r.offset()
 	v := j.content()
