@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -169,7 +170,7 @@ type jobState struct {
 	newer      []string // completed chk-N folders newer than the given ones, not given
 }
 
-func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
+func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *OrphanPlan {
 	plan := &OrphanPlan{
 		Listing:   ListingSummary{Format: lf.format, Prefix: lf.prefix, Entries: len(lf.entries)},
 		Deletable: []OrphanItem{}, Unsure: []OrphanItem{}, Missing: []MissingFile{}, Unknowns: []string{},
@@ -255,6 +256,11 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 	}
 	plan.Listing.Root = rootShown
 
+	for _, rk := range sortedKeys(slate) {
+		slate[rk].makePlan(rk, lf, now)
+	}
+	otherSlate := otherSlateDBRoots(lf, slate)
+
 	// Every listed chk-N folder, with or without its _metadata.
 	chkDirs := map[string]string{} // key → shown path
 	hasMetadata := map[string]bool{}
@@ -320,8 +326,13 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 		}
 		for rk, st := range slate {
 			if underKey(e.key, rk) {
-				ok, why := st.judge(strings.TrimPrefix(e.key, rk+"/"), e.bytes)
+				ok, why := st.judge(e.key)
 				return false, judged{ok, why}
+			}
+		}
+		for rk := range otherSlate {
+			if underKey(e.key, rk) {
+				return false, judged{false, "another SlateDB database, none of whose manifests was given"}
 			}
 		}
 		pl, inLayout := placeInFlinkLayout(e.key)
@@ -545,7 +556,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles) *OrphanPlan {
 	}
 	plan.Unknowns = append(plan.Unknowns, unknowns(snaps, jobs, verdicts, chkDirs, looseNames, plan)...)
 	for _, rk := range sortedKeys(slate) {
-		plan.Unknowns = append(plan.Unknowns, slate[rk].unknowns()...)
+		plan.Unknowns = append(plan.Unknowns, slate[rk].unknowns(writtenPrefixOf(lf, rk))...)
 	}
 	return plan
 }
@@ -564,6 +575,16 @@ func looseMatch(loose map[string]string, key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// writtenPrefixOf shows folder key k in the listing's spelling.
+func writtenPrefixOf(lf *listedFiles, k string) string {
+	for _, e := range lf.entries {
+		if e.key != "" && underKey(e.key, k) {
+			return writtenPrefix(e.path, k)
+		}
+	}
+	return k
 }
 
 func referencedKey(m map[string][]int, k string) ([]int, bool) {

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"sort"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -25,6 +26,9 @@ type Options struct {
 	// without the bucket): for example "s3://bucket/". When empty it is
 	// inferred from the snapshots' paths.
 	ListingPrefix string
+	// Now decides which SlateDB checkpoints have expired; zero means the
+	// current time.
+	Now time.Time
 }
 
 // Report is everything the CLI prints and the page renders, self-contained
@@ -175,7 +179,7 @@ func Analyze(inputs []Input, opts Options) *Report {
 		r.Comparison = compare(r.Snapshots)
 	}
 	if listed != nil && len(r.Snapshots) > 0 {
-		r.Orphans = planOrphans(r.Snapshots, listed)
+		r.Orphans = planOrphans(r.Snapshots, listed, opts.Now)
 	}
 	return r
 }
