@@ -1,0 +1,63 @@
+package flink
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// FuzzDecode feeds arbitrary bytes to Decode: it must return a non-nil
+// partial result and either no error or a typed one whose offset lies in
+// the input, and the snapshot view must not fail on what it got.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range [][]byte{
+		fullV6(),
+		v3File(func(b *builder) { b.i32(0).i32(0).u8(KeyedNull).u8(KeyedNull).i32(0).i32(0) }),
+		new(builder).header(4, 1).i32(0).i32(0).raw(checkpointPropertiesBlob("Checkpoint", "FORWARD")).Bytes(),
+		new(builder).header(0, 1).i32(0).Bytes(),
+		{0xAC, 0xED, 0, 5},
+		nil,
+	} {
+		f.Add(seed)
+	}
+	if dir, ok := fixtures.SharedDir(); ok {
+		fxs, _ := fixtures.FlinkFixtures(dir)
+		for i, fx := range fxs {
+			if i%8 != 0 { // a spread of versions keeps the corpus quick to load
+				continue
+			}
+			if data, err := os.ReadFile(fx.Metadata); err == nil {
+				f.Add(data)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Decode(bytes.NewReader(data), int64(len(data)))
+		if m == nil {
+			t.Fatal("nil metadata")
+		}
+		if m.BytesRead < 0 || m.BytesRead > int64(len(data)) {
+			t.Fatalf("read %d of %d bytes", m.BytesRead, len(data))
+		}
+		var fe *model.FormatError
+		var ue *model.UnsupportedError
+		switch {
+		case err == nil:
+		case errors.As(err, &fe):
+			if fe.Offset < 0 || fe.Offset > int64(len(data)) {
+				t.Fatalf("offset %d outside a %d-byte input: %v", fe.Offset, len(data), err)
+			}
+		case errors.As(err, &ue):
+		default:
+			t.Fatalf("untyped error %T: %v", err, err)
+		}
+		s := m.Snapshot("fuzz")
+		if s.BytesRead != m.BytesRead || s.Size != int64(len(data)) {
+			t.Fatalf("snapshot read %d of %d", s.BytesRead, s.Size)
+		}
+	})
+}
