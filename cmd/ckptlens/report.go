@@ -179,7 +179,7 @@ func printComparison(w io.Writer, r *parse.Report) {
 	c := r.Comparison
 	fmt.Fprintf(w, "%d snapshots, oldest first\n\n", len(r.Snapshots))
 	t := newTable("", "rlrrrrrrrrl", "#", "snapshot", "files", "size", "shared", "new files", "new size", "dropped", "full", "checkpointed", "depends on")
-	for _, i := range c.Order {
+	for row, i := range c.Order {
 		s, cs := r.Snapshots[i], c.Snapshots[i]
 		deps := "-"
 		if len(cs.Folders) > 1 {
@@ -189,7 +189,7 @@ func printComparison(w io.Writer, r *parse.Report) {
 			}
 			deps = strings.Join(names, ", ")
 		}
-		t.add(fmt.Sprint(i+1), cs.Label, count(cs.Files), size(cs.Bytes), count(cs.SharedFiles), count(cs.NewFiles),
+		t.add(fmt.Sprint(row+1), cs.Label, count(cs.Files), size(cs.Bytes), count(cs.SharedFiles), count(cs.NewFiles),
 			size(cs.NewBytes), count(cs.DroppedFiles), size(s.Sizes.Full), checkpointed(s.Sizes.Checkpointed), deps)
 	}
 	t.print(w)
@@ -197,6 +197,14 @@ func printComparison(w io.Writer, r *parse.Report) {
 		count(c.UnionFiles), size(c.UnionBytes), count(c.SharedFiles), size(c.SharedBytes))
 	// The files several snapshots share, and which one first uploaded them.
 	const limit = 40
+	var paths []string
+	for _, f := range c.Files {
+		if len(f.Snapshots) > 1 && len(paths) < limit {
+			paths = append(paths, f.Path)
+		}
+	}
+	// Paths relative to the folder they all share, named once.
+	prefix := commonFolder(paths)
 	shown := 0
 	t = newTable("", "lrll", "shared file", "size", "first in", "used by")
 	for _, f := range c.Files {
@@ -215,10 +223,13 @@ func printComparison(w io.Writer, r *parse.Report) {
 		for _, i := range f.Snapshots {
 			used = append(used, c.Snapshots[i].Label)
 		}
-		t.add(f.Path, size(f.Bytes), first, strings.Join(used, " "))
+		t.add(strings.TrimPrefix(f.Path, prefix), size(f.Bytes), first, strings.Join(used, " "))
 	}
 	if shown > 0 {
 		fmt.Fprintln(w)
+		if prefix != "" {
+			fmt.Fprintf(w, "shared files, under %s\n", prefix)
+		}
 		t.print(w)
 	}
 	if shown > limit {
@@ -309,3 +320,25 @@ func printItems(w io.Writer, items []parse.OrphanItem) {
 
 // snapshotFailed reports whether a snapshot was only partly decoded.
 func snapshotFailed(s *model.Snapshot) bool { return s == nil || s.Error != nil }
+
+// commonFolder is the longest folder prefix (ending in "/") of all paths,
+// or "" when they share none worth naming.
+func commonFolder(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	prefix := paths[0][:strings.LastIndexByte(paths[0], '/')+1]
+	for _, p := range paths[1:] {
+		for !strings.HasPrefix(p, prefix) {
+			i := strings.LastIndexByte(strings.TrimSuffix(prefix, "/"), '/')
+			if i < 0 {
+				return ""
+			}
+			prefix = prefix[:i+1]
+		}
+	}
+	if len(prefix) < 8 {
+		return ""
+	}
+	return prefix
+}
