@@ -352,8 +352,10 @@ type GCDecision struct {
 	Reason string         `json:"reason"`
 }
 
-// GCPlan predicts one run of SlateDB's garbage collector over the manifest,
-// WAL and compacted resources (detach and compactions GC are not modelled).
+// GCPlan predicts one run of SlateDB's garbage collector with its default
+// resources: manifests, WAL (not fences), compacted SSTs and compactions
+// files. Detaching a clone from parents it no longer reads is not modelled;
+// ParentDependency.Detachable says when it would happen.
 type GCPlan struct {
 	LatestID uint64 `json:"latestId"`
 	// Expired checkpoints are dropped first; GC then writes manifest
@@ -458,6 +460,14 @@ func (d *Database) PlanGC(objects []Object, opt GCOptions) (*GCPlan, error) {
 	}
 	plan.Cutoff = cutoff.UTC()
 
+	var newestCompactions uint64
+	for _, o := range objects {
+		if dir, name := path.Split(o.Path); dir == "compactions/" && strings.HasSuffix(name, ".compactions") {
+			if id, err := parseUintPrefix(name); err == nil && id > newestCompactions {
+				newestCompactions = id
+			}
+		}
+	}
 	old := func(o Object) bool {
 		if opt.MinAge <= 0 {
 			return true
@@ -522,9 +532,22 @@ func (d *Database) PlanGC(objects []Object, opt GCOptions) (*GCPlan, error) {
 			default:
 				dec.Delete, dec.Reason = true, "referenced by no live manifest"
 			}
+		case "compactions/":
+			dec.Kind = "compactions"
+			id, err := parseUintPrefix(name)
+			switch {
+			case err != nil || !strings.HasSuffix(name, ".compactions"):
+				dec.Reason = "not a compactions file name; ignored"
+			case id == newestCompactions:
+				dec.Reason = "the latest compactor state"
+			case !old(o):
+				dec.Reason = "younger than min_age"
+			default:
+				dec.Delete, dec.Reason = true, "an old version of the compactor state"
+			}
 		default:
 			dec.Kind = model.FileKind(strings.TrimSuffix(dir, "/"))
-			dec.Reason = "not collected by manifest, WAL or compacted GC"
+			dec.Reason = "not collected by SlateDB's GC"
 		}
 		if dec.Delete {
 			plan.DeleteBytes += o.Bytes

@@ -98,7 +98,8 @@ func compactionWatermark(t *testing.T, db string) (wm time.Time, none bool) {
 }
 
 // TestGCMatchesSlateDB: the plan deletes exactly what SlateDB's own GC
-// deleted in the oracle run, and keeps the rest.
+// deleted in the oracle run (manifest, WAL and compacted GC, then
+// compactions GC), and keeps the rest.
 func TestGCMatchesSlateDB(t *testing.T) {
 	for _, db := range oracleDBs {
 		d, objects := oracleDatabase(t, db)
@@ -115,8 +116,17 @@ func TestGCMatchesSlateDB(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", db, err)
 		}
+		// Compactions GC ran alone right after the other resources.
+		var recC gcRecord
+		b, err = os.ReadFile(filepath.Join(storeDir(t), db, "gc-compactions.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &recC); err != nil {
+			t.Fatal(err)
+		}
 		var want []string
-		for _, p := range rec.Deleted {
+		for _, p := range append(rec.Deleted, recC.Deleted...) {
 			want = append(want, strings.TrimPrefix(p, db+"/"))
 		}
 		sort.Strings(want)

@@ -7,6 +7,7 @@
 #   store/<db>/listing-{before,after}.txt  the real objects before/after GC
 #                                    (find -printf '%s %p\n' form, store-relative)
 #   store/<db>/gc.json, compactions.json   GC inputs and what it deleted
+#   store/<db>/gc-compactions.json, listing-after-compactions.txt  then compactions GC alone
 #   store/events.json                what the oracle did, in order
 #   store/v1/<db>/                   the same (manifests and SlateDB 0.15's reading)
 #                                    for version-1 manifests, from slatedb 0.15.0

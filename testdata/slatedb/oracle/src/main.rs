@@ -177,36 +177,56 @@ async fn dump(store_dir: &FsPath, out: &FsPath, store: &Arc<dyn ObjectStore>, db
     Ok(())
 }
 
-async fn run_gc(store_dir: &FsPath, out: &FsPath, store: &Arc<dyn ObjectStore>, db: &str) -> Res<()> {
+/// Runs SlateDB's GC once over `resources` and records what it deleted.
+/// Phase "" (manifest, WAL, compacted) writes gc.json and listing-after.txt;
+/// phase "-compactions" then runs compactions GC alone and writes
+/// gc-compactions.json and listing-after-compactions.txt, so each file
+/// records one run.
+async fn run_gc(
+    store_dir: &FsPath,
+    out: &FsPath,
+    store: &Arc<dyn ObjectStore>,
+    db: &str,
+    phase: &str,
+) -> Res<()> {
     let admin = AdminBuilder::new(db, store.clone()).build();
     let dir = out.join(db);
     let before = listing(store, db).await?;
-    write_listing(&dir.join("listing-before.txt"), &before)?;
-    let compactions = admin.read_compactions(None).await?;
-    std::fs::write(
-        dir.join("compactions.json"),
-        serde_json::to_string_pretty(&compactions)?,
-    )?;
+    if phase.is_empty() {
+        write_listing(&dir.join("listing-before.txt"), &before)?;
+        let compactions = admin.read_compactions(None).await?;
+        std::fs::write(
+            dir.join("compactions.json"),
+            serde_json::to_string_pretty(&compactions)?,
+        )?;
+    }
     let now_ms = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as u64;
-    let dir_opts = Some(GarbageCollectorDirectoryOptions {
+    let on = Some(GarbageCollectorDirectoryOptions {
         interval: None,
         min_age: Duration::ZERO,
         dry_run: false,
     });
+    let main_phase = phase.is_empty();
+    let pick = |yes: bool| if yes { on } else { None };
     let gc = GarbageCollectorOptions {
-        manifest_options: dir_opts,
-        wal_options: dir_opts,
+        manifest_options: pick(main_phase),
+        wal_options: pick(main_phase),
         wal_fence_options: None,
-        compacted_options: dir_opts,
-        compactions_options: None,
+        compacted_options: pick(main_phase),
+        compactions_options: pick(!main_phase),
         detach_options: None,
         metric_level: None,
         boundary_files_enabled: true,
         object_store_max_retries: None,
     };
+    let resources: &[&str] = if main_phase {
+        &["manifest", "wal", "compacted"]
+    } else {
+        &["compactions"]
+    };
     admin.run_gc_once(gc).await?;
     let after = listing(store, db).await?;
-    write_listing(&dir.join("listing-after.txt"), &after)?;
+    write_listing(&dir.join(format!("listing-after{phase}.txt")), &after)?;
     let after_set: std::collections::HashSet<&String> = after.iter().map(|(p, _)| p).collect();
     let deleted: Vec<&String> = before
         .iter()
@@ -214,11 +234,11 @@ async fn run_gc(store_dir: &FsPath, out: &FsPath, store: &Arc<dyn ObjectStore>, 
         .filter(|p| !after_set.contains(p))
         .collect();
     std::fs::write(
-        dir.join("gc.json"),
+        dir.join(format!("gc{phase}.json")),
         serde_json::to_string_pretty(&json!({
             "gcStartUnixMs": now_ms,
             "minAgeSeconds": 0,
-            "resources": ["manifest", "wal", "compacted"],
+            "resources": resources,
             "deleted": deleted,
         }))?,
     )?;
@@ -368,7 +388,8 @@ async fn main() -> Res<()> {
     }
     // GC: the parent first (its clones' final checkpoints keep their files).
     for db in [PARENT, CLONE, GRANDCLONE, SEGMENTED] {
-        run_gc(&store_dir, &out, &store, db).await?;
+        run_gc(&store_dir, &out, &store, db, "").await?;
+        run_gc(&store_dir, &out, &store, db, "-compactions").await?;
     }
     std::fs::write(
         out.join("events.json"),
