@@ -29,6 +29,16 @@ func (p AssetProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := p.Fetch(r)
+	if err == nil && res.StatusCode == http.StatusNotModified && isHTML(res) {
+		// A 304 would refresh the browser's cached headers with a policy
+		// computed from no body; fetch the page itself so its hashes are
+		// in the CSP. index.html is small.
+		res.Body.Close()
+		full := r.Clone(r.Context())
+		full.Header.Del("If-None-Match")
+		full.Header.Del("If-Modified-Since")
+		res, err = p.Fetch(full)
+	}
 	if err != nil {
 		http.Error(w, "could not load the page's files: "+err.Error(), http.StatusBadGateway)
 		return
@@ -42,7 +52,7 @@ func (p AssetProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		hd[k] = vs
 	}
-	if mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type")); mt == "text/html" && r.Method == http.MethodGet {
+	if isHTML(res) && res.StatusCode == http.StatusOK && r.Method == http.MethodGet {
 		// The page's own inline <script> and <style> are allowed by hash,
 		// computed from the very bytes served, so the CSP needs no
 		// 'unsafe-inline' and cannot drift from index.html.
@@ -64,3 +74,8 @@ func (p AssetProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 const maxHTMLBytes = 2 << 20
+
+func isHTML(res *http.Response) bool {
+	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
+	return mt == "text/html"
+}

@@ -33,6 +33,12 @@ func newTestHandler() (*Handler, *MemoryStore, *clock) {
 		Assets: AssetProxy{Fetch: func(r *http.Request) (*http.Response, error) {
 			rec := httptest.NewRecorder()
 			rec.Header().Set("Content-Security-Policy", "default-src *") // must not win
+			if r.Header.Get("If-None-Match") == `"v1"` {                 // like ASSETS for an unchanged file
+				rec.Header().Set("Content-Type", "text/html; charset=utf-8")
+				rec.Header().Set("ETag", `"v1"`)
+				rec.WriteHeader(http.StatusNotModified)
+				return rec.Result(), nil
+			}
 			fileServer.ServeHTTP(rec, r)
 			return rec.Result(), nil
 		}},
@@ -262,6 +268,16 @@ func TestPageHasSecurityHeaders(t *testing.T) {
 	if d := directive(PageCSP, "style-src"); strings.Contains(d, "unsafe") {
 		t.Errorf("style-src %q allows inline style elements", d)
 	}
+	// A revalidation must not replace the cached page's policy with one
+	// computed from an empty 304 body.
+	cond := httptest.NewRequest("GET", "/", nil)
+	cond.Header.Set("If-None-Match", `"v1"`)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, cond)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "<title>ckptlens</title>") {
+		t.Errorf("revalidated page: status %d, body %q", rec.Code, rec.Body)
+	}
+	checkSecurityHeaders(t, rec.Header(), PageCSPFor([]byte(testPage)))
 	if w := do(h, "POST", "/", "text/plain", []byte("x")); w.Code != 405 {
 		t.Errorf("POST /: status %d", w.Code)
 	}
