@@ -203,8 +203,9 @@ type ParentDependency struct {
 	Listed       []ULID `json:"listed"`
 	Unreferenced []ULID `json:"unreferenced"`
 	MinBytes     int64  `json:"minBytes"`
-	// Detachable is true when nothing references the parent any more: GC's
-	// detach step will delete the final checkpoint in the parent.
+	// Detachable is true when nothing references the parent any more and
+	// its id list is empty everywhere: GC's detach step will then delete the
+	// final checkpoint in the parent and drop the entry.
 	Detachable bool `json:"detachable"`
 }
 
@@ -241,10 +242,23 @@ func (d *Database) ParentDependencies() []ParentDependency {
 				p.Unreferenced = append(p.Unreferenced, id)
 			}
 		}
+		// SlateDB detaches once the entry's id list is empty in the latest
+		// manifest and in every checkpointed one (matched by final checkpoint).
 		p.Detachable = len(p.Referenced) == 0
+		for _, m := range live {
+			for _, o := range m.ExternalDBs {
+				if o.Path == e.Path && sameUUID(o.FinalCheckpoint, e.FinalCheckpoint) && len(o.SSTIDs) > 0 {
+					p.Detachable = false
+				}
+			}
+		}
 		out = append(out, p)
 	}
 	return out
+}
+
+func sameUUID(a, b *UUID) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // CloneLink is a clone-to-parent edge found among several databases: the
