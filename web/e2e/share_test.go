@@ -154,7 +154,7 @@ func (e *env) open(t *testing.T, url string) *browsertest.Page {
 	return p
 }
 
-type tables struct{ deps, files, ops []browsertest.Row }
+type tables struct{ Deps, Files, Ops []browsertest.Row } // exported: compared as JSON
 
 func readTables(t *testing.T, p *browsertest.Page) tables {
 	t.Helper()
@@ -167,17 +167,17 @@ func readTables(t *testing.T, p *browsertest.Page) tables {
 	}
 	var tb tables
 	var err error
-	if tb.deps, err = p.Table("#dependency-table"); err != nil {
+	if tb.Deps, err = p.Table("#dependency-table"); err != nil {
 		t.Fatal(err)
 	}
-	if tb.files, err = p.Table("#file-table"); err != nil {
+	if tb.Files, err = p.Table("#file-table"); err != nil {
 		t.Fatal(err)
 	}
-	if tb.ops, err = p.Table("#operator-table"); err != nil {
+	if tb.Ops, err = p.Table("#operator-table"); err != nil {
 		t.Fatal(err)
 	}
-	if len(tb.deps) == 0 || len(tb.files) == 0 || len(tb.ops) == 0 {
-		t.Fatalf("empty tables: %d dependencies, %d files, %d operators", len(tb.deps), len(tb.files), len(tb.ops))
+	if len(tb.Deps) == 0 || len(tb.Files) == 0 || len(tb.Ops) == 0 {
+		t.Fatalf("empty tables: %d dependencies, %d files, %d operators", len(tb.Deps), len(tb.Files), len(tb.Ops))
 	}
 	return tb
 }
@@ -305,7 +305,7 @@ func TestShareLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rep parse.Report
-		if err := json.Unmarshal(js, &rep); err != nil || len(rep.Snapshots) != 1 || len(rep.Snapshots[0].Files) != len(want.files) {
+		if err := json.Unmarshal(js, &rep); err != nil || len(rep.Snapshots) != 1 || len(rep.Snapshots[0].Files) != len(want.Files) {
 			t.Errorf("decrypted share is not the report (%v)", err)
 		}
 	})
@@ -348,9 +348,9 @@ func TestShareLinks(t *testing.T) {
 		p := e.open(t, link)
 		waitShared(t, p)
 		got := readTables(t, p)
-		if len(got.deps) != len(want.deps) || len(got.files) != len(want.files) || len(got.ops) != len(want.ops) {
+		if len(got.Deps) != len(want.Deps) || len(got.Files) != len(want.Files) || len(got.Ops) != len(want.Ops) {
 			t.Fatalf("redaction changed the structure: %d/%d/%d rows, want %d/%d/%d",
-				len(got.deps), len(got.files), len(got.ops), len(want.deps), len(want.files), len(want.ops))
+				len(got.Deps), len(got.Files), len(got.Ops), len(want.Deps), len(want.Files), len(want.Ops))
 		}
 		all, _ := json.Marshal(got)
 		if bytes.Contains(all, []byte("nn:8020")) || bytes.Contains(all, []byte("//nn")) {
