@@ -85,6 +85,7 @@ type slabs struct {
 	changelog pool[ChangelogState]
 	extras    pool[StreamExtra]
 	subExtras pool[SubtaskExtra]
+	legacy    pool[LegacySubtask]
 	coords    pool[StreamHandle]
 	fileMerge pool[FileMergingDirs]
 }
@@ -123,6 +124,7 @@ func (s *slabs) each(f func(x slabber)) {
 	f(&s.changelog)
 	f(&s.extras)
 	f(&s.subExtras)
+	f(&s.legacy)
 	f(&s.coords)
 	f(&s.fileMerge)
 }

@@ -387,14 +387,13 @@ func (d *decoder) subtaskV2(st *SubtaskState) {
 	duration := r.i64("the subtask duration field")
 	n := r.count(1, "the number of legacy state handles")
 	if duration != -1 || n > 0 {
-		x := d.s.subExtras.one(d.counting)
-		st.Extra = x
-		x.Duration = duration
+		lg := d.legacy(st)
+		lg.Duration = duration
 		mark := d.s.streams.mark()
 		for i := 0; i < n && r.err == nil; i++ {
 			d.s.streams.push(d.counting, d.stream("a legacy (Checkpointed) state handle"))
 		}
-		x.Legacy = d.s.streams.list(mark)
+		lg.Streams = d.s.streams.list(mark)
 	}
 	if n > 0 {
 		if !d.sawLegacy {
@@ -461,22 +460,29 @@ func (d *decoder) taskStateV1(op *OperatorState) {
 	mark := d.s.subtasks.mark()
 	for j := 0; j < n && r.err == nil; j++ {
 		st := SubtaskState{Index: r.i32("the subtask index")}
-		x := d.s.subExtras.one(d.counting)
-		x.Duration = r.i64("the subtask duration")
-		st.Extra = x
+		lg := d.legacy(&st)
+		lg.Duration = r.i64("the subtask duration")
 		k := r.count(1, "the number of legacy state handles")
 		sm := d.s.streams.mark()
 		for i := 0; i < k && r.err == nil; i++ {
 			d.s.streams.push(d.counting, d.stream("a legacy (Checkpointed) state handle"))
 		}
-		x.Legacy = d.s.streams.list(sm)
-		x.ChainedManaged = d.operatorList("the number of managed operator state handles")
-		x.ChainedRaw = d.operatorList("the number of raw operator state handles")
+		lg.Streams = d.s.streams.list(sm)
+		lg.ChainedManaged = d.operatorList("the number of managed operator state handles")
+		lg.ChainedRaw = d.operatorList("the number of raw operator state handles")
 		st.ManagedKeyed = d.keyed("the managed keyed state")
 		st.RawKeyed = d.keyed("the raw keyed state")
 		d.s.subtasks.push(d.counting, st)
 	}
 	op.Subtasks = d.s.subtasks.list(mark)
+}
+
+// legacy gives the subtask its V0–V2 part.
+func (d *decoder) legacy(st *SubtaskState) *LegacySubtask {
+	x := d.s.subExtras.one(d.counting)
+	x.Legacy = d.s.legacy.one(d.counting)
+	st.Extra = x
+	return x.Legacy
 }
 
 // operatorList reads V1's per-chained-operator list of operator handles.
@@ -511,7 +517,7 @@ func decodeV0(r *reader, m *Metadata) (*Metadata, error) {
 			if l > 0 {
 				r.skip(l, "a Java-serialized subtask state")
 			}
-			st.Extra = &SubtaskExtra{LegacyStateSize: r.i64("the subtask state size"), Duration: r.i64("the subtask duration")}
+			st.Extra = &SubtaskExtra{Legacy: &LegacySubtask{StateSize: r.i64("the subtask state size"), Duration: r.i64("the subtask duration")}}
 			op.Subtasks = append(op.Subtasks, st)
 		}
 		k = r.count(4+4+8+8, "the number of key-value states")

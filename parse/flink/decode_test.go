@@ -79,7 +79,7 @@ func TestDecodeV6AllHandles(t *testing.T) {
 		a.Parallelism != 2 || a.MaxParallelism != 128 || len(a.Subtasks) != 1 || !reflect.DeepEqual(a.Finished, []int32{1}) {
 		t.Errorf("operator A: %+v", a)
 	}
-	if ch := a.Subtasks[0].Channels()[0]; ch.Kind != ChannelMergedInput || ch.Channels != 2 || ch.BlobBytes != 12 || ch.StateSize != 70 {
+	if ch := a.Subtasks[0].Channels()[0]; ch.Kind != ChannelMergedInput || ch.Channels != 2 || ch.StateSize != 70 {
 		t.Errorf("merged channel %+v", ch)
 	}
 	if ch := a.Subtasks[0].Channels()[1]; ch.Kind != ChannelResultSubpartition || ch.Offsets != 1 || ch.StateSize != 30 || ch.Info != [2]int32{0, 1} {

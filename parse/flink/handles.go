@@ -338,7 +338,6 @@ func (d *decoder) channel(input bool) (h ChannelHandle) {
 			} else if r.err == nil && n > r.remaining() {
 				r.tooLong(bOff, n, "a channel offsets length")
 			}
-			h.BlobBytes = int32(n)
 			if n >= 4 {
 				h.Channels = r.i32("the number of merged channels")
 				n -= 4

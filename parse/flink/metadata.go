@@ -83,20 +83,26 @@ type SubtaskExtra struct {
 	// Channels are the input-channel handles, then the result-subpartition
 	// handles (V3+ unaligned checkpoints); Kind tells them apart.
 	Channels []ChannelHandle
-	// Duration is the V0–V2 "duration" field when it is not -1 (V2 writers
-	// always put -1, so it is kept only where it says something).
-	Duration int64
-	// Legacy is Checkpointed-interface state (V1, and Flink 1.3 writing V2).
-	Legacy []StreamHandle
-	// V1 writes operator state as one entry per chained operator.
-	ChainedManaged []*OperatorHandle
-	ChainedRaw     []*OperatorHandle
-	// LegacyStateSize is V0's state size, recorded beside Java-serialized state.
-	LegacyStateSize int64
 	// RefCheckpointID is the V7 proposal's reference checkpoint, when
 	// HasRefCheckpoint.
 	RefCheckpointID  int64
 	HasRefCheckpoint bool
+	// Legacy holds what only V0–V2 records have.
+	Legacy *LegacySubtask
+}
+
+// LegacySubtask holds the fields of V0–V2 subtask records.
+type LegacySubtask struct {
+	// Duration is the "duration" field when it is not -1 (V2 writers always
+	// put -1, so it is kept only where it says something).
+	Duration int64
+	// Streams are Checkpointed-interface state (V1, and Flink 1.3 writing V2).
+	Streams []StreamHandle
+	// V1 writes operator state as one entry per chained operator.
+	ChainedManaged []*OperatorHandle
+	ChainedRaw     []*OperatorHandle
+	// StateSize is V0's state size, recorded beside Java-serialized state.
+	StateSize int64
 }
 
 // Channels returns the subtask's channel-state handles (nil if none).
@@ -291,7 +297,6 @@ type ChannelHandle struct {
 	Info      [2]int32
 	Offsets   int32 // number of buffer offsets (plain handles)
 	Channels  int32 // channels a merged handle covers
-	BlobBytes int32 // length of a merged handle's serialized offsets
 	StateSize int64
 	Delegate  StreamHandle
 }

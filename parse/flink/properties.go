@@ -29,11 +29,11 @@ const (
 	scWriteMethod    = 0x01
 	scExternalizable = 0x04
 
-	// A CheckpointProperties stream has 6 classes, 11 fields and about 20
+	// A CheckpointProperties stream has at most 5 classes, 11 fields and 16
 	// handles; these bounds leave room and keep the tables small.
-	maxJavaClasses = 12
-	maxJavaFields  = 32
-	maxJavaHandles = 40
+	maxJavaClasses = 8
+	maxJavaFields  = 24
+	maxJavaHandles = 32
 )
 
 type javaClass struct {

@@ -10,14 +10,14 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-// maxBuffer bounds the read buffer. It must hold the longest contiguous read,
+// maxBuffer bounds the read buffer. It holds the longest contiguous read,
 // the body of a writeUTF string (at most 65 535 bytes; its length is read
 // separately).
 const maxBuffer = 64 << 10
 
 // reader is a big-endian cursor over an io.ReaderAt. It reads through one
-// buffer of min(size, 64 KiB) bytes, so small inputs stay small and large
-// inputs cost one ReadAt per 64 KiB. Errors are sticky: after the first one
+// buffer (see bufferSize), so small inputs stay small and large inputs cost
+// one ReadAt per 64 KiB. Errors are sticky: after the first one
 // every read returns zero values and err keeps the first error, so decoding
 // code checks r.err only where it loops or branches.
 //
@@ -49,15 +49,25 @@ type reader struct {
 }
 
 func newReader(src io.ReaderAt, size int64) *reader {
-	n := int64(maxBuffer)
-	if size < n {
-		n = size
-	}
-	if n < 0 {
-		n = 0
-	}
-	return &reader{src: src, size: size, buf: make([]byte, n)}
+	return &reader{src: src, size: size, buf: make([]byte, bufferSize(size))}
 }
+
+// bufferSize is the whole input when it is small (strings then point into
+// it), else a quarter of it between 4 and 64 KiB: four reads per pass for
+// mid-sized inputs, 64 KiB reads for large ones, and a buffer plus the
+// copied strings that cost less than holding the input.
+func bufferSize(size int64) int64 {
+	switch {
+	case size <= 0:
+		return 0
+	case size <= wholeLimit:
+		return size
+	}
+	return min(max(size/4, 4<<10), maxBuffer)
+}
+
+// wholeLimit is the largest input read into memory whole.
+const wholeLimit = 8 << 10
 
 // offset is the file offset of the next unread byte.
 func (r *reader) offset() int64 { return r.bufOff + int64(r.pos) }
@@ -106,9 +116,16 @@ func (r *reader) need(n int, what string) bool {
 		r.truncated(what, int64(n))
 		return false
 	}
-	// Slide the unread tail to the front and refill.
+	// Slide the unread tail to the front and refill. A read longer than
+	// the buffer (a long string) grows it; the input holds that many bytes.
 	r.bufOff += int64(r.pos)
-	r.end = copy(r.buf, r.buf[r.pos:r.end])
+	if n > len(r.buf) {
+		nb := make([]byte, max(n, min(2*len(r.buf), maxBuffer)))
+		r.end = copy(nb, r.buf[r.pos:r.end])
+		r.buf = nb
+	} else {
+		r.end = copy(r.buf, r.buf[r.pos:r.end])
+	}
 	r.pos = 0
 	want := int64(len(r.buf) - r.end)
 	if left := r.size - (r.bufOff + int64(r.end)); want > left {

@@ -160,12 +160,13 @@ func (op *OperatorState) sizes() (state, checkpointed int64) {
 // sizes returns OperatorSubtaskState.getStateSize() and getCheckpointedSize().
 func (st *SubtaskState) sizes() (state, checkpointed int64) {
 	var ops int64 // operator handles are not composite: checkpointed = state size
-	if x := st.Extra; x != nil {
-		ops += x.LegacyStateSize
-		for i := range x.Legacy {
-			ops += x.Legacy[i].Size()
+	if x := st.Extra; x != nil && x.Legacy != nil {
+		lg := x.Legacy
+		ops += lg.StateSize
+		for i := range lg.Streams {
+			ops += lg.Streams[i].Size()
 		}
-		for _, list := range [2][]*OperatorHandle{x.ChainedManaged, x.ChainedRaw} {
+		for _, list := range [2][]*OperatorHandle{lg.ChainedManaged, lg.ChainedRaw} {
 			for _, h := range list {
 				ops += h.Size()
 			}
@@ -302,11 +303,12 @@ type walker struct {
 func (w *walker) subtask(st *SubtaskState) {
 	ops := [2]*OperatorHandle{st.ManagedOperator, st.RawOperator}
 	list := ops[:]
-	if x := st.Extra; x != nil {
-		for i := range x.Legacy {
-			w.stream(&x.Legacy[i], model.KindOperator)
+	if x := st.Extra; x != nil && x.Legacy != nil {
+		lg := x.Legacy
+		for i := range lg.Streams {
+			w.stream(&lg.Streams[i], model.KindOperator)
 		}
-		list = append(append(list, x.ChainedManaged...), x.ChainedRaw...)
+		list = append(append(list, lg.ChainedManaged...), lg.ChainedRaw...)
 	}
 	for _, h := range list {
 		if h == nil {
