@@ -1,0 +1,222 @@
+package app
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/share"
+	"github.com/vugu/vugu"
+)
+
+// fakeBrowser is the page's platform with Go's AES-GCM in place of WebCrypto
+// and a map in place of the Worker, so the share flow runs on the host.
+type fakeBrowser struct {
+	mu      sync.Mutex
+	copied  []string
+	stored  map[string][]byte
+	postErr error
+}
+
+func (f *fakeBrowser) Download(string, string, []byte) {}
+func (f *fakeBrowser) Now() float64                    { return 0 }
+func (f *fakeBrowser) CopyText(s string) {
+	f.mu.Lock()
+	f.copied = append(f.copied, s)
+	f.mu.Unlock()
+}
+func (f *fakeBrowser) PageURL() string { return "http://127.0.0.1:8787/" }
+
+func (f *fakeBrowser) Seal(plain []byte) ([]byte, []byte, error) {
+	key := make([]byte, 32)
+	nonce := make([]byte, 12)
+	rand.Read(key)
+	rand.Read(nonce)
+	block, _ := aes.NewCipher(key)
+	gcm, _ := cipher.NewGCM(block)
+	return gcm.Seal(nonce, nonce, plain, nil), key, nil
+}
+
+func (f *fakeBrowser) Open(sealed, key []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, ErrWrongKey
+	}
+	gcm, _ := cipher.NewGCM(block)
+	plain, err := gcm.Open(nil, sealed[:12], sealed[12:], nil)
+	if err != nil {
+		return nil, ErrWrongKey
+	}
+	return plain, nil
+}
+
+func (f *fakeBrowser) PostShare(sealed []byte) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.postErr != nil {
+		return "", f.postErr
+	}
+	if f.stored == nil {
+		f.stored = map[string][]byte{}
+	}
+	raw := make([]byte, 16)
+	rand.Read(raw)
+	id := base64.RawURLEncoding.EncodeToString(raw)
+	f.stored[id] = sealed
+	return id, nil
+}
+
+func (f *fakeBrowser) GetShare(id string) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b, ok := f.stored[id]
+	if !ok {
+		return nil, ErrShareGone
+	}
+	return b, nil
+}
+
+func (f *fakeBrowser) lastCopied() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.copied) == 0 {
+		return ""
+	}
+	return f.copied[len(f.copied)-1]
+}
+
+func newRoot(f *fakeBrowser) *Root {
+	var mu sync.RWMutex
+	return &Root{Env: vugu.NewEventEnvImpl(&mu, make(chan bool, 100)), Platform: f}
+}
+
+func sampleReport() *Report {
+	return &Report{Snapshots: []*parse.SnapshotReport{{
+		Snapshot:     &model.Snapshot{Source: "chk-17/_metadata", CheckpointID: 17},
+		Location:     parse.Location{Dir: "s3://prod-ckpt/jobs/7f3a/chk-17", From: "base", Kind: "checkpoint"},
+		Dependencies: []parse.Dependency{{Dir: "s3://prod-ckpt/jobs/7f3a/shared", Role: "shared", Files: 3, Bytes: 9007199254740993}},
+	}}}
+}
+
+func fragmentOf(link string) string { return link[strings.Index(link, "#"):] }
+
+func reportJSON(t *testing.T, r *Report) string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestFragmentLinkRoundTrip(t *testing.T) {
+	f := &fakeBrowser{}
+	src := newRoot(f)
+	src.ShowReport(sampleReport(), false)
+	src.CopyLink()
+	link := f.lastCopied()
+	if st := src.Share; st.Problem != "" || st.Link != link || !strings.HasPrefix(link, "http://127.0.0.1:8787/#r=") {
+		t.Fatalf("link %q, state %+v", link, st)
+	}
+	dst := newRoot(f)
+	dst.OpenShareLink(fragmentOf(link))
+	if !dst.ReadOnly || dst.Report == nil || dst.Share.Opened != "fragment" {
+		t.Fatalf("not shown read-only: %+v", dst.Share)
+	}
+	if got, want := reportJSON(t, dst.Report), reportJSON(t, src.Report); got != want {
+		t.Fatalf("shared report differs:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestShortLinkRoundTripAndWrongKey(t *testing.T) {
+	f := &fakeBrowser{}
+	src := newRoot(f)
+	src.ShowReport(sampleReport(), false)
+	src.CopyShortLink()
+	waitFor(t, func() bool { return f.lastCopied() != "" }) // made on a goroutine
+	link := f.lastCopied()
+	l, err := share.ParseFragment(fragmentOf(link))
+	if err != nil || l.ID == "" {
+		t.Fatalf("short link %q: %v", link, err)
+	}
+	if stored := f.stored[l.ID]; strings.Contains(string(stored), "prod-ckpt") {
+		t.Fatal("the stored share is readable")
+	}
+	dst := newRoot(f)
+	dst.OpenShareLink(fragmentOf(link))
+	if dst.Share.Problem != "" || dst.Share.Opened != "short link" || reportJSON(t, dst.Report) != reportJSON(t, src.Report) {
+		t.Fatalf("short link opened as %+v", dst.Share)
+	}
+
+	l.Key[5] ^= 0x80
+	bad := newRoot(f)
+	bad.OpenShareLink("#" + share.ShortLink(l.ID, l.Key))
+	if bad.Report != nil || !strings.Contains(bad.Share.Problem, ErrWrongKey.Error()) {
+		t.Fatalf("wrong key: report %v, problem %q", bad.Report != nil, bad.Share.Problem)
+	}
+	gone := newRoot(f)
+	gone.OpenShareLink("#" + share.ShortLink("QUFBQUFBQUFBQUFBQUFBQQ", l.Key))
+	if !strings.Contains(gone.Share.Problem, "expired or never existed") {
+		t.Fatalf("unknown id: %q", gone.Share.Problem)
+	}
+}
+
+func TestRedactedLinkHidesNames(t *testing.T) {
+	f := &fakeBrowser{}
+	src := newRoot(f)
+	src.ShowReport(sampleReport(), false)
+	src.SetShareRedact(true)
+	src.CopyLink()
+	if !strings.Contains(src.Share.Note, "1 bucket(s)") {
+		t.Errorf("note %q does not say what was hidden", src.Share.Note)
+	}
+	dst := newRoot(f)
+	dst.OpenShareLink(fragmentOf(f.lastCopied()))
+	if got := dst.Report.Snapshots[0].Location.Dir; got != "s3://bucket-1/jobs/7f3a/chk-17" {
+		t.Fatalf("redacted location %q", got)
+	}
+}
+
+func TestShareErrorsAreShown(t *testing.T) {
+	f := &fakeBrowser{postErr: errors.New("the share service said: a share is at most 1048576 bytes (1 MiB)")}
+	src := newRoot(f)
+	src.ShowReport(sampleReport(), false)
+	src.CopyShortLink()
+	waitFor(t, func() bool {
+		src.Env.RLock()
+		defer src.Env.RUnlock()
+		return src.Share.Problem != ""
+	})
+	if !strings.Contains(src.Share.Problem, "1 MiB") {
+		t.Errorf("problem %q", src.Share.Problem)
+	}
+
+	r := newRoot(f)
+	r.OpenShareLink("#r=not-base64!")
+	if r.Report != nil || !strings.Contains(r.Share.Problem, "damaged fragment") {
+		t.Errorf("damaged link: %q", r.Share.Problem)
+	}
+	r.OpenShareLink("#summary") // an ordinary anchor is no share link
+	if !strings.Contains(r.Share.Problem, "damaged fragment") {
+		t.Error("an anchor cleared the problem or changed the page")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 5000 {
+		if cond() {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("condition never became true")
+}
