@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"time"
+
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 func (c *Manifest) pinned() string {
@@ -20,4 +22,43 @@ func unixTime(sec int64) string {
 		return "never"
 	}
 	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+func (c *Manifest) ssts() []model.SlateDBSST {
+	all := c.Snap.SlateDB.SSTs
+	if !c.ShowAll && len(all) > fileRowsShown {
+		return all[:fileRowsShown]
+	}
+	return all
+}
+
+func (c *Manifest) sstsHidden() int {
+	if c.ShowAll {
+		return 0
+	}
+	return max(0, len(c.Snap.SlateDB.SSTs)-fileRowsShown)
+}
+
+// holder names the database an SST lives in: this one, or a parent's.
+func (c *Manifest) holder(db string) string {
+	if db == "" {
+		return "this database"
+	}
+	return db
+}
+
+// sstSize is the exact size when a listing gave it, else the lower bound
+// the SST's footer proves.
+func sstSize(exact, atLeast int64) string {
+	if exact >= 0 {
+		return Bytes(exact)
+	}
+	return "at least " + Bytes(atLeast)
+}
+
+func unixMilli(ms int64) string {
+	if ms == 0 {
+		return "–"
+	}
+	return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05 UTC")
 }
