@@ -47,6 +47,10 @@ type truthDoc struct {
 	} `json:"fileSummary"`
 }
 
+// onDisk tells handles that name a file: the empty file-merging segment
+// (EmptySegmentFileStateHandle, path "empty") names none.
+func (f truthFile) onDisk() bool { return f.Handle != "EmptySegmentFileStateHandle" }
+
 // resolved is where Flink says the file is.
 func (f truthFile) resolved() string {
 	if f.Relative {
@@ -198,6 +202,9 @@ func TestOracleDependencies(t *testing.T) {
 				byPath[f.Path] = i
 			}
 			for _, f := range o.truth.Files {
+				if !f.onDisk() {
+					continue
+				}
 				i, ok := byPath[f.Path]
 				if !ok {
 					t.Errorf("%s %s: Flink's file %s is not in the snapshot", sc, o.copyPath, f.Path)
@@ -314,7 +321,9 @@ func TestOracleOrphans(t *testing.T) {
 				inputs = append(inputs, Input{Snapshot: o.snap, Base: o.base()})
 				referenced[pathKey(o.truth.Metadata)] = true
 				for _, f := range o.truth.Files {
-					referenced[pathKey(f.resolved())] = true
+					if f.onDisk() {
+						referenced[pathKey(f.resolved())] = true
+					}
 				}
 			}
 			r := Analyze(inputs, Options{Listing: sc.listing})
@@ -384,6 +393,12 @@ func TestOracleChain(t *testing.T) {
 		// One chain per scenario: a restored job continues the checkpoint
 		// ids, and its first checkpoint reuses what the restored one
 		// uploaded (CLAIM, LEGACY) or uploads everything (NO_CLAIM).
+		if sc.name == "changelog" {
+			// A changelog checkpoint's checkpointed size counts the state
+			// changes uploaded for it, and one DSTL file can carry the
+			// changes of several checkpoints: whole files do not bound it.
+			continue
+		}
 		jobs := map[string][]oracleSnapshot{}
 		for _, o := range sc.snaps {
 			if o.truth.SnapshotKind == "checkpoint" {

@@ -16,7 +16,7 @@ import (
 // TestSlateDBOrphansMatchSlateDBGC: testdata/slatedb/store holds real
 // SlateDB databases (a parent, its clone, a clone of the clone, a segmented
 // one), each with the listing before SlateDB's own garbage collector ran
-// (min_age 0) and what it deleted (gc.json). Given the newest manifest and
+// (min_age 0) and what it deleted (gc.json, gc-compactions.json). Given the newest manifest and
 // the manifests its checkpoints pin, the plan deletes exactly what SlateDB
 // deleted, plus the zero-byte WAL fences SlateDB's fence GC leaves in its
 // default dry-run mode.
@@ -34,8 +34,13 @@ func TestSlateDBOrphansMatchSlateDBGC(t *testing.T) {
 		dbDir := filepath.Dir(gcPath)
 		db, _ := filepath.Rel(store, dbDir)
 		t.Run(db, func(t *testing.T) {
-			var gc struct{ Deleted []string }
+			var gc, gcCompactions struct{ Deleted []string }
 			readJSON(t, gcPath, &gc)
+			// The oracle runs the compactions-file GC as a second pass.
+			if p := filepath.Join(dbDir, "gc-compactions.json"); fileExists(p) {
+				readJSON(t, p, &gcCompactions)
+				gc.Deleted = append(gc.Deleted, gcCompactions.Deleted...)
+			}
 			var checkpoints []struct {
 				ManifestID uint64 `json:"manifest_id"`
 			}
@@ -104,4 +109,9 @@ func readJSON(t *testing.T, path string, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
