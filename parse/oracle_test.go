@@ -269,6 +269,23 @@ func TestOracleScenarios(t *testing.T) {
 			checkNoClaim(t, sc)
 		case "file-merging":
 			want = []Role{RoleFileMerging}
+			// Segments are attributed to their physical files: the bytes
+			// they use fit in the files' real sizes from the listing.
+			var inputs []Input
+			for _, o := range sc.snaps {
+				inputs = append(inputs, Input{Snapshot: o.snap, Base: o.base()})
+			}
+			for _, s := range Analyze(inputs, Options{Listing: sc.listing}).Snapshots {
+				for _, d := range s.Dependencies {
+					if d.Role != RoleFileMerging {
+						continue
+					}
+					if d.Segments < d.Files || d.ListedFiles != d.Files || d.Bytes > d.PhysicalBytes || d.Bytes <= 0 {
+						t.Errorf("%s %s: %s: %d files, %d segments use %d bytes; listing has %d files, %d bytes", sc, s.Source, d.Dir,
+							d.Files, d.Segments, d.Bytes, d.ListedFiles, d.PhysicalBytes)
+					}
+				}
+			}
 		case "changelog":
 			want = []Role{RoleChangelog}
 		}
