@@ -656,7 +656,7 @@ func unknowns(snaps []*SnapshotReport, jobs map[string]*jobState, verdicts map[s
 		}
 	}
 	if shared {
-		out = append(out, "If the job is running, a checkpoint in progress may already have uploaded shared files that no _metadata names yet: stop the job, or keep files newer than the newest given checkpoint.")
+		out = append(out, "If the job is running, a checkpoint in progress may already have written shared, task-owned or file-merging files that no _metadata names yet: stop the job, or keep files newer than the newest given checkpoint.")
 	}
 	if len(plan.Missing) > 0 {
 		out = append(out, fmt.Sprintf("%d referenced file(s) are not in the listing: either the listing is partial or those snapshots cannot be restored.", len(plan.Missing)))

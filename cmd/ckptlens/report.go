@@ -89,6 +89,14 @@ func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.In
 
 func count(n int) string { return humanize.Comma(int64(n)) }
 
+// files is "1 file", "1,234 files".
+func files(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return count(n) + " files"
+}
+
 // printLocation says where the snapshot lives and how that was found.
 func printLocation(w io.Writer, s *parse.SnapshotReport) {
 	l := s.Location
@@ -193,8 +201,8 @@ func printComparison(w io.Writer, r *parse.Report) {
 			size(cs.NewBytes), count(cs.DroppedFiles), size(s.Sizes.Full), checkpointed(s.Sizes.Checkpointed), deps)
 	}
 	t.print(w)
-	fmt.Fprintf(w, "\n%s distinct files, %s; %s files (%s) referenced by more than one\n",
-		count(c.UnionFiles), size(c.UnionBytes), count(c.SharedFiles), size(c.SharedBytes))
+	fmt.Fprintf(w, "\n%s distinct, %s; %s (%s) referenced by more than one\n",
+		files(c.UnionFiles), size(c.UnionBytes), files(c.SharedFiles), size(c.SharedBytes))
 	// The files several snapshots share, and which one first uploaded them.
 	const limit = 40
 	var paths []string
@@ -265,7 +273,7 @@ func shortFolder(p string) string {
 // printOrphans prints the safe-to-delete plan.
 func printOrphans(w io.Writer, r *parse.Report) {
 	p := r.Orphans
-	fmt.Fprintf(w, "listing: %s, %s files, %s under %s\n", p.Listing.Format, count(p.Listing.Files), size(p.Listing.Bytes), p.Listing.Root)
+	fmt.Fprintf(w, "listing: %s, %s, %s under %s\n", p.Listing.Format, files(p.Listing.Files), size(p.Listing.Bytes), p.Listing.Root)
 	if p.Listing.Prefix != "" {
 		fmt.Fprintf(w, "  relative entries resolved against %s\n", p.Listing.Prefix)
 	}
@@ -277,12 +285,12 @@ func printOrphans(w io.Writer, r *parse.Report) {
 		}
 		labels = append(labels, fmt.Sprintf("  %d  %s", i+1, l))
 	}
-	fmt.Fprintf(w, "kept by the %d given snapshot(s): %s files, %s\n%s\n", len(r.Snapshots), count(p.ReferencedFiles), size(p.ReferencedBytes), strings.Join(labels, "\n"))
+	fmt.Fprintf(w, "kept by the %d given snapshot(s): %s, %s\n%s\n", len(r.Snapshots), files(p.ReferencedFiles), size(p.ReferencedBytes), strings.Join(labels, "\n"))
 
-	fmt.Fprintf(w, "\nsafe to delete: %s files, %s\n", count(p.DeletableFiles), size(p.DeletableBytes))
+	fmt.Fprintf(w, "\nsafe to delete: %s, %s\n", files(p.DeletableFiles), size(p.DeletableBytes))
 	printItems(w, p.Deletable)
 	if len(p.Unsure) > 0 {
-		fmt.Fprintf(w, "\nnot referenced, but kept (cannot be decided): %s files, %s\n", count(p.UnsureFiles), size(p.UnsureBytes))
+		fmt.Fprintf(w, "\nnot referenced, but kept (cannot be decided): %s, %s\n", files(p.UnsureFiles), size(p.UnsureBytes))
 		printItems(w, p.Unsure)
 	}
 	if len(p.Missing) > 0 {
