@@ -80,8 +80,8 @@ func TestOrphansTextAndJSONAgree(t *testing.T) {
 		t.Fatalf("no plan: %s", js)
 	}
 	for _, want := range []string{
-		fmt.Sprintf("safe to delete: %d files", p.DeletableFiles),
-		fmt.Sprintf("kept by the %d given snapshot(s): %d files", len(manifests), p.ReferencedFiles),
+		"safe to delete: " + files(p.DeletableFiles),
+		fmt.Sprintf("kept by the %d given snapshot(s): %s", len(manifests), files(p.ReferencedFiles)),
 		"path", "files", "size", "why", "what this plan cannot know:",
 	} {
 		if !strings.Contains(text, want) {
