@@ -21,12 +21,19 @@ func TestSharedFixturesPlan(t *testing.T) {
 	}
 	checked := 0
 	for _, fx := range all {
-		if fx.Files == nil {
-			continue
-		}
 		snap, err := DecodeFile(fx.Metadata)
 		if err != nil {
 			t.Errorf("%s: %v", fx.ID, err)
+			continue
+		}
+		if fx.Files == nil {
+			// No listing: every file is still placed beside _metadata.
+			s := Inspect(snap, "")
+			for i, f := range snap.Files {
+				if ref := s.FileRefs[i]; f.Relative && (ref.Path != filepath.Join(fx.Dir, f.Path) || ref.Role != RoleRelative) {
+					t.Errorf("%s: %s placed at %s as %s", fx.ID, f.Path, ref.Path, ref.Role)
+				}
+			}
 			continue
 		}
 		l := &listing.Listing{Format: listing.FormatFind, Entries: []listing.Entry{{Path: fx.Metadata, Bytes: snap.Size}}}
@@ -57,5 +64,5 @@ func TestSharedFixturesPlan(t *testing.T) {
 		}
 		checked++
 	}
-	t.Logf("%d fixtures with files.tsv checked", checked)
+	t.Logf("%d fixtures, %d with files.tsv planned", len(all), checked)
 }
