@@ -10,6 +10,7 @@
 # Usage: ./regenerate.sh [release...]        (default: all releases, then shared truth)
 #        ./regenerate.sh shared              (only the shared-fixture truth)
 #        SCENARIOS="hashmap unaligned" ./regenerate.sh 1.20
+#        TRUTH_ONLY=1 ./regenerate.sh 1.20    (re-dump truth from the snapshots still under /tmp)
 # CI never runs this; it only runs the Go comparison (parse/flink/oracle_test.go).
 set -euo pipefail
 
@@ -31,10 +32,15 @@ generate_release() {
   "$HERE/oracle.sh" build "$rel"
   for s in ${SCENARIOS:-$(scenarios_for "$rel")}; do
     echo "== Flink $rel: $s"
-    rm -rf "$root/$s" "/tmp/ckptlens-oracle-work/$rel/$s"
-    mkdir -p "$root/$s"
-    "$HERE/oracle.sh" run "$rel" jobs "$root" "$s"
-    find "$root/$s" -type f -printf '%s %p\n' | sort -k2 > "$root/$s.listing.txt"
+    if [[ -z "${TRUTH_ONLY:-}" ]]; then
+      rm -rf "$root/$s" "/tmp/ckptlens-oracle-work/$rel/$s"
+      mkdir -p "$root/$s"
+      "$HERE/oracle.sh" run "$rel" jobs "$root" "$s"
+      find "$root/$s" -type f -printf '%s %p\n' | sort -k2 > "$root/$s.listing.txt"
+    else
+      [[ -d "$root/$s" ]] || { echo "regenerate.sh: $root/$s is gone; run without TRUTH_ONLY" >&2; exit 1; }
+      cp "$out/$s/listing.txt" "$root/$s.listing.txt"
+    fi
     "$HERE/oracle.sh" run "$rel" truth-tree "$root/$s"
     rm -rf "$out/$s"
     mkdir -p "$out/$s"

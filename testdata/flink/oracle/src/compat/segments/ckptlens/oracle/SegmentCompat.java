@@ -2,6 +2,7 @@ package ckptlens.oracle;
 
 import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.StreamStateHandle;
+import org.apache.flink.runtime.state.filemerging.EmptySegmentFileStateHandle;
 import org.apache.flink.runtime.state.filemerging.FileMergingOperatorStreamStateHandle;
 import org.apache.flink.runtime.state.filemerging.SegmentFileStateHandle;
 
@@ -14,10 +15,15 @@ import java.util.Map;
 final class SegmentCompat {
     private SegmentCompat() {}
 
-    /** The segment's physical path, start and scope, or null when h is no segment. */
+    /**
+     * The segment's physical path, start and scope, or null when h is no segment. An
+     * EmptySegmentFileStateHandle (an operator that wrote nothing) names no real file
+     * (its path is the placeholder "empty"), so it is marked "empty".
+     */
     static Map<String, Object> segment(StreamStateHandle h) {
         if (!(h instanceof SegmentFileStateHandle s)) return null;
         Map<String, Object> m = new LinkedHashMap<>();
+        if (h instanceof EmptySegmentFileStateHandle) m.put("empty", true);
         m.put("path", s.getFilePath().toString());
         m.put("startPos", s.getStartPos());
         m.put("scope", s.getScope().name());

@@ -49,7 +49,7 @@ final class Jobs {
     private Jobs() {}
 
     static final int PARALLELISM = 4;
-    static final int KEYS = 4000;
+    static final int KEYS = 1000; // small keyed column families stay inline; keeps the committed _metadata small
     static final MapStateDescriptor<String, Long> RULES = new MapStateDescriptor<>("rules", Types.STRING, Types.LONG);
 
     static void run(Path root, List<String> scenarios) throws Exception {
@@ -80,6 +80,7 @@ final class Jobs {
                 case "unaligned" -> {
                     Configuration c = conf(dir, "hashmap", false, 2);
                     set(c, "true", "execution.checkpointing.unaligned", "execution.checkpointing.unaligned.enabled");
+                    set(c, "false", "taskmanager.network.memory.buffer-debloat.enabled"); // keep buffers full
                     periodic(dir, c, 3, new Knobs(0, 2));
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + s);
@@ -87,12 +88,12 @@ final class Jobs {
         }
     }
 
-    /** Per-job pacing: the buffering map sleeps 1 ms every throttleEvery records (0 = never); the aggregator sleeps slowMillis per record. */
-    record Knobs(int throttleEvery, int slowMillis) implements java.io.Serializable {}
+    /** Per-job pacing: the buffering map sleeps delayMillis per record (0 = never); the aggregator sleeps slowMillis per record. */
+    record Knobs(int delayMillis, int slowMillis) implements java.io.Serializable {}
 
-    // ~1000 records/s per subtask: enough state growth between checkpoints, and
-    // little in-flight data, so aligned checkpoints stay quick on a busy machine.
-    static final Knobs STEADY = new Knobs(1, 0);
+    // ~200 records/s per subtask: enough state growth between checkpoints, and no
+    // back-pressure, so aligned checkpoints stay quick even on a busy machine.
+    static final Knobs STEADY = new Knobs(5, 0);
 
     static Configuration conf(Path dir, String backend, boolean incremental, int retained) {
         Configuration c = new Configuration();
@@ -108,8 +109,12 @@ final class Jobs {
         set(c, "1000", "execution.checkpointing.tolerable-failed-checkpoints");
         set(c, "RETAIN_ON_CANCELLATION", "execution.checkpointing.externalized-checkpoint-retention");
         set(c, "none", "restart-strategy", "restart-strategy.type");
+        set(c, "true", "taskmanager.network.memory.buffer-debloat.enabled");
         Path work = Path.of("/tmp/ckptlens-oracle-work").resolve(dir.getParent().getFileName()).resolve(dir.getFileName());
         set(c, work.resolve("rocksdb").toString(), "state.backend.rocksdb.localdir");
+        // RocksDB's own default write buffers (not the slot's small managed memory) flush only
+        // at checkpoints, so SST files survive several checkpoints and get shared by them.
+        set(c, "false", "state.backend.rocksdb.memory.managed");
         set(c, work.resolve("io").toString(), "io.tmp.dirs");
         return c;
     }
@@ -133,7 +138,7 @@ final class Jobs {
         DataStream<Long> numbers = env
                 .fromSource(new NumberSequenceSource(0, Long.MAX_VALUE), WatermarkStrategy.noWatermarks(), "numbers")
                 .uid("numbers-source").name("numbers");
-        DataStream<Long> buffered = numbers.map(new BufferingMap(k.throttleEvery()))
+        DataStream<Long> buffered = numbers.map(new BufferingMap(k.delayMillis()))
                 .uid("buffering-map").name("buffering map");
         BroadcastStream<Long> rules = env
                 .fromSource(new NumberSequenceSource(0, 499), WatermarkStrategy.noWatermarks(), "rules")
@@ -159,19 +164,20 @@ final class Jobs {
      * count in union state.
      */
     static final class BufferingMap extends RichMapFunction<Long, Long> implements CheckpointedFunction {
-        private final int throttleEvery;
+        private final int delayMillis;
         private transient ArrayDeque<String> recent;
         private transient ListState<String> recentState;
         private transient ListState<Long> countState;
         private transient long count;
 
-        BufferingMap(int throttleEvery) {
-            this.throttleEvery = throttleEvery;
+        BufferingMap(int delayMillis) {
+            this.delayMillis = delayMillis;
         }
 
         @Override
         public Long map(Long v) throws Exception {
-            if (throttleEvery > 0 && ++count % throttleEvery == 0) Thread.sleep(1);
+            count++;
+            if (delayMillis > 0) Thread.sleep(delayMillis);
             recent.addLast(v + "-" + "z".repeat(600));
             if (recent.size() > 40) recent.removeFirst();
             return v;
@@ -198,7 +204,7 @@ final class Jobs {
         public void processElement(Long v, ReadOnlyContext ctx, Collector<Long> out) throws Exception {
             ValueState<String> payload = getRuntimeContext().getState(new ValueStateDescriptor<>("payload", Types.STRING));
             MapState<Long, Long> seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.LONG, Types.LONG));
-            payload.update("payload-" + v + "-" + "x".repeat(100));
+            payload.update(payload(v, 1000));
             Long n = seen.get(v % 7);
             seen.put(v % 7, n == null ? 1 : n + 1);
             out.collect(v);
@@ -209,6 +215,18 @@ final class Jobs {
             BroadcastState<String, Long> state = ctx.getBroadcastState(RULES);
             state.put("rule-" + (v % 50), v);
         }
+    }
+
+    /**
+     * An incompressible string of n hex digits derived from v: RocksDB's SST files then grow past
+     * the inline threshold, so incremental checkpoints upload real shared/ files.
+     */
+    static String payload(long v, int n) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(v);
+        StringBuilder sb = new StringBuilder(n + 16);
+        sb.append(v).append(':');
+        while (sb.length() < n) sb.append(Long.toHexString(r.nextLong()));
+        return sb.toString();
     }
 
     /** Keyed counts and last values; emits nothing, so the sink stays quiet. */
@@ -288,7 +306,7 @@ final class Jobs {
         Path jobDir = dir.resolve(job.getJobID().toString());
         TreeSet<Long> seen = new TreeSet<>(completed(jobDir));
         long start = seen.isEmpty() ? 0 : seen.last();
-        long deadline = System.currentTimeMillis() + 180_000;
+        long deadline = System.currentTimeMillis() + 600_000;
         while (true) {
             seen.addAll(completed(jobDir));
             if (seen.tailSet(start, false).size() >= n) return;

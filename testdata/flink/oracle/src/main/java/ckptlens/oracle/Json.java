@@ -3,7 +3,11 @@ package ckptlens.oracle;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON writer for maps, lists, strings, numbers and booleans (no dependency on Flink's shaded Jackson, whose package moves between releases). */
+/**
+ * A minimal JSON writer for maps, lists, strings, numbers and booleans (no dependency on
+ * Flink's shaded Jackson, whose package moves between releases). Objects inside arrays are
+ * written one per line, which keeps truth files compact and diffable.
+ */
 final class Json {
     private Json() {}
 
@@ -15,12 +19,33 @@ final class Json {
     }
 
     private static void write(StringBuilder sb, Object v, int indent) {
+        write(sb, v, indent, false);
+    }
+
+    private static void write(StringBuilder sb, Object v, int indent, boolean oneLine) {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof String s) {
             quote(sb, s);
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
+        } else if (v instanceof Map<?, ?> m && oneLine) {
+            sb.append('{');
+            int i = 0;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (i++ > 0) sb.append(", ");
+                quote(sb, String.valueOf(e.getKey()));
+                sb.append(": ");
+                write(sb, e.getValue(), indent, true);
+            }
+            sb.append('}');
+        } else if (v instanceof List<?> l && oneLine) {
+            sb.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) sb.append(", ");
+                write(sb, l.get(i), indent, true);
+            }
+            sb.append(']');
         } else if (v instanceof Map<?, ?> m) {
             if (m.isEmpty()) {
                 sb.append("{}");
@@ -45,7 +70,7 @@ final class Json {
             sb.append("[\n");
             for (int i = 0; i < l.size(); i++) {
                 pad(sb, indent + 1);
-                write(sb, l.get(i), indent + 1);
+                write(sb, l.get(i), indent + 1, l.get(i) instanceof Map);
                 sb.append(i + 1 < l.size() ? ",\n" : "\n");
             }
             pad(sb, indent);

@@ -22,7 +22,17 @@ import java.util.stream.Stream;
  *   jobs ROOT SCENARIO...           run MiniCluster scenarios under ROOT
  */
 public final class Main {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            dispatch(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1); // a failed MiniCluster job leaves non-daemon threads behind
+        }
+        System.exit(0);
+    }
+
+    private static void dispatch(String[] args) throws Exception {
         if (args.length == 0) usage();
         switch (args[0]) {
             case "truth" -> {
@@ -50,7 +60,6 @@ public final class Main {
             }
             default -> usage();
         }
-        System.exit(0); // MiniCluster and RocksDB may leave non-daemon threads behind
     }
 
     private static void usage() {

@@ -48,6 +48,7 @@ public final class Truth {
     private long inlineBytes;
     private long inlineHandles;
     private long inMemoryChangelogBytes;
+    private long emptySegmentHandles;
 
     // Context of the handle being walked.
     private String operatorId;
@@ -171,6 +172,7 @@ public final class Truth {
         out.put("inlineBytes", inlineBytes);
         out.put("inlineHandles", inlineHandles);
         if (inMemoryChangelogBytes > 0) out.put("inMemoryChangelogBytes", inMemoryChangelogBytes);
+        if (emptySegmentHandles > 0) out.put("emptySegmentHandles", emptySegmentHandles);
         out.put("fileSummary", summarize(files));
         out.put("files", files);
         out.put("directories", directories);
@@ -261,6 +263,10 @@ public final class Truth {
         }
         Map<String, Object> f = new LinkedHashMap<>();
         Map<String, Object> segment = SegmentCompat.segment(h);
+        if (segment != null && segment.containsKey("empty")) {
+            emptySegmentHandles++;
+            return;
+        }
         if (h instanceof RelativeFileStateHandle r) {
             f.put("path", r.getRelativePath());
             f.put("relative", true);
