@@ -23,6 +23,7 @@
 //	v, _ := browsertest.Eval[int](p, "1+1")     // any expression, promises awaited
 //	p.WaitFor(`document.querySelector("#x")`)   // poll a condition (30 s)
 //	p.SetColorScheme("dark"); png, _ := p.Screenshot()
+//	p.SaveDownloadsTo(dir); p.Click("#export-json") // exports land in dir
 //
 // Watching it:
 //
@@ -47,6 +48,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
@@ -368,10 +370,29 @@ func (p *Page) Click(selector string) error {
 	return chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(selector)))
 }
 
+// Focus focuses the first element matching the CSS selector.
+func (p *Page) Focus(selector string) error {
+	return chromedp.Do(p.ctx, chromedp.Focus(chromedp.CSS(selector)))
+}
+
+// Type types text into the focused element, key by key ("\r" is Enter).
+func (p *Page) Type(text string) error {
+	return chromedp.Do(p.ctx, chromedp.KeyEvent(text))
+}
+
 // SetColorScheme emulates prefers-color-scheme: "light" or "dark".
 func (p *Page) SetColorScheme(scheme string) error {
 	_, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	})
+	return err
+}
+
+// SaveDownloadsTo makes the browser save downloads (the page's exports)
+// into dir under their suggested names.
+func (p *Page) SaveDownloadsTo(dir string) error {
+	_, err := chromedp.CallBrowser(p.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
 	})
 	return err
 }

@@ -167,17 +167,22 @@ func TestBadFiles(t *testing.T) {
 }
 
 // engineReport is what the engine gives for files dropped together: each
-// decoded under its base name (what the page knows), and a listing.
-func engineReport(t *testing.T, snapshots []string, listingFile string) *parse.Report {
+// decoded under the name the page got for it (names[i], or its base name
+// when names is nil), and a listing.
+func engineReport(t *testing.T, snapshots []string, names []string, listingFile string) *parse.Report {
 	t.Helper()
 	var inputs []parse.Input
-	for _, f := range snapshots {
+	for i, f := range snapshots {
 		r, err := os.Open(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		st, _ := r.Stat()
-		s, _ := parse.Decode(filepath.Base(f), r, st.Size())
+		name := filepath.Base(f)
+		if names != nil {
+			name = names[i]
+		}
+		s, _ := parse.Decode(name, r, st.Size())
 		r.Close()
 		inputs = append(inputs, parse.Input{Snapshot: s})
 	}
@@ -211,7 +216,7 @@ func planRows(items []parse.OrphanItem) []browsertest.Row {
 // comparison and the safe-to-delete plan with the engine's.
 func checkPlan(t *testing.T, snapshots []string, listingFile string) *parse.Report {
 	t.Helper()
-	want := engineReport(t, snapshots, listingFile)
+	want := engineReport(t, snapshots, nil, listingFile)
 	if want.Orphans == nil || want.Comparison == nil {
 		t.Fatalf("the engine made no plan or comparison: %+v", want)
 	}

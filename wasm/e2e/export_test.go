@@ -1,0 +1,237 @@
+//go:build !js
+
+package e2e
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/wasm/browsertest"
+)
+
+// waitFile waits for a download to appear complete.
+func waitFile(t *testing.T, path string) []byte {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
+			return data
+		}
+	}
+	t.Fatalf("no download %s", path)
+	return nil
+}
+
+// asJSONValue decodes JSON into plain values, so two encodings compare.
+func asJSONValue(t *testing.T, data []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// jsonDiff names the first place two decoded JSON values differ, or "".
+func jsonDiff(at string, a, b any) string {
+	switch a := a.(type) {
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok || len(a) != len(bm) {
+			return fmt.Sprintf("%s: %v vs %v", at, keys(a), b)
+		}
+		for k, v := range a {
+			if d := jsonDiff(at+"."+k, v, bm[k]); d != "" {
+				return d
+			}
+		}
+		return ""
+	case []any:
+		bs, ok := b.([]any)
+		if !ok || len(a) != len(bs) {
+			return fmt.Sprintf("%s: %d items vs %v", at, len(a), b)
+		}
+		for i := range a {
+			if d := jsonDiff(fmt.Sprintf("%s[%d]", at, i), a[i], bs[i]); d != "" {
+				return d
+			}
+		}
+		return ""
+	}
+	if !reflect.DeepEqual(a, b) {
+		return fmt.Sprintf("%s: %v vs %v", at, a, b)
+	}
+	return ""
+}
+
+func keys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestExport downloads the report as JSON and CSV: the JSON is the engine's
+// report for the same files, the CSV has one row per referenced file.
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	snaps := []string{generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
+	downloads := t.TempDir()
+	p := page(t)
+	if err := p.SaveDownloadsTo(downloads); err != nil {
+		t.Fatal(err)
+	}
+	drop(t, p, snaps...)
+	// Chrome names the second of two dropped files called _metadata
+	// "_metadata (1)"; the engine gets the names the page got.
+	names, err := browsertest.Eval[[]string](p, `[...document.querySelectorAll(".load .name")].map(e => e.textContent)`)
+	if err != nil || len(names) != len(snaps) {
+		t.Fatalf("file names on the page: %q %v", names, err)
+	}
+	want := engineReport(t, snaps, names, "")
+
+	if err := p.Click("#export-json"); err != nil {
+		t.Fatal(err)
+	}
+	got := waitFile(t, filepath.Join(downloads, "ckptlens-report.json"))
+	wantJSON, _ := json.Marshal(want)
+	if where := jsonDiff("", asJSONValue(t, got), asJSONValue(t, wantJSON)); where != "" {
+		t.Errorf("exported JSON differs from the engine's report at %s", where)
+	}
+
+	if err := p.Click("#export-csv"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(waitFile(t, filepath.Join(downloads, "ckptlens-files.csv")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantRows [][]string
+	for _, s := range want.Snapshots {
+		for _, f := range s.Files {
+			wantRows = append(wantRows, []string{strconv.FormatInt(s.CheckpointID, 10), f.Path, string(f.Kind), i64(f.Bytes)})
+		}
+	}
+	if len(rows) != len(wantRows)+1 || rows[0][2] != "path" {
+		t.Fatalf("CSV has %d rows (header %v), want %d files", len(rows), rows[0], len(wantRows))
+	}
+	for i, w := range wantRows {
+		if g := rows[i+1]; g[1] != w[0] || g[2] != w[1] || g[3] != w[2] || g[4] != w[3] {
+			t.Errorf("CSV row %d: %v, want %v", i+1, g, w)
+		}
+	}
+}
+
+// TestBaseLocation drops a savepoint whose files are relative to its folder,
+// then types the folder into the base-location field: the page re-analyses
+// and shows what the engine gives for that base.
+func TestBaseLocation(t *testing.T) {
+	props := encode.SavepointProperties("CANONICAL")
+	m := &encode.Metadata{Version: 5, CheckpointID: 21, Properties: props, Operators: []encode.Operator{{
+		Name: "Map: enrich", UID: "enrich", ID: encode.IDFor("enrich"), Parallelism: 2, MaxParallelism: 128,
+		Subtasks: []encode.Subtask{
+			{Index: 0, ManagedKeyed: &encode.KeyGroups{Tag: encode.KeyGroupsSavepoint, Offsets: make([]int64, 64), Delegate: &encode.RelativeFile{Path: "a1b2c3d4-0001", Size: 5000}}},
+			{Index: 1, ManagedKeyed: &encode.KeyGroups{Tag: encode.KeyGroupsSavepoint, StartKeyGroup: 64, Offsets: make([]int64, 64), Delegate: &encode.RelativeFile{Path: "a1b2c3d4-0002", Size: 7000}}},
+		},
+	}}}
+	data, err := encode.Bytes(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "_metadata")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const base = "s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab"
+
+	p := page(t)
+	drop(t, p, file)
+	before, _ := p.Loads()
+	if err := p.Focus("#base"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Type(base + "\r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`Number(document.body.dataset.loads) > ` + itoa(before) + ` && document.body.dataset.state === "done"`); err != nil {
+		t.Fatal("changing the base location does not re-analyse:", err)
+	}
+	r, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	snap, _ := parse.Decode("_metadata", r, int64(len(data)))
+	want := parse.Inspect(snap, base)
+	wd, _, _ := wantTables(want)
+	gd, err := p.Table("#dependency-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, "dependencies", gd, wd)
+	loc, _ := p.Text(`[data-k="location"]`)
+	if loc != base+" (as you entered it)" {
+		t.Errorf("location shown %q", loc)
+	}
+}
+
+// TestProgressAndResponsiveness drops a 10 MB checkpoint: a progress bar
+// shows while it is read, and the page answers script calls meanwhile.
+func TestProgressAndResponsiveness(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "chk-42", "_metadata")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 620, SharedPerSubtask: 50}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	p := page(t)
+	if _, err := browsertest.Eval[bool](p, `(() => {
+		window.sawProgress = false;
+		new MutationObserver(() => { if (document.querySelector("progress")) window.sawProgress = true; })
+			.observe(document.body, {childList: true, subtree: true});
+		return true;
+	})()`); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := p.Loads()
+	if err := p.DropFiles(file); err != nil {
+		t.Fatal(err)
+	}
+	answeredWhileLoading := false
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); {
+		state, err := browsertest.Eval[string](p, `document.body.dataset.state + "/" + document.body.dataset.loads`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if state == "loading/"+itoa(before) {
+			answeredWhileLoading = true
+		}
+		if state == "done/"+itoa(before+1) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !answeredWhileLoading {
+		t.Error("the page never answered while it was reading the file")
+	}
+	if saw, _ := browsertest.Eval[bool](p, `window.sawProgress`); !saw {
+		t.Error("no progress bar for a 10 MB file")
+	}
+}
