@@ -331,11 +331,15 @@ func planFiles(items []OrphanItem, listed map[string]int64) map[string]bool {
 func TestOracleOrphans(t *testing.T) {
 	for _, sc := range loadOracle(t) {
 		listed := listedKeys(sc.listing)
-		check := func(what string, given []oracleSnapshot) {
+		check := func(what string, given []oracleSnapshot, withBase bool) {
 			var inputs []Input
 			referenced := map[string]bool{}
 			for _, o := range given {
-				inputs = append(inputs, Input{Snapshot: o.snap, Base: o.base()})
+				in := Input{Snapshot: o.snap}
+				if withBase {
+					in.Base = o.base()
+				}
+				inputs = append(inputs, in)
 				referenced[pathKey(o.truth.Metadata)] = true
 				for _, f := range o.truth.Files {
 					if f.onDisk() {
@@ -389,8 +393,11 @@ func TestOracleOrphans(t *testing.T) {
 			t.Logf("%s %s: %d listed, %d referenced, %d deletable (%d bytes), %d unsure", sc, what,
 				p.Listing.Files, p.ReferencedFiles, p.DeletableFiles, p.DeletableBytes, p.UnsureFiles)
 		}
-		check("all retained", sc.snaps)
-		check("newest only", sc.snaps[len(sc.snaps)-1:])
+		check("all retained", sc.snaps, true)
+		check("newest only", sc.snaps[len(sc.snaps)-1:], true)
+		// Read from the copies in testdata, with no location given: each
+		// is placed from its absolute paths or found in the listing.
+		check("all retained, read from copies", sc.snaps, false)
 	}
 }
 

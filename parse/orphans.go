@@ -194,20 +194,35 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 			refBytes[key] = bytes
 			refPath[key] = p
 		}
-		for fi, ref := range s.FileRefs {
-			if ref.key == "" {
-				looseNames[strings.TrimPrefix(path.Clean(ref.Path), "/")] = label(s)
-				continue
-			}
-			if staleReference(s, s.Files[fi], slate) {
-				continue
-			}
-			add(ref.key, ref.Path, s.Files[fi].Bytes)
+		// A Flink snapshot is placed only when the listing holds its
+		// _metadata where its location says. Otherwise (read from a copy,
+		// a download, a bare file name) its relative files could be
+		// anywhere: listed files of the same names are kept as unsure.
+		placed := s.Format != model.FormatFlink
+		if s.Format == model.FormatFlink && isAbsolutePath(s.Location.Dir) {
+			_, placed = lf.byKey[pathKey(joinPath(s.Location.Dir, metadataName))]
 		}
-		if s.Format == model.FormatFlink && !isAbsolutePath(s.Location.Dir) {
+		for fi, ref := range s.FileRefs {
+			f := s.Files[fi]
+			if ref.key == "" || !placed && (f.Relative || !isAbsolutePath(f.Path)) {
+				looseNames[strings.TrimPrefix(path.Clean(f.Path), "/")] = label(s)
+				if ref.key == "" {
+					continue
+				}
+			}
+			if staleReference(s, f, slate) {
+				continue
+			}
+			add(ref.key, ref.Path, f.Bytes)
+		}
+		if !placed {
 			// Its own _metadata cannot be placed either: keep every
 			// _metadata that could be it.
-			looseNames[strings.TrimPrefix(path.Clean(joinPath(s.Location.Dir, metadataName)), "/")] = label(s)
+			meta := metadataName
+			if k := s.Location.Kind; k == model.KindCheckpoint || k == model.KindSavepoint {
+				meta = baseName(s.Location.Dir) + "/" + metadataName
+			}
+			looseNames[meta] = label(s)
 		}
 		if s.Location.Dir != "" && isAbsolutePath(s.Location.Dir) && s.Format == model.FormatFlink && s.Location.Kind != "folder" {
 			add(pathKey(joinPath(s.Location.Dir, metadataName)), joinPath(s.Location.Dir, metadataName), -1)

@@ -58,7 +58,8 @@ type Location struct {
 	Dir string `json:"dir"`
 	// From says how Dir was found: "base" (given by the user), "read-path"
 	// (the folder it was read from), "absolute-paths" (the folder its own
-	// absolute paths point to) or "" (unknown).
+	// absolute paths point to), "listing" (the listed folder holding a
+	// _metadata of its size and all its relative files) or "" (unknown).
 	From string `json:"from"`
 	// Kind is "checkpoint" (a chk-N folder), "savepoint" (a savepoint
 	// folder), "database" (a SlateDB root) or "folder" (anything else).
@@ -171,7 +172,18 @@ func Analyze(inputs []Input, opts Options) *Report {
 	var listed *listedFiles
 	if opts.Listing != nil {
 		listed = newListedFiles(opts.Listing, opts.ListingPrefix, r.Snapshots)
-		for _, s := range r.Snapshots {
+		for i, s := range r.Snapshots {
+			// A snapshot read away from its folder is placed where the
+			// listing shows its _metadata and files.
+			if inputs[i].Base == "" {
+				if dir, ok := relocate(s, listed); ok {
+					from := s.Location
+					s = Inspect(inputs[i].Snapshot, dir)
+					s.Location.From = "listing"
+					s.Location.ReadFrom = from.Dir
+					r.Snapshots[i] = s
+				}
+			}
 			listed.addPhysicalSizes(s)
 		}
 	}

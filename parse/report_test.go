@@ -434,3 +434,33 @@ func TestOrphansNeedCompleteSnapshots(t *testing.T) {
 		t.Errorf("a plan without snapshots: %+v", r.Orphans)
 	}
 }
+
+func TestRelocateByListing(t *testing.T) {
+	real := "/data/cp/" + jobID + "/chk-7"
+	snap := &model.Snapshot{Source: "/home/me/Downloads/_metadata", Format: model.FormatFlink, CheckpointID: 7, Size: 900,
+		Files: []model.File{{Path: "a1", Relative: true, Bytes: 5}, {Path: "a2", Relative: true, Bytes: 6}}}
+	l := findListing(t, "900 "+real+"/_metadata", "5 "+real+"/a1", "6 "+real+"/a2", "3 "+real+"/stray",
+		"900 /data/cp/"+jobID+"/chk-6/_metadata", "5 /data/cp/"+jobID+"/chk-6/a1") // same size, lacks a2
+	r := Analyze([]Input{{Snapshot: snap}}, Options{Listing: l})
+	s, p := r.Snapshots[0], r.Orphans
+	if s.Location.Dir != real || s.Location.From != "listing" || s.Location.ReadFrom != "/home/me/Downloads" {
+		t.Fatalf("location = %+v", s.Location)
+	}
+	if p.ReferencedFiles != 3 || p.DeletableFiles != 3 { // stray, and the older chk-6
+		t.Errorf("plan: %d referenced, %d deletable: %+v", p.ReferencedFiles, p.DeletableFiles, p.Deletable)
+	}
+	// Two equally good folders: no guess; the files stay unsure.
+	l.Entries = append(l.Entries, listing.Entry{Path: "/data/copy/chk-7/_metadata", Bytes: 900},
+		listing.Entry{Path: "/data/copy/chk-7/a1", Bytes: 5}, listing.Entry{Path: "/data/copy/chk-7/a2", Bytes: 6})
+	r = Analyze([]Input{{Snapshot: snap}}, Options{Listing: l})
+	if r.Snapshots[0].Location.From == "listing" {
+		t.Errorf("ambiguous match taken: %+v", r.Snapshots[0].Location)
+	}
+	for _, it := range r.Orphans.Deletable {
+		for _, keep := range []string{real + "/a1", real + "/a2", real + "/_metadata", "/data/copy/chk-7/a1"} {
+			if underKey(keep, pathKey(it.Path)) {
+				t.Errorf("%s deletable while the snapshot's folder is unknown: %+v", keep, it)
+			}
+		}
+	}
+}

@@ -104,6 +104,7 @@ func printLocation(w io.Writer, s *parse.SnapshotReport) {
 		"base":           "given with --base",
 		"read-path":      "the folder it was read from",
 		"absolute-paths": "from its own absolute paths",
+		"listing":        "found in the listing: a _metadata of its size beside all its files",
 	}[l.From]
 	switch {
 	case l.Dir == "":

@@ -1,0 +1,55 @@
+package parse
+
+import (
+	"path"
+	"strings"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// A _metadata file is often looked at away from its folder: downloaded,
+// copied, or dropped on the page without a path. Against a listing its
+// folder can be found again, from evidence the listing gives: a _metadata of
+// exactly the same size whose folder also holds every file the snapshot
+// references relatively (random UUID names). Only a unique match counts.
+
+// relocate finds the listed folder of a Flink snapshot whose own folder is
+// not in the listing; ok is false when there is no single match.
+func relocate(s *SnapshotReport, lf *listedFiles) (dir string, ok bool) {
+	if s.Format != model.FormatFlink || s.Size <= 0 {
+		return "", false
+	}
+	if s.Location.Dir != "" && isAbsolutePath(s.Location.Dir) {
+		if _, listed := lf.byKey[pathKey(joinPath(s.Location.Dir, metadataName))]; listed {
+			return "", false // already where the listing has it
+		}
+	}
+	var relative []string
+	for _, f := range s.Files {
+		if f.Relative || !isAbsolutePath(f.Path) {
+			relative = append(relative, strings.TrimPrefix(path.Clean(f.Path), "/"))
+		}
+	}
+	match := ""
+	for _, e := range lf.entries {
+		if e.dir || e.key == "" || path.Base(e.key) != metadataName || e.bytes != s.Size {
+			continue
+		}
+		folder := path.Dir(e.key)
+		all := true
+		for _, r := range relative {
+			if _, listed := lf.byKey[folder+"/"+r]; !listed {
+				all = false
+				break
+			}
+		}
+		if !all {
+			continue
+		}
+		if match != "" {
+			return "", false // ambiguous
+		}
+		match = parentDir(e.path)
+	}
+	return match, match != ""
+}
