@@ -19,7 +19,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add("db/manifest/00000000000000000002.manifest", "", "compacted/01J.sst\nwal/1.sst", "gs://b/:\n 5  2024-05-01T10:00:00Z  gs://b/db/wal/1.sst")
 	f.Add("hdfs:///a/chk-1", "hdfs://nn/a/chk-1/", "hdfs://nn/a/shared/job_x_op_y_0_1/p", "-rw-r--r--   3 u g 5 2024-05-01 10:00 /a/shared/job_x_op_y_0_1/p")
 	f.Fuzz(func(t *testing.T, source, base, paths, list string) {
-		snap := &model.Snapshot{Source: source, Format: model.FormatFlink, CheckpointID: 3}
+		snap := &model.Snapshot{Source: source, Format: model.FormatFlink, CheckpointID: 3, Size: int64(len(paths) % 7)}
 		if strings.Contains(source, "manifest") {
 			snap.Format = model.FormatSlateDB
 		}
