@@ -179,6 +179,11 @@ func TestWorkerOnLocalWorkerd(t *testing.T) {
 			t.Fatalf("GET /app.wasm: %d, %d bytes, %q", wasm.status, len(wasm.body), wasm.header.Get("Content-Type"))
 		}
 		checkHeaders(t, "wasm", wasm.header, server.PageCSP)
+		for _, path := range []string{"/", "/app.wasm"} {
+			if head := request(t, "HEAD", w.URL+path, "", nil); head.status != 200 || len(head.body) != 0 {
+				t.Errorf("HEAD %s: %d, %d body bytes", path, head.status, len(head.body))
+			}
+		}
 	})
 }
 

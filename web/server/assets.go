@@ -28,13 +28,20 @@ func (p AssetProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the page is read-only: method "+r.Method+" not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	res, err := p.Fetch(r)
+	// HEAD is answered from a GET: an HTML page's policy needs its body,
+	// and syumai/workers cannot send a Content-Length without a body.
+	fetch := r
+	if r.Method == http.MethodHead {
+		fetch = r.Clone(r.Context())
+		fetch.Method = http.MethodGet
+	}
+	res, err := p.Fetch(fetch)
 	if err == nil && res.StatusCode == http.StatusNotModified && isHTML(res) {
 		// A 304 would refresh the browser's cached headers with a policy
 		// computed from no body; fetch the page itself so its hashes are
 		// in the CSP. index.html is small.
 		res.Body.Close()
-		full := r.Clone(r.Context())
+		full := fetch.Clone(r.Context())
 		full.Header.Del("If-None-Match")
 		full.Header.Del("If-Modified-Since")
 		res, err = p.Fetch(full)
@@ -52,7 +59,7 @@ func (p AssetProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		hd[k] = vs
 	}
-	if isHTML(res) && res.StatusCode == http.StatusOK && r.Method == http.MethodGet {
+	if isHTML(res) && res.StatusCode == http.StatusOK {
 		// The page's own inline <script> and <style> are allowed by hash,
 		// computed from the very bytes served, so the CSP needs no
 		// 'unsafe-inline' and cannot drift from index.html.
@@ -64,13 +71,18 @@ func (p AssetProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hd.Set("Content-Security-Policy", PageCSPFor(body))
 		hd.Del("Content-Length") // see writeJSON
 		w.WriteHeader(res.StatusCode)
-		w.Write(body)
+		if r.Method == http.MethodGet {
+			w.Write(body)
+		}
+		return
+	}
+	if r.Method == http.MethodHead {
+		hd.Del("Content-Length")
+		w.WriteHeader(res.StatusCode)
 		return
 	}
 	w.WriteHeader(res.StatusCode)
-	if r.Method != http.MethodHead {
-		io.Copy(w, res.Body)
-	}
+	io.Copy(w, res.Body)
 }
 
 const maxHTMLBytes = 2 << 20

@@ -278,6 +278,13 @@ func TestPageHasSecurityHeaders(t *testing.T) {
 		t.Errorf("revalidated page: status %d, body %q", rec.Code, rec.Body)
 	}
 	checkSecurityHeaders(t, rec.Header(), PageCSPFor([]byte(testPage)))
+	for _, path := range []string{"/"} {
+		head := do(h, "HEAD", path, "", nil)
+		if head.Code != 200 || head.Body.Len() != 0 {
+			t.Errorf("HEAD %s: status %d, %d body bytes", path, head.Code, head.Body.Len())
+		}
+		checkSecurityHeaders(t, head.Header(), PageCSPFor([]byte(testPage)))
+	}
 	if w := do(h, "POST", "/", "text/plain", []byte("x")); w.Code != 405 {
 		t.Errorf("POST /: status %d", w.Code)
 	}

@@ -21,6 +21,12 @@ func main() {
 // serve builds the Handler per request: bindings and vars live in the
 // request's runtime context.
 func serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		// syumai/workers v0.27.0 never completes a response with an empty
+		// body; answer HEAD as GET and let workerd drop the body, as HTTP
+		// requires for HEAD.
+		r.Method = http.MethodGet
+	}
 	ttl, err := server.ParseTTL(cloudflare.Getenv("SHARE_TTL_SECONDS"))
 	if err != nil {
 		http.Error(w, "worker misconfigured: "+err.Error(), http.StatusInternalServerError)
