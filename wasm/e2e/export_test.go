@@ -235,3 +235,41 @@ func TestProgressAndResponsiveness(t *testing.T) {
 		t.Error("no progress bar for a 10 MB file")
 	}
 }
+
+// TestDropFolder drops a job's checkpoint folder: the page finds the
+// _metadata files inside (and reads nothing else), names them by their
+// path in the folder, and shows what the engine gives for those names.
+func TestDropFolder(t *testing.T) {
+	job := filepath.Join(t.TempDir(), "job-3b5c")
+	snaps := []string{generatedCheckpoint(t, job, 6, nil), generatedCheckpoint(t, job, 7, nil)}
+	os.MkdirAll(filepath.Join(job, "shared"), 0o755)
+	os.WriteFile(filepath.Join(job, "shared", "000007.sst"), []byte("not read"), 0o644)
+
+	p := page(t)
+	drop(t, p, job)
+	names, err := browsertest.Eval[[]string](p, `[...document.querySelectorAll(".load .name")].map(e => e.textContent)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNames := []string{"job-3b5c/chk-6/_metadata", "job-3b5c/chk-7/_metadata"}
+	if !reflect.DeepEqual(names, wantNames) {
+		t.Fatalf("files read from the folder: %q, want %q", names, wantNames)
+	}
+	want := engineReport(t, snaps, names, "")
+	var wantCmp []browsertest.Row
+	for _, i := range want.Comparison.Order {
+		s := want.Comparison.Snapshots[i]
+		wantCmp = append(wantCmp, browsertest.Row{"label": s.Label, "files": strconv.Itoa(s.Files), "bytes": i64(s.Bytes)})
+	}
+	got, err := p.Table("#comparison-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, "comparison", got, wantCmp)
+	wd, _, _ := wantTables(want.Snapshots[0])
+	gd, err := p.Table("#dependency-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, "dependencies", gd, wd)
+}

@@ -3,6 +3,8 @@
 package jsio
 
 import (
+	"sort"
+	"strings"
 	"syscall/js"
 
 	"github.com/ckptlens/ckptlens/wasm/app"
@@ -95,7 +97,13 @@ func WireInputs(load func([]app.Input)) {
 			return
 		}
 		ev.Call("preventDefault")
-		load(inputsOf(dt.Get("files")))
+		dirs, files := splitDrop(dt)
+		if len(dirs) == 0 {
+			load(inputsOf(dt.Get("files")))
+			return
+		}
+		// Folders are walked asynchronously, off the event callback.
+		go func() { load(append(files, walkFolders(dirs)...)) }()
 	})
 	on("change", func(ev js.Value) {
 		t := ev.Get("target")
@@ -107,13 +115,99 @@ func WireInputs(load func([]app.Input)) {
 	})
 }
 
+// splitDrop separates dropped folders (as FileSystemDirectoryEntry values,
+// which must be taken during the drop event) from dropped files.
+func splitDrop(dt js.Value) (dirs []js.Value, files []app.Input) {
+	items := dt.Get("items")
+	if !items.Truthy() {
+		return nil, nil
+	}
+	for i := 0; i < items.Length(); i++ {
+		it := items.Index(i)
+		if it.Get("kind").String() != "file" {
+			continue
+		}
+		if it.Get("webkitGetAsEntry").Type() == js.TypeFunction {
+			if e := it.Call("webkitGetAsEntry"); e.Truthy() && e.Get("isDirectory").Bool() {
+				dirs = append(dirs, e)
+				continue
+			}
+		}
+		if f := it.Call("getAsFile"); f.Truthy() {
+			files = append(files, inputOf(f, f.Get("name").String()))
+		}
+	}
+	return dirs, files
+}
+
+// snapshotFileName reports whether a file found in a dropped folder is one
+// the page reads: Flink's _metadata and SlateDB's manifests. Everything
+// else in a checkpoint folder is state the snapshot points to, not read.
+func snapshotFileName(name string) bool {
+	return name == "_metadata" || strings.HasSuffix(name, ".manifest")
+}
+
+// maxFolderEntries bounds a folder walk, so dropping a whole bucket mirror
+// does not stall the page.
+const maxFolderEntries = 200000
+
+// walkFolders finds the snapshot files under dropped folders. Each is named
+// by its path inside the drop ("job/chk-41/_metadata"), which tells the
+// engine where it lives.
+func walkFolders(dirs []js.Value) []app.Input {
+	var out []app.Input
+	seen := 0
+	queue := dirs
+	for len(queue) > 0 && seen < maxFolderEntries {
+		dir := queue[0]
+		queue = queue[1:]
+		reader := dir.Call("createReader")
+		for seen < maxFolderEntries {
+			batch, err := await(promiseOf(func(resolve, reject js.Value) { reader.Call("readEntries", resolve, reject) }))
+			if err != nil || batch.Length() == 0 {
+				break
+			}
+			for i := 0; i < batch.Length(); i++ {
+				seen++
+				e := batch.Index(i)
+				switch {
+				case e.Get("isDirectory").Bool():
+					queue = append(queue, e)
+				case snapshotFileName(e.Get("name").String()):
+					f, err := await(promiseOf(func(resolve, reject js.Value) { e.Call("file", resolve, reject) }))
+					if err == nil {
+						out = append(out, inputOf(f, strings.TrimPrefix(e.Get("fullPath").String(), "/")))
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// promiseOf wraps a callback-style call in a Promise.
+func promiseOf(call func(resolve, reject js.Value)) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer executor.Release()
+		call(args[0], args[1])
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
+}
+
+func inputOf(f js.Value, name string) app.Input {
+	r := NewBlobReader(f)
+	return app.Input{Name: name, Size: r.Size(), ReaderAt: r}
+}
+
 // inputsOf wraps a FileList.
 func inputsOf(files js.Value) []app.Input {
 	var out []app.Input
 	for i := 0; i < files.Length(); i++ {
 		f := files.Index(i)
-		r := NewBlobReader(f)
-		out = append(out, app.Input{Name: f.Get("name").String(), Size: r.Size(), ReaderAt: r})
+		out = append(out, inputOf(f, f.Get("name").String()))
 	}
 	return out
 }
