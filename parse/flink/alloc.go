@@ -1,6 +1,9 @@
 package flink
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // Decoding runs twice over the input. The first pass (counting) checks
 // every byte and counts what the model needs, allocating nothing; the
@@ -28,6 +31,12 @@ func (s *slab[T]) prepare() {
 		s.buf = make([]T, 0, s.n)
 	}
 	s.n = 0
+}
+
+// bytes is what the counted values cost.
+func (s *slab[T]) bytes() int64 {
+	var zero T
+	return int64(s.n) * int64(unsafe.Sizeof(zero))
 }
 
 // reset drops the second pass's values (now owned by the model).
@@ -103,6 +112,7 @@ func putSlabs(s *slabs) {
 type slabber interface {
 	prepare()
 	reset()
+	bytes() int64
 }
 
 func (s *slabs) prepare() { s.each(func(x slabber) { x.prepare() }) }

@@ -116,27 +116,32 @@ func describeSuffix(head []byte) string {
 func decodeBody(rd *reader, m *Metadata, version int) (*Metadata, error) {
 	start := rd.offset()
 	s := getSlabs()
-	count := func(channel111, changelog114 bool) *decoder {
+	// A corrupt input can decode into many tiny records before the error
+	// shows. Its partial result is kept only up to an operator boundary
+	// where the model still costs at most about twice the input.
+	budget := max(2*m.Size-bufferSize(m.Size), 1024)
+	count := func(channel111, changelog114 bool, maxOps int) *decoder {
 		rd.seek(start)
 		rd.counting, rd.strBytes = true, 0
 		s.each(func(x slabber) { x.reset() })
 		d := &decoder{r: rd, m: &Metadata{Size: m.Size, Version: version}, version: version,
-			channel111: channel111, changelog114: changelog114, counting: true, s: s}
+			channel111: channel111, changelog114: changelog114, counting: true, s: s,
+			budget: budget, maxOps: maxOps}
 		d.err = d.body()
 		return d
 	}
 	exact := func(d *decoder) bool { return d.err == nil && d.m.BytesRead == d.m.Size }
 
-	chosen := count(false, false)
+	chosen := count(false, false, -1)
 	if version == 3 && !exact(chosen) && (chosen.sawChannel || chosen.sawChangelog) {
 		tries := []*decoder{chosen}
 		// Retry only with a layout the constructs seen so far allow: 1.11
 		// wrote nothing newer than 1.11, 1.14 nothing of 1.15.
 		if chosen.sawChannel && chosen.evidence <= 11 {
-			tries = append(tries, count(true, false))
+			tries = append(tries, count(true, false, -1))
 		}
 		if chosen.sawChangelog && chosen.evidence <= 14 {
-			tries = append(tries, count(false, true))
+			tries = append(tries, count(false, true, -1))
 		}
 		// Prefer a layout that reads the file exactly, then one without
 		// error (Flink ignores trailing bytes), then the one that got furthest.
@@ -148,8 +153,15 @@ func decodeBody(rd *reader, m *Metadata, version int) (*Metadata, error) {
 			}
 		}
 		if chosen != tries[len(tries)-1] { // the slabs hold the last trial's counts
-			chosen = count(chosen.channel111, chosen.changelog114)
+			chosen = count(chosen.channel111, chosen.changelog114, -1)
 		}
+	}
+	maxOps := -1
+	if chosen.err != nil && chosen.cost() > budget {
+		maxOps = chosen.fitOps
+		fullErr := chosen.err
+		chosen = count(chosen.channel111, chosen.changelog114, maxOps)
+		chosen.fullErr = fullErr
 	}
 
 	rd.seek(start)
@@ -159,9 +171,16 @@ func decodeBody(rd *reader, m *Metadata, version int) (*Metadata, error) {
 	}
 	chosen.s.prepare()
 	d := &decoder{r: rd, m: m, version: version, channel111: chosen.channel111,
-		changelog114: chosen.changelog114, s: chosen.s}
+		changelog114: chosen.changelog114, s: chosen.s, maxOps: maxOps}
 	err := d.body()
 	putSlabs(chosen.s)
+	if maxOps >= 0 {
+		// The cut run stopped early on purpose; the error is where the
+		// whole input goes wrong.
+		err = chosen.fullErr
+		m.Warnings = append(m.Warnings, fmt.Sprintf("only the first %d operators are kept: the corrupt rest "+
+			"would decode into more records than a %d-byte file can hold", maxOps, m.Size))
+	}
 	return m, err
 }
 
@@ -175,7 +194,6 @@ type decoder struct {
 	// V3 dialect switches, and whether the constructs they govern occurred.
 	channel111, changelog114 bool
 	sawChannel, sawChangelog bool
-	sawLegacy                bool
 	sawChangelog115          bool // changelog handles in the 1.15 layout
 
 	// evidence is the oldest release whose writer produces every
@@ -185,10 +203,27 @@ type decoder struct {
 
 	// counting is set in the first pass (see alloc.go); s holds the counts
 	// and then the exact allocations; err is the first pass's result.
-	counting  bool
-	err       error
+	counting bool
+	err      error
+	// budget bounds the model of a corrupt input; fitOps is how many
+	// operators fit in it; maxOps (>= 0) stops the body after that many,
+	// and fullErr keeps the error a cut run did not reach.
+	budget  int64
+	fitOps  int
+	maxOps  int
+	fullErr error
+
+	warned [warnKinds]int // occurrences per warning kind
+	warnAt [warnKinds]int // index in Warnings of each kind's message
 	s         *slabs
 	keyedList stack[*KeyedHandle] // changelog handles nest: their lists use a stack
+}
+
+// cost is what the counted model would allocate.
+func (d *decoder) cost() int64 {
+	n := int64(d.r.strBytes)
+	d.s.each(func(x slabber) { n += x.bytes() })
+	return n
 }
 
 // seen narrows the oldest release that writes a construct (minor version of
@@ -197,9 +232,34 @@ func (d *decoder) seen(release int) {
 	d.evidence = max(d.evidence, release)
 }
 
-func (d *decoder) warn(format string, args ...any) {
-	if !d.counting && len(d.m.Warnings) < 100 {
+// Warning kinds: each is reported once, with how often it occurred.
+const (
+	warnTrailing = iota
+	warnCoordinatorTag
+	warnFinishedCoordinator
+	warnSubtaskIndex
+	warnLegacy
+	warnFileMerging
+	warnKinds
+)
+
+// warn records the first warning of a kind; later ones are counted.
+func (d *decoder) warn(kind int, format string, args ...any) {
+	if d.counting {
+		return
+	}
+	if d.warned[kind]++; d.warned[kind] == 1 {
+		d.warnAt[kind] = len(d.m.Warnings)
 		d.m.Warnings = append(d.m.Warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+// finishWarnings notes how often each reported warning occurred.
+func (d *decoder) finishWarnings() {
+	for k, n := range d.warned {
+		if n > 1 {
+			d.m.Warnings[d.warnAt[k]] += fmt.Sprintf(" (%d times in all)", n)
+		}
 	}
 }
 
@@ -207,6 +267,7 @@ func (d *decoder) warn(format string, args ...any) {
 func (d *decoder) body() error {
 	r, m := d.r, d.m
 	defer func() {
+		d.finishWarnings()
 		m.BytesRead = r.offset()
 		m.earliest = d.evidence
 		if d.sawChannel && !d.channel111 && d.version >= 3 {
@@ -242,7 +303,12 @@ func (d *decoder) body() error {
 	}
 	n := r.count(d.minOperatorSize(), "the number of operator states")
 	mark := d.s.operators.mark()
+	stopped := false
 	for i := 0; i < n && r.err == nil; i++ {
+		if i == d.maxOps {
+			stopped = true
+			break
+		}
 		op := OperatorState{Offset: r.offset()}
 		if d.version == 1 {
 			d.taskStateV1(&op)
@@ -250,8 +316,14 @@ func (d *decoder) body() error {
 			d.operatorState(&op)
 		}
 		d.s.operators.push(d.counting, op)
+		if d.counting && r.err == nil && d.cost() <= d.budget {
+			d.fitOps = i + 1
+		}
 	}
 	m.Operators = d.s.operators.list(mark)
+	if stopped {
+		return nil
+	}
 	// The properties come last and allocate nothing the first pass must
 	// count, so only the second pass reads them.
 	if d.version >= 4 && r.err == nil && !d.counting {
@@ -261,7 +333,7 @@ func (d *decoder) body() error {
 		return r.err
 	}
 	if left := r.remaining(); left > 0 {
-		d.warn("%d bytes follow the end of the metadata at byte %d; Flink ignores them", left, r.offset())
+		d.warn(warnTrailing, "%d bytes follow the end of the metadata at byte %d; Flink ignores them", left, r.offset())
 	}
 	return nil
 }
@@ -333,7 +405,7 @@ func (d *decoder) operatorState(op *OperatorState) {
 			op.Coordinator = d.s.coords.one(d.counting)
 			*op.Coordinator = c
 			if c.Tag != StreamByteStream {
-				d.warn("operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file", op.ID, c.Tag)
+				d.warn(warnCoordinatorTag, "operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file", op.ID, c.Tag)
 			}
 		}
 	}
@@ -346,7 +418,7 @@ func (d *decoder) operatorState(op *OperatorState) {
 		op.FullyFinished = true
 		d.seen(14)
 		if op.Coordinator != nil {
-			d.warn("operator %s is fully finished but has coordinator state; Flink refuses such a file", op.ID)
+			d.warn(warnFinishedCoordinator, "operator %s is fully finished but has coordinator state; Flink refuses such a file", op.ID)
 		}
 		return
 	}
@@ -373,7 +445,7 @@ func (d *decoder) operatorState(op *OperatorState) {
 		}
 		d.s.subtasks.push(d.counting, st)
 		if st.Index >= op.Parallelism && r.err == nil {
-			d.warn("operator %s: subtask index %d is not below the parallelism %d; Flink refuses such a file",
+			d.warn(warnSubtaskIndex, "operator %s: subtask index %d is not below the parallelism %d; Flink refuses such a file",
 				op.ID, st.Index, op.Parallelism)
 		}
 	}
@@ -396,10 +468,7 @@ func (d *decoder) subtaskV2(st *SubtaskState) {
 		lg.Streams = d.s.streams.list(mark)
 	}
 	if n > 0 {
-		if !d.sawLegacy {
-			d.sawLegacy = true
-			d.warn("legacy Checkpointed-interface state (Flink 1.3) at byte %d; Flink 1.4 and later refuse to restore it", off)
-		}
+		d.warn(warnLegacy, "legacy Checkpointed-interface state (Flink 1.3) at byte %d; Flink 1.4 and later refuse to restore it", off)
 	}
 	d.operatorHandles(st)
 	st.ManagedKeyed = d.keyed("the managed keyed state")

@@ -300,7 +300,7 @@ func (d *decoder) operator(what string) *OperatorHandle {
 	}
 	h.Delegate = d.stream("the delegate of an operator state handle")
 	if tag == OperatorFileMerging && r.err == nil && h.Delegate.Tag != StreamSegment && h.Delegate.Tag != StreamEmptySegment {
-		d.warn("a file-merging operator state handle at byte %d does not delegate to a file segment; Flink refuses such a file", off)
+		d.warn(warnFileMerging, "a file-merging operator state handle at byte %d does not delegate to a file segment; Flink refuses such a file", off)
 	}
 	return h
 }

@@ -52,8 +52,8 @@ func newReader(src io.ReaderAt, size int64) *reader {
 	return &reader{src: src, size: size, buf: make([]byte, bufferSize(size))}
 }
 
-// bufferSize is the whole input when it is small (strings then point into
-// it), else a quarter of it between 4 and 64 KiB: four reads per pass for
+// bufferSize is the whole input when it is tiny (strings then point into
+// it), else a quarter of it up to 64 KiB: four reads per pass for
 // mid-sized inputs, 64 KiB reads for large ones, and a buffer plus the
 // copied strings that cost less than holding the input.
 func bufferSize(size int64) int64 {
@@ -63,11 +63,11 @@ func bufferSize(size int64) int64 {
 	case size <= wholeLimit:
 		return size
 	}
-	return min(max(size/4, 4<<10), maxBuffer)
+	return min(size/4, maxBuffer)
 }
 
 // wholeLimit is the largest input read into memory whole.
-const wholeLimit = 8 << 10
+const wholeLimit = 4 << 10
 
 // offset is the file offset of the next unread byte.
 func (r *reader) offset() int64 { return r.bufOff + int64(r.pos) }
