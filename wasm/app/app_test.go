@@ -1,0 +1,91 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+func TestSortToggle(t *testing.T) {
+	var s sortState
+	s.Toggle("bytes", true)
+	if s.Aria("bytes") != "descending" || s.Aria("path") != "none" {
+		t.Fatalf("numbers sort largest first: %+v", s)
+	}
+	s.Toggle("bytes", true)
+	if s.Aria("bytes") != "ascending" {
+		t.Fatalf("a second press flips: %+v", s)
+	}
+	rows := []model.File{{Path: "b", Bytes: 1}, {Path: "a", Bytes: 3}, {Path: "c", Bytes: 2}}
+	sortBy(rows, s, fileColumns)
+	if rows[0].Bytes != 1 || rows[2].Bytes != 3 {
+		t.Fatalf("ascending by bytes: %+v", rows)
+	}
+}
+
+func TestBytesUnknown(t *testing.T) {
+	if Bytes(-1) != "unknown" || Bytes(1536) != "1.5 KiB" {
+		t.Fatal(Bytes(-1), Bytes(1536))
+	}
+}
+
+// A path is data: in CSV a leading = must not become a spreadsheet formula.
+func TestReportCSVDefusesFormulas(t *testing.T) {
+	rep := &Report{Snapshots: []*SnapshotReport{{Snapshot: &model.Snapshot{Source: "_metadata", CheckpointID: 3,
+		Files: []model.File{{Path: `=HYPERLINK("http://x")`, Kind: model.KindShared, Bytes: 5, Operators: []string{"a", "b"}}}}}}}
+	rows, err := csv.NewReader(bytes.NewReader(ReportCSV(rep))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[1][2] != `'=HYPERLINK("http://x")` || rows[1][6] != "a b" {
+		t.Fatalf("%q", rows)
+	}
+}
+
+func TestProgressReaderReportsFurthestOffset(t *testing.T) {
+	data := bytes.Repeat([]byte{1}, 3*progressStep)
+	var steps []int64
+	pr := &progressReader{r: bytes.NewReader(data), onStep: func(n int64) { steps = append(steps, n) }}
+	buf := make([]byte, progressStep/2)
+	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
+		pr.ReadAt(buf, off)
+	}
+	pr.ReadAt(buf, 0) // reading back does not move the bar
+	if pr.furthest.Load() != int64(len(data)) || len(steps) != 3 {
+		t.Fatalf("furthest %d, steps %v", pr.furthest.Load(), steps)
+	}
+}
+
+func TestDecodeInputTellsSnapshotListingAndGarbage(t *testing.T) {
+	listingText := "100 /data/ckpt/job/chk-1/_metadata\n200 /data/ckpt/job/shared/a.sst\n"
+	in := Input{Name: "listing.txt", Size: int64(len(listingText)), ReaderAt: strings.NewReader(listingText)}
+	snap, lst, problem := decodeInput(in, in.ReaderAt)
+	if snap != nil || lst == nil || len(lst.Entries) != 2 || problem != "" {
+		t.Fatalf("a find listing: %v %v %q", snap, lst, problem)
+	}
+	junk := "\x89PNG\r\n\x1a\n not a snapshot"
+	in = Input{Name: "x.png", Size: int64(len(junk)), ReaderAt: strings.NewReader(junk)}
+	snap, lst, problem = decodeInput(in, in.ReaderAt)
+	if snap != nil || lst != nil || !strings.HasPrefix(problem, "Not a Flink _metadata file") {
+		t.Fatalf("junk: %v %v %q", snap, lst, problem)
+	}
+}
+
+// The page's report is the engine's: a report from JSON shows read-only.
+func TestShowReportJSON(t *testing.T) {
+	var r Root
+	if err := r.ShowReportJSON([]byte(`{"snapshots":[{"source":"_metadata","checkpointId":9,"files":[],"operators":[]}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if !r.ReadOnly || r.Snapshot() == nil || r.Snapshot().CheckpointID != 9 || r.Status() != "done" {
+		t.Fatalf("%+v", r)
+	}
+	if err := r.ShowReportJSON([]byte(`{`)); err == nil {
+		t.Fatal("bad JSON accepted")
+	}
+	var _ *parse.Report = r.Report
+}
