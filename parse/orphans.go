@@ -412,6 +412,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 		return d
 	}
 	unsureChk := map[string]*OrphanItem{}
+	holdsFiles := map[string]bool{} // folders with a listed file directly inside
 	var fileItems []OrphanItem
 	var fileKeys []string
 	for _, e := range lf.entries {
@@ -426,6 +427,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 		}
 		plan.Listing.Files++
 		plan.Listing.Bytes += e.bytes
+		holdsFiles[path.Dir(e.key)] = true
 		isRef, j := verdictOf(e)
 		switch {
 		case isRef:
@@ -541,7 +543,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 	for _, k := range sortedKeys(chkDirs) {
 		if it := unsureChk[k]; it != nil {
 			kept = append(kept, *it)
-		} else if v, ok := verdicts[k]; ok && !v.deletable && dirs[k] != nil && !hasListedFileUnder(lf, k) {
+		} else if v, ok := verdicts[k]; ok && !v.deletable && dirs[k] != nil && !holdsFiles[k] {
 			kept = append(kept, OrphanItem{Path: chkDirs[k], Dir: true, Reason: v.reason})
 		}
 	}
@@ -608,15 +610,6 @@ func referencedKey(m map[string][]int, k string) ([]int, bool) {
 	}
 	v, ok := m[k]
 	return v, ok
-}
-
-func hasListedFileUnder(lf *listedFiles, dir string) bool {
-	for _, e := range lf.entries {
-		if !e.dir && e.key != "" && underKey(e.key, dir) {
-			return true
-		}
-	}
-	return false
 }
 
 // folderReason says why a whole folder can go.

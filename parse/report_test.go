@@ -336,6 +336,13 @@ func TestOrphans(t *testing.T) {
 		t.Errorf("with chk-4 in progress: deletable %+v\nunsure %+v", p.Deletable, p.Unsure)
 	}
 
+	// An empty chk-5 folder (a checkpoint just started) is kept too.
+	l.Entries = append(l.Entries, listing.Entry{Path: local + "/chk-5", Dir: true})
+	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
+	if len(p.Unsure) != 3 || p.Unsure[1].Path != local+"/chk-5" || !p.Unsure[1].Dir || p.Unsure[1].Files != 0 {
+		t.Errorf("empty chk-5 in progress: unsure %+v", p.Unsure)
+	}
+
 	// A missing shared file is reported; in-progress chk-4 keeps shared
 	// garbage unsure once chk-4 is newer and shared files are unreferenced.
 	l2 := findListing(t, "900 "+local+"/chk-3/_metadata", "50 "+local+"/chk-3/3-private-manifest", "20 "+local+"/chk-3/3-operator-state",
