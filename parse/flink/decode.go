@@ -213,8 +213,8 @@ type decoder struct {
 	maxOps  int
 	fullErr error
 
-	warned [warnKinds]int // occurrences per warning kind
-	warnAt [warnKinds]int // index in Warnings of each kind's message
+	warned    [warnKinds]int // occurrences per warning kind
+	warnAt    [warnKinds]int // index in Warnings of each kind's message
 	s         *slabs
 	keyedList stack[*KeyedHandle] // changelog handles nest: their lists use a stack
 }
