@@ -288,6 +288,19 @@ func TestOracleScenarios(t *testing.T) {
 			}
 		case "changelog":
 			want = []Role{RoleChangelog}
+		case "unaligned":
+			// In-flight data is checkpoint-exclusive state, in chk-N.
+			channel := false
+			for _, o := range sc.snaps {
+				for _, d := range Inspect(o.snap, "").Dependencies {
+					for _, k := range d.Kinds {
+						channel = channel || k == model.KindChannel && d.Role == RoleExclusive
+					}
+				}
+			}
+			if !channel {
+				t.Errorf("%s: no channel state in a checkpoint's own folder", sc)
+			}
 		}
 		for _, r := range want {
 			if roles[r] == 0 {
