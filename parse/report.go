@@ -95,7 +95,9 @@ var roleOrder = map[Role]int{
 
 // Dependency is one folder a snapshot needs.
 type Dependency struct {
-	Dir   string `json:"dir"` // as written (relative handles: resolved against the location)
+	// Dir is the folder as written; relative handles are resolved against
+	// the location, or "." (the folder of _metadata) when it is unknown.
+	Dir   string `json:"dir"`
 	Role  Role   `json:"role"`
 	Files int    `json:"files"`
 	// Bytes is the sum of the recorded sizes (for file merging: the bytes
