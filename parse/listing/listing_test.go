@@ -20,12 +20,14 @@ func TestParseFormats(t *testing.T) {
 drwxr-xr-x   - flink supergroup          0 2024-05-01 10:00 hdfs://nn:8020/flink/cp/3f2a/chk-7
 -rw-r--r--   3 flink supergroup       1934 2024-05-01 10:00 hdfs://nn:8020/flink/cp/3f2a/chk-7/_metadata
 -rw-r--r--   3 flink supergroup   67108864 2024-05-01 09:59 /flink/cp/3f2a/shared/my file
+drwxrwxrwt+  - flink supergroup          0 2024-05-01 10:00 /flink/cp/3f2a/taskowned
 `,
 			format: FormatHDFS,
 			want: []Entry{
 				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7", Dir: true},
 				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934},
 				{Path: "/flink/cp/3f2a/shared/my file", Bytes: 67108864},
+				{Path: "/flink/cp/3f2a/taskowned", Dir: true}, // sticky bit, ACL
 			},
 		},
 		{
