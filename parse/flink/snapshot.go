@@ -37,7 +37,11 @@ func (m *Metadata) Snapshot(source string) *model.Snapshot {
 		}
 	}
 
-	w := &walker{s: s, index: map[string]int{}}
+	// Sizing the file list and index up front keeps a handle-dense snapshot
+	// from growing (and clearing) them again and again.
+	n := m.fileHandles()
+	s.Files = make([]model.File, 0, n)
+	w := &walker{s: s, index: make(map[string]int, n), ops: make([]string, 0, n)}
 	for i := range m.Operators {
 		op := &m.Operators[i]
 		mo := model.Operator{
@@ -296,6 +300,7 @@ type walker struct {
 	index  map[string]int // path -> position in s.Files
 	segs   map[string]map[[2]int64]bool
 	op     string
+	ops    []string // backing array of the files' operator lists
 	inline int64
 	hints  hints
 }
@@ -406,7 +411,11 @@ func (w *walker) file(path string, relative bool, size int64, kind model.FileKin
 		return f
 	}
 	w.index[path] = len(w.s.Files)
-	w.s.Files = append(w.s.Files, model.File{Path: path, Relative: relative, Bytes: size, Kind: kind, Operators: []string{w.op}})
+	// Most files belong to one operator: their lists share one backing
+	// array (capacity 1 each, so a second operator copies).
+	w.ops = append(w.ops, w.op)
+	ops := w.ops[len(w.ops)-1 : len(w.ops) : len(w.ops)]
+	w.s.Files = append(w.s.Files, model.File{Path: path, Relative: relative, Bytes: size, Kind: kind, Operators: ops})
 	return &w.s.Files[len(w.s.Files)-1]
 }
 
@@ -441,4 +450,70 @@ func (w *walker) segment(h *StreamHandle) {
 	set[key] = true
 	f.Segments++
 	f.Bytes += h.StateSize
+}
+
+// fileHandles counts the handles that name a file, an upper bound of the
+// number of distinct files.
+func (m *Metadata) fileHandles() int {
+	n := 0
+	var stream func(h *StreamHandle)
+	stream = func(h *StreamHandle) {
+		switch {
+		case h == nil:
+		case h.Tag == StreamFile || h.Tag == StreamRelative || h.Tag == StreamSegment:
+			n++
+		case h.Tag == StreamKeyGroups:
+			stream(&h.Extra.Delegate)
+		}
+	}
+	var keyed func(h *KeyedHandle)
+	keyed = func(h *KeyedHandle) {
+		if h == nil {
+			return
+		}
+		stream(&h.Delegate)
+		if x := h.Incremental; x != nil {
+			stream(&x.Meta)
+			for i := range x.Shared {
+				stream(&x.Shared[i].Handle)
+			}
+			for i := range x.Private {
+				stream(&x.Private[i].Handle)
+			}
+		}
+		if x := h.Changelog; x != nil {
+			for _, k := range x.Materialized {
+				keyed(k)
+			}
+			for _, k := range x.NonMaterialized {
+				keyed(k)
+			}
+			for i := range x.Deltas {
+				stream(&x.Deltas[i].Handle)
+			}
+		}
+	}
+	for i := range m.Operators {
+		op := &m.Operators[i]
+		stream(op.Coordinator)
+		for j := range op.Subtasks {
+			st := &op.Subtasks[j]
+			for _, h := range [2]*OperatorHandle{st.ManagedOperator, st.RawOperator} {
+				if h != nil {
+					stream(&h.Delegate)
+				}
+			}
+			keyed(st.ManagedKeyed)
+			keyed(st.RawKeyed)
+			if x := st.Extra; x != nil {
+				for k := range x.Channels {
+					stream(&x.Channels[k].Delegate)
+				}
+				if lg := x.Legacy; lg != nil {
+					n += len(lg.Streams) + len(lg.ChainedManaged) + len(lg.ChainedRaw)
+				}
+			}
+		}
+	}
+	return n
 }
