@@ -22,8 +22,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,7 +77,15 @@ func run(n, conc, minSize, maxSize int, target string) error {
 	base := target
 	if base == "" {
 		fmt.Println("starting the Worker on local workerd (wrangler dev --local)...")
-		w, err := localworker.Start(context.Background(), localworker.Options{})
+		// Only the API is under load: serve an empty page folder, so a
+		// rebuild of dist/ meanwhile cannot make wrangler restart the Worker.
+		assets, err := os.MkdirTemp("", "ckptlens-loadtest-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(assets)
+		os.WriteFile(filepath.Join(assets, "index.html"), []byte("<!doctype html><title>load test</title>"), 0o644)
+		w, err := localworker.Start(context.Background(), localworker.Options{Assets: assets})
 		if err != nil {
 			return err
 		}
@@ -199,6 +209,10 @@ func run(n, conc, minSize, maxSize int, target string) error {
 
 	fmt.Printf("\nckptlens share load test: %d shares, %d concurrent clients, %d–%d byte ciphertexts (%.1f MiB in all), %s on %d CPUs\n",
 		n, conc, minSize, maxSize, float64(total)/(1<<20), base, runtime.NumCPU())
+	if la, err := os.ReadFile("/proc/loadavg"); err == nil {
+		// Other work on the machine slows every figure; say how busy it was.
+		fmt.Printf("  machine load average at the end: %s\n", strings.Join(strings.Fields(string(la))[:3], " "))
+	}
 	fmt.Printf("  create + read back: %v (%.0f shares/s); POST %s; GET %s\n", phase1.Round(time.Millisecond), float64(n)/phase1.Seconds(), &createT, &readT)
 	fmt.Printf("  re-read all, shuffled: %v (%.0f reads/s); GET %s\n", phase2.Round(time.Millisecond), float64(n)/phase2.Seconds(), &reread)
 	fmt.Printf("  distinct ids: %d; intact on re-read: %d; lost: %d; mixed up: %d; other failures: %d\n",
