@@ -18,13 +18,6 @@ type slab[T any] struct {
 	buf []T // second pass: len = values handed out, cap = n
 }
 
-// pool is a slab whose values are filled in place (one), so the first pass
-// needs a scratch value to fill.
-type pool[T any] struct {
-	slab[T]
-	dummy T
-}
-
 // prepare allocates the counted values for the second pass.
 func (s *slab[T]) prepare() {
 	if s.n > 0 {
@@ -42,18 +35,30 @@ func (s *slab[T]) bytes() int64 {
 // reset drops the second pass's values (now owned by the model).
 func (s *slab[T]) reset() { s.n, s.buf = 0, nil }
 
-// one returns a fresh zero value to fill.
-func (s *pool[T]) one(counting bool) *T {
+// keep stores a value decoded into a local variable: in the second pass
+// into the slab, in the first only counted, returning placeholder (a
+// shared value that is never written, so callers can still test for nil).
+func keep[T any](counting bool, s *slab[T], v T, placeholder *T) *T {
 	if counting {
 		s.n++
-		var zero T
-		s.dummy = zero
-		return &s.dummy
+		return placeholder
 	}
-	var zero T
-	s.buf = append(s.buf, zero) // within the counted capacity
+	s.buf = append(s.buf, v) // within the counted capacity
 	return &s.buf[len(s.buf)-1]
 }
+
+// Placeholders for keep in the first pass.
+var (
+	countedKeyed       KeyedHandle
+	countedIncremental IncrementalState
+	countedChangelog   ChangelogState
+	countedOperator    OperatorHandle
+	countedFileMerging FileMergingDirs
+	countedExtra       StreamExtra
+	countedStream      StreamHandle
+	countedSubtask     SubtaskExtra
+	countedLegacy      LegacySubtask
+)
 
 // mark starts a list; push adds to it; list ends it. Lists of one type
 // never nest (nesting types use a stack instead), so each list is
@@ -75,8 +80,7 @@ func (s *slab[T]) list(mark int) []T {
 	return s.buf[mark:len(s.buf):len(s.buf)]
 }
 
-// slabs is one slab per model type. It is recycled between decodes (its
-// first-pass scratch values cost more than a small input).
+// slabs is one slab per model type, recycled between decodes.
 type slabs struct {
 	masters   slab[MasterState]
 	operators slab[OperatorState]
@@ -88,15 +92,15 @@ type slabs struct {
 	deltas    slab[ChangelogDelta]
 	streams   slab[StreamHandle]
 	opLists   slab[*OperatorHandle]
-	keyed     pool[KeyedHandle]
-	opHandles pool[OperatorHandle]
-	increm    pool[IncrementalState]
-	changelog pool[ChangelogState]
-	extras    pool[StreamExtra]
-	subExtras pool[SubtaskExtra]
-	legacy    pool[LegacySubtask]
-	coords    pool[StreamHandle]
-	fileMerge pool[FileMergingDirs]
+	keyed     slab[KeyedHandle]
+	opHandles slab[OperatorHandle]
+	increm    slab[IncrementalState]
+	changelog slab[ChangelogState]
+	extras    slab[StreamExtra]
+	subExtras slab[SubtaskExtra]
+	legacy    slab[LegacySubtask]
+	coords    slab[StreamHandle]
+	fileMerge slab[FileMergingDirs]
 }
 
 var slabPool = sync.Pool{New: func() any { return new(slabs) }}

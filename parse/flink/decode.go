@@ -402,8 +402,7 @@ func (d *decoder) operatorState(op *OperatorState) {
 		op.ChainLength = r.i32("the unused chain-length field")
 	} else {
 		if c := d.stream("the coordinator state"); c.Tag != StreamNull {
-			op.Coordinator = d.s.coords.one(d.counting)
-			*op.Coordinator = c
+			op.Coordinator = keep(d.counting, &d.s.coords, c, &countedStream)
 			if c.Tag != StreamByteStream {
 				d.warn(warnCoordinatorTag, "operator %s: coordinator state is a tag-%d handle, not inline state; Flink refuses such a file", op.ID, c.Tag)
 			}
@@ -459,13 +458,13 @@ func (d *decoder) subtaskV2(st *SubtaskState) {
 	duration := r.i64("the subtask duration field")
 	n := r.count(1, "the number of legacy state handles")
 	if duration != -1 || n > 0 {
-		lg := d.legacy(st)
-		lg.Duration = duration
+		lg := LegacySubtask{Duration: duration}
 		mark := d.s.streams.mark()
 		for i := 0; i < n && r.err == nil; i++ {
 			d.s.streams.push(d.counting, d.stream("a legacy (Checkpointed) state handle"))
 		}
 		lg.Streams = d.s.streams.list(mark)
+		d.legacy(st, lg)
 	}
 	if n > 0 {
 		d.warn(warnLegacy, "legacy Checkpointed-interface state (Flink 1.3) at byte %d; Flink 1.4 and later refuse to restore it", off)
@@ -490,21 +489,17 @@ func (d *decoder) subtaskV3(st *SubtaskState) {
 	for i := 0; i < k && r.err == nil; i++ {
 		d.s.channels.push(d.counting, d.channel(false))
 	}
-	var x *SubtaskExtra
-	if n+k > 0 {
-		x = d.s.subExtras.one(d.counting)
-		x.Channels = d.s.channels.list(mark)
-	}
+	x := SubtaskExtra{Channels: d.s.channels.list(mark)}
+	extra := n+k > 0
 	if d.version == 7 && r.err == nil {
 		if r.u8("the V7 reference-checkpoint marker") == 1 {
-			if x == nil {
-				x = d.s.subExtras.one(d.counting)
-			}
 			x.RefCheckpointID = r.i64("the V7 reference checkpoint id")
-			x.HasRefCheckpoint = true
+			x.HasRefCheckpoint, extra = true, true
 		}
 	}
-	st.Extra = x
+	if extra {
+		st.Extra = keep(d.counting, &d.s.subExtras, x, &countedSubtask)
+	}
 }
 
 // operatorHandles reads the two flag-guarded operator handles of V2+.
@@ -529,8 +524,7 @@ func (d *decoder) taskStateV1(op *OperatorState) {
 	mark := d.s.subtasks.mark()
 	for j := 0; j < n && r.err == nil; j++ {
 		st := SubtaskState{Index: r.i32("the subtask index")}
-		lg := d.legacy(&st)
-		lg.Duration = r.i64("the subtask duration")
+		lg := LegacySubtask{Duration: r.i64("the subtask duration")}
 		k := r.count(1, "the number of legacy state handles")
 		sm := d.s.streams.mark()
 		for i := 0; i < k && r.err == nil; i++ {
@@ -539,6 +533,7 @@ func (d *decoder) taskStateV1(op *OperatorState) {
 		lg.Streams = d.s.streams.list(sm)
 		lg.ChainedManaged = d.operatorList("the number of managed operator state handles")
 		lg.ChainedRaw = d.operatorList("the number of raw operator state handles")
+		d.legacy(&st, lg)
 		st.ManagedKeyed = d.keyed("the managed keyed state")
 		st.RawKeyed = d.keyed("the raw keyed state")
 		d.s.subtasks.push(d.counting, st)
@@ -547,11 +542,9 @@ func (d *decoder) taskStateV1(op *OperatorState) {
 }
 
 // legacy gives the subtask its V0–V2 part.
-func (d *decoder) legacy(st *SubtaskState) *LegacySubtask {
-	x := d.s.subExtras.one(d.counting)
-	x.Legacy = d.s.legacy.one(d.counting)
-	st.Extra = x
-	return x.Legacy
+func (d *decoder) legacy(st *SubtaskState, lg LegacySubtask) {
+	x := SubtaskExtra{Legacy: keep(d.counting, &d.s.legacy, lg, &countedLegacy)}
+	st.Extra = keep(d.counting, &d.s.subExtras, x, &countedSubtask)
 }
 
 // operatorList reads V1's per-chained-operator list of operator handles.

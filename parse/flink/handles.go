@@ -39,17 +39,15 @@ func (d *decoder) stream(what string) (h StreamHandle) {
 		h.StateSize = r.i64("the size of a relative file state handle")
 		d.seen(11)
 	case StreamKeyGroups:
-		x := d.s.extras.one(d.counting)
-		x.KeyGroups = d.keyGroupOffsets()
-		h.Extra = x
+		x := StreamExtra{KeyGroups: d.keyGroupOffsets()}
 		if d.enter(what) {
 			x.Delegate = d.stream("the delegate of a key-group stream handle")
 			d.depth--
 		}
+		h.Extra = keep(d.counting, &d.s.extras, x, &countedExtra)
 		d.seen(13)
 	case StreamSegment:
-		x := d.s.extras.one(d.counting)
-		h.Extra = x
+		var x StreamExtra
 		x.StartPos = r.i64("the start of a file segment")
 		h.StateSize = r.i64("the size of a file segment")
 		sOff := r.offset()
@@ -60,6 +58,7 @@ func (d *decoder) stream(what string) (h StreamHandle) {
 		h.Scope = int8(scope)
 		h.Path = r.utf("the physical file path of a file segment")
 		x.LogicalFileID = r.utf("the logical file id of a file segment")
+		h.Extra = keep(d.counting, &d.s.extras, x, &countedExtra)
 		d.seen(20)
 	case StreamEmptySegment:
 		d.seen(20)
@@ -104,8 +103,7 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 	if r.err != nil || tag == KeyedNull {
 		return nil
 	}
-	h := d.s.keyed.one(d.counting)
-	h.Tag = tag
+	h := KeyedHandle{Tag: tag}
 	switch tag {
 	case KeyedKeyGroups, KeyedSavepointKeyGroups, KeyedKeyGroupsV2:
 		h.KeyGroups = d.keyGroupOffsets()
@@ -118,9 +116,7 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 			d.seen(13)
 		}
 	case KeyedIncremental, KeyedIncrementalV2:
-		x := d.s.increm.one(d.counting)
-		x.CheckpointedSize = checkpointedSizeUnknown
-		h.Incremental = x
+		x := IncrementalState{CheckpointedSize: checkpointedSizeUnknown}
 		x.CheckpointID = r.i64("the checkpoint id of an incremental state handle")
 		x.BackendIdentifier = r.utf("the backend identifier of an incremental state handle")
 		h.KeyGroups = d.keyGroupRange()
@@ -134,13 +130,13 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 		if tag == KeyedIncrementalV2 {
 			h.HandleID = r.utf("the state handle id")
 		}
+		h.Incremental = keep(d.counting, &d.s.increm, x, &countedIncremental)
 	case KeyedChangelog, KeyedChangelogV2:
-		d.changelog(h, tag, what)
+		h.KeyGroups, h.HandleID, h.Changelog = d.changelog(tag, what)
 	case KeyedChangelogBytes:
 		d.sawChangelog = true
 		d.seen(14)
-		x := d.s.changelog.one(d.counting)
-		h.Changelog = x
+		var x ChangelogState
 		h.KeyGroups = d.keyGroupRange()
 		x.From = r.i64("the first sequence number")
 		x.To = r.i64("the last sequence number")
@@ -162,12 +158,11 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 			h.HandleID = r.utf("the state handle id")
 			d.sawChangelog115 = true
 		}
+		h.Changelog = keep(d.counting, &d.s.changelog, x, &countedChangelog)
 	case KeyedChangelogFile, KeyedChangelogFileV2:
 		d.sawChangelog = true
 		d.seen(14)
-		x := d.s.changelog.one(d.counting)
-		x.StorageIdentifier = "filesystem"
-		h.Changelog = x
+		x := ChangelogState{StorageIdentifier: "filesystem"}
 		h.KeyGroups = d.keyGroupRange()
 		n := r.count(9, "the number of changelog file deltas")
 		mark := d.s.deltas.mark()
@@ -187,30 +182,30 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 			x.StorageIdentifier = r.utf("the storage identifier")
 			d.seen(16)
 		}
+		h.Changelog = keep(d.counting, &d.s.changelog, x, &countedChangelog)
 	default:
 		r.corrupt(off, what+": a keyed state handle tag (0, 3, 5, 7 or 8–14)", fmt.Sprintf("tag %d", tag))
 		return nil
 	}
-	return h
+	return keep(d.counting, &d.s.keyed, h, &countedKeyed)
 }
 
 // changelog reads the body of a ChangelogStateBackendHandle (tags 8, 14).
-// Nested handles reuse the first pass's scratch values, so it reads only tag,
-// never fields of h or x, after decoding them.
-func (d *decoder) changelog(h *KeyedHandle, tag int8, what string) {
+// It fills locals and returns the parts of the keyed handle, so no pointer
+// to a local escapes through the recursion.
+func (d *decoder) changelog(tag int8, what string) (kg KeyGroupRange, handleID string, _ *ChangelogState) {
 	r := d.r
 	d.sawChangelog = true
 	d.seen(14)
-	x := d.s.changelog.one(d.counting)
-	h.Changelog = x
-	h.KeyGroups = d.keyGroupRange()
+	var x ChangelogState
+	kg = d.keyGroupRange()
 	old := tag == KeyedChangelog && d.changelog114
 	if !old {
 		x.CheckpointedSize = r.i64("the checkpointed size of a changelog state handle")
 		x.HasCheckpointedSize = true
 	}
 	if !d.enter(what) {
-		return
+		return kg, "", keep(d.counting, &d.s.changelog, x, &countedChangelog)
 	}
 	// Changelog handles nest, so their lists go through a stack, not a slab.
 	n := r.count(1, "the number of materialized state handles")
@@ -232,7 +227,7 @@ func (d *decoder) changelog(h *KeyedHandle, tag int8, what string) {
 	x.NonMaterialized = d.keyedList.take(mark)
 	d.depth--
 	if old {
-		return
+		return kg, "", keep(d.counting, &d.s.changelog, x, &countedChangelog)
 	}
 	x.MaterializationID = r.i64("the materialization id")
 	x.CheckpointID = x.MaterializationID
@@ -242,7 +237,8 @@ func (d *decoder) changelog(h *KeyedHandle, tag int8, what string) {
 	} else {
 		d.sawChangelog115 = true
 	}
-	h.HandleID = r.utf("the state handle id")
+	handleID = r.utf("the state handle id")
+	return kg, handleID, keep(d.counting, &d.s.changelog, x, &countedChangelog)
 }
 
 // localFiles reads the (local path, handle) list of an incremental handle.
@@ -269,8 +265,7 @@ func (d *decoder) operator(what string) *OperatorHandle {
 		r.corrupt(off, what+": an operator state handle tag (0, 4 or 17)", fmt.Sprintf("tag %d", tag))
 		return nil
 	}
-	h := d.s.opHandles.one(d.counting)
-	h.Tag = tag
+	h := OperatorHandle{Tag: tag}
 	n := r.count(2+1+4, "the number of named operator states")
 	mark := d.s.named.mark()
 	for i := 0; i < n && r.err == nil; i++ {
@@ -291,18 +286,19 @@ func (d *decoder) operator(what string) *OperatorHandle {
 	}
 	h.States = d.s.named.list(mark)
 	if tag == OperatorFileMerging {
-		fm := d.s.fileMerge.one(d.counting)
-		fm.TaskOwnedDir = r.utf("the task-owned directory of a file-merging handle")
-		fm.SharedDir = r.utf("the shared directory of a file-merging handle")
-		fm.Empty = r.bool("the empty flag of a file-merging handle")
-		h.FileMerging = fm
+		fm := FileMergingDirs{
+			TaskOwnedDir: r.utf("the task-owned directory of a file-merging handle"),
+			SharedDir:    r.utf("the shared directory of a file-merging handle"),
+			Empty:        r.bool("the empty flag of a file-merging handle"),
+		}
+		h.FileMerging = keep(d.counting, &d.s.fileMerge, fm, &countedFileMerging)
 		d.seen(20)
 	}
 	h.Delegate = d.stream("the delegate of an operator state handle")
 	if tag == OperatorFileMerging && r.err == nil && h.Delegate.Tag != StreamSegment && h.Delegate.Tag != StreamEmptySegment {
 		d.warn(warnFileMerging, "a file-merging operator state handle at byte %d does not delegate to a file segment; Flink refuses such a file", off)
 	}
-	return h
+	return keep(d.counting, &d.s.opHandles, h, &countedOperator)
 }
 
 // channel reads one input-channel or result-subpartition handle (§7.4).
