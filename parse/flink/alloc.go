@@ -101,6 +101,8 @@ type slabs struct {
 	legacy    slab[LegacySubtask]
 	coords    slab[StreamHandle]
 	fileMerge slab[FileMergingDirs]
+
+	java javaScratch // tables of the properties reader (properties.go)
 }
 
 var slabPool = sync.Pool{New: func() any { return new(slabs) }}

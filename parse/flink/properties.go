@@ -1,9 +1,8 @@
 package flink
 
 import (
+	"bytes"
 	"fmt"
-	"strings"
-	"sync"
 )
 
 // The subset of Java Object Serialization (java.io.ObjectOutputStream) that
@@ -36,25 +35,41 @@ const (
 	maxJavaHandles = 32
 )
 
+// Class kinds the reader cares about.
+const (
+	classOther = iota
+	classProperties
+	classCheckpointType
+	classSavepointType
+)
+
+// Field ids the reader cares about (0: any other field).
+var javaFieldIDs = map[string]uint8{
+	"forced": 1, "unclaimed": 2, "discardSubsumed": 3, "discardFinished": 4, "discardCancelled": 5,
+	"discardFailed": 6, "discardSuspended": 7, "name": 8, "sharingFilesStrategy": 9, "formatType": 10,
+	"postCheckpointAction": 11,
+}
+
 type javaClass struct {
-	name          string
+	kind          uint8
 	flags         byte
-	first, fields int // its fields are javaScratch.fields[first : first+fields]
-	super         *javaClass
+	first, fields uint8 // its fields are javaScratch.fields[first : first+fields]
+	super         int8  // index in javaScratch.classes, -1 for none
 }
 
 type javaField struct {
 	code byte // B C D F I J S Z L [
-	name string
+	id   uint8
 }
 
 // javaValue is a content element: a string, class, object or enum.
 type javaValue struct {
-	kind  byte // 0 null, 's' string, 'c' class, 'o' object, 'e' enum
 	s     string
-	class *javaClass
+	kind  byte // 0 null, 's' string, 'c' class, 'o' object, 'e' enum
+	class int8 // index in javaScratch.classes, -1 for none
 }
 
+// javaScratch holds the stream's tables (under a kilobyte).
 type javaScratch struct {
 	classes  [maxJavaClasses]javaClass
 	fields   [maxJavaFields]javaField
@@ -63,8 +78,6 @@ type javaScratch struct {
 	nfields  int
 	nhandles int
 }
-
-var javaPool = sync.Pool{New: func() any { return new(javaScratch) }}
 
 type javaReader struct {
 	d     *decoder
@@ -86,11 +99,8 @@ func (d *decoder) properties() {
 		return
 	}
 	r.pos += 4
-	x := javaPool.Get().(*javaScratch)
-	defer func() {
-		*x = javaScratch{} // drop strings that point into the input
-		javaPool.Put(x)
-	}()
+	x := &d.s.java
+	defer func() { *x = javaScratch{} }() // drop strings that point into the input
 	j := &javaReader{d: d, x: x, p: &Properties{}}
 	vOff := r.offset()
 	v := j.content()
@@ -100,7 +110,7 @@ func (d *decoder) properties() {
 	switch {
 	case v.kind == 0:
 		d.m.PropertiesNull = true
-	case v.kind == 'o' && v.class != nil && strings.HasSuffix(v.class.name, "CheckpointProperties"):
+	case v.kind == 'o' && v.class >= 0 && x.classes[v.class].kind == classProperties:
 		if j.p.Class == "SavepointType" && j.p.SharingFilesStrategy == "" {
 			j.p.SharingFilesStrategy = "NO_SHARING" // SavepointType.getSharingFilesStrategy()
 		}
@@ -142,7 +152,7 @@ func (j *javaReader) content() javaValue {
 	}
 	switch tc {
 	case tcNull:
-		return javaValue{}
+		return javaValue{class: -1}
 	case tcReference:
 		h := r.i32("a Java serialization handle")
 		i := int(h) - baseWireHandle
@@ -157,18 +167,18 @@ func (j *javaReader) content() javaValue {
 	case tcClassDesc:
 		return javaValue{kind: 'c', class: j.newClassDesc()}
 	case tcString:
-		h := j.newHandle(javaValue{})
-		v := javaValue{kind: 's', s: r.utf("a Java string")}
+		h := j.newHandle(javaValue{class: -1})
+		v := javaValue{kind: 's', s: r.utf("a Java string"), class: -1}
 		j.x.handles[h] = v
 		return v
 	case tcLongString:
-		j.newHandle(javaValue{kind: 's'})
+		j.newHandle(javaValue{kind: 's', class: -1})
 		n := r.i64("the length of a Java long string")
 		r.skip(n, "a Java long string")
-		return javaValue{kind: 's'}
+		return javaValue{kind: 's', class: -1}
 	case tcEnum:
 		c := j.classDesc()
-		h := j.newHandle(javaValue{})
+		h := j.newHandle(javaValue{class: -1})
 		name := j.content()
 		v := javaValue{kind: 'e', s: name.s, class: c}
 		j.x.handles[h] = v
@@ -181,40 +191,51 @@ func (j *javaReader) content() javaValue {
 	return javaValue{}
 }
 
-// classDesc reads a class descriptor position: new, reference or null.
-func (j *javaReader) classDesc() *javaClass {
+// classDesc reads a class descriptor position: new, reference or null. It
+// returns the class index, -1 for null.
+func (j *javaReader) classDesc() int8 {
 	r := j.d.r
 	off := r.offset()
 	v := j.content()
 	if r.err != nil {
-		return nil
+		return -1
 	}
 	switch v.kind {
 	case 0:
-		return nil
+		return -1
 	case 'c':
 		return v.class
 	}
 	j.fail(off, "a class descriptor", "another Java value")
-	return nil
+	return -1
 }
 
-func (j *javaReader) newClassDesc() *javaClass {
+func (j *javaReader) newClassDesc() int8 {
 	r, x := j.d.r, j.x
 	if x.nclasses == maxJavaClasses {
 		j.fail(r.offset(), fmt.Sprintf("at most %d classes", maxJavaClasses), "more")
-		return nil
+		return -1
 	}
-	c := &x.classes[x.nclasses]
+	ci := int8(x.nclasses)
+	c := &x.classes[ci]
 	x.nclasses++
-	c.name = r.utf("a Java class name")
+	*c = javaClass{super: -1}
+	name := r.utfView("a Java class name")
+	switch {
+	case bytes.HasSuffix(name, []byte(".CheckpointProperties")):
+		c.kind = classProperties
+	case bytes.HasSuffix(name, []byte(".CheckpointType")):
+		c.kind = classCheckpointType
+	case bytes.HasSuffix(name, []byte(".SavepointType")):
+		c.kind = classSavepointType
+	}
 	r.i64("a serialVersionUID")
-	j.newHandle(javaValue{kind: 'c', class: c})
+	j.newHandle(javaValue{kind: 'c', class: ci})
 	fOff := r.offset()
 	c.flags = r.u8("Java class flags")
 	if r.err == nil && c.flags&scExternalizable != 0 {
-		j.fail(fOff, "a Serializable class", "an Externalizable class "+c.name)
-		return c
+		j.fail(fOff, "a Serializable class", "an Externalizable class")
+		return ci
 	}
 	cOff := r.offset()
 	n := 0
@@ -225,11 +246,12 @@ func (j *javaReader) newClassDesc() *javaClass {
 	}
 	if n > maxJavaFields-x.nfields {
 		j.fail(cOff, fmt.Sprintf("at most %d fields in all", maxJavaFields), fmt.Sprint(n))
-		return c
+		return ci
 	}
-	c.first, c.fields = x.nfields, n
+	c.first, c.fields = uint8(x.nfields), uint8(n)
 	for i := 0; i < n && r.err == nil; i++ {
-		f := javaField{code: r.u8("a Java field type code"), name: r.utf("a Java field name")}
+		code := r.u8("a Java field type code")
+		f := javaField{code: code, id: javaFieldIDs[string(r.utfView("a Java field name"))]}
 		switch f.code {
 		case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'Z':
 		case 'L', '[':
@@ -241,8 +263,9 @@ func (j *javaReader) newClassDesc() *javaClass {
 		x.nfields++
 	}
 	j.annotations()
-	c.super = j.classDesc()
-	return c
+	super := j.classDesc()
+	x.classes[ci].super = super
+	return ci
 }
 
 // annotations skips class or object annotations up to TC_ENDBLOCKDATA.
@@ -271,29 +294,32 @@ func (j *javaReader) annotations() {
 // object reads an object's field values, superclass fields first, and
 // keeps the ones Properties needs.
 func (j *javaReader) object() javaValue {
-	r := j.d.r
-	c := j.classDesc()
-	v := javaValue{kind: 'o', class: c}
+	r, x := j.d.r, j.x
+	ci := j.classDesc()
+	v := javaValue{kind: 'o', class: ci}
 	j.newHandle(v)
-	if c == nil {
+	if ci < 0 {
 		return v
 	}
-	var chain [maxJavaClasses]*javaClass
+	var chain [maxJavaClasses]int8
 	n := 0
-	for k := c; k != nil && n < len(chain); k = k.super {
+	for k := ci; k >= 0 && n < len(chain); k = x.classes[k].super {
 		chain[n] = k
 		n++
 	}
-	simple := c.name[strings.LastIndexByte(c.name, '.')+1:]
-	if simple == "CheckpointType" || simple == "SavepointType" {
-		j.p.Class = simple
+	kind := x.classes[ci].kind
+	switch kind {
+	case classCheckpointType:
+		j.p.Class = "CheckpointType"
+	case classSavepointType:
+		j.p.Class = "SavepointType"
 	}
 	for i := n - 1; i >= 0 && r.err == nil; i-- {
-		k := chain[i]
-		for _, f := range j.x.fields[k.first : k.first+k.fields] {
+		k := x.classes[chain[i]]
+		for _, f := range x.fields[k.first : int(k.first)+int(k.fields)] {
 			switch f.code {
 			case 'Z':
-				j.setBool(f.name, r.bool("a Java boolean field"))
+				j.setBool(f.id, r.bool("a Java boolean field"))
 			case 'B':
 				r.u8("a Java byte field")
 			case 'C', 'S':
@@ -305,8 +331,8 @@ func (j *javaReader) object() javaValue {
 				r.i64("a Java long field")
 			default:
 				fv := j.content()
-				if simple == "CheckpointType" || simple == "SavepointType" {
-					j.setString(f.name, fv.s)
+				if kind == classCheckpointType || kind == classSavepointType {
+					j.setString(f.id, fv.s)
 				}
 			}
 		}
@@ -317,36 +343,36 @@ func (j *javaReader) object() javaValue {
 	return v
 }
 
-func (j *javaReader) setBool(field string, v bool) {
+func (j *javaReader) setBool(id uint8, v bool) {
 	p := j.p
-	switch field {
-	case "forced":
+	switch id {
+	case 1:
 		p.Forced = v
-	case "unclaimed":
+	case 2:
 		p.Unclaimed = v
-	case "discardSubsumed":
+	case 3:
 		p.DiscardSubsumed = v
-	case "discardFinished":
+	case 4:
 		p.DiscardFinished = v
-	case "discardCancelled":
+	case 5:
 		p.DiscardCancelled = v
-	case "discardFailed":
+	case 6:
 		p.DiscardFailed = v
-	case "discardSuspended":
+	case 7:
 		p.DiscardSuspended = v
 	}
 }
 
-func (j *javaReader) setString(field, v string) {
+func (j *javaReader) setString(id uint8, v string) {
 	p := j.p
-	switch field {
-	case "name":
+	switch id {
+	case 8:
 		p.Type = v
-	case "sharingFilesStrategy":
+	case 9:
 		p.SharingFilesStrategy = v
-	case "formatType":
+	case 10:
 		p.FormatType = v
-	case "postCheckpointAction":
+	case 11:
 		p.PostCheckpointAction = v
 	}
 }

@@ -277,6 +277,21 @@ func (r *reader) keep(b []byte) string {
 	return unsafe.String(&r.arena[start], len(b))
 }
 
+// utfView reads a writeUTF string's raw bytes without keeping them: the
+// slice is valid until the next read. For names that are only looked at.
+func (r *reader) utfView(what string) []byte {
+	if !r.need(2, what) {
+		return nil
+	}
+	n := int(binary.BigEndian.Uint16(r.buf[r.pos:]))
+	r.pos += 2
+	if n == 0 || !r.need(n, what) {
+		return nil
+	}
+	r.pos += n
+	return r.buf[r.pos-n : r.pos]
+}
+
 // skipUTF skips a writeUTF string and returns its byte length.
 func (r *reader) skipUTF(what string) int {
 	if !r.need(2, what) {
