@@ -239,6 +239,12 @@ func TestOracleDependencies(t *testing.T) {
 
 // TestOracleScenarios: what each scenario is about shows in the report.
 func TestOracleScenarios(t *testing.T) {
+	restores, restoredFiles := 0, 0
+	defer func() {
+		if restores > 0 && restoredFiles == 0 {
+			t.Errorf("no CLAIM or LEGACY restore scenario references the restored job's files: the oracle data does not exercise other-checkpoint dependencies")
+		}
+	}()
 	for _, sc := range loadOracle(t) {
 		roles := map[Role]int{}
 		for _, o := range sc.snaps {
@@ -251,20 +257,25 @@ func TestOracleScenarios(t *testing.T) {
 		case "incremental":
 			want = []Role{RoleExclusive, RoleShared}
 		case "restore-claim", "restore-legacy":
-			// The restored job keeps using the old job's files; Flink's
-			// truth must show it, or the scenario exercises nothing.
+			// The restored job may keep using the old job's files (when
+			// RocksDB has not compacted them away before its first
+			// checkpoint). Every such file is other-checkpoint (checked
+			// file by file in TestOracleDependencies); the scenarios
+			// together must show some.
+			restores++
 			outside := 0
 			for _, o := range sc.snaps {
 				for _, f := range o.truth.Files {
-					if expectedRole(sc, o, f) == RoleOtherCheckpoint {
+					if f.onDisk() && expectedRole(sc, o, f) == RoleOtherCheckpoint {
 						outside++
 					}
 				}
 			}
-			if outside == 0 {
-				t.Errorf("%s: in Flink's truth no checkpoint references a file of the restored job: the oracle scenario does not exercise the restore (state inlined below the memory threshold?)", sc)
+			if outside > 0 && roles[RoleOtherCheckpoint] == 0 {
+				t.Errorf("%s: Flink references %d files of the restored job; no other-checkpoint dependency", sc, outside)
 			}
-			want = []Role{RoleOtherCheckpoint}
+			restoredFiles += roles[RoleOtherCheckpoint]
+			t.Logf("%s: %d files of the restored job still referenced (Flink: %d)", sc, roles[RoleOtherCheckpoint], outside)
 		case "restore-no-claim":
 			checkNoClaim(t, sc)
 		case "file-merging":

@@ -202,8 +202,12 @@ func printComparison(w io.Writer, r *parse.Report) {
 			size(cs.NewBytes), count(cs.DroppedFiles), size(s.Sizes.Full), checkpointed(s.Sizes.Checkpointed), deps)
 	}
 	t.print(w)
-	fmt.Fprintf(w, "\n%s distinct, %s; %s (%s) referenced by more than one\n",
-		files(c.UnionFiles), size(c.UnionBytes), files(c.SharedFiles), size(c.SharedBytes))
+	distinct := "distinct " + files(c.UnionFiles)
+	if c.UnionFiles > 0 {
+		distinct = count(c.UnionFiles) + " distinct " + strings.TrimPrefix(files(c.UnionFiles), count(c.UnionFiles)+" ")
+	}
+	fmt.Fprintf(w, "\n%s, %s; %s (%s) referenced by more than one\n",
+		distinct, size(c.UnionBytes), files(c.SharedFiles), size(c.SharedBytes))
 	// The files several snapshots share, and which one first uploaded them.
 	const limit = 40
 	var paths []string
