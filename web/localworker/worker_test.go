@@ -150,6 +150,18 @@ func TestWorkerOnLocalWorkerd(t *testing.T) {
 		checkError(t, request(t, "POST", w.URL+"/api/shares", "application/json", []byte(`{"plain":"report"}`)), 415, "bad_content_type")
 		checkError(t, request(t, "POST", w.URL+"/api/shares", "text/plain", randomBytes(100)), 415, "bad_content_type")
 	})
+	t.Run("cross-origin create", func(t *testing.T) {
+		req, _ := http.NewRequest("POST", w.URL+"/api/shares", bytes.NewReader(randomBytes(64)))
+		req.Header.Set("Content-Type", "application/octet-stream")
+		req.Header.Set("Origin", "https://elsewhere.example")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		checkError(t, response{res.StatusCode, res.Header, b}, 403, "cross_origin")
+	})
 	t.Run("bad id", func(t *testing.T) {
 		for _, id := range []string{"abc", "AAAAAAAAAAAAAAAAAAAAA!", "AAAAAAAAAAAAAAAAAAAAAAAA", "..%2F..%2Fx", "AAAAAAAAAAAAAAAAAAAAAB"} {
 			checkError(t, request(t, "GET", w.URL+"/api/shares/"+id, "", nil), 400, "bad_id")

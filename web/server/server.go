@@ -23,6 +23,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -129,6 +130,12 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		// The page posts from its own origin; other sites have no business
+		// filling this Worker's KV through their visitors' browsers.
+		writeError(w, http.StatusForbidden, "cross_origin", "shares can only be created from the ckptlens page itself")
+		return
+	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != shareMIMEType {
 		writeError(w, http.StatusUnsupportedMediaType, "bad_content_type",
@@ -197,6 +204,17 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, id string) {
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// sameOrigin accepts requests without an Origin (curl, scripts) and browser
+// requests whose Origin is this host.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && (u.Host == r.Host || u.Host == r.URL.Host)
 }
 
 type createdResponse struct {

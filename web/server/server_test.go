@@ -406,3 +406,23 @@ func TestPageCSPHashesInlineElements(t *testing.T) {
 		t.Errorf("page without inline code: %q", got)
 	}
 }
+
+func TestCrossOriginCreateIsRefused(t *testing.T) {
+	h, st, _ := newTestHandler()
+	for origin, want := range map[string]int{"https://evil.example": 403, "null": 403, "http://example.com": 201} {
+		r := httptest.NewRequest("POST", "http://example.com/api/shares", bytes.NewReader(ciphertext(64)))
+		r.Header.Set("Content-Type", "application/octet-stream")
+		r.Header.Set("Origin", origin)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != want {
+			t.Errorf("Origin %s: status %d, want %d (%s)", origin, w.Code, want, w.Body)
+		}
+		if want == 403 && decodeError(t, w).Code != "cross_origin" {
+			t.Errorf("Origin %s: %s", origin, w.Body)
+		}
+	}
+	if st.Len() != 1 {
+		t.Errorf("%d shares stored, want only the same-origin one", st.Len())
+	}
+}
