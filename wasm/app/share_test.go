@@ -220,3 +220,27 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition never became true")
 }
+
+func TestTooLongForAFragmentBecomesAShortLink(t *testing.T) {
+	f := &fakeBrowser{}
+	src := newRoot(f)
+	rep := sampleReport()
+	noise := make([]byte, 12)
+	for range 2000 { // incompressible folder names
+		rand.Read(noise)
+		rep.Snapshots[0].Dependencies = append(rep.Snapshots[0].Dependencies,
+			parse.Dependency{Dir: "s3://prod-ckpt/" + base64.RawURLEncoding.EncodeToString(noise), Role: "shared"})
+	}
+	src.ShowReport(rep, false)
+	src.CopyLink()
+	waitFor(t, func() bool { return f.lastCopied() != "" })
+	link := f.lastCopied()
+	if !strings.Contains(link, "#s=") {
+		t.Fatalf("a %d-dependency report got %.60q, want a short link", len(rep.Snapshots[0].Dependencies), link)
+	}
+	dst := newRoot(f)
+	dst.OpenShareLink(fragmentOf(link))
+	if dst.Report == nil || len(dst.Report.Snapshots[0].Dependencies) != len(rep.Snapshots[0].Dependencies) {
+		t.Fatalf("short link did not carry the whole report: %+v", dst.Share)
+	}
+}
