@@ -64,6 +64,10 @@ type ComparedFile struct {
 	// UploadedBefore is set when the file may have been uploaded by a
 	// checkpoint older than every given one.
 	UploadedBefore bool `json:"uploadedBefore,omitempty"`
+	// UploadedElsewhere is set when FirstIn found it in another
+	// checkpoint's folder (a restored job's, say): an older checkpoint that
+	// was not given uploaded it, not FirstIn.
+	UploadedElsewhere bool `json:"uploadedElsewhere,omitempty"`
 }
 
 // fileKey identifies a file across snapshots; relative files whose folder is
@@ -118,7 +122,10 @@ func compare(snaps []*SnapshotReport) *Comparison {
 			c.SharedFiles++
 			c.SharedBytes += size
 		}
-		if f.FirstIn == oldest && !oldestIsFull && (f.Role == RoleShared || f.Role == RoleFileMerging || f.Role == RoleOtherCheckpoint) {
+		switch {
+		case f.Role == RoleOtherCheckpoint:
+			f.UploadedElsewhere = true
+		case f.FirstIn == oldest && !oldestIsFull && (f.Role == RoleShared || f.Role == RoleFileMerging):
 			f.UploadedBefore = true
 		}
 	}

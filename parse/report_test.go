@@ -471,3 +471,27 @@ func TestRelocateByListing(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareRestoredFiles(t *testing.T) {
+	// The restored job's chk-5 still uses the old job's SST: uploaded by a
+	// checkpoint of the old job, never by chk-5.
+	old := "file:/cp/" + oldJobID + "/shared/s1"
+	mk := func(id int64, files ...string) *model.Snapshot {
+		s := &model.Snapshot{Source: fmt.Sprintf("/cp/%s/chk-%d/_metadata", jobID, id), Format: model.FormatFlink, CheckpointID: id}
+		for _, f := range files {
+			s.Files = append(s.Files, model.File{Path: f, Bytes: 10, Kind: model.KindShared})
+		}
+		s.Operators = []model.Operator{{ID: opA, StateBytes: 10 * int64(len(files)), CheckpointedBytes: 10}}
+		return s
+	}
+	own := "file:/cp/" + jobID + "/shared/s2"
+	r := Analyze([]Input{{Snapshot: mk(5, old, own)}, {Snapshot: mk(6, old, own)}}, Options{})
+	for _, f := range r.Comparison.Files {
+		if f.Path == old && (!f.UploadedElsewhere || f.UploadedBefore || f.Role != RoleOtherCheckpoint) {
+			t.Errorf("old job's file: %+v", f)
+		}
+		if f.Path == own && (f.UploadedElsewhere || !f.UploadedBefore) {
+			t.Errorf("own shared file of the oldest (not full) checkpoint: %+v", f)
+		}
+	}
+}

@@ -229,7 +229,10 @@ func printComparison(w io.Writer, r *parse.Report) {
 			continue
 		}
 		first := c.Snapshots[f.FirstIn].Label
-		if f.UploadedBefore {
+		switch {
+		case f.UploadedElsewhere:
+			first = "< " + first
+		case f.UploadedBefore:
 			first = "≤ " + first
 		}
 		var used []string
@@ -248,11 +251,21 @@ func printComparison(w io.Writer, r *parse.Report) {
 	if shown > limit {
 		fmt.Fprintf(w, "… and %s more shared files (--json lists them all)\n", count(shown-limit))
 	}
+	var before, elsewhere bool
 	for _, f := range c.Files {
-		if f.UploadedBefore && len(f.Snapshots) > 1 {
-			fmt.Fprintln(w, "\n≤: uploaded by that snapshot or an older checkpoint that was not given")
-			break
+		if len(f.Snapshots) > 1 {
+			before = before || f.UploadedBefore
+			elsewhere = elsewhere || f.UploadedElsewhere
 		}
+	}
+	if before || elsewhere {
+		fmt.Fprintln(w)
+	}
+	if before {
+		fmt.Fprintln(w, "≤: uploaded by that snapshot or an older checkpoint that was not given")
+	}
+	if elsewhere {
+		fmt.Fprintln(w, "<: found in another checkpoint's folder: an older checkpoint that was not given uploaded it")
 	}
 }
 
