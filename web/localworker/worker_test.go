@@ -200,7 +200,7 @@ func TestWorkerOnLocalWorkerd(t *testing.T) {
 }
 
 func TestWorkerExpiry(t *testing.T) {
-	const ttl = 3
+	const ttl = 8 // long enough that a slow first read still finds it fresh
 	w := start(t, localworker.Options{Assets: assetsDir(t), TTLSeconds: ttl})
 	body := randomBytes(500)
 	id := createShare(t, w, body)
