@@ -333,16 +333,44 @@ func printItems(w io.Writer, items []parse.OrphanItem) {
 	if len(items) == 0 {
 		return
 	}
+	// Many single files of one folder for one reason read as one line.
+	const group = 5
 	t := newTable("  ", "lrrl", "path", "files", "size", "why")
-	for _, it := range items {
+	grouped := false
+	for i := 0; i < len(items); {
+		it := items[i]
+		j := i + 1
+		if !it.Dir {
+			for j < len(items) && !items[j].Dir && items[j].Reason == it.Reason && dirOf(items[j].Path) == dirOf(it.Path) {
+				j++
+			}
+		}
+		if j-i > group {
+			var n int
+			var bytes int64
+			for _, x := range items[i:j] {
+				n += x.Files
+				bytes += x.Bytes
+			}
+			t.add(dirOf(it.Path)+"/*", count(n), size(bytes), it.Reason)
+			grouped = true
+			i = j
+			continue
+		}
 		p := it.Path
 		if it.Dir {
 			p += "/"
 		}
 		t.add(p, count(it.Files), size(it.Bytes), it.Reason)
+		i++
 	}
 	t.print(w)
+	if grouped {
+		fmt.Fprintln(w, "  (--json lists every file)")
+	}
 }
+
+func dirOf(p string) string { return p[:max(strings.LastIndexByte(p, '/'), 0)] }
 
 // snapshotFailed reports whether a snapshot was only partly decoded.
 func snapshotFailed(s *model.Snapshot) bool { return s == nil || s.Error != nil }
