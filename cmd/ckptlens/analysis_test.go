@@ -89,7 +89,7 @@ func TestOrphansTextAndJSONAgree(t *testing.T) {
 		}
 	}
 	for _, it := range p.Deletable {
-		if !strings.Contains(text, it.Path) {
+		if !strings.Contains(text, it.Path) && !strings.Contains(text, dirOf(it.Path)+"/*") {
 			t.Errorf("text lacks deletable %s", it.Path)
 		}
 	}
