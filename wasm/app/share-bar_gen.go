@@ -13,9 +13,9 @@ import "log"
 // ShareBar makes links to the report (a fragment link or an encrypted short
 // link, optionally redacted) and reports links that could not be opened.
 type ShareBar struct {
-	Root	*Root
-	Report	*Report		`vugu:"data"`
-	State	*ShareState	`vugu:"data"`
+	Root   *Root
+	Report *Report     `vugu:"data"`
+	State  *ShareState `vugu:"data"`
 }
 
 func (c *ShareBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -26,7 +26,7 @@ func (c *ShareBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "section", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "share"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "share"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Share this report"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -54,8 +54,8 @@ func (c *ShareBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn.AddAttrInterface("checked", c.State.Redact)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"change",
-						Func:		func(event vugu.DOMEvent) { c.Root.SetShareRedact(event.PropBool("target", "checked")) },
+						EventType: "change",
+						Func:      func(event vugu.DOMEvent) { c.Root.SetShareRedact(event.PropBool("target", "checked")) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " Hide bucket, host and user names"}
@@ -66,8 +66,8 @@ func (c *ShareBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "copy-link"}}}
 				vgparent.AppendChild(vgn)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.Root.CopyLink() },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.Root.CopyLink() },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -81,8 +81,8 @@ func (c *ShareBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "copy-short-link"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Encrypted in this browser; the server stores only ciphertext"}}}
 				vgparent.AppendChild(vgn)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.Root.CopyShortLink() },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.Root.CopyShortLink() },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -100,7 +100,7 @@ func (c *ShareBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		if c.State.Opened != "" && c.Report != nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "readonly"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "share-opened"}}}
 			vgparent.AppendChild(vgn)
-			vgn.SetInnerHTML("Opened from a " + c.State.Opened + ".")
+			vgn.SetInnerHTML(c.State.OpenedNote())
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)

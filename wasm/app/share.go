@@ -42,6 +42,17 @@ type ShareState struct {
 	Opened  string `vugu:"data"` // how the shown report arrived: "fragment" or "short link"
 }
 
+// OpenedNote says where a shared report came from, and what saw it.
+func (s *ShareState) OpenedNote() string {
+	switch s.Opened {
+	case "fragment":
+		return "Opened from a link that carries the report itself; no server saw it."
+	case "short link":
+		return "Opened from a short link: fetched as ciphertext and decrypted in this browser with the key in the link."
+	}
+	return ""
+}
+
 func (r *Root) shareState() *ShareState {
 	if r.Share == nil {
 		r.Share = &ShareState{}
