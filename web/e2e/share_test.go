@@ -30,6 +30,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/share"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 	"github.com/ckptlens/ckptlens/web/localworker"
@@ -88,36 +89,79 @@ func fixture(t *testing.T) string {
 type env struct {
 	worker  *localworker.Worker
 	browser *browsertest.Browser
+	dist    string
 }
 
+var (
+	setupOnce sync.Once
+	shared    *env
+	setupErr  error
+	skipWhy   error
+)
+
+// TestMain stops the Worker and the browser that the tests share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.browser.Close()
+		shared.worker.Stop()
+	}
+	os.RemoveAll(shared.distDir())
+	os.Exit(code)
+}
+
+// setup builds the page, starts the Worker on local workerd and Chromium,
+// once for all tests.
 func setup(t *testing.T) *env {
 	t.Helper()
 	chromium := browsertest.Require(t)
-	dist := t.TempDir()
-	if err := buildPage(dist); err != nil {
-		t.Fatal(err)
+	setupOnce.Do(func() {
+		dist, err := os.MkdirTemp("", "ckptlens-share-e2e-")
+		if err != nil {
+			setupErr = err
+			return
+		}
+		if setupErr = buildPage(dist); setupErr != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		w, err := localworker.Start(ctx, localworker.Options{Assets: dist})
+		if errors.Is(err, localworker.ErrNotInstalled) && os.Getenv("CKPTLENS_REQUIRE_WORKER") == "" {
+			skipWhy = err
+			return
+		}
+		if err != nil {
+			setupErr = err
+			return
+		}
+		b, err := browsertest.Start(context.Background(), chromium)
+		if err != nil {
+			w.Stop()
+			setupErr = err
+			return
+		}
+		shared = &env{worker: w, browser: b, dist: dist}
+	})
+	if skipWhy != nil {
+		t.Skip(skipWhy)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	w, err := localworker.Start(ctx, localworker.Options{Assets: dist})
-	if errors.Is(err, localworker.ErrNotInstalled) && os.Getenv("CKPTLENS_REQUIRE_WORKER") == "" {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
+	if setupErr != nil {
+		t.Fatal(setupErr)
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("wrangler output:\n%s", w.Log())
+			t.Logf("wrangler output:\n%s", shared.worker.Log())
 		}
-		w.Stop()
 	})
-	b, err := browsertest.Start(context.Background(), chromium)
-	if err != nil {
-		t.Fatal(err)
+	return shared
+}
+
+func (e *env) distDir() string {
+	if e == nil {
+		return ""
 	}
-	t.Cleanup(b.Close)
-	return &env{worker: w, browser: b}
+	return e.dist
 }
 
 func (e *env) open(t *testing.T, url string) *browsertest.Page {
@@ -363,4 +407,44 @@ func TestShareLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestHostileFragmentLink opens a link whose report someone crafted: a link
+// is untrusted input. Its strings must show as text, run nothing, and the
+// page must stay usable.
+func TestHostileFragmentLink(t *testing.T) {
+	e := setup(t)
+	const payload = `<img src=x onerror="alert('img')"><script>alert('script')</script>"'&amp;`
+	rep := parse.Report{Snapshots: []*parse.SnapshotReport{{
+		Snapshot: &model.Snapshot{Format: model.FormatFlink, Source: payload + "/_metadata", CheckpointID: 1,
+			Operators: []model.Operator{{ID: "00000000000000000000000000000000", Name: payload, UID: payload, Parallelism: 1}}},
+		Dependencies: []parse.Dependency{{Dir: "s3://" + payload + "/shared", Role: "shared", Files: 1, Bytes: 7}},
+	}}}
+	frag, err := share.FragmentLink(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.open(t, e.worker.URL+"/#"+frag)
+	waitShared(t, p)
+	deps, err := p.Table("#dependency-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(deps) != 1 || deps[0]["dir"] != "s3://"+payload+"/shared" {
+		t.Errorf("dependency shown as %q, want the text as-is", deps)
+	}
+	ops, err := p.Table("#operator-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ops) != 1 || ops[0]["name"] != payload {
+		t.Errorf("operator shown as %q, want the text as-is", ops)
+	}
+	injected, err := browsertest.Eval[int](p, `document.querySelectorAll("#app img, #app script").length`)
+	if err != nil || injected != 0 {
+		t.Errorf("%d elements injected from the link (%v)", injected, err)
+	}
+	if d := p.Dialogs(); len(d) != 0 {
+		t.Errorf("the link ran script: dialogs %q", d)
+	}
 }
