@@ -27,9 +27,17 @@ func TestSortToggle(t *testing.T) {
 	}
 }
 
-func TestBytesUnknown(t *testing.T) {
-	if Bytes(-1) != "unknown" || Bytes(1536) != "1.5 KiB" {
-		t.Fatal(Bytes(-1), Bytes(1536))
+func TestBytesAndCount(t *testing.T) {
+	for n, want := range map[int64]string{-1: "unknown", 0: "0 B", 1023: "1023 B", 1536: "1.5 KiB",
+		18 << 20: "18 MiB", 3 << 20: "3.0 MiB", 5 << 40: "5.0 TiB"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := Count(n); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
 
