@@ -93,6 +93,8 @@ type Root struct {
 // Call it with the render lock held (from an event handler) or use
 // ShowReportAsync from other goroutines.
 func (r *Root) ShowReport(rep *Report, readOnly bool) {
+	r.loadSeq.Add(1) // a load still reading is superseded
+	r.Busy = false
 	r.Report = rep
 	r.ReadOnly = readOnly
 	r.Selected = 0
