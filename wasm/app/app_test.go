@@ -90,7 +90,7 @@ func TestShowReportJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !r.ReadOnly || r.Snapshot() == nil || r.Snapshot().CheckpointID != 9 || r.Status() != "done" {
-		t.Fatalf("%+v", r)
+		t.Fatalf("read-only %v, state %q, snapshot %v", r.ReadOnly, r.Status(), r.Snapshot())
 	}
 	if err := r.ShowReportJSON([]byte(`{`)); err == nil {
 		t.Fatal("bad JSON accepted")
