@@ -31,6 +31,9 @@ type result struct {
 	Iterations     int               `json:"iterations"`
 	DropToRenderMs float64           `json:"dropToRenderMs"` // median
 	FirstMs        float64           `json:"firstDropToRenderMs"`
+	DropsMs        []float64         `json:"dropsMs"`  // every drop, in order
+	DecodeMs       float64           `json:"decodeMs"` // the page's own split of the first drop
+	AnalyseMs      float64           `json:"analyseMs"`
 	WallMs         float64           `json:"wallMs"`    // median, drop command to state "done", as seen from outside
 	PeakRSSMB      float64           `json:"peakRSSMB"` // largest VmHWM among the browser's processes
 	State          string            `json:"state"`
@@ -106,6 +109,8 @@ func run(dist, file string, n int, timeout time.Duration) (result, error) {
 		drops = append(drops, drop)
 		if i == 0 {
 			res.FirstMs = drop
+			res.DecodeMs, _ = browsertest.Eval[float64](p, `window.ckptlensTimings.decode || -1`)
+			res.AnalyseMs, _ = browsertest.Eval[float64](p, `window.ckptlensTimings.analyse || -1`)
 			res.State, _ = browsertest.Eval[string](p, `String(document.body.dataset.state)`)
 			res.Summary, err = summary(p)
 			if err != nil {
@@ -117,7 +122,7 @@ func run(dist, file string, n int, timeout time.Duration) (result, error) {
 		}
 		p.Close()
 	}
-	res.DropToRenderMs, res.WallMs = median(drops), median(walls)
+	res.DropToRenderMs, res.WallMs, res.DropsMs = median(drops), median(walls), drops
 	return res, nil
 }
 
