@@ -54,8 +54,26 @@ type corpusFile struct {
 	fields []encode.Field
 }
 
+// TestCorruptionMatrix runs the matrix on three sources, each a subtest:
+// encoder-built inputs (always), the Flink-generated fixtures under
+// testdata/flink (when present) and the real fixtures in ../shared (skipped
+// with a message when absent).
 func TestCorruptionMatrix(t *testing.T) {
-	files := corruptionCorpus(t)
+	for _, source := range []struct {
+		name string
+		load func(t *testing.T) []corpusFile
+	}{
+		{"encoder-built", encoderCorpus},
+		{"testdata-flink", generatedCorpus},
+		{"shared-fixtures", sharedCorpus},
+	} {
+		t.Run(source.name, func(t *testing.T) {
+			runMatrix(t, source.load(t))
+		})
+	}
+}
+
+func runMatrix(t *testing.T, files []corpusFile) {
 	var stats matrixStats
 	for _, f := range files {
 		h := &harness{file: f.name, stats: &stats}
@@ -110,10 +128,9 @@ func TestForeignInputs(t *testing.T) {
 	stats.allocation.report(t)
 }
 
-// corruptionCorpus gathers encoder-built inputs (always), the project's
-// generated fixtures under testdata/flink (when they exist) and the real
-// fixtures in ../shared (when present).
-func corruptionCorpus(t *testing.T) []corpusFile {
+// encoderCorpus is built by parse/flink/encode, so it always exists; the
+// encoder also says where its length and count fields are.
+func encoderCorpus(t *testing.T) []corpusFile {
 	var files []corpusFile
 	add := func(name string, m *encode.Metadata) {
 		data, fields, err := encode.BytesWithFields(m)
@@ -148,14 +165,19 @@ func corruptionCorpus(t *testing.T) []corpusFile {
 	}
 	flood.Operators = []encode.Operator{op}
 	add("encoder: 32768 finished subtasks (valid, 4 bytes each)", flood)
+	return files
+}
 
+// generatedCorpus is every _metadata that real Flink wrote under
+// testdata/flink (testdata/flink/regenerate.sh).
+func generatedCorpus(t *testing.T) []corpusFile {
 	root, err := fixtures.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	generated := 0
-	genDir := filepath.Join(root, "testdata", "flink")
-	filepath.WalkDir(genDir, func(path string, d fs.DirEntry, err error) error {
+	var files []corpusFile
+	dir := filepath.Join(root, "testdata", "flink")
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
@@ -169,29 +191,29 @@ func corruptionCorpus(t *testing.T) []corpusFile {
 			}
 			rel, _ := filepath.Rel(root, path)
 			files = append(files, corpusFile{name: rel, data: data})
-			generated++
 		}
 		return nil
 	})
-	if generated == 0 {
-		t.Logf("no generated fixtures under %s yet: that part of the matrix is empty", genDir)
+	if len(files) == 0 {
+		t.Skipf("no Flink-generated _metadata under %s (testdata/flink/regenerate.sh writes them)", dir)
 	}
+	return files
+}
 
-	if shared, ok := fixtures.SharedDir(); !ok {
-		t.Logf("skipping the real Flink fixtures: ../shared is absent (set CKPTLENS_SHARED); " +
-			"the matrix runs on encoder-built and generated inputs only")
-	} else {
-		fxs, err := fixtures.FlinkFixtures(shared)
+// sharedCorpus is the 442 real fixtures in ../shared.
+func sharedCorpus(t *testing.T) []corpusFile {
+	shared := fixtures.RequireShared(t)
+	fxs, err := fixtures.FlinkFixtures(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []corpusFile
+	for _, fx := range fxs {
+		data, err := os.ReadFile(fx.Metadata)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, fx := range fxs {
-			data, err := os.ReadFile(fx.Metadata)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files = append(files, corpusFile{name: fx.ID, data: data})
-		}
+		files = append(files, corpusFile{name: fx.ID, data: data})
 	}
 	return files
 }
