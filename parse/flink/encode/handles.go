@@ -183,7 +183,7 @@ type NamedHandle struct {
 type Incremental struct {
 	Tag              byte // IncrementalV1 or IncrementalV2 (the default)
 	CheckpointID     int64
-	BackendID        string
+	BackendID        string // a UUID string: Flink's loader parses it with UUID.fromString
 	StartKeyGroup    int32
 	NumKeyGroups     int32
 	CheckpointedSize int64 // V2 only
