@@ -3,16 +3,18 @@
 #
 #   oracle.sh truth <_metadata> [out.json]   dump Flink's view of any _metadata (truth schema, see README.md)
 #   oracle.sh bench <_metadata> <iterations> time Flink's Checkpoints.loadCheckpointMetadata, as JSON
-#   oracle.sh build <release>                build the oracle for one release (1.15 1.19 1.20 2.0 2.3)
+#   oracle.sh build <release>                build the oracle for one release (1.3 1.15 1.19 1.20 2.0 2.3)
 #   oracle.sh run <release> <args...>        run the oracle's Main with that release's Flink
 #
 # truth and bench pick the newest release that reads the file's header version
 # and fall back to older ones if it fails. Builds happen on demand (Maven, Java 17).
+# 1.3 (../oracle-1.3, loader only) reads what newer releases reject: header version 1
+# (1.11+ reject it) and legacy Checkpointed state in version 2 (1.4+ reject it).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ORACLE="$HERE/oracle"
-RELEASES_NEWEST_FIRST=(2.3 2.0 1.20 1.19 1.15)
+RELEASES_NEWEST_FIRST=(2.3 2.0 1.20 1.19 1.15 1.3)
 
 java_home() {
   for d in "${JAVA_HOME:-}" /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64; do
@@ -22,11 +24,12 @@ java_home() {
 }
 
 build() {
-  local rel="$1"
+  local rel="$1" project="$ORACLE" profile=(-P "flink-$1")
+  if [[ "$rel" == 1.3 ]]; then project="$HERE/oracle-1.3"; profile=(); fi
   if [[ ! -f "$ORACLE/target/$rel/classpath.txt" || ! -f "$ORACLE/target/$rel/flink-oracle-1.jar" ]] ||
-     [[ -n "$(find "$ORACLE/src" "$ORACLE/pom.xml" -newer "$ORACLE/target/$rel/flink-oracle-1.jar" -type f 2>/dev/null | head -1)" ]]; then
+     [[ -n "$(find "$ORACLE/src" "$ORACLE/pom.xml" "$project/src" "$project/pom.xml" -newer "$ORACLE/target/$rel/flink-oracle-1.jar" -type f 2>/dev/null | head -1)" ]]; then
     echo "oracle.sh: building the oracle for Flink $rel" >&2
-    (cd "$ORACLE" && JAVA_HOME="$(java_home)" mvn -q -B -P "flink-$rel" package >&2)
+    (cd "$project" && JAVA_HOME="$(java_home)" mvn -q -B "${profile[@]}" package >&2)
   fi
 }
 
@@ -46,11 +49,13 @@ run() {
   build "$rel"
   local cp="$ORACLE/target/$rel/flink-oracle-1.jar:$(cat "$ORACLE/target/$rel/classpath.txt")"
   local java; java="$(java_home)/bin/java"
+  local main=ckptlens.oracle.Main
+  [[ "$rel" == 1.3 ]] && main=ckptlens.oracle.legacy.LegacyTruth
   # bench's cold figure counts from here: the JVM launch.
   [[ "${1:-}" == bench ]] && set -- "$@" "$(date +%s%3N)"
   "$java" ${ORACLE_JAVA_OPTS:-} "${JAVA_OPENS[@]}" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel="${ORACLE_LOG_LEVEL:-warn}" \
-    -cp "$cp" ckptlens.oracle.Main "$@"
+    -cp "$cp" "$main" "$@"
 }
 
 header_version() {
@@ -66,7 +71,9 @@ readers() {
   local v="$1" r
   for r in "${RELEASES_NEWEST_FIRST[@]}"; do
     case "$v:$r" in
-      2:*|3:*) echo "$r" ;;
+      1:1.3|2:*) echo "$r" ;;
+      *:1.3) ;;
+      3:*) echo "$r" ;;
       4:1.15) ;; 4:*) echo "$r" ;;
       5:2.*) echo "$r" ;;
       6:2.3) echo "$r" ;;
