@@ -12,12 +12,13 @@ import (
 // analyse decodes every input and builds the report. It runs on its own
 // goroutine: reading a Blob waits for promises, which must not happen on
 // the event callback.
-func (r *Root) analyse(seq int64, inputs []Input, base string) {
+// loads is this load's own status list: a newer drop replaces r.Loads.
+func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string) {
 	var snaps []*model.Snapshot
 	var listings []*listing.Listing
 	start := r.Platform.Now()
 	for i, in := range inputs {
-		load := r.Loads[i]
+		load := loads[i]
 		pr := &progressReader{r: in.ReaderAt, onStep: func(read int64) {
 			r.Env.Lock()
 			load.Read = read

@@ -125,13 +125,14 @@ func (r *Root) Load(inputs []Input) {
 	r.loadStart = r.Platform.Now()
 	r.Busy = true
 	r.Notice = ""
-	r.Loads = make([]*fileLoad, len(inputs))
+	loads := make([]*fileLoad, len(inputs))
 	for i, in := range inputs {
-		r.Loads[i] = &fileLoad{Name: in.Name, Size: in.Size}
+		loads[i] = &fileLoad{Name: in.Name, Size: in.Size}
 	}
+	r.Loads = loads
 	base := r.Base
 	r.Env.UnlockRender()
-	go r.analyse(seq, inputs, base)
+	go r.analyse(seq, inputs, loads, base)
 }
 
 // Reanalyse runs the analysis again over the files already given, for
