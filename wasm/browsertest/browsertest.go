@@ -30,6 +30,7 @@
 //	mark := p.Requests()                        // every request the page made so far, in order
 //	... p.RequestsSince(len(mark))              // requests after a point (zero during analysis)
 //	p.Dialogs()                                 // alert/confirm/prompt messages (each is dismissed)
+//	p.Console()                                 // console messages and exceptions (Go panics print here)
 //
 // The page publishes its state on <body data-state> and its timings on
 // window.ckptlensTimings {firstRender, dropToRender} (milliseconds).
@@ -53,6 +54,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -171,6 +173,7 @@ type Page struct {
 	mu       sync.Mutex
 	requests []string
 	dialogs  []string
+	console  []string
 }
 
 // NewPage opens a tab that records its network requests and dialogs.
@@ -198,6 +201,26 @@ func (p *Page) record(ev any) {
 	case *network.EventRequestWillBeSent:
 		p.mu.Lock()
 		p.requests = append(p.requests, ev.Request.URL)
+		p.mu.Unlock()
+	case *runtime.EventConsoleAPICalled:
+		var parts []string
+		for _, a := range ev.Args {
+			if a.Description != "" {
+				parts = append(parts, a.Description)
+			} else {
+				parts = append(parts, strings.Trim(string(a.Value), `"`))
+			}
+		}
+		p.mu.Lock()
+		p.console = append(p.console, string(ev.Type)+": "+strings.Join(parts, " "))
+		p.mu.Unlock()
+	case *runtime.EventExceptionThrown:
+		text := ev.ExceptionDetails.Text
+		if ex := ev.ExceptionDetails.Exception; ex != nil {
+			text += " " + ex.Description
+		}
+		p.mu.Lock()
+		p.console = append(p.console, "exception: "+text)
 		p.mu.Unlock()
 	case *page.EventJavascriptDialogOpening:
 		p.mu.Lock()
@@ -228,6 +251,14 @@ func (p *Page) RequestsSince(n int) []string {
 		return nil
 	}
 	return all[n:]
+}
+
+// Console is every console message and uncaught exception of the page, in
+// order ("log: …", "error: …", "exception: …"). Go's panics print here.
+func (p *Page) Console() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.console...)
 }
 
 // Dialogs is every alert, confirm or prompt the page opened.

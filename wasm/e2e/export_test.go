@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,4 +273,47 @@ func TestDropFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameRows(t, "dependencies", gd, wd)
+}
+
+// TestDropWhileReading drops three files, one of them big, and drops
+// another before they are read: the newer drop wins and the page goes on.
+func TestDropWhileReading(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big", "chk-42", "_metadata")
+	os.MkdirAll(filepath.Dir(big), 0o755)
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 300, SharedPerSubtask: 50}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	first := []string{big, generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
+	last := generatedCheckpoint(t, filepath.Join(dir, "other"), 12, nil)
+
+	p := page(t)
+	if err := p.DropFiles(first...); err != nil {
+		t.Fatal(err)
+	}
+	drop(t, p, last)
+	names, err := browsertest.Eval[[]string](p, `[...document.querySelectorAll(".load .name")].map(e => e.textContent)`)
+	if err != nil || len(names) != 1 {
+		t.Fatalf("files shown after the second drop: %q %v", names, err)
+	}
+	// Whatever the first drop was doing, the page still renders the newest.
+	_, wf, _ := wantTables(inspectCLI(t, last))
+	_, gf, _ := pageTables(t, p)
+	sameRows(t, "files", gf, wf)
+	// Reading the big file again takes about as long as the superseded
+	// read, which by then has finished: the page must still work.
+	drop(t, p, big)
+	for _, m := range p.Console() {
+		if strings.Contains(m, "panic") || strings.HasPrefix(m, "exception") {
+			t.Errorf("console: %s", m)
+		}
+	}
+	if state, _ := browsertest.Eval[string](p, `document.body.dataset.state`); state != "done" {
+		t.Errorf("page state %q after the superseded load finished", state)
+	}
 }
