@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse"
@@ -100,6 +101,11 @@ func checkDrop(t *testing.T, p *browsertest.Page, file string) {
 	reqs := drop(t, p, file)
 	if len(reqs) != 0 {
 		t.Errorf("the page made network requests during analysis: %q", reqs)
+	}
+	for _, m := range p.Console() {
+		if strings.Contains(m, "panic") || strings.HasPrefix(m, "exception") || strings.HasPrefix(m, "error") {
+			t.Errorf("console: %s", m)
+		}
 	}
 	want := inspectCLI(t, file)
 	wd, wf, wo := wantTables(want)
