@@ -81,16 +81,18 @@ func TestScreenshots(t *testing.T) {
 		out = t.TempDir()
 	}
 	dir := t.TempDir()
-	snaps := []string{generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
+	job := filepath.Join(dir, "3b5c7a1e9d2f4c6b8a0e1f2d3c4b5a69")
+	generatedCheckpoint(t, job, 6, nil)
+	generatedCheckpoint(t, job, 7, nil)
 	listingFile := writeListing(t, dir, 4, 6, 7)
 
 	p := page(t)
-	drop(t, p, append(snaps, listingFile)...)
+	drop(t, p, job, listingFile)
 	for _, scheme := range []string{"light", "dark"} {
 		if err := p.SetColorScheme(scheme); err != nil {
 			t.Fatal(err)
 		}
-		for _, shot := range []struct{ name, anchor string }{{"", "main"}, {"-plan", "#several"}} {
+		for _, shot := range []struct{ name, anchor string }{{"-top", "body"}, {"", "main"}, {"-plan", "#several"}} {
 			if _, err := browsertest.Eval[bool](p, `(() => { document.querySelector("`+shot.anchor+`").scrollIntoView(); return true })()`); err != nil {
 				t.Fatal(err)
 			}
