@@ -14,8 +14,10 @@ import (
 )
 
 // chunkSize is how much one Blob.slice(...).arrayBuffer() brings into Go.
-// Each chunk is one await, which also hands the event loop back to the page.
-const chunkSize = 4 << 20
+// Each chunk is one await, which hands the event loop back to the page: it
+// redraws the progress bar and answers input once per chunk, so chunks stay
+// small enough for that to feel live.
+const chunkSize = 1 << 20
 
 // cachedChunks bounds memory: a decoder that seeks back a little (or reads a
 // value that straddles a chunk boundary) stays in cache.
