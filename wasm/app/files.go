@@ -26,7 +26,15 @@ func (c *Files) SetKind(s string)   { c.Kind = s }
 func (c *Files) Copy(path string) {
 	if c.Platform != nil {
 		c.Platform.CopyText(path)
+		c.Copied = path
 	}
+}
+
+func (c *Files) copyLabel(path string) string {
+	if path == c.Copied {
+		return "Copied"
+	}
+	return "Copy"
 }
 
 func (c *Files) kinds() []string {

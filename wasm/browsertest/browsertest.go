@@ -24,6 +24,7 @@
 //	p.WaitFor(`document.querySelector("#x")`)   // poll a condition (30 s)
 //	p.SetColorScheme("dark"); png, _ := p.Screenshot()
 //	p.SaveDownloadsTo(dir); p.Click("#export-json") // exports land in dir
+//	text, _ := p.Clipboard()                    // what the page copied
 //
 // Watching it:
 //
@@ -426,6 +427,19 @@ func (p *Page) SaveDownloadsTo(dir string) error {
 		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
 	})
 	return err
+}
+
+// Clipboard reads the clipboard text, granting the page the permission to
+// read it first.
+func (p *Page) Clipboard() (string, error) {
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.CallBrowser(p.ctx, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted,
+		}); err != nil {
+			return "", err
+		}
+	}
+	return Eval[string](p, `navigator.clipboard.readText()`)
 }
 
 // Screenshot captures the whole page as PNG.

@@ -42,6 +42,16 @@ func TestKeyboard(t *testing.T) {
 			t.Errorf("not sorted by bytes, largest first: %v", rows)
 		}
 	}
+	// Copy a path with the keyboard.
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`#file-table tbody tr:first-child button.copy`)), chromedp.KeyEvent("\r")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`document.querySelector("#file-table tbody tr:first-child button.copy").textContent === "Copied"`); err != nil {
+		t.Fatal("Enter on Copy does not copy:", err)
+	}
+	if clip, err := p.Clipboard(); err != nil || clip != rows[0]["path"] {
+		t.Errorf("clipboard %q (%v), want %q", clip, err, rows[0]["path"])
+	}
 	// The picker is reachable with Tab from the top of the page.
 	found, err := browsertest.Eval[bool](p, `(() => {
 		const focusable = [...document.querySelectorAll("a[href], button, input, select")].filter(e => !e.disabled && e.tabIndex >= 0);
