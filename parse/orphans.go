@@ -479,9 +479,11 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 		}
 	}
 	// A folder holding a referenced file stays, even when the listing
-	// lacks the file (it is then reported missing).
+	// lacks the file (it is then reported missing). The walk starts at the
+	// referenced path itself: an object store can list "a/b" as an object
+	// and as the folder of "a/b/c" at once.
 	for k := range referenced {
-		for d := path.Dir(k); underKey(d, root) && d != root && d != "/" && d != "."; d = path.Dir(d) {
+		for d := k; underKey(d, root) && d != root && d != "/" && d != "."; d = path.Dir(d) {
 			if ds := dirs[d]; ds != nil {
 				ds.blocked = true
 			}
