@@ -17,20 +17,21 @@ func init() {
 	register("inspect", "show what snapshots hold: operators, sizes, every referenced file", inspect)
 }
 
-const inspectUsage = `usage: ckptlens inspect [--json] [--base LOC] PATH...
+const inspectUsage = `usage: ckptlens inspect [--json] [--files] [--base LOC] PATH...
 
 PATH is a Flink _metadata file, a checkpoint or savepoint folder holding one,
 or a SlateDB manifest. --base LOC is where the PATH after it really lives (for
 example s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab when you copied
-its _metadata): it places relative files. --json prints one JSON object per
-input, one per line.
+its _metadata): it places relative files. --files lists every referenced file
+(by default the text shows a count and size per kind of file). --json prints
+one JSON object per input, one per line, always with every file.
 The exit status is 1 when any input could not be decoded completely; the
 partial result is still printed.
 `
 
 func inspect(args []string, stdout, stderr io.Writer) int {
-	asJSON, help := false, false
-	sa, err := parseArgs(args, nil, map[string]*bool{"json": &asJSON, "h": &help, "help": &help})
+	asJSON, listFiles, help := false, false, false
+	sa, err := parseArgs(args, nil, map[string]*bool{"json": &asJSON, "files": &listFiles, "h": &help, "help": &help})
 	if help {
 		fmt.Fprint(stdout, inspectUsage)
 		return 0
@@ -61,7 +62,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 			if i > 0 {
 				fmt.Fprintln(stdout)
 			}
-			printSnapshot(stdout, s)
+			printSnapshot(stdout, s, listFiles)
 			if s.Format != "" {
 				printAnalysis(stdout, report)
 			}
@@ -82,7 +83,7 @@ func size(n int64) string {
 	return humanize.Bytes(uint64(n))
 }
 
-func printSnapshot(w io.Writer, s *model.Snapshot) {
+func printSnapshot(w io.Writer, s *model.Snapshot, listFiles bool) {
 	fmt.Fprintln(w, s.Source)
 	if s.Format == "" {
 		if s.Error != nil {
@@ -127,7 +128,7 @@ func printSnapshot(w io.Writer, s *model.Snapshot) {
 	}
 
 	printOperators(w, s)
-	printFiles(w, s)
+	printFiles(w, s, listFiles)
 	fmt.Fprintf(w, "\n  inline state stored in the file itself: %s\n", size(s.InlineBytes))
 	if s.Error != nil {
 		fmt.Fprintf(w, "\n  error at byte %d: %s\n  (everything above was decoded before the error)\n", s.Error.Offset, s.Error.Message)
@@ -218,7 +219,9 @@ var kindOrder = []model.FileKind{model.KindKeyed, model.KindOperator, model.Kind
 	model.KindMetadata, model.KindChangelog, model.KindChannel, model.KindSegment, model.KindCoordinator,
 	model.KindSST, model.KindWAL, model.KindManifest}
 
-func printFiles(w io.Writer, s *model.Snapshot) {
+// printFiles prints a count and size per kind of file and, with listFiles,
+// every file: a large job references hundreds of thousands.
+func printFiles(w io.Writer, s *model.Snapshot, listFiles bool) {
 	var total int64
 	byKind := map[model.FileKind][]model.File{}
 	for _, f := range s.Files {
@@ -248,6 +251,9 @@ func printFiles(w io.Writer, s *model.Snapshot) {
 			}
 		}
 		fmt.Fprintf(w, "    %s (%d, %s)\n", k, len(files), size(sum))
+		if !listFiles {
+			continue
+		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, f := range files {
 			note := ""

@@ -68,9 +68,22 @@ func TestInspectText(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	for _, want := range []string{chk, "Flink", "header version 3", "checkpoint id 3",
-		"0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", "300 B", "operator (1, 300 B)", "5d3c8a1e-0000-4000-8000-000000000001", "relative"} {
+		"0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", "300 B", "operator (1, 300 B)", "exclusive"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	const file = "5d3c8a1e-0000-4000-8000-000000000001"
+	if strings.Contains(out, file) {
+		t.Errorf("without --files the text lists the file %s:\n%s", file, out)
+	}
+	code, out, errOut = execCLI("inspect", "--files", chk)
+	if code != 0 || errOut != "" {
+		t.Fatalf("--files: exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"operator (1, 300 B)", file + "  300 B  relative  0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--files output lacks %q:\n%s", want, out)
 		}
 	}
 }

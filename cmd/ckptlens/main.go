@@ -1,7 +1,7 @@
 // Command ckptlens inspects Flink checkpoint/savepoint _metadata files and
 // SlateDB manifests on the same engine as the page.
 //
-//	ckptlens inspect [--json] PATH...
+//	ckptlens inspect [--json] [--files] [--base LOC] PATH...
 //
 // Each subcommand lives in its own file and registers itself in init.
 package main
