@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/dustin/go-humanize"
 
@@ -91,6 +92,10 @@ func printSnapshot(w io.Writer, s *model.Snapshot, listFiles bool) {
 		}
 		return
 	}
+	if s.SlateDB != nil {
+		printManifest(w, s, listFiles)
+		return
+	}
 	kind := s.SnapshotKind
 	if kind == model.KindUnknown || kind == "" {
 		kind = "snapshot (checkpoint or savepoint: the file does not say)"
@@ -130,9 +135,81 @@ func printSnapshot(w io.Writer, s *model.Snapshot, listFiles bool) {
 	printOperators(w, s)
 	printFiles(w, s, listFiles)
 	fmt.Fprintf(w, "\n  inline state stored in the file itself: %s\n", size(s.InlineBytes))
+	printError(w, s)
+}
+
+func printError(w io.Writer, s *model.Snapshot) {
 	if s.Error != nil {
 		fmt.Fprintf(w, "\n  error at byte %d: %s\n  (everything above was decoded before the error)\n", s.Error.Offset, s.Error.Message)
 	}
+}
+
+// printManifest summarises a SlateDB manifest in SlateDB's terms: epochs,
+// WAL range, the LSM tree, checkpoints and the parent databases of a clone.
+func printManifest(w io.Writer, s *model.Snapshot, listFiles bool) {
+	d := s.SlateDB
+	head := fmt.Sprintf("  SlateDB manifest %d, format version %d", d.ManifestID, s.FormatVersion)
+	if s.Dialect != "" {
+		head += " (" + s.Dialect + ")"
+	}
+	if s.WrittenBy != "" {
+		head += ", written by " + s.WrittenBy
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintf(w, "  %s (%s of %s bytes decoded)\n", size(s.Size), humanize.Comma(s.BytesRead), humanize.Comma(s.Size))
+	fmt.Fprintf(w, "  writer epoch %d, compactor epoch %d; WAL: compacted up to %d, last seen %d\n",
+		d.WriterEpoch, d.CompactorEpoch, d.WALIDLastCompacted, d.WALIDLastSeen)
+	if !d.Initialized {
+		fmt.Fprintln(w, "  not initialized yet: a clone still being set up")
+	}
+	runSSTs := 0
+	for _, r := range d.SortedRuns {
+		runSSTs += len(r.SSTs)
+	}
+	fmt.Fprintf(w, "  LSM tree: %d L0 SSTs, %d sorted runs holding %d SSTs", len(d.L0), len(d.SortedRuns), runSSTs)
+	if len(d.Segments) > 0 {
+		fmt.Fprintf(w, ", in %d segments", len(d.Segments))
+	}
+	fmt.Fprintln(w)
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
+
+	fmt.Fprintf(w, "\n  checkpoints: %d\n", len(d.Checkpoints))
+	if len(d.Checkpoints) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  id\tname\tmanifest\tcreated\texpires")
+		for _, c := range d.Checkpoints {
+			name, expires := c.Name, "never"
+			if name == "" {
+				name = "-"
+			}
+			if c.ExpireTime != 0 {
+				expires = unixTime(c.ExpireTime)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", c.ID, name, c.ManifestID, unixTime(c.CreateTime), expires)
+		}
+		tw.Flush()
+	}
+	if len(d.ExternalDBs) > 0 {
+		fmt.Fprintf(w, "\n  parent databases (this is a clone): %d\n", len(d.ExternalDBs))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  path\tsource checkpoint\tfinal checkpoint\tSSTs still read")
+		for _, e := range d.ExternalDBs {
+			final := e.FinalCheckpoint
+			if final == "" {
+				final = "-"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", e.Path, e.SourceCheckpoint, final, len(e.SSTIDs))
+		}
+		tw.Flush()
+	}
+	printFiles(w, s, listFiles)
+	printError(w, s)
+}
+
+func unixTime(sec int64) string {
+	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05Z")
 }
 
 func formatName(f model.Format) string {

@@ -170,3 +170,30 @@ func TestInspectSharedFixture(t *testing.T) {
 		t.Errorf("%d lines for %d fixtures", n, len(fxs))
 	}
 }
+
+// TestInspectSlateDBText checks the SlateDB view on a real clone manifest
+// written by the SlateDB oracle: epochs, checkpoints and the parent database,
+// in SlateDB's terms rather than Flink's.
+func TestInspectSlateDBText(t *testing.T) {
+	root, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(root, "testdata/slatedb/store/prod/clone/manifest/00000000000000000007.manifest")
+	code, out, errOut := execCLI("inspect", manifest)
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"SlateDB manifest 7, format version 2", "writer epoch 2, compactor epoch 1",
+		"checkpoints: 2", "b3150bb8-b0a0-4d34-bd6e-d50aa62c41ac", "parent databases (this is a clone): 1",
+		"prod/parent  3beb59c4-714c-4f90-a965-1ee3320ed260", "sst (5, 123 kB)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, absent := range []string{"operators:", "checkpoint id", "inline state"} {
+		if strings.Contains(out, absent) {
+			t.Errorf("SlateDB output shows Flink's %q:\n%s", absent, out)
+		}
+	}
+}
