@@ -262,7 +262,7 @@ func printOperators(w io.Writer, s *model.Snapshot) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  id\tname / uid\tparallelism\tsubtasks\tstate\tcheckpointed\tinline\tcoordinator\t")
+	fmt.Fprintln(tw, "  id\tname / uid\tparallelism\tsubtasks\tstate\tcheckpointed\tinline\tcoordinator")
 	var state, ckpt, inline int64
 	for _, o := range s.Operators {
 		label := o.Name
@@ -282,13 +282,13 @@ func printOperators(w io.Writer, s *model.Snapshot) {
 		case o.Finished > 0:
 			subtasks = fmt.Sprintf("%d (%d finished)", o.Subtasks, o.Finished)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t%s\t\n", o.ID, label, o.Parallelism, o.MaxParallelism,
+		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t%s\n", o.ID, label, o.Parallelism, o.MaxParallelism,
 			subtasks, size(o.StateBytes), size(o.CheckpointedBytes), size(o.InlineBytes), size(o.CoordinatorBytes))
 		state += o.StateBytes
 		ckpt += o.CheckpointedBytes
 		inline += o.InlineBytes
 	}
-	fmt.Fprintf(tw, "  total\t\t\t\t%s\t%s\t%s\t\t\n", size(state), size(ckpt), size(inline))
+	fmt.Fprintf(tw, "  total\t\t\t\t%s\t%s\t%s\n", size(state), size(ckpt), size(inline))
 	tw.Flush()
 }
 
