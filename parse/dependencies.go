@@ -1,7 +1,7 @@
 package parse
 
 import (
-	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,12 +13,12 @@ import (
 // when that folder is a copy, the same folder in the namespace of its
 // absolute paths); then the chk-N folder its own absolute paths point to;
 // then the folder it was read from, whatever it is.
-func locate(snap *model.Snapshot, base string) Location {
+func locate(snap *model.Snapshot, keys []string, base string) Location {
 	readDir := sourceDir(snap.Source)
 	if snap.Format == model.FormatSlateDB {
 		return locateSlateDB(readDir, base)
 	}
-	chkDirs, jobDirs := absoluteLayout(snap)
+	chkDirs, jobDirs := absoluteLayout(snap, keys)
 	ownJob := mostCommon(jobDirs, "")
 	withJob := func(l Location) Location {
 		if l.Kind == model.KindCheckpoint {
@@ -83,9 +83,9 @@ func sourceDir(source string) string {
 func folderKind(dir string) string {
 	name := baseName(dir)
 	switch {
-	case chkDirRE.MatchString(name):
+	case isChkDir(name):
 		return model.KindCheckpoint
-	case savepointDirRE.MatchString(name):
+	case isSavepointDir(name):
 		return model.KindSavepoint
 	}
 	return "folder"
@@ -103,15 +103,18 @@ func locateSlateDB(readDir, base string) Location {
 }
 
 // absoluteLayout counts the chk-N folders and job folders that the
-// snapshot's absolute paths fall in, in their written spelling.
-func absoluteLayout(snap *model.Snapshot) (chkDirs, jobDirs map[string]int) {
+// snapshot's absolute paths fall in, in their written spelling. keys are
+// the files' keys (fileKeys).
+func absoluteLayout(snap *model.Snapshot, keys []string) (chkDirs, jobDirs map[string]int) {
 	chkDirs, jobDirs = map[string]int{}, map[string]int{}
 	written := map[string]string{} // job folder key → its first spelling
-	for _, f := range snap.Files {
-		if f.Relative || !isAbsolutePath(f.Path) {
+	type chkDir struct{ job, area string }
+	chks := map[chkDir]int{} // joined once per folder, not per file
+	for i, f := range snap.Files {
+		if f.Relative || keys[i] == "" {
 			continue
 		}
-		pl, ok := placeInFlinkLayout(pathKey(f.Path))
+		pl, ok := placeInFlinkLayout(keys[i])
 		if !ok {
 			continue
 		}
@@ -123,10 +126,39 @@ func absoluteLayout(snap *model.Snapshot) (chkDirs, jobDirs map[string]int) {
 		}
 		jobDirs[job]++
 		if strings.HasPrefix(pl.area, "chk-") {
-			chkDirs[joinPath(job, pl.area)]++
+			chks[chkDir{job, pl.area}]++
 		}
 	}
+	for d, n := range chks {
+		chkDirs[joinPath(d.job, d.area)] += n
+	}
 	return chkDirs, jobDirs
+}
+
+// fileKeys are the matching keys of the files' paths as written: pathKey for
+// absolute paths, "" for relative ones. Computed once per snapshot, they
+// serve locating and classifying alike.
+func fileKeys(snap *model.Snapshot) []string {
+	keys := make([]string, len(snap.Files))
+	for i, f := range snap.Files {
+		scheme, authority, rest := splitURI(f.Path)
+		if scheme != "" || strings.HasPrefix(rest, "/") { // isAbsolutePath
+			keys[i] = uriKey(scheme, authority, rest)
+		}
+	}
+	return keys
+}
+
+// keyDir is path.Dir of a key (pathKey's output, so already clean).
+func keyDir(key string) string {
+	switch i := strings.LastIndexByte(key, '/'); {
+	case i < 0:
+		return "."
+	case i == 0:
+		return "/"
+	default:
+		return key[:i]
+	}
 }
 
 // writtenPrefix returns the part of the written path p that corresponds to
@@ -160,33 +192,40 @@ func mostCommon(m map[string]int, none string) string {
 	return none
 }
 
-// dependencies groups the files by folder and role.
-func dependencies(snap *model.Snapshot, loc Location) ([]Dependency, []FileRef) {
+// dependencies groups the files by folder and role. fileKeys are the
+// files' keys (fileKeys).
+func dependencies(snap *model.Snapshot, loc Location, fileKeys []string) ([]Dependency, []FileRef) {
 	deps := []Dependency{}
 	refs := make([]FileRef, len(snap.Files))
-	index := map[string]int{} // folder key + role → dependency
-	kinds := map[int]map[model.FileKind]bool{}
+	// A group is a folder (its key when the path has one, else as written)
+	// and a role.
+	type group struct {
+		dir  string
+		role Role
+	}
+	index := map[group]int{}
 	keys := locationKeys{dir: pathKey(loc.Dir), job: pathKey(loc.JobDir)}
 	for i, f := range snap.Files {
-		p, role, checkpoint := classify(snap, loc, keys, f)
+		p, role, checkpoint := classify(snap, loc, keys, f, fileKeys[i])
 		key := ""
-		if isAbsolutePath(p) {
+		if p == f.Path {
+			key = fileKeys[i]
+		} else if isAbsolutePath(p) {
 			key = pathKey(p)
 		}
 		dir := parentDir(p)
 		if dir == "" && key == "" {
 			dir = "."
 		}
-		group := dir + "\x00" + string(role)
+		g := group{dir: dir, role: role}
 		if key != "" {
-			group = path.Dir(key) + "\x00" + string(role)
+			g = group{dir: keyDir(key), role: role}
 		}
-		d, ok := index[group]
+		d, ok := index[g]
 		if !ok {
 			d = len(deps)
-			index[group] = d
+			index[g] = d
 			deps = append(deps, Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
-			kinds[d] = map[model.FileKind]bool{}
 		}
 		dep := &deps[d]
 		dep.Files++
@@ -196,8 +235,7 @@ func dependencies(snap *model.Snapshot, loc Location) ([]Dependency, []FileRef) 
 			dep.UnknownSizeFiles++
 		}
 		dep.Segments += f.Segments
-		if !kinds[d][f.Kind] {
-			kinds[d][f.Kind] = true
+		if !slices.Contains(dep.Kinds, f.Kind) {
 			dep.Kinds = append(dep.Kinds, f.Kind)
 		}
 		refs[i] = FileRef{Path: p, Dependency: d, Role: role, key: key}
@@ -247,8 +285,9 @@ func metadataPath(snap *model.Snapshot, loc Location) string {
 type locationKeys struct{ dir, job string }
 
 // classify resolves one file and gives its role, plus the chk-N or savepoint
-// folder it belongs to when that is not the snapshot's own.
-func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.File) (resolved string, role Role, checkpoint string) {
+// folder it belongs to when that is not the snapshot's own. key is the
+// file's key (fileKeys).
+func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.File, key string) (resolved string, role Role, checkpoint string) {
 	relative := f.Relative || !isAbsolutePath(f.Path)
 	if snap.Format == model.FormatSlateDB {
 		return classifySlateDB(loc, f, relative)
@@ -265,8 +304,7 @@ func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.Fil
 		}
 		return resolved, RoleExclusive, ""
 	}
-	key := pathKey(f.Path)
-	if loc.Dir != "" && path.Dir(key) == keys.dir {
+	if loc.Dir != "" && keyDir(key) == keys.dir {
 		return f.Path, RoleExclusive, ""
 	}
 	if pl, ok := placeInFlinkLayout(key); ok {
@@ -292,7 +330,7 @@ func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.Fil
 		return f.Path, RoleFileMerging, ""
 	case f.Kind == model.KindChangelog:
 		return f.Path, RoleChangelog, ""
-	case savepointDirRE.MatchString(name):
+	case isSavepointDir(name):
 		return f.Path, RoleOtherCheckpoint, name
 	}
 	return f.Path, RoleExternal, ""
@@ -337,7 +375,7 @@ func slateDBStoreRoot(dir, otherDB string) string {
 		return ""
 	}
 	scheme, authority, _ := splitURI(dir)
-	if _, ok := objectStores[scheme]; ok {
+	if isObjectStore(scheme) {
 		return scheme + "://" + authority
 	}
 	n := len(strings.Split(strings.Trim(otherDB, "/"), "/"))

@@ -115,7 +115,7 @@ func newListedFiles(l *listing.Listing, prefix string, snaps []*SnapshotReport) 
 
 // isFlinkFolderName tells folders that find prints like empty files.
 func isFlinkFolderName(name string) bool {
-	return chkDirRE.MatchString(name) || name == sharedDir || name == taskOwnedDir
+	return isChkDir(name) || name == sharedDir || name == taskOwnedDir
 }
 
 // inferPrefix finds what relative listing entries are relative to: the part
@@ -283,7 +283,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 		if e.key == "" {
 			continue
 		}
-		if e.dir && chkDirRE.MatchString(baseName(e.key)) {
+		if e.dir && isChkDir(baseName(e.key)) {
 			chkDirs[e.key] = e.path
 		}
 		if !e.dir {

@@ -205,8 +205,9 @@ func Inspect(snap *model.Snapshot, base string) *SnapshotReport {
 		snap = &model.Snapshot{}
 	}
 	s := &SnapshotReport{Snapshot: snap}
-	s.Location = locate(snap, base)
-	s.Dependencies, s.FileRefs = dependencies(snap, s.Location)
+	keys := fileKeys(snap)
+	s.Location = locate(snap, keys, base)
+	s.Dependencies, s.FileRefs = dependencies(snap, s.Location, keys)
 	s.Sizes = sizes(snap)
 	return s
 }

@@ -126,7 +126,7 @@ func TestLocation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := *snap
 			s.Source = tc.source
-			if got := locate(&s, tc.base); got != tc.want {
+			if got := locate(&s, fileKeys(&s), tc.base); got != tc.want {
 				t.Errorf("locate = %+v\nwant %+v", got, tc.want)
 			}
 		})

@@ -253,41 +253,40 @@ func (h *KeyedHandle) CheckpointedBytes() int64 {
 	return h.Size()
 }
 
-// Backend hints, in the order they are listed.
+// Backend hints, in the order they are listed. They are bits, not map
+// keys: one is noted for every handle.
+type hint uint16
+
 const (
-	hintRocksDBIncremental = "rocksdb-incremental"
-	hintFullKeyed          = "full-keyed"
-	hintCanonicalSavepoint = "canonical-savepoint"
-	hintChangelog          = "changelog"
-	hintFileMerging        = "file-merging"
-	hintChannelState       = "unaligned-channel-state"
-	hintOperatorState      = "operator-state"
-	hintCoordinatorState   = "coordinator-state"
-	hintInlineState        = "inline-state"
+	hintRocksDBIncremental hint = 1 << iota
+	hintFullKeyed
+	hintCanonicalSavepoint
+	hintChangelog
+	hintFileMerging
+	hintChannelState
+	hintOperatorState
+	hintCoordinatorState
+	hintInlineState
 )
 
-var hintOrder = []string{hintRocksDBIncremental, hintFullKeyed, hintCanonicalSavepoint, hintChangelog,
-	hintFileMerging, hintChannelState, hintOperatorState, hintCoordinatorState, hintInlineState}
+// hintNames are the hints' names, bit by bit.
+var hintNames = []string{"rocksdb-incremental", "full-keyed", "canonical-savepoint", "changelog",
+	"file-merging", "unaligned-channel-state", "operator-state", "coordinator-state", "inline-state"}
 
 type hints struct {
-	set map[string]bool
+	set hint
 	// checkpointOnly is set by handles savepoints never contain.
 	checkpointOnly bool
 }
 
-func (h *hints) add(name string) {
-	if h.set == nil {
-		h.set = map[string]bool{}
-	}
-	h.set[name] = true
-}
+func (h *hints) add(x hint) { h.set |= x }
 
-func (h *hints) has(name string) bool { return h.set[name] }
+func (h *hints) has(x hint) bool { return h.set&x != 0 }
 
 func (h *hints) list() []string {
 	var out []string
-	for _, n := range hintOrder {
-		if h.set[n] {
+	for i, n := range hintNames {
+		if h.set&(1<<i) != 0 {
 			out = append(out, n)
 		}
 	}
