@@ -249,10 +249,8 @@ func (r *reader) utf(what string) string {
 	}
 	b := r.buf[r.pos : r.pos+n]
 	r.pos += n
-	for _, c := range b {
-		if c == 0 || c >= 0x80 {
-			return r.modifiedUTF8(b, what)
-		}
+	if !plainASCII(b) {
+		return r.modifiedUTF8(b, what)
 	}
 	if r.counting {
 		r.strBytes += n
@@ -262,6 +260,27 @@ func (r *reader) utf(what string) string {
 		return unsafe.String(&b[0], n)
 	}
 	return r.keep(b)
+}
+
+// plainASCII reports whether b has neither a byte 0 nor a byte >= 0x80, so
+// that its modified UTF-8 is the same bytes in UTF-8. It tests eight bytes
+// at a time: every string in the input goes through it, twice.
+func plainASCII(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		v := binary.LittleEndian.Uint64(b[i:])
+		// A high bit set, or a zero byte (v-ones borrows into its high bit).
+		if (v|(v-ones))&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == 0 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // keep copies b into the string arena and returns it as a string. Chunks
