@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -24,13 +23,84 @@ func (r *Redaction) String() string {
 	return fmt.Sprintf("%d bucket(s), %d host(s), %d user name(s) replaced", len(r.Buckets), len(r.Hosts), len(r.Users))
 }
 
-var (
-	// uriAuthority finds scheme://authority anywhere in a string.
-	uriAuthority = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#\s"'<>\\]*)`)
-	// homeDir finds a user's directory: /home/alice, /Users/alice,
-	// HDFS's /user/alice, C:\Users\alice.
-	homeDir = regexp.MustCompile(`(/home/|/Users/|/user/|\\Users\\)([^/\\\s"'<>?#]+)`)
-)
+// The names are found by two small scanners rather than regexp, which would
+// be the page's only user of it (about 70 KB of its compressed wasm).
+
+// uriAuthorities calls f for every scheme://authority in s, left to right,
+// with the match s[start:end] and its scheme s[start:schemeEnd]: the scheme
+// is a letter and then letters, digits, "+", "-" and "."; the authority
+// runs up to "/", "?", "#", white space, a quote, "<", ">" or "\\".
+func uriAuthorities(s string, f func(start, schemeEnd, end int)) {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) {
+			continue
+		}
+		k := i + 1
+		for k < len(s) && (isLetter(s[k]) || isDigit(s[k]) || s[k] == '+' || s[k] == '-' || s[k] == '.') {
+			k++
+		}
+		if !strings.HasPrefix(s[k:], "://") {
+			i = k // every start inside the run ends at the same k
+			continue
+		}
+		end := k + 3
+		for end < len(s) && !strings.ContainsRune("/?#\t\n\f\r \"'<>\\", rune(s[end])) {
+			end++
+		}
+		f(i, k, end)
+		i = end - 1
+	}
+}
+
+// homeDirs calls f for every user's directory in s (/home/alice,
+// /Users/alice, HDFS's /user/alice, C:\Users\alice), left to right, with
+// the match s[start:end] and the user name s[nameStart:end].
+func homeDirs(s string, f func(start, nameStart, end int)) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '/' && s[i] != '\\' {
+			continue
+		}
+		var prefix string
+		for _, p := range [...]string{"/home/", "/Users/", "/user/", `\Users\`} {
+			if strings.HasPrefix(s[i:], p) {
+				prefix = p
+				break
+			}
+		}
+		if prefix == "" {
+			continue
+		}
+		name := i + len(prefix)
+		end := name
+		for end < len(s) && !strings.ContainsRune("/\\\t\n\f\r \"'<>?#", rune(s[end])) {
+			end++
+		}
+		if end > name {
+			f(i, name, end)
+			i = end - 1
+		}
+	}
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// replaceMatches rebuilds s with each match s[start:end] that each finds
+// replaced by with(start, mid, end).
+func replaceMatches(s string, each func(string, func(start, mid, end int)), with func(start, mid, end int) string) string {
+	var out strings.Builder
+	last := 0
+	each(s, func(start, mid, end int) {
+		out.WriteString(s[last:start])
+		out.WriteString(with(start, mid, end))
+		last = end
+	})
+	if last == 0 {
+		return s
+	}
+	out.WriteString(s[last:])
+	return out.String()
+}
 
 // bucketSchemes name object stores whose authority is a bucket, not a host.
 var bucketSchemes = map[string]bool{
@@ -72,9 +142,9 @@ func Redact(js json.RawMessage) (json.RawMessage, *Redaction, error) {
 type nameSet struct{ buckets, hosts, users map[string]bool }
 
 func (n *nameSet) collect(s string) {
-	for _, m := range uriAuthority.FindAllStringSubmatch(s, -1) {
-		scheme := strings.ToLower(m[1])
-		user, bucket, host := splitAuthority(scheme, m[2])
+	uriAuthorities(s, func(start, schemeEnd, end int) {
+		scheme := strings.ToLower(s[start:schemeEnd])
+		user, bucket, host := splitAuthority(scheme, s[schemeEnd+len("://"):end])
 		if user != "" {
 			n.users[user] = true
 		}
@@ -84,10 +154,8 @@ func (n *nameSet) collect(s string) {
 		if host != "" {
 			n.hosts[host] = true
 		}
-	}
-	for _, m := range homeDir.FindAllStringSubmatch(s, -1) {
-		n.users[m[2]] = true
-	}
+	})
+	homeDirs(s, func(_, name, end int) { n.users[s[name:end]] = true })
 }
 
 // splitAuthority names the parts of an authority (port excluded).
@@ -137,16 +205,15 @@ func placeholders(set map[string]bool, kind string) map[string]string {
 }
 
 func (r *Redaction) apply(s string) string {
-	s = uriAuthority.ReplaceAllStringFunc(s, func(whole string) string {
-		scheme, auth, _ := strings.Cut(whole, "://")
-		return scheme + "://" + r.authority(strings.ToLower(scheme), auth)
+	s = replaceMatches(s, uriAuthorities, func(start, schemeEnd, end int) string {
+		scheme := s[start:schemeEnd]
+		return scheme + "://" + r.authority(strings.ToLower(scheme), s[schemeEnd+len("://"):end])
 	})
-	return homeDir.ReplaceAllStringFunc(s, func(whole string) string {
-		m := homeDir.FindStringSubmatch(whole)
-		if p, ok := r.Users[m[2]]; ok {
-			return m[1] + p
+	return replaceMatches(s, homeDirs, func(start, name, end int) string {
+		if p, ok := r.Users[s[name:end]]; ok {
+			return s[start:name] + p
 		}
-		return whole
+		return s[start:end]
 	})
 }
 
