@@ -13,27 +13,45 @@ import (
 	"syscall/js"
 )
 
-// chunkSize is how much one Blob.slice(...).arrayBuffer() brings into Go.
-// Each chunk is one await, which hands the event loop back to the page: it
-// redraws the progress bar and answers input once per chunk, so chunks stay
-// small enough for that to feel live.
+// chunkSize is how much one Blob.slice(...).arrayBuffer() brings into Go
+// while the decoder reads straight on. Each chunk is one await, which hands
+// the event loop back to the page: it redraws the progress bar and answers
+// input once per chunk, so chunks stay small enough for that to feel live.
 const chunkSize = 1 << 20
 
-// cachedChunks bounds memory: a decoder that seeks back a little (or reads a
-// value that straddles a chunk boundary) stays in cache.
-const cachedChunks = 4
+// jumpSize is how much a read that jumps ahead fetches (rounded to it): the
+// decoder skips inline payloads, and fetching a whole chunk behind every
+// skip would pull the skipped bytes through after all.
+const jumpSize = 64 << 10
+
+// cacheBytes bounds the fetched ranges kept. The Flink decoder reads its
+// input twice (it counts, then fills); a file up to this size is fetched
+// from the Blob once.
+const cacheBytes = 32 << 20
 
 // BlobReader is an io.ReaderAt over a JavaScript Blob (a File is a Blob).
-// It reads aligned chunks on demand and never holds the whole file.
+// It fetches ranges on demand and never holds more than cacheBytes of the
+// file. While the decoder reads straight on, it fetches whole chunks and
+// asks for the next one before it is needed, so the browser reads it while
+// the decoder works.
 type BlobReader struct {
-	blob   js.Value
-	size   int64
-	chunks []chunk // most recently used last
+	blob  js.Value
+	size  int64
+	spans []span // fetched ranges, most recently used last
+	held  int64  // bytes in spans
+	end   int64  // end of the last range fetched: where reading on continues
+	ahead *fetch // the chunk after end, already asked for; nil if none
 }
 
-type chunk struct {
+type span struct {
 	off  int64
 	data []byte
+}
+
+// fetch is a range asked of the Blob and not yet brought into Go.
+type fetch struct {
+	off, end int64
+	promise  js.Value // of an ArrayBuffer
 }
 
 // NewBlobReader wraps blob; size is blob.size.
@@ -56,40 +74,65 @@ func (b *BlobReader) ReadAt(p []byte, off int64) (int, error) {
 		if pos >= b.size {
 			return n, io.EOF
 		}
-		c, err := b.chunkAt(pos - pos%chunkSize)
+		s, err := b.spanAt(pos, int64(len(p)-n))
 		if err != nil {
 			return n, err
 		}
-		n += copy(p[n:], c.data[pos-c.off:])
+		n += copy(p[n:], s.data[pos-s.off:])
 	}
 	return n, nil
 }
 
-func (b *BlobReader) chunkAt(off int64) (chunk, error) {
-	// Decoders read forward in small pieces: the newest chunk is the hit.
-	if n := len(b.chunks); n > 0 && b.chunks[n-1].off == off {
-		return b.chunks[n-1], nil
+// spanAt returns a fetched range holding pos; want is how many bytes from
+// pos the caller still needs.
+func (b *BlobReader) spanAt(pos, want int64) (span, error) {
+	// Decoders read forward in small pieces: the newest range is the hit.
+	if n := len(b.spans); n > 0 && b.spans[n-1].holds(pos) {
+		return b.spans[n-1], nil
 	}
-	for i, c := range b.chunks {
-		if c.off == off {
+	for i, s := range b.spans {
+		if s.holds(pos) {
 			// Move to the back: most recently used.
-			b.chunks = append(append(b.chunks[:i:i], b.chunks[i+1:]...), c)
-			return c, nil
+			b.spans = append(append(b.spans[:i:i], b.spans[i+1:]...), s)
+			return s, nil
 		}
 	}
-	end := min(off+chunkSize, b.size)
-	buf, err := await(b.blob.Call("slice", float64(off), float64(end)).Call("arrayBuffer"))
+	var f *fetch
+	switch {
+	case b.ahead != nil && b.ahead.off <= pos && pos < b.ahead.end:
+		f, b.ahead = b.ahead, nil
+	case pos == b.end: // reading on
+		f = b.ask(pos, pos+chunkSize)
+	default: // a jump: fetch what is needed, rounded out to jumpSize
+		end := pos + max(want, 1)
+		f = b.ask(pos-pos%jumpSize, end+(jumpSize-end%jumpSize)%jumpSize)
+	}
+	b.end = f.end
+	if f.end-f.off == chunkSize && f.end < b.size && (b.ahead == nil || b.ahead.off != f.end) {
+		b.ahead = b.ask(f.end, f.end+chunkSize)
+	}
+	buf, err := await(f.promise)
 	if err != nil {
-		return chunk{}, fmt.Errorf("reading bytes %d–%d of the file: %w", off, end, err)
+		return span{}, fmt.Errorf("reading bytes %d–%d of the file: %w", f.off, f.end, err)
 	}
-	data := make([]byte, end-off)
-	js.CopyBytesToGo(data, js.Global().Get("Uint8Array").New(buf))
-	c := chunk{off: off, data: data}
-	if len(b.chunks) == cachedChunks {
-		b.chunks = b.chunks[1:]
+	s := span{off: f.off, data: make([]byte, f.end-f.off)}
+	js.CopyBytesToGo(s.data, js.Global().Get("Uint8Array").New(buf))
+	for len(b.spans) > 0 && b.held+int64(len(s.data)) > cacheBytes {
+		b.held -= int64(len(b.spans[0].data))
+		b.spans[0] = span{}
+		b.spans = b.spans[1:]
 	}
-	b.chunks = append(b.chunks, c)
-	return c, nil
+	b.spans = append(b.spans, s)
+	b.held += int64(len(s.data))
+	return s, nil
+}
+
+func (s span) holds(pos int64) bool { return s.off <= pos && pos < s.off+int64(len(s.data)) }
+
+// ask starts reading [off, end) of the Blob, clipped to its size.
+func (b *BlobReader) ask(off, end int64) *fetch {
+	end = min(end, b.size)
+	return &fetch{off: off, end: end, promise: b.blob.Call("slice", float64(off), float64(end)).Call("arrayBuffer")}
 }
 
 // await blocks the calling goroutine until promise settles.
