@@ -109,7 +109,8 @@ func absoluteLayout(snap *model.Snapshot, keys []string) (chkDirs, jobDirs map[s
 	chkDirs, jobDirs = map[string]int{}, map[string]int{}
 	written := map[string]string{} // job folder key → its first spelling
 	type chkDir struct{ job, area string }
-	chks := map[chkDir]int{} // joined once per folder, not per file
+	chks := map[chkDir]int{}      // joined once per folder, not per file
+	lastJobKey, lastJob := "", "" // neighbouring files mostly share the job folder
 	for i, f := range snap.Files {
 		if f.Relative || keys[i] == "" {
 			continue
@@ -119,10 +120,14 @@ func absoluteLayout(snap *model.Snapshot, keys []string) (chkDirs, jobDirs map[s
 			continue
 		}
 		// Cut the written path at the same depth as the key's job folder.
-		job, seen := written[pl.jobDir]
-		if !seen {
-			job = writtenPrefix(f.Path, pl.jobDir)
-			written[pl.jobDir] = job
+		job := lastJob
+		if pl.jobDir != lastJobKey || lastJobKey == "" {
+			var seen bool
+			if job, seen = written[pl.jobDir]; !seen {
+				job = writtenPrefix(f.Path, pl.jobDir)
+				written[pl.jobDir] = job
+			}
+			lastJobKey, lastJob = pl.jobDir, job
 		}
 		jobDirs[job]++
 		if strings.HasPrefix(pl.area, "chk-") {
@@ -204,6 +209,8 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys []string) ([]Depe
 		role Role
 	}
 	index := map[group]int{}
+	var lastGroup group
+	last := -1
 	keys := locationKeys{dir: pathKey(loc.Dir), job: pathKey(loc.JobDir)}
 	for i, f := range snap.Files {
 		p, role, checkpoint := classify(snap, loc, keys, f, fileKeys[i])
@@ -221,11 +228,17 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys []string) ([]Depe
 		if key != "" {
 			g = group{dir: keyDir(key), role: role}
 		}
-		d, ok := index[g]
-		if !ok {
-			d = len(deps)
-			index[g] = d
-			deps = append(deps, Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
+		// Neighbouring files mostly share their group: the last one
+		// answers without hashing the folder.
+		d := last
+		if d < 0 || g != lastGroup {
+			var ok bool
+			if d, ok = index[g]; !ok {
+				d = len(deps)
+				index[g] = d
+				deps = append(deps, Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
+			}
+			lastGroup, last = g, d
 		}
 		dep := &deps[d]
 		dep.Files++

@@ -226,6 +226,10 @@ func sizes(snap *model.Snapshot) Sizes {
 		sz.Checkpointed += op.CheckpointedBytes
 	}
 	kinds := map[model.FileKind]int{}
+	// Neighbouring files mostly share kind and operator: the last lookup
+	// answers without hashing.
+	lastKind, lastK := model.FileKind(""), -1
+	lastOp, lastI := "", -1
 	for _, f := range snap.Files {
 		sz.Files++
 		if f.Bytes >= 0 {
@@ -233,16 +237,24 @@ func sizes(snap *model.Snapshot) Sizes {
 		} else {
 			sz.UnknownSizeFiles++
 		}
-		k, ok := kinds[f.Kind]
-		if !ok {
-			k = len(sz.Kinds)
-			kinds[f.Kind] = k
-			sz.Kinds = append(sz.Kinds, KindSize{Kind: f.Kind})
+		k := lastK
+		if k < 0 || f.Kind != lastKind {
+			var ok bool
+			if k, ok = kinds[f.Kind]; !ok {
+				k = len(sz.Kinds)
+				kinds[f.Kind] = k
+				sz.Kinds = append(sz.Kinds, KindSize{Kind: f.Kind})
+			}
+			lastKind, lastK = f.Kind, k
 		}
 		sz.Kinds[k].Files++
 		sz.Kinds[k].Bytes += max(f.Bytes, 0)
 		for _, id := range f.Operators {
-			if i, ok := ops[id]; ok {
+			if lastI >= 0 && id == lastOp {
+				sz.Operators[lastI].Files++
+				sz.Operators[lastI].FileBytes += max(f.Bytes, 0)
+			} else if i, ok := ops[id]; ok {
+				lastOp, lastI = id, i
 				sz.Operators[i].Files++
 				sz.Operators[i].FileBytes += max(f.Bytes, 0)
 			}
