@@ -151,7 +151,7 @@ func setup(t *testing.T) *env {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("wrangler output:\n%s", shared.worker.Log())
+			t.Logf("wrangler output:\n%s\nend of wrangler's debug log:\n%s", shared.worker.Log(), shared.worker.DebugLog(150))
 		}
 	})
 	return shared

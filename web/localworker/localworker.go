@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -196,6 +197,33 @@ func (w *Worker) waitReady(ctx context.Context, limit time.Duration) error {
 
 // Log is what wrangler printed so far.
 func (w *Worker) Log() string { return w.logBuf.String() }
+
+// DebugLog is the end of wrangler's own debug log (WRANGLER_LOG_PATH),
+// without the DevTools traffic it records for every 4 KiB of a response:
+// the reason wrangler gives for exiting is there, not on its stdout, and
+// the file goes when Stop removes the temporary directory.
+func (w *Worker) DebugLog(maxLines int) string {
+	files, _ := filepath.Glob(filepath.Join(w.tmp, "logs", "*.log"))
+	var lines []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		// Entries are separated by "---" lines; keep the whole entry or none.
+		for _, entry := range strings.Split(string(b), "\n---\n") {
+			if strings.Contains(entry, "[InspectorProxyWorker] RUNTIME INCOMING MESSAGE") ||
+				strings.Contains(entry, "FAILED TO SEND PROXY CONTROLLER REQUEST") {
+				continue
+			}
+			lines = append(lines, strings.Split(strings.TrimSpace(entry), "\n")...)
+		}
+	}
+	if len(lines) > maxLines {
+		lines = lines[len(lines)-maxLines:]
+	}
+	return strings.Join(lines, "\n")
+}
 
 // Stop ends wrangler and workerd and removes the temporary files.
 func (w *Worker) Stop() {

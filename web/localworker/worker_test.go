@@ -34,10 +34,10 @@ func start(t *testing.T, opt localworker.Options) *localworker.Worker {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		w.Stop()
 		if t.Failed() {
-			t.Logf("wrangler output:\n%s", w.Log())
+			t.Logf("wrangler output:\n%s\nend of wrangler's debug log:\n%s", w.Log(), w.DebugLog(150))
 		}
+		w.Stop()
 	})
 	return w
 }
