@@ -40,15 +40,17 @@ func main() {
 
 	for ok := true; ok; ok = renderer.EventWait() {
 		env.RLock()
+		began := root.Platform.Now()
 		results := buildEnv.RunBuild(root)
 		err := renderer.Render(results)
 		root.Rendered()
+		took := root.Platform.Now() - began
 		state, completed, dropToRender := root.Status(), root.Completed, root.LastDropToRender
 		decodeMs, analyseMs := root.DecodeMs, root.AnalyseMs
 		env.RUnlock()
 		if err != nil {
 			panic(err)
 		}
-		jsio.Publish(state, completed, dropToRender, decodeMs, analyseMs)
+		jsio.Publish(state, completed, dropToRender, decodeMs, analyseMs, took)
 	}
 }

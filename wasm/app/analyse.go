@@ -19,7 +19,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	start := r.Platform.Now()
 	for i, in := range inputs {
 		load := loads[i]
-		pr := &progressReader{r: in.ReaderAt, onStep: func(read int64) {
+		pr := &progressReader{r: in.ReaderAt, now: r.Platform.Now, lastDraw: start, onStep: func(read int64) {
 			r.Env.Lock()
 			load.Read = read
 			r.Env.UnlockRender()

@@ -57,13 +57,31 @@ func TestReportCSVDefusesFormulas(t *testing.T) {
 func TestProgressReaderReportsFurthestOffset(t *testing.T) {
 	data := bytes.Repeat([]byte{1}, 3*progressStep)
 	var steps []int64
-	pr := &progressReader{r: bytes.NewReader(data), onStep: func(n int64) { steps = append(steps, n) }}
+	clock := 0.0
+	pr := &progressReader{r: bytes.NewReader(data), now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}
 	buf := make([]byte, progressStep/2)
 	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
+		clock += progressEvery / 2 // a redraw each MiB
 		pr.ReadAt(buf, off)
 	}
 	pr.ReadAt(buf, 0) // reading back does not move the bar
 	if pr.furthest.Load() != int64(len(data)) || len(steps) != 3 {
+		t.Fatalf("furthest %d, steps %v", pr.furthest.Load(), steps)
+	}
+}
+
+// A fast read redraws the bar at most every progressEvery milliseconds.
+func TestProgressReaderRedrawsAtMostEveryInterval(t *testing.T) {
+	data := bytes.Repeat([]byte{1}, 8*progressStep)
+	var steps []int64
+	clock := 0.0
+	pr := &progressReader{r: bytes.NewReader(data), now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}
+	buf := make([]byte, progressStep)
+	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
+		clock += progressEvery / 4
+		pr.ReadAt(buf, off)
+	}
+	if pr.furthest.Load() != int64(len(data)) || len(steps) != 2 || steps[0] != 4*progressStep {
 		t.Fatalf("furthest %d, steps %v", pr.furthest.Load(), steps)
 	}
 }

@@ -160,10 +160,18 @@ type progressReader struct {
 	furthest atomic.Int64
 	onStep   func(read int64)
 	lastStep int64
+	now      func() float64 // milliseconds
+	lastDraw float64
 }
 
-// progressStep is how far reading moves before the bar is redrawn.
-const progressStep = 1 << 20
+// progressStep is how far reading moves before the bar may be redrawn, and
+// progressEvery how long the bar waits between redraws: every redraw is a
+// render of the whole page that the decoder waits for, so a fast read draws
+// a few times rather than once per MiB.
+const (
+	progressStep  = 1 << 20
+	progressEvery = 100 // ms
+)
 
 func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
 	n, err := p.r.ReadAt(b, off)
@@ -172,7 +180,10 @@ func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
 		p.furthest.Store(end)
 		if end-p.lastStep >= progressStep {
 			p.lastStep = end
-			p.onStep(end)
+			if t := p.now(); t-p.lastDraw >= progressEvery {
+				p.lastDraw = t
+				p.onStep(end)
+			}
 		}
 	}
 	return n, err

@@ -34,7 +34,8 @@
 //	p.Console()                                 // console messages and exceptions (Go panics print here)
 //
 // The page publishes its state on <body data-state> and its timings on
-// window.ckptlensTimings {firstRender, dropToRender} (milliseconds).
+// window.ckptlensTimings {firstRender, dropToRender, decode, analyse,
+// renders, renderMs, lastRenderMs} (milliseconds; renders is a count).
 package browsertest
 
 import (

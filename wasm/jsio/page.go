@@ -213,16 +213,23 @@ func inputsOf(files js.Value) []app.Input {
 }
 
 // Publish writes the page state where tests and the budget script read it:
-// <body data-state data-loads> and window.ckptlensTimings.
-func Publish(state string, completed int, dropToRender, decodeMs, analyseMs float64) {
+// <body data-state data-loads> and window.ckptlensTimings. renderMs is how
+// long the render just done took; renders and renderMs count every render, so
+// a script can see the page rendering when nothing changed.
+func Publish(state string, completed int, dropToRender, decodeMs, analyseMs, renderMs float64) {
 	dataset := js.Global().Get("document").Get("body").Get("dataset")
 	dataset.Set("state", state)
 	dataset.Set("loads", completed)
 	t := js.Global().Get("ckptlensTimings")
 	if !t.Truthy() {
 		t = js.Global().Get("Object").New()
+		t.Set("renders", 0)
+		t.Set("renderMs", 0)
 		js.Global().Set("ckptlensTimings", t)
 	}
+	t.Set("renders", t.Get("renders").Int()+1)
+	t.Set("renderMs", t.Get("renderMs").Float()+renderMs)
+	t.Set("lastRenderMs", renderMs)
 	if !t.Get("firstRender").Truthy() {
 		t.Set("firstRender", js.Global().Get("performance").Call("now"))
 	}
