@@ -38,6 +38,7 @@ func main() {
 		return nil
 	}))
 
+	warm := false
 	for ok := true; ok; ok = renderer.EventWait() {
 		env.RLock()
 		began := root.Platform.Now()
@@ -52,5 +53,9 @@ func main() {
 			panic(err)
 		}
 		jsio.Publish(state, completed, dropToRender, decodeMs, analyseMs, took)
+		if !warm {
+			warm = true
+			go root.Warmup() // after the first render, never before it
+		}
 	}
 }
