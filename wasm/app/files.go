@@ -58,7 +58,7 @@ type filesQuery struct {
 }
 
 type filesCache struct {
-	rows []model.File
+	rows  []model.File
 	query filesQuery
 }
 
