@@ -7,10 +7,13 @@
 package jsio
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"syscall/js"
+
+	"github.com/ckptlens/ckptlens/wasm/jspromise"
 )
 
 // chunkSize is how much one Blob.slice(...).arrayBuffer() brings into Go
@@ -137,22 +140,5 @@ func (b *BlobReader) ask(off, end int64) *fetch {
 
 // await blocks the calling goroutine until promise settles.
 func await(promise js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	done := make(chan result, 1)
-	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		done <- result{v: args[0]}
-		return nil
-	})
-	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		done <- result{err: errors.New(args[0].Call("toString").String())}
-		return nil
-	})
-	defer onOK.Release()
-	defer onErr.Release()
-	promise.Call("then", onOK, onErr)
-	r := <-done
-	return r.v, r.err
+	return jspromise.Await(context.Background(), promise)
 }

@@ -5,10 +5,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"syscall/js"
 	"time"
 
+	"github.com/ckptlens/ckptlens/wasm/jspromise"
 	"github.com/ckptlens/ckptlens/web/server"
 )
 
@@ -52,27 +52,4 @@ func (s kvStore) Delete(ctx context.Context, id string) error {
 }
 
 // await waits for a JS promise.
-func await(ctx context.Context, p js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{v: args[0]}
-		return nil
-	})
-	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{err: fmt.Errorf("%s", args[0].Call("toString").String())}
-		return nil
-	})
-	defer onOK.Release()
-	defer onErr.Release()
-	p.Call("then", onOK, onErr)
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-ctx.Done():
-		return js.Value{}, ctx.Err()
-	}
-}
+var await = jspromise.Await
