@@ -7,7 +7,6 @@
 package jsio
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -138,7 +137,5 @@ func (b *BlobReader) ask(off, end int64) *fetch {
 	return &fetch{off: off, end: end, promise: b.blob.Call("slice", float64(off), float64(end)).Call("arrayBuffer")}
 }
 
-// await blocks the calling goroutine until promise settles.
-func await(promise js.Value) (js.Value, error) {
-	return jspromise.Await(context.Background(), promise)
-}
+// await blocks the calling goroutine until a promise settles.
+var await = jspromise.Await

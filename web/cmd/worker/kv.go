@@ -51,5 +51,12 @@ func (s kvStore) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// await waits for a JS promise.
-var await = jspromise.Await
+// await waits for a JS promise, or until the request is cancelled.
+func await(ctx context.Context, p js.Value) (js.Value, error) {
+	select {
+	case r := <-jspromise.Then(p):
+		return r.Value, r.Err
+	case <-ctx.Done():
+		return js.Value{}, ctx.Err()
+	}
+}
