@@ -4,6 +4,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"syscall/js"
 
 	"github.com/vugu/vugu"
@@ -13,7 +14,19 @@ import (
 	"github.com/ckptlens/ckptlens/wasm/jsio"
 )
 
+// gcPercent lets the heap grow to five times the live data between
+// collections: the page's Go runs on the browser's one thread, so every
+// collection stops decoding and rendering, and a dropped file allocates its
+// decoded form in a few large bursts. memoryLimit makes the collector work
+// harder again before a huge file could exhaust wasm's 4 GiB address space.
+const (
+	gcPercent   = 400
+	memoryLimit = 2 << 30
+)
+
 func main() {
+	debug.SetGCPercent(gcPercent)
+	debug.SetMemoryLimit(memoryLimit)
 	renderer, err := domrender.New("#app")
 	if err != nil {
 		panic(err)
@@ -46,13 +59,12 @@ func main() {
 		err := renderer.Render(results)
 		root.Rendered()
 		took := root.Platform.Now() - began
-		state, completed, dropToRender := root.Status(), root.Completed, root.LastDropToRender
-		decodeMs, analyseMs := root.DecodeMs, root.AnalyseMs
+		state, completed, timings := root.Status(), root.Completed, root.Timings
 		env.RUnlock()
 		if err != nil {
 			panic(err)
 		}
-		jsio.Publish(state, completed, dropToRender, decodeMs, analyseMs, took)
+		jsio.Publish(state, completed, timings, took)
 		if !warm {
 			warm = true
 			go root.Warmup() // after the first render, never before it

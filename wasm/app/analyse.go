@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -17,14 +18,20 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	var snaps []*model.Snapshot
 	var listings []*listing.Listing
 	start := r.Platform.Now()
+	readMs := 0.0
 	for i, in := range inputs {
 		load := loads[i]
 		pr := &progressReader{r: in.ReaderAt, now: r.Platform.Now, lastDraw: start, onStep: func(read int64) {
 			r.Env.Lock()
 			load.Read = read
 			r.Env.UnlockRender()
+			// The decoder may not wait for the file at all (a small file is
+			// read whole): sleeping hands the thread to the render and the
+			// browser, which draws the bar and answers input.
+			time.Sleep(time.Millisecond)
 		}}
 		snap, lst, problem := decodeInput(in, pr)
+		readMs += pr.readMs
 		if !r.current(seq) {
 			return
 		}
@@ -37,7 +44,11 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 		case lst != nil:
 			load.Note = fmt.Sprintf("storage listing (%s), %s entries", lst.Format, Count(len(lst.Entries)))
 		}
-		r.Env.UnlockRender()
+		if i == len(inputs)-1 {
+			r.Env.UnlockOnly() // the result's render, right after the analysis, shows it
+		} else {
+			r.Env.UnlockRender()
+		}
 		if snap != nil {
 			snaps = append(snaps, snap)
 		}
@@ -55,7 +66,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	}
 	r.Busy = false
 	r.Completed++
-	r.DecodeMs, r.AnalyseMs = decoded-start, analysed-decoded
+	r.Timings = LoadTimings{Decode: decoded - start, Read: readMs, Analyse: analysed - decoded}
 	r.renderDone = false
 	if len(rep.Snapshots) == 0 {
 		r.Report = nil

@@ -12,6 +12,14 @@ import (
 // snapshot with a million files still renders at once.
 const fileRowsShown = 200
 
+// fileRowsFirst is how many files the table shows at first, and fileRowsMore
+// how many each "Show more" adds: every rendered row costs render time on
+// each later render, and users find a file by filtering or sorting.
+const (
+	fileRowsFirst = 50
+	fileRowsMore  = 500
+)
+
 var fileColumns = map[string]func(a, b model.File) int{
 	"path":      byString(func(f model.File) string { return f.Path }),
 	"kind":      byString(func(f model.File) string { return string(f.Kind) }),
@@ -90,17 +98,32 @@ func (c *Files) matching() []model.File {
 
 func (c *Files) visible() []model.File {
 	rows := c.matching()
-	if !c.ShowAll && len(rows) > fileRowsShown {
-		rows = rows[:fileRowsShown]
+	if !c.ShowAll && len(rows) > c.limit() {
+		rows = rows[:c.limit()]
 	}
 	return rows
 }
+
+// limit is how many rows are shown unless the user asked for all.
+func (c *Files) limit() int { return fileRowsFirst + c.More }
+
+// ShowMore adds a page of rows.
+func (c *Files) ShowMore() { c.More += fileRowsMore }
 
 func (c *Files) hidden() int {
 	if c.ShowAll {
 		return 0
 	}
-	return max(0, len(c.matching())-fileRowsShown)
+	return max(0, len(c.matching())-c.limit())
+}
+
+// nextText labels the button that shows another page, when a page is less
+// than all that is hidden.
+func (c *Files) nextText() string {
+	if c.hidden() <= fileRowsMore {
+		return ""
+	}
+	return fmt.Sprintf("Show %s more", Count(fileRowsMore))
 }
 
 func (c *Files) countText() string {

@@ -73,12 +73,8 @@ type Root struct {
 	// Selected is the index of the snapshot the detail views show.
 	Selected int
 
-	// LastDropToRender is the time from receiving files to the rendered
-	// result, in milliseconds; the page publishes it for the budget check.
-	LastDropToRender float64
-	// DecodeMs and AnalyseMs split the last load's time between the decoder
-	// (reading included) and the analysis.
-	DecodeMs, AnalyseMs float64
+	// Timings is how long the last load took, for the page's budget check.
+	Timings LoadTimings
 	// Completed counts finished loads, so a script can wait for the next one.
 	Completed int
 
@@ -86,6 +82,9 @@ type Root struct {
 	loadStart  float64
 	loadSeq    atomic.Int64
 	renderDone bool // the current Report has not been rendered yet when false
+	// warming is true while Report and Loads are the warm-up's, rendered
+	// hidden (warmup.go).
+	warming bool
 }
 
 // ShowReport makes the page render rep. readOnly marks a report that came
@@ -94,6 +93,7 @@ type Root struct {
 // ShowReportAsync from other goroutines.
 func (r *Root) ShowReport(rep *Report, readOnly bool) {
 	r.loadSeq.Add(1) // a load still reading is superseded
+	r.warming = false
 	r.Busy = false
 	r.Report = rep
 	r.ReadOnly = readOnly
@@ -121,6 +121,9 @@ func (r *Root) Load(inputs []Input) {
 	}
 	r.Env.Lock()
 	seq := r.loadSeq.Add(1)
+	if r.warming {
+		r.warming, r.Report = false, nil
+	}
 	r.inputs = inputs
 	r.loadStart = r.Platform.Now()
 	r.Busy = true
@@ -154,9 +157,20 @@ func (r *Root) SetBase(base string) {
 	r.Reanalyse()
 }
 
+// LoadTimings splits a load's time, in milliseconds.
+type LoadTimings struct {
+	// DropToRender is from receiving the files to the rendered result.
+	DropToRender float64
+	// Decode is reading and decoding; Read is the part of it spent waiting
+	// for the browser to hand over the files' bytes (pages rendered meanwhile
+	// included). Analyse is the analysis after it.
+	Decode, Read, Analyse float64
+}
+
 // progressReader reports the furthest offset the decoder has read.
 type progressReader struct {
 	r        io.ReaderAt
+	readMs   float64 // time spent in r.ReadAt
 	furthest atomic.Int64
 	onStep   func(read int64)
 	lastStep int64
@@ -174,7 +188,9 @@ const (
 )
 
 func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
+	began := p.now()
 	n, err := p.r.ReadAt(b, off)
+	p.readMs += p.now() - began
 	end := off + int64(n)
 	if end > p.furthest.Load() {
 		p.furthest.Store(end)
@@ -199,7 +215,7 @@ func (r *Root) Rendered() {
 	if !r.renderDone && r.Report != nil && !r.Busy {
 		r.renderDone = true
 		if r.loadStart > 0 {
-			r.LastDropToRender = r.Platform.Now() - r.loadStart
+			r.Timings.DropToRender = r.Platform.Now() - r.loadStart
 			r.loadStart = 0
 		}
 	}
@@ -216,6 +232,14 @@ func (r *Root) Snapshot() *SnapshotReport {
 	return r.Report.Snapshots[r.Selected]
 }
 
+// appClass hides the warm-up's views.
+func (r *Root) appClass() string {
+	if r.warming {
+		return "app warming"
+	}
+	return "app"
+}
+
 // Select shows snapshot i in the detail views.
 func (r *Root) Select(i int) { r.Selected = i }
 
@@ -223,6 +247,8 @@ func (r *Root) Select(i int) { r.Selected = i }
 // scripts: "empty", "loading" or "done".
 func (r *Root) Status() string {
 	switch {
+	case r.warming:
+		return "empty"
 	case r.Busy:
 		return "loading"
 	case r.Report != nil:

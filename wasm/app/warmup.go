@@ -20,13 +20,52 @@ const warmupRounds = 200
 // own goroutine after the first render: each round takes a few milliseconds
 // and then yields to the browser, so the page stays responsive.
 func (r *Root) Warmup() {
+	var rep *Report
 	for range warmupRounds {
 		if r.loadSeq.Load() != 0 {
 			return // the user was quicker: never hold up a real file
 		}
-		warmupOnce()
+		rep, _ = warmupOnce()
 		time.Sleep(time.Millisecond) // back to the browser's event loop
 	}
+	if rep != nil && r.Env != nil {
+		r.warmViews(rep)
+	}
+}
+
+// warmViewRounds is how many times warmViews renders its report.
+const warmViewRounds = 3
+
+// warmViews renders the result views and a progress bar for rep, hidden,
+// and takes them away again. Chromium compiles each wasm function the first
+// time it runs, so the first real result used to spend about 40 ms of its
+// render compiling the views' code.
+func (r *Root) warmViews(rep *Report) {
+	for range warmViewRounds {
+		if !r.setWarming(rep) {
+			return
+		}
+		time.Sleep(time.Millisecond) // the render runs, hidden
+		r.setWarming(nil)
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// setWarming shows rep hidden (nil takes it away); false when the page has
+// anything of its own to show.
+func (r *Root) setWarming(rep *Report) bool {
+	r.Env.Lock()
+	defer r.Env.UnlockRender()
+	if r.loadSeq.Load() != 0 || (r.Report != nil && !r.warming) {
+		return false
+	}
+	r.warming = rep != nil
+	r.Report = rep
+	r.Loads = nil
+	if rep != nil {
+		r.Loads = []*fileLoad{{Name: "_metadata", Size: 2 * progressThreshold, Read: progressThreshold}}
+	}
+	return true
 }
 
 // warmupOnce decodes and analyses warmupMetadata; the page discards the

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
@@ -55,9 +56,44 @@ func TestWarmupStopsForALoad(t *testing.T) {
 	if r.Report != nil || r.Busy || len(r.Loads) != 0 {
 		t.Fatalf("warm-up changed the page: report %v, busy %v, loads %d", r.Report, r.Busy, len(r.Loads))
 	}
-	var idle Root
+	idle := Root{Env: &countingEnv{}}
 	idle.Warmup()
-	if idle.Report != nil || idle.Status() != "empty" {
-		t.Fatalf("warm-up changed the page: report %v, state %q", idle.Report, idle.Status())
+	if idle.Report != nil || idle.Status() != "empty" || len(idle.Loads) != 0 {
+		t.Fatalf("warm-up changed the page: report %v, state %q, loads %d", idle.Report, idle.Status(), len(idle.Loads))
+	}
+	if n := idle.Env.(*countingEnv).renders; n != 2*warmViewRounds {
+		t.Errorf("warm-up asked for %d renders, want %d (its views shown and taken away %d times)", n, 2*warmViewRounds, warmViewRounds)
 	}
 }
+
+// While the warm-up's views are rendered, hidden, the page says it is empty;
+// a drop takes them away at once.
+func TestWarmViewsAreHiddenAndGiveWayToALoad(t *testing.T) {
+	r := Root{Env: &countingEnv{}, Platform: &fakeBrowser{}}
+	rep, err := warmupOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.setWarming(rep) {
+		t.Fatal("an idle page refused the warm-up")
+	}
+	if r.Status() != "empty" || r.appClass() != "app warming" {
+		t.Fatalf("while warming: state %q, class %q", r.Status(), r.appClass())
+	}
+	r.Load([]Input{{Name: "x", Size: 0, ReaderAt: strings.NewReader("")}})
+	if r.Report != nil || r.warming || r.appClass() != "app" {
+		t.Fatalf("a load kept the warm-up's report: %v, warming %v", r.Report != nil, r.warming)
+	}
+	if r.setWarming(rep) {
+		t.Fatal("the warm-up came back after a load")
+	}
+}
+
+// countingEnv is a vugu.EventEnv for tests: it counts render requests.
+type countingEnv struct{ renders int }
+
+func (e *countingEnv) Lock()         {}
+func (e *countingEnv) UnlockOnly()   {}
+func (e *countingEnv) UnlockRender() { e.renders++ }
+func (e *countingEnv) RLock()        {}
+func (e *countingEnv) RUnlock()      {}

@@ -216,7 +216,7 @@ func inputsOf(files js.Value) []app.Input {
 // <body data-state data-loads> and window.ckptlensTimings. renderMs is how
 // long the render just done took; renders and renderMs count every render, so
 // a script can see the page rendering when nothing changed.
-func Publish(state string, completed int, dropToRender, decodeMs, analyseMs, renderMs float64) {
+func Publish(state string, completed int, load app.LoadTimings, renderMs float64) {
 	dataset := js.Global().Get("document").Get("body").Get("dataset")
 	dataset.Set("state", state)
 	dataset.Set("loads", completed)
@@ -233,9 +233,10 @@ func Publish(state string, completed int, dropToRender, decodeMs, analyseMs, ren
 	if !t.Get("firstRender").Truthy() {
 		t.Set("firstRender", js.Global().Get("performance").Call("now"))
 	}
-	if dropToRender > 0 {
-		t.Set("dropToRender", dropToRender)
-		t.Set("decode", decodeMs)
-		t.Set("analyse", analyseMs)
+	if load.DropToRender > 0 {
+		t.Set("dropToRender", load.DropToRender)
+		t.Set("decode", load.Decode)
+		t.Set("read", load.Read)
+		t.Set("analyse", load.Analyse)
 	}
 }
