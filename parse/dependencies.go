@@ -13,7 +13,7 @@ import (
 // when that folder is a copy, the same folder in the namespace of its
 // absolute paths); then the chk-N folder its own absolute paths point to;
 // then the folder it was read from, whatever it is.
-func locate(snap *model.Snapshot, keys []string, base string) Location {
+func locate(snap *model.Snapshot, keys keyedFiles, base string) Location {
 	readDir := sourceDir(snap.Source)
 	if snap.Format == model.FormatSlateDB {
 		return locateSlateDB(readDir, base)
@@ -103,22 +103,24 @@ func locateSlateDB(readDir, base string) Location {
 }
 
 // absoluteLayout counts the chk-N folders and job folders that the
-// snapshot's absolute paths fall in, in their written spelling. keys are
-// the files' keys (fileKeys).
-func absoluteLayout(snap *model.Snapshot, keys []string) (chkDirs, jobDirs map[string]int) {
+// snapshot's absolute paths fall in, in their written spelling.
+func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map[string]int) {
 	chkDirs, jobDirs = map[string]int{}, map[string]int{}
 	written := map[string]string{} // job folder key → its first spelling
 	type chkDir struct{ job, area string }
 	chks := map[chkDir]int{}      // joined once per folder, not per file
 	lastJobKey, lastJob := "", "" // neighbouring files mostly share the job folder
-	for i, f := range snap.Files {
-		if f.Relative || keys[i] == "" {
+	var folder folderFacts
+	for i := range snap.Files {
+		f := &snap.Files[i]
+		if f.Relative || keys.keys[i] == "" {
 			continue
 		}
-		pl, ok := placeInFlinkLayout(keys[i])
-		if !ok {
+		folder.of(keys, i)
+		if !folder.inLayout {
 			continue
 		}
+		pl := folder.place
 		// Cut the written path at the same depth as the key's job folder.
 		job := lastJob
 		if pl.jobDir != lastJobKey || lastJobKey == "" {
@@ -140,18 +142,81 @@ func absoluteLayout(snap *model.Snapshot, keys []string) (chkDirs, jobDirs map[s
 	return chkDirs, jobDirs
 }
 
-// fileKeys are the matching keys of the files' paths as written: pathKey for
-// absolute paths, "" for relative ones. Computed once per snapshot, they
-// serve locating and classifying alike.
-func fileKeys(snap *model.Snapshot) []string {
-	keys := make([]string, len(snap.Files))
-	for i, f := range snap.Files {
-		scheme, authority, rest := splitURI(f.Path)
-		if scheme != "" || strings.HasPrefix(rest, "/") { // isAbsolutePath
-			keys[i] = uriKey(scheme, authority, rest)
+// keyedFiles are the matching keys of a snapshot's files, computed once per
+// snapshot for locating and classifying alike.
+type keyedFiles struct {
+	// keys are pathKey of each file's path when it is absolute, else "".
+	keys []string
+	// runs number the runs of neighbouring absolute paths written in one
+	// folder (the same text before the last slash). Files of a run share
+	// keyDir of their keys, so what depends only on the folder is worked
+	// out once per run: a checkpoint lists its files folder by folder.
+	runs []int32
+}
+
+// folderFacts is what the analysis needs of a file's folder, kept for the
+// run of files (keyedFiles.runs) it was worked out for.
+type folderFacts struct {
+	run      int32 // 0 before the first run
+	dir      string
+	place    flinkPlace
+	inLayout bool
+}
+
+// of makes f describe the folder of file i, working it out only when file i
+// starts another run.
+func (f *folderFacts) of(keys keyedFiles, i int) {
+	if r := keys.runs[i]; r != f.run {
+		f.run = r
+		f.dir = keyDir(keys.keys[i])
+		f.place, f.inLayout = placeInFlinkLayout(keys.keys[i])
+	}
+}
+
+// fileKeys computes keyedFiles. A path in the same written folder as the
+// path before it has that folder's key followed by its own name, when its
+// name is an ordinary one (not "", "." or ".."): nothing is split, cleaned
+// or, for most schemes, allocated again.
+func fileKeys(snap *model.Snapshot) keyedFiles {
+	kf := keyedFiles{keys: make([]string, len(snap.Files)), runs: make([]int32, len(snap.Files))}
+	var run int32
+	var dir, dirKey string // the folder of the last absolute path, as written and as key
+	inPlace := false       // dirKey is the end of dir, so keys are the paths' tails
+	for i := range snap.Files {
+		p := snap.Files[i].Path
+		if d := len(dir); d > 0 && len(p) > d+1 && p[d] == '/' && p[:d] == dir && isPlainName(p[d+1:]) {
+			if inPlace {
+				kf.keys[i] = p[d-len(dirKey):]
+			} else {
+				kf.keys[i] = dirKey + p[d:]
+			}
+			kf.runs[i] = run
+			continue
+		}
+		scheme, authority, rest := splitURI(p)
+		if scheme == "" && !strings.HasPrefix(rest, "/") { // isAbsolutePath
+			continue
+		}
+		key := uriKey(scheme, authority, rest)
+		kf.keys[i] = key
+		run++
+		kf.runs[i] = run
+		// Later paths may take this folder's key when the key ends in the
+		// same name as the path.
+		dir = ""
+		j, k := strings.LastIndexByte(p, '/'), strings.LastIndexByte(key, '/')
+		if j > 0 && k > 0 && p[j:] == key[k:] && isPlainName(p[j+1:]) {
+			dir, dirKey = p[:j], key[:k]
+			inPlace = strings.HasSuffix(dir, dirKey)
 		}
 	}
-	return keys
+	return kf
+}
+
+// isPlainName reports whether a path element is kept as it is by cleaning
+// (neither empty nor "." nor "..") and has no slash.
+func isPlainName(name string) bool {
+	return name != "" && name != "." && name != ".." && strings.IndexByte(name, '/') < 0
 }
 
 // keyDir is path.Dir of a key (pathKey's output, so already clean).
@@ -197,9 +262,8 @@ func mostCommon(m map[string]int, none string) string {
 	return none
 }
 
-// dependencies groups the files by folder and role. fileKeys are the
-// files' keys (fileKeys).
-func dependencies(snap *model.Snapshot, loc Location, fileKeys []string) ([]Dependency, []FileRef) {
+// dependencies groups the files by folder and role.
+func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]Dependency, []FileRef) {
 	deps := []Dependency{}
 	refs := make([]FileRef, len(snap.Files))
 	// A group is a folder (its key when the path has one, else as written)
@@ -212,21 +276,30 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys []string) ([]Depe
 	var lastGroup group
 	last := -1
 	keys := locationKeys{dir: pathKey(loc.Dir), job: pathKey(loc.JobDir)}
-	for i, f := range snap.Files {
-		p, role, checkpoint := classify(snap, loc, keys, f, fileKeys[i])
-		key := ""
-		if p == f.Path {
-			key = fileKeys[i]
-		} else if isAbsolutePath(p) {
-			key = pathKey(p)
-		}
-		dir := parentDir(p)
-		if dir == "" && key == "" {
-			dir = "."
-		}
-		g := group{dir: dir, role: role}
+	var folder folderFacts
+	for i := range snap.Files {
+		f := &snap.Files[i]
+		key := fileKeys.keys[i]
 		if key != "" {
-			g = group{dir: keyDir(key), role: role}
+			folder.of(fileKeys, i)
+		}
+		p, role, checkpoint := classify(snap, loc, keys, f, key, &folder)
+		if p != f.Path { // resolved against the snapshot's folder
+			key = ""
+			if isAbsolutePath(p) {
+				key = pathKey(p)
+			}
+		}
+		g := group{role: role}
+		switch {
+		case key == "":
+			if g.dir = parentDir(p); g.dir == "" {
+				g.dir = "."
+			}
+		case p == f.Path:
+			g.dir = folder.dir
+		default:
+			g.dir = keyDir(key)
 		}
 		// Neighbouring files mostly share their group: the last one
 		// answers without hashing the folder.
@@ -236,6 +309,10 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys []string) ([]Depe
 			if d, ok = index[g]; !ok {
 				d = len(deps)
 				index[g] = d
+				dir := parentDir(p) // the folder as the group's first file writes it
+				if dir == "" && key == "" {
+					dir = "."
+				}
 				deps = append(deps, Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
 			}
 			lastGroup, last = g, d
@@ -299,9 +376,9 @@ type locationKeys struct{ dir, job string }
 
 // classify resolves one file and gives its role, plus the chk-N or savepoint
 // folder it belongs to when that is not the snapshot's own. key is the
-// file's key (fileKeys).
-func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.File, key string) (resolved string, role Role, checkpoint string) {
-	relative := f.Relative || !isAbsolutePath(f.Path)
+// file's key (keyedFiles) and folder describes its folder when key is set.
+func classify(snap *model.Snapshot, loc Location, keys locationKeys, f *model.File, key string, folder *folderFacts) (resolved string, role Role, checkpoint string) {
+	relative := f.Relative || key == "" // keys are set for absolute paths only
 	if snap.Format == model.FormatSlateDB {
 		return classifySlateDB(loc, f, relative)
 	}
@@ -317,10 +394,10 @@ func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.Fil
 		}
 		return resolved, RoleExclusive, ""
 	}
-	if loc.Dir != "" && keyDir(key) == keys.dir {
+	if loc.Dir != "" && folder.dir == keys.dir {
 		return f.Path, RoleExclusive, ""
 	}
-	if pl, ok := placeInFlinkLayout(key); ok {
+	if pl, ok := folder.place, folder.inLayout; ok {
 		if loc.JobDir == "" || pl.jobDir != keys.job {
 			if strings.HasPrefix(pl.area, "chk-") {
 				checkpoint = pl.area
@@ -353,7 +430,7 @@ func classify(snap *model.Snapshot, loc Location, keys locationKeys, f model.Fil
 // root. The manifest is the snapshot's own; SSTs and WAL files in its root
 // are shared with other manifests and checkpoints of the database; objects
 // of other databases (a clone's parents) are another snapshot's.
-func classifySlateDB(loc Location, f model.File, relative bool) (string, Role, string) {
+func classifySlateDB(loc Location, f *model.File, relative bool) (string, Role, string) {
 	p := f.Path
 	if f.Database != "" {
 		// Another database's object: its path is relative to the object

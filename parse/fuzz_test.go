@@ -26,6 +26,7 @@ func FuzzAnalyze(f *testing.F) {
 		for i, p := range strings.Split(paths, "\n") {
 			snap.Files = append(snap.Files, model.File{Path: p, Relative: i%2 == 0 && !strings.Contains(p, ":"), Bytes: int64(i) - 1, Kind: model.KindShared})
 		}
+		checkFileKeys(t, snap)
 		l, _ := listing.Parse(strings.NewReader(list))
 		r := Analyze([]Input{{Snapshot: snap, Base: base}, {Snapshot: &model.Snapshot{}}}, Options{Listing: l})
 		if _, err := json.Marshal(r); err != nil {
@@ -52,4 +53,29 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkFileKeys asserts that fileKeys, which reuses a folder's key for the
+// paths after it, gives each path the key pathKey gives it alone, and that
+// files numbered in one run share their key's folder.
+func checkFileKeys(t *testing.T, snap *model.Snapshot) {
+	t.Helper()
+	kf := fileKeys(snap)
+	runDir := map[int32]string{}
+	for i, f := range snap.Files {
+		want := ""
+		if isAbsolutePath(f.Path) {
+			want = pathKey(f.Path)
+		}
+		if kf.keys[i] != want {
+			t.Fatalf("file %d %q: key %q, pathKey %q", i, f.Path, kf.keys[i], want)
+		}
+		if want == "" {
+			continue
+		}
+		if d, ok := runDir[kf.runs[i]]; ok && d != keyDir(want) {
+			t.Fatalf("file %d %q in run %d: folder %q, the run's %q", i, f.Path, kf.runs[i], keyDir(want), d)
+		}
+		runDir[kf.runs[i]] = keyDir(want)
+	}
 }

@@ -230,7 +230,8 @@ func sizes(snap *model.Snapshot) Sizes {
 	// answers without hashing.
 	lastKind, lastK := model.FileKind(""), -1
 	lastOp, lastI := "", -1
-	for _, f := range snap.Files {
+	for i := range snap.Files {
+		f := &snap.Files[i]
 		sz.Files++
 		if f.Bytes >= 0 {
 			sz.FileBytes += f.Bytes

@@ -58,6 +58,26 @@ func depByRole(deps []Dependency, role Role) []Dependency {
 	return out
 }
 
+// Paths that follow one another in a folder reuse its key: the keys must be
+// the ones each path has alone, whatever the spelling.
+func TestFileKeysReuseFolders(t *testing.T) {
+	paths := []string{
+		"s3://b/x/1", "s3://b/x/2", "S3://b/x/3", "s3a://b/x/4", "s3://b/x/./5", "s3://b/x/../6", "s3://b/x//7", "s3://b/x/8/",
+		"file:/a/b/1", "file:/a/b/2", "file:/a/b/c:d", "file:/a/b/.", "file:/a/b/..", "file:/a/b/",
+		"/a/b/1", "/a/b/2", "/a/b//3", "/a/b/c/4", "/a/b/c/5", "relative/x", "relative/y", "/a/b/c/6",
+		"hdfs://nn/a/b/1", "hdfs://nn/a/b/2", "hdfs:///a/b/3", "C:/x/1", "C:/x/2", "/", "s3://bucket", "s3://bucket/", "s3://bucket/k",
+		"file:/x", "file:/y", "gs://b/k:1/2", "gs://b/k:1/3",
+	}
+	snap := &model.Snapshot{}
+	for _, p := range paths {
+		snap.Files = append(snap.Files, model.File{Path: p})
+	}
+	checkFileKeys(t, snap)
+	if kf := fileKeys(snap); kf.runs[0] != kf.runs[1] || kf.runs[14] != kf.runs[15] {
+		t.Errorf("neighbours in one folder were not one run: %v", kf.runs)
+	}
+}
+
 func TestPathKey(t *testing.T) {
 	same := [][]string{
 		{"file:/tmp/a/b", "file:///tmp/a/b", "/tmp/a/b", "/tmp/a//b/", "file://localhost/tmp/a/b"},
