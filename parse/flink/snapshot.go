@@ -41,7 +41,7 @@ func (m *Metadata) Snapshot(source string) *model.Snapshot {
 	// from growing (and clearing) them again and again.
 	n := m.fileHandles()
 	s.Files = make([]model.File, 0, n)
-	w := &walker{s: s, index: make(map[string]int, n), ops: make([]string, 0, n)}
+	w := &walker{s: s, index: newPathIndex(n), ops: make([]string, 0, n)}
 	for i := range m.Operators {
 		op := &m.Operators[i]
 		mo := model.Operator{
@@ -296,7 +296,7 @@ func (h *hints) list() []string {
 // walker collects files, inline bytes and hints of one operator at a time.
 type walker struct {
 	s      *model.Snapshot
-	index  map[string]int // path -> position in s.Files
+	index  *pathIndex // path -> position in s.Files
 	segs   map[string]map[[2]int64]bool
 	op     string
 	ops    []string // backing array of the files' operator lists
@@ -404,17 +404,18 @@ func (w *walker) stream(h *StreamHandle, kind model.FileKind) {
 }
 
 func (w *walker) file(path string, relative bool, size int64, kind model.FileKind) *model.File {
-	if i, ok := w.index[path]; ok {
+	i, slot, tag := w.index.find(path, w.s.Files)
+	if i >= 0 {
 		f := &w.s.Files[i]
 		w.reference(f)
 		return f
 	}
-	w.index[path] = len(w.s.Files)
 	// Most files belong to one operator: their lists share one backing
 	// array (capacity 1 each, so a second operator copies).
 	w.ops = append(w.ops, w.op)
 	ops := w.ops[len(w.ops)-1 : len(w.ops) : len(w.ops)]
 	w.s.Files = append(w.s.Files, model.File{Path: path, Relative: relative, Bytes: size, Kind: kind, Operators: ops})
+	w.index.add(slot, tag, len(w.s.Files)-1, w.s.Files)
 	return &w.s.Files[len(w.s.Files)-1]
 }
 

@@ -5,10 +5,8 @@ package app
 
 import "fmt"
 import "reflect"
-import "github.com/vugu/vjson"
 import "github.com/vugu/vugu"
 import js "github.com/vugu/vugu/js"
-import "log"
 
 // ShareBar makes links to the report (a fragment link or an encrypted short
 // link, optionally redacted) and reports links that could not be opened.
@@ -164,6 +162,4 @@ func (c *ShareBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 // 'fix' unused imports
 var _ fmt.Stringer
 var _ reflect.Type
-var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
