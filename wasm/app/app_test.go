@@ -115,3 +115,27 @@ func TestShowReportJSON(t *testing.T) {
 	}
 	var _ *parse.Report = r.Report
 }
+
+// The file table shows a first page, then a page more per press, then all.
+func TestFilesShowsPagesThenAll(t *testing.T) {
+	snap := &model.Snapshot{}
+	for i := range 1234 {
+		snap.Files = append(snap.Files, model.File{Path: strings.Repeat("x", i%7) + "/f", Bytes: int64(i)})
+	}
+	c := &Files{Snap: &SnapshotReport{Snapshot: snap}}
+	if n := len(c.visible()); n != fileRowsFirst || c.hidden() != 1234-fileRowsFirst || c.nextText() == "" {
+		t.Fatalf("first page: %d rows, %d hidden, next %q", n, c.hidden(), c.nextText())
+	}
+	c.ShowMore()
+	if n := len(c.visible()); n != fileRowsFirst+fileRowsMore {
+		t.Fatalf("after one press: %d rows", n)
+	}
+	c.ShowMore() // 1,050 shown, 184 left: less than a page
+	if c.nextText() != "" || c.hidden() != 1234-fileRowsFirst-2*fileRowsMore {
+		t.Fatalf("last part: next %q, %d hidden", c.nextText(), c.hidden())
+	}
+	c.ShowAll = true
+	if len(c.visible()) != 1234 || c.hidden() != 0 {
+		t.Fatalf("show all: %d rows, %d hidden", len(c.visible()), c.hidden())
+	}
+}
