@@ -15,13 +15,19 @@ DIR=${CKPTLENS_BENCH_DIR:-/tmp/ckptlens-bench}/verify
 ORACLE=${ORACLE:-testdata/flink/oracle.sh}
 mkdir -p "$DIR"
 
+# A truth is kept only while the file and the oracle that wrote it are
+# unchanged: oracle_id fingerprints the oracle's sources and its script.
+oracle_id=$(find testdata/flink/oracle/src testdata/flink/oracle/pom.xml "$ORACLE" -type f | sort | xargs cat | sha256sum | cut -c1-16)
+
 gen() { # gen NAME ARGS...
 	local name=$1
 	shift
 	[[ -s $DIR/$name/_metadata ]] || go run ./bench/gen -o "$DIR/$name" "$@" >/dev/null
-	if [[ ! -s $DIR/$name/truth.json || $DIR/$name/_metadata -nt $DIR/$name/truth.json ]]; then
+	if [[ ! -s $DIR/$name/truth.json || $DIR/$name/_metadata -nt $DIR/$name/truth.json ||
+		$(cat "$DIR/$name/truth.oracle" 2>/dev/null) != "$oracle_id" ]]; then
 		echo "== Flink reads $name ($(du -h "$DIR/$name/_metadata" | cut -f1))" >&2
 		"$ORACLE" truth "$DIR/$name/_metadata" "$DIR/$name/truth.json"
+		echo "$oracle_id" >"$DIR/$name/truth.oracle"
 	fi
 }
 
