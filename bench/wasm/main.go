@@ -34,6 +34,7 @@ type result struct {
 	DropsMs        []float64         `json:"dropsMs"`  // every drop, in order
 	DecodeMs       float64           `json:"decodeMs"` // the page's own split of the first drop
 	AnalyseMs      float64           `json:"analyseMs"`
+	ReadMs         float64           `json:"readMs"` // of DecodeMs, waiting for the browser to hand over the file's bytes
 	WallMs         float64           `json:"wallMs"`    // median, drop command to state "done", as seen from outside
 	PeakRSSMB      float64           `json:"peakRSSMB"` // largest VmHWM among the browser's processes
 	State          string            `json:"state"`
@@ -115,6 +116,7 @@ func run(dist, file string, n int, timeout time.Duration) (result, error) {
 			res.FirstMs = drop
 			res.DecodeMs, _ = browsertest.Eval[float64](p, `window.ckptlensTimings.decode || -1`)
 			res.AnalyseMs, _ = browsertest.Eval[float64](p, `window.ckptlensTimings.analyse || -1`)
+			res.ReadMs, _ = browsertest.Eval[float64](p, `window.ckptlensTimings.read || -1`)
 			res.State, _ = browsertest.Eval[string](p, `String(document.body.dataset.state)`)
 			res.Summary, err = summary(p)
 			if err != nil {
