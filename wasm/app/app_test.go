@@ -139,3 +139,23 @@ func TestFilesShowsPagesThenAll(t *testing.T) {
 		t.Fatalf("show all: %d rows, %d hidden", len(c.visible()), c.hidden())
 	}
 }
+
+// A plan with hundreds of thousands of orphans renders its first rows and
+// says how many more there are, until the user asks for all.
+func TestPlanTablesAreCapped(t *testing.T) {
+	plan := &parse.OrphanPlan{Deletable: make([]parse.OrphanItem, 500), Unsure: make([]parse.OrphanItem, 10), Missing: make([]parse.MissingFile, 250)}
+	c := &Several{Rep: &Report{Orphans: plan}}
+	if n := len(rowsShown(plan.Deletable, c.ShowAllPlan)); n != fileRowsShown {
+		t.Fatalf("%d deletable rows shown, want %d", n, fileRowsShown)
+	}
+	if n := len(rowsShown(plan.Unsure, c.ShowAllPlan)); n != 10 {
+		t.Fatalf("%d unsure rows shown, want all 10", n)
+	}
+	if got, want := c.planHidden(), 500-fileRowsShown+250-fileRowsShown; got != want {
+		t.Fatalf("%d plan rows hidden, want %d", got, want)
+	}
+	c.ShowAllPlan = true
+	if c.planHidden() != 0 || len(rowsShown(plan.Deletable, c.ShowAllPlan)) != 500 {
+		t.Fatalf("show all: %d hidden", c.planHidden())
+	}
+}

@@ -8,9 +8,26 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-// fileRowsShown bounds the rows rendered before the user asks for all, so a
-// snapshot with a million files still renders at once.
+// fileRowsShown bounds the rows of a table rendered before the user asks for
+// all, so a snapshot with a million files (or a plan with a million orphans)
+// still renders at once: every rendered row costs time on every render.
 const fileRowsShown = 200
+
+// rowsShown is rows cut to fileRowsShown unless all are asked for.
+func rowsShown[T any](rows []T, all bool) []T {
+	if !all && len(rows) > fileRowsShown {
+		return rows[:fileRowsShown]
+	}
+	return rows
+}
+
+// rowsHidden is how many of n rows rowsShown leaves out.
+func rowsHidden(n int, all bool) int {
+	if all {
+		return 0
+	}
+	return max(0, n-fileRowsShown)
+}
 
 // fileRowsFirst is how many files the table shows at first, and fileRowsMore
 // how many each "Show more" adds: every rendered row costs render time on

@@ -3,8 +3,6 @@ package app
 import (
 	"fmt"
 	"time"
-
-	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 func (c *Manifest) pinned() string {
@@ -22,21 +20,6 @@ func unixTime(sec int64) string {
 		return "never"
 	}
 	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05 UTC")
-}
-
-func (c *Manifest) ssts() []model.SlateDBSST {
-	all := c.Snap.SlateDB.SSTs
-	if !c.ShowAll && len(all) > fileRowsShown {
-		return all[:fileRowsShown]
-	}
-	return all
-}
-
-func (c *Manifest) sstsHidden() int {
-	if c.ShowAll {
-		return 0
-	}
-	return max(0, len(c.Snap.SlateDB.SSTs)-fileRowsShown)
 }
 
 // holder names the database an SST lives in: this one, or a parent's.

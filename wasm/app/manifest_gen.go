@@ -205,7 +205,7 @@ func (c *Manifest) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					_ = vgparent
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 					vgparent.AppendChild(vgn)
-					for vgiterkeyt, sst := range c.ssts() {
+					for vgiterkeyt, sst := range rowsShown(c.Snap.SlateDB.SSTs, c.ShowAll) {
 						var vgiterkey interface{} = vgiterkeyt
 						_ = vgiterkey
 						sst := sst
@@ -254,7 +254,7 @@ func (c *Manifest) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
-		if c.sstsHidden() > 0 {
+		if rowsHidden(len(c.Snap.SlateDB.SSTs), c.ShowAll) > 0 {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
 			vgparent.AppendChild(vgn)
 			{
@@ -262,7 +262,7 @@ func (c *Manifest) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				_ = vgparent
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "ssts-more"}}}
 				vgparent.AppendChild(vgn)
-				vgn.SetInnerHTML("Show all (" + Count(c.sstsHidden()) + " more)")
+				vgn.SetInnerHTML("Show all (" + Count(rowsHidden(len(c.Snap.SlateDB.SSTs), c.ShowAll)) + " more)")
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "click",
 					Func:      func(event vugu.DOMEvent) { c.ShowAll = true },

@@ -23,21 +23,6 @@ func (c *Several) shared() []parse.ComparedFile {
 	return out
 }
 
-func (c *Several) sharedShown() []parse.ComparedFile {
-	rows := c.shared()
-	if !c.ShowAll && len(rows) > fileRowsShown {
-		rows = rows[:fileRowsShown]
-	}
-	return rows
-}
-
-func (c *Several) sharedHidden() int {
-	if c.ShowAll {
-		return 0
-	}
-	return max(0, len(c.shared())-fileRowsShown)
-}
-
 func (c *Several) label(i int) string {
 	if cmp := c.Rep.Comparison; cmp != nil && i >= 0 && i < len(cmp.Snapshots) && cmp.Snapshots[i].Label != "" {
 		return cmp.Snapshots[i].Label
@@ -82,4 +67,11 @@ func (c *Several) itemPath(it parse.OrphanItem) string {
 
 func (c *Several) folders(i int) string {
 	return strings.Join(c.Rep.Comparison.Snapshots[i].Folders, ", ")
+}
+
+// planHidden counts the rows left out of the plan's tables (the JSON and CSV
+// exports hold them all).
+func (c *Several) planHidden() int {
+	o := c.Rep.Orphans
+	return rowsHidden(len(o.Deletable), c.ShowAllPlan) + rowsHidden(len(o.Unsure), c.ShowAllPlan) + rowsHidden(len(o.Missing), c.ShowAllPlan)
 }

@@ -10,8 +10,9 @@ import js "github.com/vugu/vugu/js"
 
 // Several relates several snapshots and, with a listing, shows the plan.
 type Several struct {
-	Rep     *Report `vugu:"data"`
-	ShowAll bool
+	Rep         *Report `vugu:"data"`
+	ShowAll     bool    // every shared file
+	ShowAllPlan bool    // every row of the plan's tables
 }
 
 func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -164,7 +165,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 							vgparent.AppendChild(vgn)
-							for vgiterkeyt, f := range c.sharedShown() {
+							for vgiterkeyt, f := range rowsShown(c.shared(), c.ShowAll) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								f := f
@@ -213,7 +214,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
-				if c.sharedHidden() > 0 {
+				if rowsHidden(len(c.shared()), c.ShowAll) > 0 {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
 					vgparent.AppendChild(vgn)
 					{
@@ -221,7 +222,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = vgparent
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "shared-more"}}}
 						vgparent.AppendChild(vgn)
-						vgn.SetInnerHTML("Show all (" + Count(c.sharedHidden()) + " more)")
+						vgn.SetInnerHTML("Show all (" + Count(rowsHidden(len(c.shared()), c.ShowAll)) + " more)")
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
 							Func:      func(event vugu.DOMEvent) { c.ShowAll = true },
@@ -342,7 +343,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 							vgparent.AppendChild(vgn)
-							for vgiterkeyt, it := range c.Rep.Orphans.Deletable {
+							for vgiterkeyt, it := range rowsShown(c.Rep.Orphans.Deletable, c.ShowAllPlan) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								it := it
@@ -412,7 +413,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 							vgparent.AppendChild(vgn)
-							for vgiterkeyt, it := range c.Rep.Orphans.Unsure {
+							for vgiterkeyt, it := range rowsShown(c.Rep.Orphans.Unsure, c.ShowAllPlan) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								it := it
@@ -475,7 +476,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						{
 							vgparent := vgn
 							_ = vgparent
-							for vgiterkeyt, m := range c.Rep.Orphans.Missing {
+							for vgiterkeyt, m := range rowsShown(c.Rep.Orphans.Missing, c.ShowAllPlan) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								m := m
@@ -487,6 +488,24 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 						vgparent.AppendChild(vgn)
+					}
+				}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
+				vgparent.AppendChild(vgn)
+				if c.planHidden() > 0 {
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
+					vgparent.AppendChild(vgn)
+					{
+						vgparent := vgn
+						_ = vgparent
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "plan-more"}}}
+						vgparent.AppendChild(vgn)
+						vgn.SetInnerHTML("Show all of the plan (" + Count(c.planHidden()) + " more rows)")
+						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.ShowAllPlan = true },
+							// TODO: implement capture, etc. mostly need to decide syntax
+						})
 					}
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
