@@ -34,7 +34,7 @@ type result struct {
 	DropsMs        []float64         `json:"dropsMs"`  // every drop, in order
 	DecodeMs       float64           `json:"decodeMs"` // the page's own split of the first drop
 	AnalyseMs      float64           `json:"analyseMs"`
-	ReadMs         float64           `json:"readMs"` // of DecodeMs, waiting for the browser to hand over the file's bytes
+	ReadMs         float64           `json:"readMs"`    // of DecodeMs, waiting for the browser to hand over the file's bytes
 	WallMs         float64           `json:"wallMs"`    // median, drop command to state "done", as seen from outside
 	PeakRSSMB      float64           `json:"peakRSSMB"` // largest VmHWM among the browser's processes
 	State          string            `json:"state"`
