@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"slices"
@@ -21,11 +22,13 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/flink"
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 func main() {
 	n := flag.Int("n", 10, "decodes to run (the first is cold)")
 	analyze := flag.Bool("analyze", false, "time parse.Decode plus parse.Analyze (the snapshot model and the full report the CLI and the page render) instead of flink.Decode alone")
+	inMemory := flag.Bool("mem", false, "read the whole file into memory first and decode it in place (model.Memory), as the page does; isolates the engine from file reads, e.g. under GOOS=js in Node")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: native [-n N] [-analyze] FILE")
@@ -41,12 +44,20 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	var src io.ReaderAt = f
+	if *inMemory {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			fail(err)
+		}
+		src = &model.Memory{Data: data}
+	}
 	var times []float64
 	var out result
 	for i := 0; i < *n; i++ {
 		start := time.Now()
 		if *analyze {
-			snap, err := parse.Decode(path, f, st.Size())
+			snap, err := parse.Decode(path, src, st.Size())
 			if err != nil {
 				fail(err)
 			}
@@ -58,7 +69,7 @@ func main() {
 			out.Sizes = &sizes{Full: sz.Full, Checkpointed: sz.Checkpointed, FileBytes: sz.FileBytes, Inline: sz.Inline}
 			continue
 		}
-		m, err := flink.Decode(f, st.Size())
+		m, err := flink.Decode(src, st.Size())
 		if err != nil {
 			fail(err)
 		}

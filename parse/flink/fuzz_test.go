@@ -3,7 +3,9 @@ package flink
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse/fixtures"
@@ -58,6 +60,17 @@ func FuzzDecode(f *testing.F) {
 		s := m.Snapshot("fuzz")
 		if s.BytesRead != m.BytesRead || s.Size != int64(len(data)) {
 			t.Fatalf("snapshot read %d of %d", s.BytesRead, s.Size)
+		}
+		// From memory (the page's path), with and without progress calls.
+		for _, reached := range []func(int64){nil, func(off int64) {
+			if off < 0 || off > int64(len(data)) {
+				t.Fatalf("Reached(%d) for a %d-byte input", off, len(data))
+			}
+		}} {
+			mm, merr := Decode(&model.Memory{Data: data, Reached: reached}, int64(len(data)))
+			if fmt.Sprint(merr) != fmt.Sprint(err) || !reflect.DeepEqual(mm, m) {
+				t.Fatalf("decoding from memory differs: %v, against %v", merr, err)
+			}
 		}
 	})
 }

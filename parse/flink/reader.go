@@ -46,10 +46,33 @@ type reader struct {
 
 	// Strings are decoded into str when they are not plain ASCII.
 	str []byte
+
+	// mem is set when the input is held whole in memory: buf is its Data
+	// and whole stays set. end then only marks how far decoding has got,
+	// and moves in steps of reachStep when mem.Reached wants to hear it.
+	mem *model.Memory
 }
 
 func newReader(src io.ReaderAt, size int64) *reader {
+	if m, ok := src.(*model.Memory); ok && int64(len(m.Data)) == size {
+		r := &reader{src: src, size: size, buf: m.Data, whole: true, mem: m, end: len(m.Data)}
+		if m.Reached != nil {
+			r.end = 0
+		}
+		return r
+	}
 	return &reader{src: src, size: size, buf: make([]byte, bufferSize(size))}
+}
+
+// reachStep is how far an input held in memory is decoded between two
+// calls of its Reached.
+const reachStep = 256 << 10
+
+// reach moves end of an input held in memory to at least to, and tells
+// Reached.
+func (r *reader) reach(to int) {
+	r.end = min(len(r.buf), max(to, r.end+reachStep))
+	r.mem.Reached(int64(r.end))
 }
 
 // bufferSize is the whole input when it is tiny (strings then point into
@@ -80,6 +103,11 @@ func (r *reader) seek(off int64) {
 	r.err = nil
 	if off >= r.bufOff && off <= r.bufOff+int64(r.end) {
 		r.pos = int(off - r.bufOff)
+		return
+	}
+	if r.mem != nil {
+		r.pos = int(min(off, r.size))
+		r.reach(r.pos)
 		return
 	}
 	r.bufOff, r.pos, r.end, r.whole = off, 0, 0, false
@@ -115,6 +143,10 @@ func (r *reader) need(n int, what string) bool {
 	if int64(n) > r.remaining() {
 		r.truncated(what, int64(n))
 		return false
+	}
+	if r.mem != nil {
+		r.reach(r.pos + n)
+		return true
 	}
 	// Slide the unread tail to the front and refill. A read longer than
 	// the buffer (a long string) grows it; the input holds that many bytes.
@@ -195,6 +227,11 @@ func (r *reader) skip(n int64, what string) {
 	}
 	if n <= int64(r.end-r.pos) {
 		r.pos += int(n)
+		return
+	}
+	if r.mem != nil {
+		r.pos += int(n)
+		r.reach(r.pos)
 		return
 	}
 	r.whole = false

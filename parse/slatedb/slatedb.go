@@ -172,13 +172,18 @@ func Decode(r io.ReaderAt, size int64) (m *Manifest, err error) {
 	if size < 0 {
 		return m, &model.FormatError{Format: model.FormatSlateDB, Offset: 0, Expected: "a non-negative size", Found: fmt.Sprint(size)}
 	}
-	data := make([]byte, size)
-	n, rerr := r.ReadAt(data, 0)
-	if int64(n) < size {
-		if rerr == nil || errors.Is(rerr, io.EOF) {
-			return m, &model.FormatError{Format: model.FormatSlateDB, Offset: int64(n), Expected: fmt.Sprintf("%d bytes", size), Found: "end of file"}
+	var data []byte
+	if mem, ok := r.(*model.Memory); ok && int64(len(mem.Data)) == size {
+		data = mem.Data
+	} else {
+		data = make([]byte, size)
+		n, rerr := r.ReadAt(data, 0)
+		if int64(n) < size {
+			if rerr == nil || errors.Is(rerr, io.EOF) {
+				return m, &model.FormatError{Format: model.FormatSlateDB, Offset: int64(n), Expected: fmt.Sprintf("%d bytes", size), Found: "end of file"}
+			}
+			return m, rerr
 		}
-		return m, rerr
 	}
 	// A last safety net only: the verifier is meant to catch every bad offset first.
 	defer func() {
@@ -191,20 +196,7 @@ func Decode(r io.ReaderAt, size int64) (m *Manifest, err error) {
 
 // DecodeBytes is Decode over a byte slice.
 func DecodeBytes(data []byte) (*Manifest, error) {
-	return Decode(bytesReaderAt(data), int64(len(data)))
-}
-
-type bytesReaderAt []byte
-
-func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	if off >= int64(len(b)) {
-		return 0, io.EOF
-	}
-	n := copy(p, b[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
+	return Decode(&model.Memory{Data: data}, int64(len(data)))
 }
 
 func (m *Manifest) decode(data []byte) error {
