@@ -21,16 +21,17 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	readMs := 0.0
 	for i, in := range inputs {
 		load := loads[i]
-		pr := &progressReader{r: in.ReaderAt, now: r.Platform.Now, lastDraw: start, onStep: func(read int64) {
+		show := func(done int64) {
 			r.Env.Lock()
-			load.Read = read
+			load.Read = done
 			r.Env.UnlockRender()
-			// The decoder may not wait for the file at all (a small file is
-			// read whole): sleeping hands the thread to the render and the
-			// browser, which draws the bar and answers input.
+			// The decoder does not wait for a file held in memory: sleeping
+			// hands the thread to the render and the browser, which draws
+			// the bar and answers input.
 			time.Sleep(time.Millisecond)
-		}}
-		snap, lst, problem := decodeInput(in, pr)
+		}
+		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: r.Platform.Now, lastDraw: start, onStep: show}}
+		snap, lst, problem := decodeInput(in, readWhole(in, pr, show))
 		readMs += pr.readMs
 		if !r.current(seq) {
 			return
@@ -78,6 +79,41 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	}
 	r.Report = rep
 	r.Selected = 0
+}
+
+// inMemoryLimit is the largest file the page reads whole and decodes in
+// place (model.Memory). In WebAssembly that decodes a dense 16 MB file in
+// 33 ms instead of 82 (every small copy is a call out of the module), and
+// the file is fetched once instead of once per decoding pass. Larger files
+// are read as the decoder goes, so that their inline payloads, which it
+// skips, are never fetched.
+const inMemoryLimit = 256 << 20
+
+// readStep is how much of a file one read brings in when it is read whole:
+// a 16 MB file in one fetch, the fastest way the browser hands a file over,
+// and larger ones in steps that move the bar.
+const readStep = 16 << 20
+
+// readWhole reads a file of up to inMemoryLimit bytes whole and returns it
+// as a model.Memory. Its bar then shows reading as the first half and
+// decoding as the second. Larger files, and any whose reading fails (the
+// decoder then meets and reports the failure), are read as the decoder
+// goes, through pr.
+func readWhole(in Input, pr *progressReader, show func(done int64)) io.ReaderAt {
+	if in.Size <= 0 || in.Size > inMemoryLimit {
+		return pr
+	}
+	pr.onStep = func(read int64) { show(read / 2) }
+	data := make([]byte, in.Size)
+	for off := int64(0); off < in.Size; off += readStep {
+		end := min(off+readStep, in.Size)
+		if n, _ := pr.ReadAt(data[off:end], off); int64(n) < end-off {
+			pr.onStep = show
+			return pr
+		}
+	}
+	decoding := &progressBar{now: pr.now, lastDraw: pr.lastDraw, onStep: func(off int64) { show((in.Size + off) / 2) }}
+	return &model.Memory{Data: data, Reached: decoding.advance}
 }
 
 // listingLimit bounds a listing read into memory; listings are text and

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestProgressReaderReportsFurthestOffset(t *testing.T) {
 	data := bytes.Repeat([]byte{1}, 3*progressStep)
 	var steps []int64
 	clock := 0.0
-	pr := &progressReader{r: bytes.NewReader(data), now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}
+	pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}}
 	buf := make([]byte, progressStep/2)
 	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
 		clock += progressEvery / 2 // a redraw each MiB
@@ -75,7 +76,7 @@ func TestProgressReaderRedrawsAtMostEveryInterval(t *testing.T) {
 	data := bytes.Repeat([]byte{1}, 8*progressStep)
 	var steps []int64
 	clock := 0.0
-	pr := &progressReader{r: bytes.NewReader(data), now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}
+	pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}}
 	buf := make([]byte, progressStep)
 	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
 		clock += progressEvery / 4
@@ -157,5 +158,55 @@ func TestPlanTablesAreCapped(t *testing.T) {
 	c.ShowAllPlan = true
 	if c.planHidden() != 0 || len(rowsShown(plan.Deletable, c.ShowAllPlan)) != 500 {
 		t.Fatalf("show all: %d hidden", c.planHidden())
+	}
+}
+
+// A file read whole is decoded in place; its bar shows reading as the first
+// half and decoding as the second, and never goes back.
+func TestReadWholeDecodesInPlaceWithOneBar(t *testing.T) {
+	data := bytes.Repeat([]byte{7}, 2*readStep+12345) // three reads
+	var shown []int64
+	clock := 0.0
+	tick := func() float64 { clock += progressEvery; return clock }
+	in := Input{Name: "_metadata", Size: int64(len(data)), ReaderAt: bytes.NewReader(data)}
+	pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: tick}}
+	src := readWhole(in, pr, func(done int64) { shown = append(shown, done) })
+	mem, ok := src.(*model.Memory)
+	if !ok || !bytes.Equal(mem.Data, data) {
+		t.Fatalf("got %T, want the whole file as *model.Memory", src)
+	}
+	for off := int64(0); off <= in.Size; off += progressStep {
+		mem.Reached(off)
+	}
+	mem.Reached(in.Size)
+	if len(shown) < 4 || shown[len(shown)-1] < in.Size-progressStep {
+		t.Fatalf("bar steps %v, want several ending near %d", shown, in.Size)
+	}
+	for i, s := range shown {
+		if i > 0 && s < shown[i-1] {
+			t.Fatalf("bar went back: %v", shown)
+		}
+		if i < 2 && s > in.Size/2 { // the first two reads
+			t.Fatalf("reading moved the bar past half: %v", shown)
+		}
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) ReadAt(p []byte, off int64) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+// A file too large to hold, or one whose reading fails, is read as the
+// decoder goes: the decoder then meets and reports the failure.
+func TestReadWholeFallsBackToReadingOnTheWay(t *testing.T) {
+	now := func() float64 { return 0 }
+	for _, in := range []Input{
+		{Name: "huge", Size: inMemoryLimit + 1, ReaderAt: failingReader{}},
+		{Name: "unreadable", Size: 1000, ReaderAt: failingReader{}},
+	} {
+		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: now}}
+		if src := readWhole(in, pr, func(int64) {}); src != io.ReaderAt(pr) {
+			t.Errorf("%s: got %T, want the progress reader", in.Name, src)
+		}
 	}
 }

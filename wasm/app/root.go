@@ -167,12 +167,19 @@ type LoadTimings struct {
 	Decode, Read, Analyse float64
 }
 
-// progressReader reports the furthest offset the decoder has read.
+// progressReader reports the furthest offset the decoder has read, and
+// times the reads.
 type progressReader struct {
-	r        io.ReaderAt
-	readMs   float64 // time spent in r.ReadAt
+	r      io.ReaderAt
+	readMs float64 // time spent in r.ReadAt
+	progressBar
+}
+
+// progressBar moves a load's bar as work advances through a file, redrawing
+// it now and then (see progressStep).
+type progressBar struct {
 	furthest atomic.Int64
-	onStep   func(read int64)
+	onStep   func(done int64)
 	lastStep int64
 	now      func() float64 // milliseconds
 	lastDraw float64
@@ -191,18 +198,23 @@ func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
 	began := p.now()
 	n, err := p.r.ReadAt(b, off)
 	p.readMs += p.now() - began
-	end := off + int64(n)
-	if end > p.furthest.Load() {
-		p.furthest.Store(end)
-		if end-p.lastStep >= progressStep {
-			p.lastStep = end
-			if t := p.now(); t-p.lastDraw >= progressEvery {
-				p.lastDraw = t
-				p.onStep(end)
-			}
+	p.advance(off + int64(n))
+	return n, err
+}
+
+// advance records that work reached end; going back does not move the bar.
+func (p *progressBar) advance(end int64) {
+	if end <= p.furthest.Load() {
+		return
+	}
+	p.furthest.Store(end)
+	if end-p.lastStep >= progressStep {
+		p.lastStep = end
+		if t := p.now(); t-p.lastDraw >= progressEvery {
+			p.lastDraw = t
+			p.onStep(end)
 		}
 	}
-	return n, err
 }
 
 // current reports whether seq is still the newest load; a newer drop

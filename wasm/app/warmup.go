@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strings"
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -71,7 +70,8 @@ func (r *Root) setWarming(rep *Report) bool {
 // warmupOnce decodes and analyses warmupMetadata; the page discards the
 // report, tests check it.
 func warmupOnce() (*Report, error) {
-	snap, err := decode("_metadata", strings.NewReader(warmupMetadata), int64(len(warmupMetadata)))
+	// From memory, as the page decodes a dropped file.
+	snap, err := decode("_metadata", &model.Memory{Data: []byte(warmupMetadata)}, int64(len(warmupMetadata)))
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,9 @@ func (b *BlobReader) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, errors.New("jsio: negative offset")
 	}
+	if len(p) >= bulkRead {
+		return b.readBulk(p, off)
+	}
 	n := 0
 	for n < len(p) {
 		pos := off + int64(n)
@@ -137,6 +140,38 @@ func (b *BlobReader) spanAt(pos, want int64) (span, error) {
 	b.spans = append(b.spans, s)
 	b.held += int64(len(s.data))
 	return s, nil
+}
+
+// bulkRead is the smallest read that goes straight into the caller's
+// buffer: the page reading a file whole, in steps of many MiB.
+const bulkRead = 4 << 20
+
+// readBulk fetches p's range in one go, without caching it, and asks for
+// the range of the same length after it before it waits: the page reads
+// on, and the browser fetches the next step while Go copies this one.
+func (b *BlobReader) readBulk(p []byte, off int64) (int, error) {
+	if off >= b.size {
+		return 0, io.EOF
+	}
+	end := min(off+int64(len(p)), b.size)
+	var f *fetch
+	if b.ahead != nil && b.ahead.off == off && b.ahead.end == end {
+		f, b.ahead = b.ahead, nil
+	} else {
+		f = b.ask(off, end)
+	}
+	if end < b.size {
+		b.ahead = b.ask(end, end+int64(len(p)))
+	}
+	buf, err := await(f.promise)
+	if err != nil {
+		return 0, fmt.Errorf("reading bytes %d–%d of the file: %w", off, end, err)
+	}
+	n := js.CopyBytesToGo(p, js.Global().Get("Uint8Array").New(buf))
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 func (s span) holds(pos int64) bool { return s.off <= pos && pos < s.off+int64(len(s.data)) }
