@@ -2,6 +2,8 @@ package flink
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
+	"runtime"
 
 	"github.com/ckptlens/ckptlens/parse/model"
 )
@@ -15,17 +17,20 @@ import (
 // the hashes agree. Linear probing, never more than half full; the hash is
 // seeded afresh for every index, so crafted paths cannot make it collide.
 type pathIndex struct {
-	seed  maphash.Seed
-	slots []uint64
-	mask  uint64
-	used  int
+	seed   maphash.Seed
+	seed64 uint64 // pathHash's
+	// usePathHash is set in WebAssembly (see hash).
+	usePathHash bool
+	slots       []uint64
+	mask        uint64
+	used        int
 }
 
 const positionBits = 0xffff_ffff
 
 // newPathIndex makes an index for about n paths.
 func newPathIndex(n int) *pathIndex {
-	x := &pathIndex{seed: maphash.MakeSeed()}
+	x := &pathIndex{seed: maphash.MakeSeed(), seed64: rand.Uint64(), usePathHash: runtime.GOARCH == "wasm"}
 	x.resize(n)
 	return x
 }
@@ -41,7 +46,7 @@ func (x *pathIndex) resize(n int) {
 // find returns the position of path in files, or -1 and the slot where an
 // entry for path goes.
 func (x *pathIndex) find(path string, files []model.File) (pos int, slot uint64, tag uint64) {
-	h := maphash.String(x.seed, path)
+	h := x.hash(path)
 	tag = h &^ positionBits
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		s := x.slots[i]
@@ -68,4 +73,50 @@ func (x *pathIndex) add(slot, tag uint64, pos int, files []model.File) {
 			x.slots[s] = t | uint64(i+1)
 		}
 	}
+}
+
+// hash is maphash where the processor has AES instructions for it, and
+// pathHash in WebAssembly (where it is 15% faster, against 10% slower
+// than maphash on amd64).
+func (x *pathIndex) hash(path string) uint64 {
+	if x.usePathHash {
+		return pathHash(x.seed64, path)
+	}
+	return maphash.String(x.seed, path)
+}
+
+// pathHash is a seeded hash of s made of 64-bit multiplies. hash/maphash
+// needs a 64×64→128-bit multiply where there is no AES instruction, and
+// WebAssembly has neither: the page emulated that multiply, and hashing
+// took a fifth of its conversion of a dense checkpoint. The shift after
+// every word carries a difference in a word's top bit down into the next
+// multiply, so no two differing words cancel out whatever the seed (as
+// top bits do in a hash of multiplies and xors alone); MurmurHash3's
+// finaliser spreads every bit of the state over the slot and the tag.
+func pathHash(seed uint64, s string) uint64 {
+	const m = 0x9e3779b97f4a7c15
+	h := seed ^ uint64(len(s))*m
+	for ; len(s) >= 8; s = s[8:] {
+		h = (h ^ le64(s)) * m
+		h ^= h >> 32
+	}
+	var tail uint64
+	for i := len(s) - 1; i >= 0; i-- {
+		tail = tail<<8 | uint64(s[i])
+	}
+	h = (h ^ tail) * m
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// le64 reads the first eight bytes of s as a little-endian word; the
+// compiler makes it one load.
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

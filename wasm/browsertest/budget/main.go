@@ -39,6 +39,8 @@ var verbose = flag.Bool("v", false, "print each run: result render, renders duri
 // profileTop, when set, records a CPU profile of each drop with Chromium's
 // sampling profiler and prints the functions that took the most time. Build
 // the page without -s (names stripped) to see Go function names.
+var dropFile = flag.String("file", "", "drop this file instead of the generated 10 MB one (to time or profile another input; its figure is then not the budget's)")
+
 var profileTop = flag.Int("profile", 0, "print the N functions with the most self time during the drops (Chromium's CPU profiler)")
 
 // settle is how long the page is watched after the result for further renders.
@@ -73,6 +75,13 @@ func run(dist string) error {
 	size, err := writeTenMB(metadata)
 	if err != nil {
 		return err
+	}
+	if *dropFile != "" {
+		st, err := os.Stat(*dropFile)
+		if err != nil {
+			return err
+		}
+		metadata, size = *dropFile, st.Size()
 	}
 
 	srv, err := browsertest.Serve(dist)
