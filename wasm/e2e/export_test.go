@@ -317,3 +317,30 @@ func TestDropWhileReading(t *testing.T) {
 		t.Errorf("page state %q after the superseded load finished", state)
 	}
 }
+
+// TestFileTooLargeToHold drops a file larger than the page reads whole:
+// 300 MiB, nearly all of it inline payloads that the decoder skips, so the
+// page reads it as the decoder goes, a few KiB around each payload. It
+// shows what the CLI shows.
+func TestFileTooLargeToHold(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "chk-7", "_metadata")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := encode.WriteInline(f, encode.InlineSpec{TotalBytes: 300 << 20, Parallelism: 64}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if st, _ := os.Stat(file); st.Size() <= 256<<20 {
+		t.Fatalf("the file has %d bytes, not more than the page holds (256 MiB)", st.Size())
+	}
+	p := page(t)
+	start := time.Now()
+	checkDrop(t, p, file)
+	t.Logf("300 MiB inline-heavy file: rendered in %v", time.Since(start).Round(time.Millisecond))
+	if got, err := browsertest.Eval[string](p, `document.querySelector('#summary [data-k="inline"]').dataset.v`); err != nil || got != i64(300<<20) {
+		t.Errorf("inline bytes shown %q (%v), want %d", got, err, 300<<20)
+	}
+}
