@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -191,16 +192,10 @@ func TestBaseLocation(t *testing.T) {
 // TestProgressAndResponsiveness drops a 10 MB checkpoint: a progress bar
 // shows while it is read, and the page answers script calls meanwhile.
 func TestProgressAndResponsiveness(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "chk-42", "_metadata")
-	os.MkdirAll(filepath.Dir(file), 0o755)
-	f, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 620, SharedPerSubtask: 50}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	file := writeFile(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(f io.Writer) error {
+		_, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 620, SharedPerSubtask: 50})
+		return err
+	})
 
 	p := page(t)
 	if _, err := browsertest.Eval[bool](p, `(() => {
@@ -279,16 +274,10 @@ func TestDropFolder(t *testing.T) {
 // another before they are read: the newer drop wins and the page goes on.
 func TestDropWhileReading(t *testing.T) {
 	dir := t.TempDir()
-	big := filepath.Join(dir, "big", "chk-42", "_metadata")
-	os.MkdirAll(filepath.Dir(big), 0o755)
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 300, SharedPerSubtask: 50}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	big := writeFile(t, filepath.Join(dir, "big", "chk-42", "_metadata"), func(f io.Writer) error {
+		_, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 300, SharedPerSubtask: 50})
+		return err
+	})
 	first := []string{big, generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
 	last := generatedCheckpoint(t, filepath.Join(dir, "other"), 12, nil)
 
@@ -323,16 +312,10 @@ func TestDropWhileReading(t *testing.T) {
 // page reads it as the decoder goes, a few KiB around each payload. It
 // shows what the CLI shows.
 func TestFileTooLargeToHold(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "chk-7", "_metadata")
-	os.MkdirAll(filepath.Dir(file), 0o755)
-	f, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := encode.WriteInline(f, encode.InlineSpec{TotalBytes: 300 << 20, Parallelism: 64}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	file := writeFile(t, filepath.Join(t.TempDir(), "chk-7", "_metadata"), func(f io.Writer) error {
+		_, err := encode.WriteInline(f, encode.InlineSpec{TotalBytes: 300 << 20, Parallelism: 64})
+		return err
+	})
 	if st, _ := os.Stat(file); st.Size() <= 256<<20 {
 		t.Fatalf("the file has %d bytes, not more than the page holds (256 MiB)", st.Size())
 	}
@@ -343,4 +326,21 @@ func TestFileTooLargeToHold(t *testing.T) {
 	if got, err := browsertest.Eval[string](p, `document.querySelector('#summary [data-k="inline"]').dataset.v`); err != nil || got != i64(300<<20) {
 		t.Errorf("inline bytes shown %q (%v), want %d", got, err, 300<<20)
 	}
+}
+
+// writeFile creates path and its folders and fills it with write.
+func writeFile(t *testing.T, path string, write func(io.Writer) error) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := write(f); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
