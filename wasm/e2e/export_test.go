@@ -307,24 +307,28 @@ func TestDropWhileReading(t *testing.T) {
 	}
 }
 
-// TestFileTooLargeToHold drops a file larger than the page reads whole:
-// 300 MiB, nearly all of it inline payloads that the decoder skips, so the
-// page reads it as the decoder goes, a few KiB around each payload. It
-// shows what the CLI shows.
+// TestFileTooLargeToHold drops files larger than the page reads whole:
+// 300 MiB, nearly all of it inline payloads (of 1 and of 8 MiB) that the
+// decoder skips, so the page reads it as the decoder goes, a few KiB
+// around each payload. The page shows what the CLI shows.
 func TestFileTooLargeToHold(t *testing.T) {
-	file := writeFile(t, filepath.Join(t.TempDir(), "chk-7", "_metadata"), func(f io.Writer) error {
-		_, err := encode.WriteInline(f, encode.InlineSpec{TotalBytes: 300 << 20, Parallelism: 64})
-		return err
-	})
-	if st, _ := os.Stat(file); st.Size() <= 256<<20 {
-		t.Fatalf("the file has %d bytes, not more than the page holds (256 MiB)", st.Size())
-	}
 	p := page(t)
-	start := time.Now()
-	checkDrop(t, p, file)
-	t.Logf("300 MiB inline-heavy file: rendered in %v", time.Since(start).Round(time.Millisecond))
-	if got, err := browsertest.Eval[string](p, `document.querySelector('#summary [data-k="inline"]').dataset.v`); err != nil || got != i64(300<<20) {
-		t.Errorf("inline bytes shown %q (%v), want %d", got, err, 300<<20)
+	for _, payload := range []int32{1 << 20, 8 << 20} {
+		t.Run(fmt.Sprintf("payloads of %d MiB", payload>>20), func(t *testing.T) {
+			file := writeFile(t, filepath.Join(t.TempDir(), "chk-7", "_metadata"), func(f io.Writer) error {
+				_, err := encode.WriteInline(f, encode.InlineSpec{TotalBytes: 300 << 20, HandleBytes: payload, Parallelism: 16})
+				return err
+			})
+			if st, _ := os.Stat(file); st.Size() <= 256<<20 {
+				t.Fatalf("the file has %d bytes, not more than the page holds (256 MiB)", st.Size())
+			}
+			start := time.Now()
+			checkDrop(t, p, file)
+			t.Logf("rendered in %v", time.Since(start).Round(time.Millisecond))
+			if got, err := browsertest.Eval[string](p, `document.querySelector('#summary [data-k="inline"]').dataset.v`); err != nil || got != i64(300<<20) {
+				t.Errorf("inline bytes shown %q (%v), want %d", got, err, 300<<20)
+			}
+		})
 	}
 }
 
