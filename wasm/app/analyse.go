@@ -19,6 +19,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	var listings []*listing.Listing
 	start := r.Platform.Now()
 	readMs := 0.0
+	held := int64(0) // bytes of files read whole, which their snapshots keep
 	for i, in := range inputs {
 		load := loads[i]
 		show := func(done int64) {
@@ -31,7 +32,11 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 			time.Sleep(time.Millisecond)
 		}
 		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: r.Platform.Now, lastDraw: start, onStep: show}}
-		snap, lst, problem := decodeInput(in, readWhole(in, pr, show))
+		src := readWhole(in, pr, show, min(inMemoryLimit, heldLimit-held))
+		if _, ok := src.(*model.Memory); ok {
+			held += in.Size
+		}
+		snap, lst, problem := decodeInput(in, src)
 		readMs += pr.readMs
 		if !r.current(seq) {
 			return
@@ -89,18 +94,24 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 // skips, are never fetched.
 const inMemoryLimit = 256 << 20
 
+// heldLimit bounds the files of one drop read whole: a snapshot decoded in
+// place keeps its file, payloads and all, and several large inline-heavy
+// files must not fill the page's memory. Files past it are read as the
+// decoder goes, and their snapshots keep only their strings.
+const heldLimit = 512 << 20
+
 // readStep is how much of a file one read brings in when it is read whole:
 // a 16 MB file in one fetch, the fastest way the browser hands a file over,
 // and larger ones in steps that move the bar.
 const readStep = 16 << 20
 
-// readWhole reads a file of up to inMemoryLimit bytes whole and returns it
+// readWhole reads a file of up to limit bytes whole and returns it
 // as a model.Memory. Its bar then shows reading as the first half and
 // decoding as the second. Larger files, and any whose reading fails (the
 // decoder then meets and reports the failure), are read as the decoder
 // goes, through pr.
-func readWhole(in Input, pr *progressReader, show func(done int64)) io.ReaderAt {
-	if in.Size <= 0 || in.Size > inMemoryLimit {
+func readWhole(in Input, pr *progressReader, show func(done int64), limit int64) io.ReaderAt {
+	if in.Size <= 0 || in.Size > limit {
 		return pr
 	}
 	pr.onStep = func(read int64) { show(read / 2) }

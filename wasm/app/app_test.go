@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -170,7 +171,7 @@ func TestReadWholeDecodesInPlaceWithOneBar(t *testing.T) {
 	tick := func() float64 { clock += progressEvery; return clock }
 	in := Input{Name: "_metadata", Size: int64(len(data)), ReaderAt: bytes.NewReader(data)}
 	pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: tick}}
-	src := readWhole(in, pr, func(done int64) { shown = append(shown, done) })
+	src := readWhole(in, pr, func(done int64) { shown = append(shown, done) }, inMemoryLimit)
 	mem, ok := src.(*model.Memory)
 	if !ok || !bytes.Equal(mem.Data, data) {
 		t.Fatalf("got %T, want the whole file as *model.Memory", src)
@@ -205,8 +206,48 @@ func TestReadWholeFallsBackToReadingOnTheWay(t *testing.T) {
 		{Name: "unreadable", Size: 1000, ReaderAt: failingReader{}},
 	} {
 		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: now}}
-		if src := readWhole(in, pr, func(int64) {}); src != io.ReaderAt(pr) {
+		if src := readWhole(in, pr, func(int64) {}, inMemoryLimit); src != io.ReaderAt(pr) {
 			t.Errorf("%s: got %T, want the progress reader", in.Name, src)
+		}
+	}
+}
+
+// zeros is a file of size zero bytes that records its longest read.
+type zeros struct {
+	size    int64
+	longest int
+}
+
+func (z *zeros) ReadAt(p []byte, off int64) (int, error) {
+	z.longest = max(z.longest, len(p))
+	if off >= z.size {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(p)), z.size-off))
+	clear(p[:n])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// One drop reads at most heldLimit bytes of files whole (their snapshots
+// keep them); the files after that are read as the decoder goes.
+func TestOneDropHoldsAtMostHeldLimit(t *testing.T) {
+	const size = 200 << 20
+	files := []*zeros{{size: size}, {size: size}, {size: size}}
+	var inputs []Input
+	var loads []*fileLoad
+	for i, f := range files {
+		inputs = append(inputs, Input{Name: fmt.Sprint("big-", i), Size: size, ReaderAt: f})
+		loads = append(loads, &fileLoad{Name: inputs[i].Name, Size: size})
+	}
+	r := &Root{Env: &countingEnv{}, Platform: &fakeBrowser{}}
+	r.analyse(r.loadSeq.Load(), inputs, loads, "")
+	for i, f := range files {
+		readWhole := f.longest >= readStep
+		if want := i < 2; readWhole != want {
+			t.Errorf("file %d: read whole %v (longest read %d bytes), want %v", i, readWhole, f.longest, want)
 		}
 	}
 }
