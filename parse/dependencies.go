@@ -110,6 +110,7 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 	type chkDir struct{ job, area string }
 	chks := map[chkDir]int{}      // joined once per folder, not per file
 	lastJobKey, lastJob := "", "" // neighbouring files mostly share the job folder
+	lastJobFiles := 0             // files of lastJob not yet added to jobDirs
 	var folder folderFacts
 	for i := range snap.Files {
 		f := &snap.Files[i]
@@ -124,6 +125,10 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 		// Cut the written path at the same depth as the key's job folder.
 		job := lastJob
 		if pl.jobDir != lastJobKey || lastJobKey == "" {
+			if lastJobFiles > 0 {
+				jobDirs[lastJob] += lastJobFiles
+				lastJobFiles = 0
+			}
 			var seen bool
 			if job, seen = written[pl.jobDir]; !seen {
 				job = writtenPrefix(f.Path, pl.jobDir)
@@ -131,10 +136,13 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 			}
 			lastJobKey, lastJob = pl.jobDir, job
 		}
-		jobDirs[job]++
+		lastJobFiles++
 		if strings.HasPrefix(pl.area, "chk-") {
 			chks[chkDir{job, pl.area}]++
 		}
+	}
+	if lastJobFiles > 0 {
+		jobDirs[lastJob] += lastJobFiles
 	}
 	for d, n := range chks {
 		chkDirs[joinPath(d.job, d.area)] += n
