@@ -10,6 +10,7 @@ import (
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/domrender"
 
+	"github.com/ckptlens/ckptlens/parse/share"
 	"github.com/ckptlens/ckptlens/wasm/app"
 	"github.com/ckptlens/ckptlens/wasm/jsio"
 )
@@ -38,6 +39,7 @@ func main() {
 		panic(err)
 	}
 
+	share.DefaultCodec = jsio.Deflate{} // the browser's, not compress/flate
 	root := &app.Root{Env: env, Platform: jsio.Browser{}}
 	jsio.WireInputs(root.Load)
 	jsio.WatchShareLinks(root.OpenShareLink) // #r=… and #s=… links open read-only

@@ -9,13 +9,10 @@
 package share
 
 import (
-	"bytes"
-	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -63,14 +60,11 @@ func Pack(v any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("share: report is not serializable: %w", err)
 	}
-	var buf bytes.Buffer
-	buf.WriteByte(payloadVersion)
-	zw, _ := flate.NewWriter(&buf, flate.BestCompression)
-	zw.Write(js)
-	if err := zw.Close(); err != nil {
-		return nil, err
+	z, err := DefaultCodec.Deflate(js)
+	if err != nil {
+		return nil, fmt.Errorf("share: compressing the report: %w", err)
 	}
-	return buf.Bytes(), nil
+	return append([]byte{payloadVersion}, z...), nil
 }
 
 // Unpack expands a payload back to the report's JSON, refusing more than
@@ -82,16 +76,12 @@ func Unpack(payload []byte) (json.RawMessage, error) {
 	if payload[0] != payloadVersion {
 		return nil, &LinkError{Part: "payload", Offset: 0, Expected: fmt.Sprintf("version %d, found %d (made by a different ckptlens?)", payloadVersion, payload[0])}
 	}
-	src := bytes.NewReader(payload[1:])
-	zr := flate.NewReader(src)
-	defer zr.Close()
-	js, err := io.ReadAll(io.LimitReader(zr, MaxReportBytes+1))
+	js, consumed, err := DefaultCodec.Inflate(payload[1:], MaxReportBytes)
 	if err != nil {
-		consumed := int64(len(payload)) - int64(src.Len())
-		return nil, &LinkError{Part: "payload", Offset: consumed, Expected: "DEFLATE-compressed data", Err: err}
+		return nil, &LinkError{Part: "payload", Offset: 1 + consumed, Expected: "DEFLATE-compressed data", Err: err}
 	}
 	if len(js) > MaxReportBytes {
-		return nil, &LinkError{Part: "payload", Offset: int64(len(payload)) - int64(src.Len()), Expected: fmt.Sprintf("a report of at most %d bytes once expanded", MaxReportBytes)}
+		return nil, &LinkError{Part: "payload", Offset: 1 + consumed, Expected: fmt.Sprintf("a report of at most %d bytes once expanded", MaxReportBytes)}
 	}
 	if !json.Valid(js) {
 		off := int64(0)

@@ -65,9 +65,11 @@ func (r *Root) shareLinks() (ShareLinks, bool) {
 	return s, ok
 }
 
-// sharePayload is the report as shared: JSON, redacted if asked, compressed.
-func (r *Root) sharePayload() (payload []byte, note string, err error) {
-	js, err := json.Marshal(r.Report)
+// shareJSON is the report as shared: JSON, redacted if asked. share.Pack
+// compresses it, off the event handler: in the page that waits for the
+// browser's CompressionStream.
+func (r *Root) shareJSON() (js []byte, note string, err error) {
+	js, err = json.Marshal(r.Report)
 	if err != nil {
 		return nil, "", err
 	}
@@ -80,29 +82,51 @@ func (r *Root) sharePayload() (payload []byte, note string, err error) {
 		js = red
 		note = "Hidden: " + how.String() + "."
 	}
-	payload, err = share.Pack(json.RawMessage(js))
-	return payload, note, err
+	return js, note, nil
 }
 
 // CopyLink copies a link that carries the report itself in its fragment,
 // which no server ever sees. A report too big for a URL gets a short link.
 func (r *Root) CopyLink() {
+	links, js, note, ok := r.startShare("Compressing the report…")
+	if ok {
+		go r.makeLink(links, js, note)
+	}
+}
+
+// startShare clears the share bar's last outcome, shows busy, and returns
+// what a link is made of; ok is false when the bar already says why not.
+func (r *Root) startShare(busy string) (links ShareLinks, js []byte, note string, ok bool) {
 	st := r.shareState()
 	st.Problem, st.Note = "", ""
-	payload, note, err := r.sharePayload()
-	if err != nil {
-		st.Problem = "Could not make a link: " + err.Error()
-		return
-	}
-	frag := share.FragmentLinkFromPayload(payload)
-	links, ok := r.shareLinks()
+	links, ok = r.shareLinks()
 	if !ok {
 		st.Problem = "Links cannot be made outside the browser."
+		return nil, nil, "", false
+	}
+	js, note, err := r.shareJSON()
+	if err != nil {
+		st.Problem = "Could not make a link: " + err.Error()
+		return nil, nil, "", false
+	}
+	st.Busy = busy
+	return links, js, note, true
+}
+
+func (r *Root) makeLink(links ShareLinks, js []byte, note string) {
+	payload, err := share.Pack(json.RawMessage(js))
+	if err != nil {
+		r.shareFailed("Could not make a link: ", err)
 		return
 	}
+	r.Env.Lock()
+	defer r.Env.UnlockRender()
+	st := r.shareState()
+	st.Busy = ""
+	frag := share.FragmentLinkFromPayload(payload)
 	if len(frag) > share.MaxFragmentLen {
 		st.Busy = "The report is too big for a plain link; making a short link…"
-		go r.makeShortLink(links, payload, note)
+		go r.storeShortLink(links, payload, note)
 		return
 	}
 	st.Link = links.PageURL() + "#" + frag
@@ -113,23 +137,28 @@ func (r *Root) CopyLink() {
 // CopyShortLink stores the report encrypted on the Worker and copies a
 // short link; the key stays in the link's fragment.
 func (r *Root) CopyShortLink() {
-	st := r.shareState()
-	st.Problem, st.Note = "", ""
-	links, ok := r.shareLinks()
-	if !ok {
-		st.Problem = "Links cannot be made outside the browser."
-		return
+	links, js, note, ok := r.startShare("Encrypting the report and storing it…")
+	if ok {
+		go func() {
+			payload, err := share.Pack(json.RawMessage(js))
+			if err != nil {
+				r.shareFailed("Could not make a short link: ", err)
+				return
+			}
+			r.storeShortLink(links, payload, note)
+		}()
 	}
-	payload, note, err := r.sharePayload()
-	if err != nil {
-		st.Problem = "Could not make a link: " + err.Error()
-		return
-	}
-	st.Busy = "Encrypting the report and storing it…"
-	go r.makeShortLink(links, payload, note)
 }
 
-func (r *Root) makeShortLink(links ShareLinks, payload []byte, note string) {
+// shareFailed ends a share attempt with its problem.
+func (r *Root) shareFailed(what string, err error) {
+	r.Env.Lock()
+	defer r.Env.UnlockRender()
+	st := r.shareState()
+	st.Busy, st.Problem = "", what+err.Error()
+}
+
+func (r *Root) storeShortLink(links ShareLinks, payload []byte, note string) {
 	sealed, key, err := links.Seal(payload)
 	var id string
 	if err == nil {

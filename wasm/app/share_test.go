@@ -122,6 +122,7 @@ func TestFragmentLinkRoundTrip(t *testing.T) {
 	src := newRoot(f)
 	src.ShowReport(sampleReport(), false)
 	src.CopyLink()
+	waitFor(t, func() bool { return f.lastCopied() != "" }) // compressed on a goroutine
 	link := f.lastCopied()
 	if st := src.Share; st.Problem != "" || st.Link != link || !strings.HasPrefix(link, "http://127.0.0.1:8787/#r=") {
 		t.Fatalf("link %q, state %+v", link, st)
@@ -175,6 +176,7 @@ func TestRedactedLinkHidesNames(t *testing.T) {
 	src.ShowReport(sampleReport(), false)
 	src.SetShareRedact(true)
 	src.CopyLink()
+	waitFor(t, func() bool { return f.lastCopied() != "" })
 	if !strings.Contains(src.Share.Note, "1 bucket(s)") {
 		t.Errorf("note %q does not say what was hidden", src.Share.Note)
 	}
@@ -242,5 +244,33 @@ func TestTooLongForAFragmentBecomesAShortLink(t *testing.T) {
 	dst.OpenShareLink(fragmentOf(link))
 	if dst.Report == nil || len(dst.Report.Snapshots[0].Dependencies) != len(rep.Snapshots[0].Dependencies) {
 		t.Fatalf("short link did not carry the whole report: %+v", dst.Share)
+	}
+}
+
+type failingCodec struct{}
+
+func (failingCodec) Deflate([]byte) ([]byte, error) { return nil, errors.New("no stream") }
+func (failingCodec) Inflate([]byte, int64) ([]byte, int64, error) {
+	return nil, 0, errors.New("no stream")
+}
+
+// A payload that cannot be compressed ends the attempt with a problem.
+func TestShareCompressionFailureIsShown(t *testing.T) {
+	saved := share.DefaultCodec
+	share.DefaultCodec = failingCodec{}
+	defer func() { share.DefaultCodec = saved }()
+	f := &fakeBrowser{}
+	for _, copyLink := range []func(*Root){(*Root).CopyLink, (*Root).CopyShortLink} {
+		src := newRoot(f)
+		src.ShowReport(sampleReport(), false)
+		copyLink(src)
+		waitFor(t, func() bool {
+			src.Env.RLock()
+			defer src.Env.RUnlock()
+			return src.Share.Busy == ""
+		})
+		if p := src.Share.Problem; !strings.Contains(p, "compressing the report: no stream") || f.lastCopied() != "" {
+			t.Errorf("problem %q, copied %q", p, f.lastCopied())
+		}
 	}
 }

@@ -374,6 +374,27 @@ func TestShareLinks(t *testing.T) {
 		}
 	})
 
+	t.Run("damaged payload", func(t *testing.T) {
+		// The page inflates with the browser's DecompressionStream: damaged
+		// DEFLATE data, cut short or garbage, is a problem shown, not a hang.
+		full, err := share.Pack(map[string]string{"report": strings.Repeat("chk-17 ", 200)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, payload := range map[string][]byte{
+			"cut short": full[:len(full)/2],
+			"garbage":   append([]byte{full[0]}, bytes.Repeat([]byte{0xff}, 64)...),
+		} {
+			p := e.open(t, e.worker.URL+"/#r="+base64.RawURLEncoding.EncodeToString(payload))
+			if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if msg, _ := p.Text("#share-problem"); !strings.Contains(msg, "damaged payload") {
+				t.Errorf("%s: shows %q", name, msg)
+			}
+		}
+	})
+
 	t.Run("expired or unknown short link", func(t *testing.T) {
 		p := e.open(t, e.worker.URL+"/#"+share.ShortLink("AAAAAAAAAAAAAAAAAAAAAA", make([]byte, 32)))
 		if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
