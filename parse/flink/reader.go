@@ -23,7 +23,9 @@ const maxBuffer = 64 << 10
 //
 // Strings cost no copy when the buffer holds the whole input (it is filled
 // once and never overwritten, so strings may point into it); otherwise they
-// are copied into arena chunks that are never overwritten either.
+// are copied into arena chunks that are never overwritten either. An input
+// given as a *model.Memory is that buffer from the start: nothing is read
+// or copied.
 type reader struct {
 	src  io.ReaderAt
 	size int64
