@@ -164,14 +164,14 @@ func (r *Root) storeShortLink(links ShareLinks, payload []byte, note string) {
 	if err == nil {
 		id, err = links.PostShare(sealed)
 	}
+	if err != nil {
+		r.shareFailed("Could not make a short link: ", err)
+		return
+	}
 	r.Env.Lock()
 	defer r.Env.UnlockRender()
 	st := r.shareState()
 	st.Busy = ""
-	if err != nil {
-		st.Problem = "Could not make a short link: " + err.Error()
-		return
-	}
 	st.Link = links.PageURL() + "#" + share.ShortLink(id, key)
 	st.Note = "Short link copied. The server stores only ciphertext; the key is in the link after '#', which browsers never send. " + note
 	r.Platform.CopyText(st.Link)
