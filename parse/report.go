@@ -37,6 +37,9 @@ type Report struct {
 	Snapshots  []*SnapshotReport `json:"snapshots"`
 	Comparison *Comparison       `json:"comparison,omitempty"` // two or more snapshots
 	Orphans    *OrphanPlan       `json:"orphans,omitempty"`    // when a listing was given
+	// LeftOut is set in a report made for sharing whose long lists were
+	// cut (ForSharing).
+	LeftOut *LeftOut `json:"leftOut,omitempty"`
 }
 
 // SnapshotReport is one snapshot with its analysis. The embedded snapshot
@@ -49,6 +52,9 @@ type SnapshotReport struct {
 	// which dependency holds it.
 	FileRefs []FileRef `json:"fileRefs"`
 	Sizes    Sizes     `json:"sizes"`
+	// FilesLeftOut counts the files a report made for sharing leaves out
+	// of Files and FileRefs (ForSharing); Sizes still counts them.
+	FilesLeftOut int `json:"filesLeftOut,omitempty"`
 }
 
 // Location is where a snapshot lives, as far as it can be known.

@@ -30,6 +30,12 @@ const (
 	// them; beyond this the page makes a short link instead.
 	MaxFragmentLen = 16 << 10
 
+	// MaxStoredBytes is the most ciphertext the Worker stores for one short
+	// link, and SealOverhead what sealing adds to a payload: the AES-GCM
+	// nonce (12 bytes) and tag (16).
+	MaxStoredBytes = 1 << 20
+	SealOverhead   = 12 + 16
+
 	// IDLen and KeyLen are the lengths, in URL-safe base64, of a short
 	// link's share id (128 bits) and AES-256 key (256 bits).
 	IDLen  = 22

@@ -145,10 +145,14 @@ func (c *Files) nextText() string {
 
 func (c *Files) countText() string {
 	n := len(c.matching())
-	if n == len(c.Snap.Files) {
-		return fmt.Sprintf("%s files", Count(n))
+	out := fmt.Sprintf("%s files", Count(n))
+	if n != len(c.Snap.Files) {
+		out = fmt.Sprintf("%s of %s files", Count(n), Count(len(c.Snap.Files)))
 	}
-	return fmt.Sprintf("%s of %s files", Count(n), Count(len(c.Snap.Files)))
+	if left := c.Snap.FilesLeftOut; left > 0 {
+		out += fmt.Sprintf(", the largest: the shared report leaves out %s more", Count(left))
+	}
+	return out
 }
 
 func (c *Files) moreText() string {

@@ -76,6 +76,13 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 			}
 		}
+		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
+		vgparent.AppendChild(vgn)
+		if c.ReadOnly && c.Report != nil && c.Report.LeftOut != nil {
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "readonly"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "left-out"}}}
+			vgparent.AppendChild(vgn)
+			vgn.SetInnerHTML(leftOutNotice(c.Report.LeftOut))
+		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\n  "}
 		vgparent.AppendChild(vgn)
 		if len(c.Loads) > 0 {

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/share"
 )
 
@@ -65,56 +67,109 @@ func (r *Root) shareLinks() (ShareLinks, bool) {
 	return s, ok
 }
 
-// shareJSON is the report as shared: JSON, redacted if asked. share.Pack
-// compresses it, off the event handler: in the page that waits for the
-// browser's CompressionStream.
-func (r *Root) shareJSON() (js []byte, note string, err error) {
-	js, err = json.Marshal(r.Report)
-	if err != nil {
-		return nil, "", err
+// A link carries a report whose lists have up to wholeRows rows whole, if
+// it fits what the Worker stores. A larger job's report compresses to
+// megabytes, and trying it whole would take the page seconds: its link
+// keeps sharedRows rows of each long list (parse.Report.ForSharing), a
+// quarter as many if that is still too big, and so on down to
+// minSharedRows.
+const (
+	wholeRows     = 20_000
+	sharedRows    = 2_000
+	minSharedRows = 30
+)
+
+// packReport is the report as a link carries it: cut to fit, JSON,
+// redacted if asked, compressed (share.Pack). It runs off the event
+// handler: in the page compressing waits for the browser's
+// CompressionStream.
+func packReport(rep *Report, redact bool) (payload []byte, note string, err error) {
+	rows := rep.LongestList()
+	if rows > wholeRows {
+		rows = sharedRows
 	}
-	note = "Bucket, host and user names are included."
-	if r.shareState().Redact {
-		red, how, err := share.Redact(js)
+	for ; ; rows = max(min(rows, sharedRows*4)/4, minSharedRows) {
+		cut := rep.ForSharing(rows)
+		js, err := json.Marshal(cut)
 		if err != nil {
 			return nil, "", err
 		}
-		js = red
-		note = "Hidden: " + how.String() + "."
+		note = "Bucket, host and user names are included."
+		if redact {
+			red, how, err := share.Redact(js)
+			if err != nil {
+				return nil, "", err
+			}
+			js = red
+			note = "Hidden: " + how.String() + "."
+		}
+		payload, err = share.Pack(json.RawMessage(js))
+		if err != nil {
+			return nil, "", err
+		}
+		if len(payload)+share.SealOverhead <= share.MaxStoredBytes || rows <= minSharedRows {
+			return payload, leftOutNote(cut.LeftOut) + note, nil
+		}
 	}
-	return js, note, nil
+}
+
+// leftOut says what a report cut for a link (parse.Report.ForSharing)
+// still lists.
+func leftOut(l *parse.LeftOut) string {
+	var parts []string
+	if l.Files > 0 {
+		parts = append(parts, fmt.Sprintf("the %s largest files of each snapshot (%s left out)", Count(l.Rows), Count(l.Files)))
+	}
+	if l.ComparedFiles > 0 {
+		parts = append(parts, fmt.Sprintf("the %s largest compared files (%s left out)", Count(l.Rows), Count(l.ComparedFiles)))
+	}
+	if l.PlanRows > 0 {
+		parts = append(parts, fmt.Sprintf("the first %s rows of each deletion list (%s left out)", Count(l.Rows), Count(l.PlanRows)))
+	}
+	return strings.Join(parts, ", ") + "; every total, folder and operator still counts them all."
+}
+
+// leftOutNote is what the share bar says about a cut report, or nothing.
+func leftOutNote(l *parse.LeftOut) string {
+	if l == nil {
+		return ""
+	}
+	return "To fit, the link lists " + leftOut(l) + " "
+}
+
+// leftOutNotice tells the reader of a shared report what its link left out.
+func leftOutNotice(l *parse.LeftOut) string {
+	return "The report was too big for its link, which lists " + leftOut(l)
 }
 
 // CopyLink copies a link that carries the report itself in its fragment,
 // which no server ever sees. A report too big for a URL gets a short link.
 func (r *Root) CopyLink() {
-	links, js, note, ok := r.startShare("Compressing the report…")
-	if ok {
-		go r.makeLink(links, js, note)
+	if links, rep, redact, ok := r.startShare("Compressing the report…"); ok {
+		go r.makeLink(links, rep, redact)
 	}
 }
 
 // startShare clears the share bar's last outcome, shows busy, and returns
 // what a link is made of; ok is false when the bar already says why not.
-func (r *Root) startShare(busy string) (links ShareLinks, js []byte, note string, ok bool) {
+func (r *Root) startShare(busy string) (links ShareLinks, rep *Report, redact bool, ok bool) {
 	st := r.shareState()
 	st.Problem, st.Note = "", ""
 	links, ok = r.shareLinks()
 	if !ok {
 		st.Problem = "Links cannot be made outside the browser."
-		return nil, nil, "", false
+		return nil, nil, false, false
 	}
-	js, note, err := r.shareJSON()
-	if err != nil {
-		st.Problem = "Could not make a link: " + err.Error()
-		return nil, nil, "", false
+	if r.Report == nil {
+		st.Problem = "There is no report to share yet."
+		return nil, nil, false, false
 	}
 	st.Busy = busy
-	return links, js, note, true
+	return links, r.Report, st.Redact, true
 }
 
-func (r *Root) makeLink(links ShareLinks, js []byte, note string) {
-	payload, err := share.Pack(json.RawMessage(js))
+func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool) {
+	payload, note, err := packReport(rep, redact)
 	if err != nil {
 		r.shareFailed("Could not make a link: ", err)
 		return
@@ -137,10 +192,9 @@ func (r *Root) makeLink(links ShareLinks, js []byte, note string) {
 // CopyShortLink stores the report encrypted on the Worker and copies a
 // short link; the key stays in the link's fragment.
 func (r *Root) CopyShortLink() {
-	links, js, note, ok := r.startShare("Encrypting the report and storing it…")
-	if ok {
+	if links, rep, redact, ok := r.startShare("Encrypting the report and storing it…"); ok {
 		go func() {
-			payload, err := share.Pack(json.RawMessage(js))
+			payload, note, err := packReport(rep, redact)
 			if err != nil {
 				r.shareFailed("Could not make a short link: ", err)
 				return

@@ -65,6 +65,9 @@ func (f *fakeBrowser) PostShare(sealed []byte) (string, error) {
 	if f.postErr != nil {
 		return "", f.postErr
 	}
+	if len(sealed) > share.MaxStoredBytes { // as the Worker answers
+		return "", errors.New("the server refused the share: 413 too_large")
+	}
 	if f.stored == nil {
 		f.stored = map[string][]byte{}
 	}
@@ -271,6 +274,79 @@ func TestShareCompressionFailureIsShown(t *testing.T) {
 		})
 		if p := src.Share.Problem; !strings.Contains(p, "compressing the report: no stream") || f.lastCopied() != "" {
 			t.Errorf("problem %q, copied %q", p, f.lastCopied())
+		}
+	}
+}
+
+// A large job's report compresses to megabytes, more than the Worker
+// stores: its link keeps the largest files and every total, and both the
+// share bar and the opened report say what was left out.
+func TestLargeReportIsCutToFitItsLink(t *testing.T) {
+	const n = 120_000
+	rep := randomReport(n, 16)
+	if full, _ := share.Pack(rep); len(full) <= share.MaxStoredBytes {
+		t.Fatalf("the whole report packs to %d bytes, which the Worker would store", len(full))
+	}
+	f := &fakeBrowser{}
+	src := newRoot(f)
+	src.ShowReport(rep, false)
+	src.CopyShortLink()
+	waitFor(t, func() bool { return f.lastCopied() != "" || src.Share.Problem != "" })
+	if src.Share.Problem != "" || !strings.Contains(src.Share.Note, "the 2,000 largest files of each snapshot (118,000 left out)") {
+		t.Fatalf("share bar: problem %q, note %q", src.Share.Problem, src.Share.Note)
+	}
+	dst := newRoot(f)
+	dst.OpenShareLink(fragmentOf(f.lastCopied()))
+	got := dst.Report
+	if got == nil || got.LeftOut == nil || len(got.Snapshots[0].Files) != sharedRows || got.Snapshots[0].Sizes.Files != n ||
+		got.Snapshots[0].Files[0].Bytes != n-sharedRows {
+		t.Fatalf("opened: %+v", dst.Share)
+	}
+	if notice := leftOutNotice(got.LeftOut); !strings.Contains(notice, "118,000 left out") {
+		t.Fatalf("notice %q", notice)
+	}
+	c := &Files{Snap: got.Snapshots[0]}
+	if text := c.countText(); text != "2,000 files, the largest: the shared report leaves out 118,000 more" {
+		t.Fatalf("file count %q", text)
+	}
+}
+
+// randomReport is a report on n files of ascending sizes whose names hold
+// nameBytes random bytes each, so that they do not compress away.
+func randomReport(n, nameBytes int) *Report {
+	snap := &model.Snapshot{Source: "s3://prod-ckpt/jobs/7f3a/chk-9/_metadata", Format: model.FormatFlink, CheckpointID: 9}
+	raw := make([]byte, nameBytes)
+	for i := range n {
+		rand.Read(raw)
+		snap.Files = append(snap.Files, model.File{Path: "s3://prod-ckpt/jobs/7f3a/shared/" + base64.RawURLEncoding.EncodeToString(raw), Bytes: int64(i), Kind: model.KindShared})
+	}
+	return parse.Analyze([]parse.Input{{Snapshot: snap}}, parse.Options{})
+}
+
+// A report that fits what the Worker stores is shared whole, however many
+// rows it has; one that does not is cut until it fits.
+func TestPackReportCutsOnlyWhatDoesNotFit(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		files, bytes int
+		wantFiles    int
+	}{
+		{"3,000 files", 3_000, 16, 3_000},
+		{"15,000 files with long names", 15_000, 120, sharedRows},
+		{"60,000 files with very long names", 60_000, 600, sharedRows / 4},
+	} {
+		payload, note, err := packReport(randomReport(c.files, c.bytes), false)
+		if err != nil || len(payload)+share.SealOverhead > share.MaxStoredBytes {
+			t.Fatalf("%s: %d bytes, %v", c.name, len(payload), err)
+		}
+		js, err := share.Unpack(payload)
+		var got Report
+		if err == nil {
+			err = json.Unmarshal(js, &got)
+		}
+		if err != nil || len(got.Snapshots[0].Files) != c.wantFiles || (got.LeftOut != nil) != (c.wantFiles < c.files) ||
+			strings.Contains(note, "To fit") != (c.wantFiles < c.files) {
+			t.Fatalf("%s: %d files kept, left out %+v, note %q (%v)", c.name, len(got.Snapshots[0].Files), got.LeftOut, note, err)
 		}
 	}
 }

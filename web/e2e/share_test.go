@@ -430,6 +430,48 @@ func TestShareLinks(t *testing.T) {
 	})
 }
 
+// TestLargeJobShortLink shares the report of a job with tens of thousands
+// of files, whole more than the Worker stores: the link keeps the largest
+// files and every total, and the opened report says what it left out.
+func TestLargeJobShortLink(t *testing.T) {
+	e := setup(t)
+	dir := filepath.Join(t.TempDir(), "chk-42")
+	os.MkdirAll(dir, 0o755)
+	file := filepath.Join(dir, "_metadata")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := encode.WriteDense(f, encode.DenseSpec{Operators: 2, Parallelism: 250, SharedPerSubtask: 60})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := e.open(t, e.worker.URL+"/")
+	if _, err := orig.DropAndWait(time.Minute, file); err != nil {
+		t.Fatal(err)
+	}
+	link := makeLink(t, orig, "#copy-link", "#s=") // too big for a plain link
+	note, _ := orig.Text("#share-note")
+	if !strings.Contains(note, "To fit, the link lists the 2,000 largest files") {
+		t.Errorf("share bar says %q", note)
+	}
+	want, err := orig.Text("#summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.open(t, link)
+	waitShared(t, p)
+	notice, _ := p.Text("#left-out")
+	count, _ := p.Text("#file-count")
+	if !strings.Contains(notice, "left out") || !strings.Contains(count, "2,000 files, the largest: the shared report leaves out") {
+		t.Errorf("opened link: notice %q, file count %q (the job has %d handles)", notice, count, st.Handles)
+	}
+	if got, _ := p.Text("#summary"); got != want {
+		t.Errorf("the summary changed:\n got %q\nwant %q", got, want)
+	}
+}
+
 // TestHostileFragmentLink opens a link whose report someone crafted: a link
 // is untrusted input. Its strings must show as text, run nothing, and the
 // page must stay usable.

@@ -28,17 +28,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ckptlens/ckptlens/parse/share"
 )
 
 const (
-	// MaxShareBytes bounds one stored share. The page falls back to a
-	// short link only for reports too big for a URL, and a compressed
-	// report of even a large job stays far below this.
-	MaxShareBytes = 1 << 20
+	// MaxShareBytes bounds one stored share. The page makes a short link
+	// for reports too big for a URL, and cuts the long lists of a large
+	// job's report to fit this (parse.Report.ForSharing).
+	MaxShareBytes = share.MaxStoredBytes
 
 	// MinShareBytes is the AES-GCM nonce (12) plus tag (16): anything
 	// shorter cannot be a ciphertext the page produced.
-	MinShareBytes = 12 + 16
+	MinShareBytes = share.SealOverhead
 
 	// DefaultTTL is how long a share lives unless SHARE_TTL_SECONDS says otherwise.
 	DefaultTTL = 30 * 24 * time.Hour
