@@ -72,7 +72,12 @@ func buildPage(dir string) error {
 // fixture writes a checkpoint with every handle kind (absolute hdfs paths,
 // relative files, shared SSTs, inline state) as tmp/chk-17/_metadata.
 func fixture(t *testing.T) string {
-	dir := filepath.Join(t.TempDir(), "chk-17")
+	return writeMetadata(t, "chk-17", func(w io.Writer) error { return encode.Write(w, encode.Sample(5, "")) })
+}
+
+// writeMetadata writes tmp/folder/_metadata with write.
+func writeMetadata(t *testing.T, folder string, write func(io.Writer) error) string {
+	dir := filepath.Join(t.TempDir(), folder)
 	os.MkdirAll(dir, 0o755)
 	path := filepath.Join(dir, "_metadata")
 	f, err := os.Create(path)
@@ -80,7 +85,7 @@ func fixture(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := encode.Write(f, encode.Sample(5, "")); err != nil {
+	if err := write(f); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -435,18 +440,11 @@ func TestShareLinks(t *testing.T) {
 // files and every total, and the opened report says what it left out.
 func TestLargeJobShortLink(t *testing.T) {
 	e := setup(t)
-	dir := filepath.Join(t.TempDir(), "chk-42")
-	os.MkdirAll(dir, 0o755)
-	file := filepath.Join(dir, "_metadata")
-	f, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := encode.WriteDense(f, encode.DenseSpec{Operators: 2, Parallelism: 250, SharedPerSubtask: 60})
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	var st encode.Stats
+	file := writeMetadata(t, "chk-42", func(w io.Writer) (err error) {
+		st, err = encode.WriteDense(w, encode.DenseSpec{Operators: 2, Parallelism: 250, SharedPerSubtask: 60})
+		return err
+	})
 	orig := e.open(t, e.worker.URL+"/")
 	if _, err := orig.DropAndWait(time.Minute, file); err != nil {
 		t.Fatal(err)
