@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,47 +119,61 @@ func TestShowReportJSON(t *testing.T) {
 	var _ *parse.Report = r.Report
 }
 
-// The file table shows a first page, then a page more per press, then all.
-func TestFilesShowsPagesThenAll(t *testing.T) {
+// The file table shows its first rows, then all of them if they fit a
+// page, else a page at a time; a new filter starts from the top.
+func TestFilesShowsFirstRowsThenPages(t *testing.T) {
 	snap := &model.Snapshot{}
 	for i := range 1234 {
-		snap.Files = append(snap.Files, model.File{Path: strings.Repeat("x", i%7) + "/f", Bytes: int64(i)})
+		snap.Files = append(snap.Files, model.File{Path: fmt.Sprintf("%d/f", i), Bytes: int64(i)})
 	}
 	c := &Files{Snap: &SnapshotReport{Snapshot: snap}}
-	if n := len(c.visible()); n != fileRowsFirst || c.hidden() != 1234-fileRowsFirst || c.nextText() == "" {
-		t.Fatalf("first page: %d rows, %d hidden, next %q", n, c.hidden(), c.nextText())
+	n := len(c.matching())
+	if rows := c.visible(); len(rows) != rowsFirst || c.Rows.moreText(n) != "Show 500 at a time" || c.Rows.paged(n) {
+		t.Fatalf("first rows: %d, more %q", len(rows), c.Rows.moreText(n))
 	}
-	c.ShowMore()
-	if n := len(c.visible()); n != fileRowsFirst+fileRowsMore {
-		t.Fatalf("after one press: %d rows", n)
+	c.Rows.ShowMore()
+	var pages []string
+	for {
+		rows := c.visible()
+		pages = append(pages, fmt.Sprintf("%s %s..%s", c.Rows.rangeText(n), rows[0].Path, rows[len(rows)-1].Path))
+		if c.Rows.atEnd(n) {
+			break
+		}
+		c.Rows.Next(n)
 	}
-	c.ShowMore() // 1,050 shown, 184 left: less than a page
-	if c.nextText() != "" || c.hidden() != 1234-fileRowsFirst-2*fileRowsMore {
-		t.Fatalf("last part: next %q, %d hidden", c.nextText(), c.hidden())
+	want := []string{"Rows 1–500 of 1,234 0/f..499/f", "Rows 501–1,000 of 1,234 500/f..999/f", "Rows 1,001–1,234 of 1,234 1000/f..1233/f"}
+	if !slices.Equal(pages, want) || c.Rows.moreText(n) != "" || !c.Rows.paged(n) {
+		t.Fatalf("pages %q, want %q", pages, want)
 	}
-	c.ShowAll = true
-	if len(c.visible()) != 1234 || c.hidden() != 0 {
-		t.Fatalf("show all: %d rows, %d hidden", len(c.visible()), c.hidden())
+	c.Rows.Next(n) // at the end: stays
+	c.Rows.Previous(n)
+	if c.visible()[0].Path != "500/f" || c.Rows.atStart(n) {
+		t.Fatalf("back a page: starts at %s", c.visible()[0].Path)
+	}
+	c.SetFilter("99")
+	if rows := c.visible(); !c.Rows.atStart(len(c.matching())) || len(rows) != len(c.matching()) || rows[0].Path != "99/f" {
+		t.Fatalf("after a filter: %d rows from %s", len(rows), rows[0].Path)
+	}
+	few := &Pager{}
+	if text := few.moreText(300); text != "Show all (250 more)" {
+		t.Fatalf("300 rows: %q", text)
+	}
+	if few.ShowMore(); few.paged(300) || len(pageOf(make([]int, 300), few)) != 300 {
+		t.Fatalf("300 rows after Show all: paged %v", few.paged(300))
+	}
+	if few.moreText(50) != "" {
+		t.Fatal("a button for 50 rows")
 	}
 }
 
-// A plan with hundreds of thousands of orphans renders its first rows and
-// says how many more there are, until the user asks for all.
-func TestPlanTablesAreCapped(t *testing.T) {
-	plan := &parse.OrphanPlan{Deletable: make([]parse.OrphanItem, 500), Unsure: make([]parse.OrphanItem, 10), Missing: make([]parse.MissingFile, 250)}
-	c := &Several{Rep: &Report{Orphans: plan}}
-	if n := len(rowsShown(plan.Deletable, c.ShowAllPlan)); n != fileRowsShown {
-		t.Fatalf("%d deletable rows shown, want %d", n, fileRowsShown)
+// A start past the end of a list that got shorter shows its last page.
+func TestPagerClampsToTheLastPage(t *testing.T) {
+	p := &Pager{Paged: true, Start: 5000}
+	if from, to := p.bounds(1234); from != 1000 || to != 1234 {
+		t.Fatalf("bounds %d–%d", from, to)
 	}
-	if n := len(rowsShown(plan.Unsure, c.ShowAllPlan)); n != 10 {
-		t.Fatalf("%d unsure rows shown, want all 10", n)
-	}
-	if got, want := c.planHidden(), 500-fileRowsShown+250-fileRowsShown; got != want {
-		t.Fatalf("%d plan rows hidden, want %d", got, want)
-	}
-	c.ShowAllPlan = true
-	if c.planHidden() != 0 || len(rowsShown(plan.Deletable, c.ShowAllPlan)) != 500 {
-		t.Fatalf("show all: %d hidden", c.planHidden())
+	if from, to := p.bounds(0); from != 0 || to != 0 {
+		t.Fatalf("empty: %d–%d", from, to)
 	}
 }
 

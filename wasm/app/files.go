@@ -8,35 +8,6 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-// fileRowsShown bounds the rows of a table rendered before the user asks for
-// all, so a snapshot with a million files (or a plan with a million orphans)
-// still renders at once: every rendered row costs time on every render.
-const fileRowsShown = 200
-
-// rowsShown is rows cut to fileRowsShown unless all are asked for.
-func rowsShown[T any](rows []T, all bool) []T {
-	if !all && len(rows) > fileRowsShown {
-		return rows[:fileRowsShown]
-	}
-	return rows
-}
-
-// rowsHidden is how many of n rows rowsShown leaves out.
-func rowsHidden(n int, all bool) int {
-	if all {
-		return 0
-	}
-	return max(0, n-fileRowsShown)
-}
-
-// fileRowsFirst is how many files the table shows at first, and fileRowsMore
-// how many each "Show more" adds: every rendered row costs render time on
-// each later render, and users find a file by filtering or sorting.
-const (
-	fileRowsFirst = 50
-	fileRowsMore  = 500
-)
-
 var fileColumns = map[string]func(a, b model.File) int{
 	"path":      byString(func(f model.File) string { return f.Path }),
 	"kind":      byString(func(f model.File) string { return string(f.Kind) }),
@@ -44,8 +15,8 @@ var fileColumns = map[string]func(a, b model.File) int{
 	"operators": byInt(func(f model.File) int { return len(f.Operators) }),
 }
 
-func (c *Files) SetFilter(s string) { c.Filter = s }
-func (c *Files) SetKind(s string)   { c.Kind = s }
+func (c *Files) SetFilter(s string) { c.Filter = s; c.Rows.Rewind() }
+func (c *Files) SetKind(s string)   { c.Kind = s; c.Rows.Rewind() }
 
 // Copy puts path on the clipboard.
 func (c *Files) Copy(path string) {
@@ -113,35 +84,8 @@ func (c *Files) matching() []model.File {
 	return out
 }
 
-func (c *Files) visible() []model.File {
-	rows := c.matching()
-	if !c.ShowAll && len(rows) > c.limit() {
-		rows = rows[:c.limit()]
-	}
-	return rows
-}
-
-// limit is how many rows are shown unless the user asked for all.
-func (c *Files) limit() int { return fileRowsFirst + c.More }
-
-// ShowMore adds a page of rows.
-func (c *Files) ShowMore() { c.More += fileRowsMore }
-
-func (c *Files) hidden() int {
-	if c.ShowAll {
-		return 0
-	}
-	return max(0, len(c.matching())-c.limit())
-}
-
-// nextText labels the button that shows another page, when a page is less
-// than all that is hidden.
-func (c *Files) nextText() string {
-	if c.hidden() <= fileRowsMore {
-		return ""
-	}
-	return fmt.Sprintf("Show %s more", Count(fileRowsMore))
-}
+// visible is the rows shown.
+func (c *Files) visible() []model.File { return pageOf(c.matching(), &c.Rows) }
 
 func (c *Files) countText() string {
 	n := len(c.matching())
@@ -153,8 +97,4 @@ func (c *Files) countText() string {
 		out += fmt.Sprintf(", the largest: the shared report leaves out %s more", Count(left))
 	}
 	return out
-}
-
-func (c *Files) moreText() string {
-	return fmt.Sprintf("Show all (%s more)", Count(c.hidden()))
 }

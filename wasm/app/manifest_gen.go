@@ -11,7 +11,7 @@ import js "github.com/vugu/vugu/js"
 // Manifest shows what only a SlateDB manifest has.
 type Manifest struct {
 	Snap    *SnapshotReport `vugu:"data"`
-	ShowAll bool
+	SSTRows Pager           // the SSTs shown
 }
 
 func (c *Manifest) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -205,7 +205,7 @@ func (c *Manifest) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					_ = vgparent
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 					vgparent.AppendChild(vgn)
-					for vgiterkeyt, sst := range rowsShown(c.Snap.SlateDB.SSTs, c.ShowAll) {
+					for vgiterkeyt, sst := range pageOf(c.Snap.SlateDB.SSTs, &c.SSTRows) {
 						var vgiterkey interface{} = vgiterkeyt
 						_ = vgiterkey
 						sst := sst
@@ -254,21 +254,22 @@ func (c *Manifest) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
-		if rowsHidden(len(c.Snap.SlateDB.SSTs), c.ShowAll) > 0 {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
-			vgparent.AppendChild(vgn)
-			{
-				vgparent := vgn
-				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "ssts-more"}}}
-				vgparent.AppendChild(vgn)
-				vgn.SetInnerHTML("Show all (" + Count(rowsHidden(len(c.Snap.SlateDB.SSTs), c.ShowAll)) + " more)")
-				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType: "click",
-					Func:      func(event vugu.DOMEvent) { c.ShowAll = true },
-					// TODO: implement capture, etc. mostly need to decide syntax
-				})
+		{
+			vgcompKey := vugu.MakeCompKey(0x24CB5DAB216A14E3^vgin.CurrentPositionHash(), vgiterkey)
+			// ask BuildEnv for prior instance of this specific component
+			vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*RowPager)
+			if vgcomp == nil {
+				// create new one if needed
+				vgcomp = new(RowPager)
+				vgin.BuildEnv.WireComponent(vgcomp)
 			}
+			vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+			vgcomp.ID = "ssts"
+			vgcomp.N = len(c.Snap.SlateDB.SSTs)
+			vgcomp.P = &c.SSTRows
+			vgout.Components = append(vgout.Components, vgcomp)
+			vgn = &vugu.VGNode{Component: vgcomp}
+			vgparent.AppendChild(vgn)
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)

@@ -68,10 +68,3 @@ func (c *Several) itemPath(it parse.OrphanItem) string {
 func (c *Several) folders(i int) string {
 	return strings.Join(c.Rep.Comparison.Snapshots[i].Folders, ", ")
 }
-
-// planHidden counts the rows left out of the plan's tables (the JSON and CSV
-// exports hold them all).
-func (c *Several) planHidden() int {
-	o := c.Rep.Orphans
-	return rowsHidden(len(o.Deletable), c.ShowAllPlan) + rowsHidden(len(o.Unsure), c.ShowAllPlan) + rowsHidden(len(o.Missing), c.ShowAllPlan)
-}

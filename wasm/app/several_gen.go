@@ -10,9 +10,9 @@ import js "github.com/vugu/vugu/js"
 
 // Several relates several snapshots and, with a listing, shows the plan.
 type Several struct {
-	Rep         *Report `vugu:"data"`
-	ShowAll     bool    // every shared file
-	ShowAllPlan bool    // every row of the plan's tables
+	Rep *Report `vugu:"data"`
+	// The rows shown of the shared files and of the plan's lists.
+	SharedRows, DeletableRows, UnsureRows, MissingRows Pager
 }
 
 func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -165,7 +165,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 							vgparent.AppendChild(vgn)
-							for vgiterkeyt, f := range rowsShown(c.shared(), c.ShowAll) {
+							for vgiterkeyt, f := range pageOf(c.shared(), &c.SharedRows) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								f := f
@@ -214,21 +214,22 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
-				if rowsHidden(len(c.shared()), c.ShowAll) > 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
-					{
-						vgparent := vgn
-						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "shared-more"}}}
-						vgparent.AppendChild(vgn)
-						vgn.SetInnerHTML("Show all (" + Count(rowsHidden(len(c.shared()), c.ShowAll)) + " more)")
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.ShowAll = true },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+				{
+					vgcompKey := vugu.MakeCompKey(0xE705F9E2ADDDFF57^vgin.CurrentPositionHash(), vgiterkey)
+					// ask BuildEnv for prior instance of this specific component
+					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*RowPager)
+					if vgcomp == nil {
+						// create new one if needed
+						vgcomp = new(RowPager)
+						vgin.BuildEnv.WireComponent(vgcomp)
 					}
+					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+					vgcomp.ID = "shared"
+					vgcomp.N = len(c.shared())
+					vgcomp.P = &c.SharedRows
+					vgout.Components = append(vgout.Components, vgcomp)
+					vgn = &vugu.VGNode{Component: vgcomp}
+					vgparent.AppendChild(vgn)
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 				vgparent.AppendChild(vgn)
@@ -343,7 +344,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 							vgparent.AppendChild(vgn)
-							for vgiterkeyt, it := range rowsShown(c.Rep.Orphans.Deletable, c.ShowAllPlan) {
+							for vgiterkeyt, it := range pageOf(c.Rep.Orphans.Deletable, &c.DeletableRows) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								it := it
@@ -388,6 +389,25 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
+				{
+					vgcompKey := vugu.MakeCompKey(0x30761B461E83DF62^vgin.CurrentPositionHash(), vgiterkey)
+					// ask BuildEnv for prior instance of this specific component
+					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*RowPager)
+					if vgcomp == nil {
+						// create new one if needed
+						vgcomp = new(RowPager)
+						vgin.BuildEnv.WireComponent(vgcomp)
+					}
+					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+					vgcomp.ID = "deletable"
+					vgcomp.N = len(c.Rep.Orphans.Deletable)
+					vgcomp.P = &c.DeletableRows
+					vgout.Components = append(vgout.Components, vgcomp)
+					vgn = &vugu.VGNode{Component: vgcomp}
+					vgparent.AppendChild(vgn)
+				}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
+				vgparent.AppendChild(vgn)
 				if len(c.Rep.Orphans.Unsure) > 0 {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "table", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "data"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "unsure-table"}}}
 					vgparent.AppendChild(vgn)
@@ -413,7 +433,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 							vgparent.AppendChild(vgn)
-							for vgiterkeyt, it := range rowsShown(c.Rep.Orphans.Unsure, c.ShowAllPlan) {
+							for vgiterkeyt, it := range pageOf(c.Rep.Orphans.Unsure, &c.UnsureRows) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								it := it
@@ -458,6 +478,25 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
+				{
+					vgcompKey := vugu.MakeCompKey(0x7F2143AB1AEF54DB^vgin.CurrentPositionHash(), vgiterkey)
+					// ask BuildEnv for prior instance of this specific component
+					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*RowPager)
+					if vgcomp == nil {
+						// create new one if needed
+						vgcomp = new(RowPager)
+						vgin.BuildEnv.WireComponent(vgcomp)
+					}
+					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+					vgcomp.ID = "unsure"
+					vgcomp.N = len(c.Rep.Orphans.Unsure)
+					vgcomp.P = &c.UnsureRows
+					vgout.Components = append(vgout.Components, vgcomp)
+					vgn = &vugu.VGNode{Component: vgcomp}
+					vgparent.AppendChild(vgn)
+				}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
+				vgparent.AppendChild(vgn)
 				if len(c.Rep.Orphans.Missing) > 0 {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "problem"}}}
 					vgparent.AppendChild(vgn)
@@ -476,7 +515,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						{
 							vgparent := vgn
 							_ = vgparent
-							for vgiterkeyt, m := range rowsShown(c.Rep.Orphans.Missing, c.ShowAllPlan) {
+							for vgiterkeyt, m := range pageOf(c.Rep.Orphans.Missing, &c.MissingRows) {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								m := m
@@ -486,26 +525,27 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgn.SetInnerHTML(m.Path)
 							}
 						}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
+						vgparent.AppendChild(vgn)
+						{
+							vgcompKey := vugu.MakeCompKey(0xDD229A56A4BDF33C^vgin.CurrentPositionHash(), vgiterkey)
+							// ask BuildEnv for prior instance of this specific component
+							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*RowPager)
+							if vgcomp == nil {
+								// create new one if needed
+								vgcomp = new(RowPager)
+								vgin.BuildEnv.WireComponent(vgcomp)
+							}
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+							vgcomp.ID = "missing"
+							vgcomp.N = len(c.Rep.Orphans.Missing)
+							vgcomp.P = &c.MissingRows
+							vgout.Components = append(vgout.Components, vgcomp)
+							vgn = &vugu.VGNode{Component: vgcomp}
+							vgparent.AppendChild(vgn)
+						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 						vgparent.AppendChild(vgn)
-					}
-				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
-				vgparent.AppendChild(vgn)
-				if c.planHidden() > 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
-					{
-						vgparent := vgn
-						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "plan-more"}}}
-						vgparent.AppendChild(vgn)
-						vgn.SetInnerHTML("Show all of the plan (" + Count(c.planHidden()) + " more rows)")
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.ShowAllPlan = true },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
 					}
 				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}

@@ -356,6 +356,17 @@ func (p *Page) DropAndWait(timeout time.Duration, paths ...string) ([]string, er
 	return p.RequestsSince(mark), nil
 }
 
+// ShowMoreRows presses a long table's "Show all" (or "Show 500 at a
+// time") button, #<list>-more, when there is one, and waits until the
+// page has shown the rows.
+func (p *Page) ShowMoreRows(list string) error {
+	id := fmt.Sprintf("%q", list+"-more")
+	if _, err := Eval[bool](p, `(() => { const b = document.getElementById(`+id+`); if (b) b.click(); return true })()`); err != nil {
+		return err
+	}
+	return p.WaitFor(`!document.getElementById(` + id + `)`)
+}
+
 // PickFiles chooses files in the page's file picker (#file-picker).
 func (p *Page) PickFiles(paths ...string) error {
 	return chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.ID("file-picker"), paths))

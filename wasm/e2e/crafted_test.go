@@ -226,17 +226,21 @@ func checkPlan(t *testing.T, snapshots []string, listingFile string) *parse.Repo
 		t.Errorf("network requests during analysis: %q", reqs)
 	}
 	for _, tc := range []struct {
-		table string
-		want  []parse.OrphanItem
-	}{{"#deletable-table", want.Orphans.Deletable}, {"#unsure-table", want.Orphans.Unsure}} {
+		list string
+		want []parse.OrphanItem
+	}{{"deletable", want.Orphans.Deletable}, {"unsure", want.Orphans.Unsure}} {
 		if len(tc.want) == 0 {
 			continue
 		}
-		got, err := p.Table(tc.table)
+		if err := p.ShowMoreRows(tc.list); err != nil {
+			t.Fatal(err)
+		}
+		table := "#" + tc.list + "-table"
+		got, err := p.Table(table)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameRows(t, tc.table, got, planRows(tc.want))
+		sameRows(t, table, got, planRows(tc.want))
 	}
 	var wantCmp []browsertest.Row
 	for _, i := range want.Comparison.Order {

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 )
 
@@ -60,10 +62,7 @@ func wantTables(rep *parse.SnapshotReport) (deps, files, ops []browsertest.Row) 
 // pageTables reads the three tables, asking for every file row first.
 func pageTables(t *testing.T, p *browsertest.Page) (deps, files, ops []browsertest.Row) {
 	t.Helper()
-	if _, err := browsertest.Eval[bool](p, `(() => { const b = document.getElementById("files-more"); if (b) b.click(); return true })()`); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.WaitFor(`!document.getElementById("files-more")`); err != nil {
+	if err := p.ShowMoreRows("files"); err != nil {
 		t.Fatal(err)
 	}
 	var err error
@@ -217,4 +216,62 @@ func TestShowReportJSON(t *testing.T) {
 	if _, err := p.Text("#readonly"); err != nil {
 		t.Error("a report from JSON is not marked read-only:", err)
 	}
+}
+
+// TestLongTablesPage drops a job of about 1,100 files: the file table shows
+// its first rows, then pages of 500 that Next and Previous move through,
+// each the engine's rows in the engine's order (rendering them all at once
+// froze the page for a minute on a 100,000-file job).
+func TestLongTablesPage(t *testing.T) {
+	p := page(t)
+	file := writeFile(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(w io.Writer) error {
+		_, err := encode.WriteDense(w, encode.DenseSpec{Operators: 1, Parallelism: 20, SharedPerSubtask: 50})
+		return err
+	})
+	if reqs := drop(t, p, file); len(reqs) != 0 {
+		t.Errorf("the page made network requests during analysis: %q", reqs)
+	}
+	_, all, _ := wantTables(inspectCLI(t, file))
+	if len(all) <= 2*500 {
+		t.Fatalf("%d files: too few for three pages", len(all))
+	}
+	rows := func(want string) []browsertest.Row {
+		t.Helper()
+		if err := p.WaitFor(fmt.Sprintf(`(document.getElementById("files-range") || {}).textContent === %q`, want)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Table("#file-table")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	first, err := p.Table("#file-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, "first rows", first, all[:50])
+	n := len(all)
+	for _, step := range []struct {
+		click    string
+		from, to int
+	}{{"#files-more", 0, 500}, {"#files-next", 500, 1000}, {"#files-next", 1000, n}, {"#files-prev", 500, 1000}, {"#files-prev", 0, 500}} {
+		if err := p.Click(step.click); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("Rows %s–%s of %s", count(step.from+1), count(step.to), count(n))
+		sameRows(t, want, rows(want), all[step.from:step.to])
+	}
+	if disabled, _ := browsertest.Eval[bool](p, `document.getElementById("files-prev").disabled`); !disabled {
+		t.Error("Previous is enabled on the first page")
+	}
+}
+
+// count writes n as the page does: 1,234.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -208,10 +208,7 @@ type tables struct{ Deps, Files, Ops []browsertest.Row } // exported: compared a
 func readTables(t *testing.T, p *browsertest.Page) tables {
 	t.Helper()
 	// Show every file row, not just the first page of them.
-	if _, err := browsertest.Eval[bool](p, `(() => { const b = document.getElementById("files-more"); if (b) b.click(); return true })()`); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.WaitFor(`!document.getElementById("files-more")`); err != nil {
+	if err := p.ShowMoreRows("files"); err != nil {
 		t.Fatal(err)
 	}
 	var tb tables
