@@ -52,6 +52,17 @@ func FuzzAnalyze(f *testing.F) {
 				}
 			}
 		}
+		// Cut for a link, every list fits and every total stays.
+		rows := 1 + len(source)%4
+		cut := r.ForSharing(rows)
+		if cut.LongestList() > rows || (cut.LeftOut != nil) != (r.LongestList() > rows) || cut.Orphans.DeletableBytes != p.DeletableBytes {
+			t.Fatalf("cut to %d rows: longest list %d, left out %+v", rows, cut.LongestList(), cut.LeftOut)
+		}
+		for i, s := range cut.Snapshots {
+			if len(s.FileRefs) != len(s.Files) || s.FilesLeftOut != len(r.Snapshots[i].Files)-len(s.Files) || s.Sizes.Files != r.Snapshots[i].Sizes.Files {
+				t.Fatalf("snapshot %d cut to %d files, %d refs, %d left out", i, len(s.Files), len(s.FileRefs), s.FilesLeftOut)
+			}
+		}
 	})
 }
 
