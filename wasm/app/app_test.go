@@ -23,7 +23,7 @@ func TestSortToggle(t *testing.T) {
 	if s.Aria("bytes") != "ascending" {
 		t.Fatalf("a second press flips: %+v", s)
 	}
-	rows := []model.File{{Path: "b", Bytes: 1}, {Path: "a", Bytes: 3}, {Path: "c", Bytes: 2}}
+	rows := []*model.File{{Path: "b", Bytes: 1}, {Path: "a", Bytes: 3}, {Path: "c", Bytes: 2}}
 	sortBy(rows, s, fileColumns)
 	if rows[0].Bytes != 1 || rows[2].Bytes != 3 {
 		t.Fatalf("ascending by bytes: %+v", rows)

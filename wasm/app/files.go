@@ -8,11 +8,11 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-var fileColumns = map[string]func(a, b model.File) int{
-	"path":      byString(func(f model.File) string { return f.Path }),
-	"kind":      byString(func(f model.File) string { return string(f.Kind) }),
-	"bytes":     byInt(func(f model.File) int64 { return f.Bytes }),
-	"operators": byInt(func(f model.File) int { return len(f.Operators) }),
+var fileColumns = map[string]func(a, b *model.File) int{
+	"path":      byString(func(f *model.File) string { return f.Path }),
+	"kind":      byString(func(f *model.File) string { return string(f.Kind) }),
+	"bytes":     byInt(func(f *model.File) int64 { return f.Bytes }),
+	"operators": byInt(func(f *model.File) int { return len(f.Operators) }),
 }
 
 func (c *Files) SetFilter(s string) { c.Filter = s; c.Rows.Rewind() }
@@ -33,7 +33,12 @@ func (c *Files) copyLabel(path string) string {
 	return "Copy"
 }
 
+// kinds are the kinds of file the snapshot has, for the Kind menu; worked
+// out once per snapshot, not on every render.
 func (c *Files) kinds() []string {
+	if c.kindsOf == c.Snap {
+		return c.kindList
+	}
 	var out []string
 	for _, f := range c.Snap.Files {
 		if !slices.Contains(out, string(f.Kind)) {
@@ -41,6 +46,7 @@ func (c *Files) kinds() []string {
 		}
 	}
 	slices.Sort(out)
+	c.kindsOf, c.kindList = c.Snap, out
 	return out
 }
 
@@ -53,24 +59,24 @@ type filesQuery struct {
 	n            int
 }
 
+// filesCache holds the rows as pointers into the snapshot's files: a
+// filter that matched 556,030 of a job's 649,500 files took 2.2 s when it
+// copied each file.
 type filesCache struct {
-	rows  []model.File
+	rows  []*model.File
 	query filesQuery
 }
 
 // matching is the filtered, sorted list.
-func (c *Files) matching() []model.File {
+func (c *Files) matching() []*model.File {
 	q := filesQuery{c.Snap, c.Filter, c.Kind, c.sort, len(c.Snap.Files)}
 	if c.cache.rows != nil && c.cache.query == q {
 		return c.cache.rows
 	}
-	if c.Filter == "" && c.Kind == "" && c.sort.Key == "" {
-		c.cache = filesCache{c.Snap.Files, q}
-		return c.Snap.Files
-	}
 	needle := strings.ToLower(c.Filter)
-	var out []model.File
-	for _, f := range c.Snap.Files {
+	out := make([]*model.File, 0, len(c.Snap.Files))
+	for i := range c.Snap.Files {
+		f := &c.Snap.Files[i]
 		if c.Kind != "" && string(f.Kind) != c.Kind {
 			continue
 		}
@@ -85,7 +91,7 @@ func (c *Files) matching() []model.File {
 }
 
 // visible is the rows shown.
-func (c *Files) visible() []model.File { return pageOf(c.matching(), &c.Rows) }
+func (c *Files) visible() []*model.File { return pageOf(c.matching(), &c.Rows) }
 
 func (c *Files) countText() string {
 	n := len(c.matching())

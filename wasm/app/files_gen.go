@@ -18,7 +18,9 @@ type Files struct {
 	Copied   string // the path last copied, marked in its row
 	sort     sortState
 
-	cache filesCache
+	cache    filesCache
+	kindsOf  *SnapshotReport // the snapshot kindList belongs to
+	kindList []string
 }
 
 func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
