@@ -20,8 +20,12 @@ type format struct {
 	sniff func(head []byte) bool
 	// decode reads the whole input named name; it returns a non-nil partial
 	// Snapshot together with any error.
-	decode func(name string, r io.ReaderAt, size int64) (*model.Snapshot, error)
+	decode func(name string, r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error)
 }
+
+// Limits bound what decoding builds (see flink.Limits); the page sets them
+// for the browser's memory, the CLI does not.
+type Limits = flink.Limits
 
 // headSize is how many leading bytes the formats sniff.
 const headSize = 512
@@ -32,14 +36,14 @@ var formats = []format{
 	{sniff: slatedb.Sniff, decode: decodeSlateDB},
 }
 
-func decodeFlink(_ string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
-	m, err := flink.Decode(r, size)
+func decodeFlink(_ string, r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error) {
+	m, err := flink.DecodeWithin(r, size, limits)
 	return m.Snapshot(""), err
 }
 
 // decodeSlateDB takes the manifest id from the name (<id>.manifest): the
 // file itself does not hold it.
-func decodeSlateDB(name string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
+func decodeSlateDB(name string, r io.ReaderAt, size int64, _ Limits) (*model.Snapshot, error) {
 	m, err := slatedb.Decode(r, size)
 	return m.SnapshotWithError(name, err), err
 }
@@ -48,6 +52,11 @@ func decodeSlateDB(name string, r io.ReaderAt, size int64) (*model.Snapshot, err
 // name, which is only recorded as Source). It always returns a non-nil
 // Snapshot; on error it is the partial result, with Error set.
 func Decode(name string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
+	return DecodeWithin(name, r, size, Limits{})
+}
+
+// DecodeWithin is Decode within limits.
+func DecodeWithin(name string, r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error) {
 	head := make([]byte, max(0, min(size, headSize)))
 	n, err := r.ReadAt(head, 0)
 	head = head[:n]
@@ -58,7 +67,7 @@ func Decode(name string, r io.ReaderAt, size int64) (*model.Snapshot, error) {
 	}
 	for _, f := range formats {
 		if f.sniff(head) {
-			s, err := f.decode(name, r, size)
+			s, err := f.decode(name, r, size, limits)
 			s.Source = name
 			s.Error = model.Info(err)
 			return s, err

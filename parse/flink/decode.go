@@ -38,6 +38,23 @@ func HasMagic(head []byte) bool {
 // *model.UnsupportedError (a Flink 1.0 or 1.1 savepoint, an unknown future
 // version) or an I/O error from r.
 func Decode(r io.ReaderAt, size int64) (*Metadata, error) {
+	return DecodeWithin(r, size, Limits{})
+}
+
+// Limits bound what DecodeWithin builds; the zero value bounds nothing.
+type Limits struct {
+	// MaxModelBytes is the most memory the decoded model may take. An
+	// input whose model needs more is an UnsupportedError found by the
+	// first pass, before anything is allocated for it. The page sets it:
+	// in WebAssembly's 4 GiB a model of 2 GB (10 million state handles)
+	// renders in about a minute, and one of 3 GB never finished.
+	MaxModelBytes int64
+	// Hint ends the error's reason: where such a file can be read.
+	Hint string
+}
+
+// DecodeWithin is Decode within limits.
+func DecodeWithin(r io.ReaderAt, size int64, limits Limits) (*Metadata, error) {
 	m := &Metadata{Size: size}
 	if size <= 0 {
 		found := "an empty file (0 bytes)"
@@ -71,7 +88,7 @@ func Decode(r io.ReaderAt, size int64) (*Metadata, error) {
 		return m, &model.FormatError{Format: model.FormatFlink, Offset: vOff,
 			Expected: "a header version between 0 and 7", Found: fmt.Sprint(version)}
 	}
-	return decodeBody(rd, m, int(version))
+	return decodeBody(rd, m, int(version), limits)
 }
 
 // readMagic checks the magic number and explains what the input is when it
@@ -113,7 +130,7 @@ func describeSuffix(head []byte) string {
 // fields): the common layout is tried first and, when it fails on a
 // construct that differs, the older layouts the file can be. The trials
 // are first passes, which allocate nothing.
-func decodeBody(rd *reader, m *Metadata, version int) (*Metadata, error) {
+func decodeBody(rd *reader, m *Metadata, version int, limits Limits) (*Metadata, error) {
 	start := rd.offset()
 	s := getSlabs()
 	// A corrupt input can decode into many tiny records before the error
@@ -162,6 +179,13 @@ func decodeBody(rd *reader, m *Metadata, version int) (*Metadata, error) {
 		fullErr := chosen.err
 		chosen = count(chosen.channel111, chosen.changelog114, maxOps)
 		chosen.fullErr = fullErr
+	}
+
+	if need := chosen.cost(); limits.MaxModelBytes > 0 && need > limits.MaxModelBytes {
+		putSlabs(chosen.s)
+		return m, &model.UnsupportedError{Format: model.FormatFlink, Offset: start,
+			What:   fmt.Sprintf("a checkpoint whose state handles take %s of memory to hold", roughBytes(need)),
+			Reason: fmt.Sprintf("more than the %s this reader may use%s", roughBytes(limits.MaxModelBytes), limits.Hint)}
 	}
 
 	rd.seek(start)
@@ -217,6 +241,17 @@ type decoder struct {
 	warnAt    [warnKinds]int // index in Warnings of each kind's message
 	s         *slabs
 	keyedList stack[*KeyedHandle] // changelog handles nest: their lists use a stack
+}
+
+// roughBytes writes n for people: "3.1 GB", "21.3 MB", "512 bytes".
+func roughBytes(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // cost is what the counted model would allocate.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -264,5 +265,23 @@ func TestOneDropHoldsAtMostHeldLimit(t *testing.T) {
 		if want := i < 2; readWhole != want {
 			t.Errorf("file %d: read whole %v (longest read %d bytes), want %v", i, readWhole, f.longest, want)
 		}
+	}
+}
+
+// A checkpoint too big for the page's memory stops before its model is
+// built, with a reason that points to the CLI.
+func TestPageLimitsStopAModelTooBig(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := encode.WriteDense(&buf, encode.DenseSpec{Operators: 1, Parallelism: 10, SharedPerSubtask: 10}); err != nil {
+		t.Fatal(err)
+	}
+	saved := pageLimits
+	defer func() { pageLimits = saved }()
+	pageLimits.MaxModelBytes = 1000
+	in := Input{Name: "_metadata", Size: int64(buf.Len()), ReaderAt: bytes.NewReader(buf.Bytes())}
+	snap, _, _ := decodeInput(in, in.ReaderAt)
+	if snap == nil || snap.Error == nil || len(snap.Operators) != 0 ||
+		!strings.Contains(snap.Error.Message, "in a browser tab; the command-line tool (ckptlens inspect) reads it") {
+		t.Fatalf("decoded %+v", snap)
 	}
 }
