@@ -125,7 +125,10 @@ type Dependency struct {
 
 // FileRef places one model.File.
 type FileRef struct {
-	Path       string `json:"path"`       // resolved (relative handles joined to the location), as written otherwise
+	// Path is the file's path resolved (relative handles joined to the
+	// location), as written otherwise. JSON leaves it out when it is the
+	// file's own path (see SnapshotReport.MarshalJSON).
+	Path       string `json:"path,omitempty"`
 	Dependency int    `json:"dependency"` // index into Dependencies
 	Role       Role   `json:"role"`
 	key        string // pathKey(Path); "" when it cannot be placed

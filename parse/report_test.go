@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -442,6 +443,34 @@ func TestReportJSON(t *testing.T) {
 		if _, ok := dep[k]; !ok {
 			t.Errorf("dependency JSON lacks %q", k)
 		}
+	}
+	// A file ref carries its path only where it differs from the file's
+	// (a relative file resolved), and reads back with every path.
+	s := back.Snapshots[0]
+	resolved := 0
+	for i, ref := range m["fileRefs"].([]any) {
+		_, has := ref.(map[string]any)["path"]
+		if differs := r.Snapshots[0].FileRefs[i].Path != s.Files[i].Path; has != differs {
+			t.Errorf("file ref %d: path written %v, differs from the file's %v", i, has, differs)
+		}
+		if has {
+			resolved++
+		}
+		if got, want := s.FileRefs[i].Path, r.Snapshots[0].FileRefs[i].Path; got != want {
+			t.Errorf("file ref %d read back as %q, want %q", i, got, want)
+		}
+	}
+	if resolved == 0 || resolved == len(s.Files) {
+		t.Errorf("%d of %d refs resolved: the test needs both kinds", resolved, len(s.Files))
+	}
+	// Reports written before kept every path: they read the same.
+	old := strings.ReplaceAll(string(one), `"fileRefs":[{"dependency"`, `"fileRefs":[{"path":`+strconv.Quote(s.Files[0].Path)+`,"dependency"`)
+	if old == string(one) {
+		t.Fatal("the first file ref carries a path: no older report to make")
+	}
+	var fromOld SnapshotReport
+	if err := json.Unmarshal([]byte(old), &fromOld); err != nil || fromOld.FileRefs[0].Path != s.FileRefs[0].Path {
+		t.Errorf("an older report reads %+v (%v)", fromOld.FileRefs, err)
 	}
 }
 
