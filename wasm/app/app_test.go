@@ -7,7 +7,9 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
@@ -151,7 +153,7 @@ func TestFilesShowsFirstRowsThenPages(t *testing.T) {
 	if c.visible()[0].Path != "500/f" || c.Rows.atStart(n) {
 		t.Fatalf("back a page: starts at %s", c.visible()[0].Path)
 	}
-	c.SetFilter("99")
+	c.SetFilter("99", nil)
 	if rows := c.visible(); !c.Rows.atStart(len(c.matching())) || len(rows) != len(c.matching()) || rows[0].Path != "99/f" {
 		t.Fatalf("after a filter: %d rows from %s", len(rows), rows[0].Path)
 	}
@@ -285,3 +287,44 @@ func TestPageLimitsStopAModelTooBig(t *testing.T) {
 		t.Fatalf("decoded %+v", snap)
 	}
 }
+
+// A large list is filtered once typing pauses, with the last text typed;
+// a small one on every key.
+func TestFilterWaitsForTypingToPause(t *testing.T) {
+	big := &model.Snapshot{Files: make([]model.File, filterNowFiles+1)}
+	env := &syncEnv{}
+	c := &Files{Snap: &SnapshotReport{Snapshot: big}}
+	for _, s := range []string{"c", "ch", "chk"} {
+		env.Lock()
+		c.SetFilter(s, env)
+		env.Unlock()
+	}
+	env.Lock()
+	if c.Typed != "chk" || c.Filter != "" {
+		t.Fatalf("while typing: typed %q, filter %q", c.Typed, c.Filter)
+	}
+	env.Unlock()
+	waitFor(t, func() bool { env.Lock(); defer env.Unlock(); return c.Filter == "chk" })
+	time.Sleep(2 * filterPause) // the earlier keys' timers have fired too
+	env.Lock()
+	if env.renders != 1 || c.Filter != "chk" {
+		t.Fatalf("%d renders, filter %q", env.renders, c.Filter)
+	}
+	env.Unlock()
+	small := &Files{Snap: &SnapshotReport{Snapshot: &model.Snapshot{Files: make([]model.File, 10)}}}
+	small.SetFilter("x", env)
+	if small.Filter != "x" {
+		t.Fatal("a small list waited")
+	}
+}
+
+// syncEnv is an EventEnv with a real lock, counting renders.
+type syncEnv struct {
+	sync.Mutex
+	renders int
+}
+
+func (e *syncEnv) UnlockOnly()   { e.Unlock() }
+func (e *syncEnv) UnlockRender() { e.renders++; e.Unlock() }
+func (e *syncEnv) RLock()        { e.Lock() }
+func (e *syncEnv) RUnlock()      { e.Unlock() }

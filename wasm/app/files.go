@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/vugu/vugu"
 
 	"github.com/ckptlens/ckptlens/parse/model"
 )
@@ -15,8 +18,40 @@ var fileColumns = map[string]func(a, b *model.File) int{
 	"operators": byInt(func(f *model.File) int { return len(f.Operators) }),
 }
 
-func (c *Files) SetFilter(s string) { c.Filter = s; c.Rows.Rewind() }
-func (c *Files) SetKind(s string)   { c.Kind = s; c.Rows.Rewind() }
+// SetFilter is the filter box's input handler. A large list is filtered
+// once typing pauses (filterPause), not on every key: one pass over
+// 649,500 paths takes the page about half a second, and keys typed
+// meanwhile each queued another.
+func (c *Files) SetFilter(s string, env vugu.EventEnv) {
+	c.Typed = s
+	if len(c.Snap.Files) <= filterNowFiles || env == nil {
+		c.applyFilter()
+		return
+	}
+	c.typing++
+	n := c.typing
+	go func() {
+		time.Sleep(filterPause)
+		env.Lock()
+		if c.typing != n { // a later key has its own timer
+			env.UnlockOnly()
+			return
+		}
+		c.applyFilter()
+		env.UnlockRender()
+	}()
+}
+
+// filterNowFiles is the most files filtered on every key; filterPause is
+// how long typing pauses before a larger list is filtered.
+const (
+	filterNowFiles = 20_000
+	filterPause    = 250 * time.Millisecond
+)
+
+func (c *Files) applyFilter() { c.Filter = c.Typed; c.Rows.Rewind() }
+
+func (c *Files) SetKind(s string) { c.Kind = s; c.Rows.Rewind() }
 
 // Copy puts path on the clipboard.
 func (c *Files) Copy(path string) {

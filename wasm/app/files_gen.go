@@ -12,7 +12,9 @@ import js "github.com/vugu/vugu/js"
 type Files struct {
 	Snap     *SnapshotReport `vugu:"data"`
 	Platform Platform        `vugu:"data"`
-	Filter   string
+	Typed    string          // in the filter box
+	Filter   string          // applied to the list
+	typing   int             // counts keys typed, so that only the last applies (SetFilter)
 	Kind     string
 	Rows     Pager  // the rows shown
 	Copied   string // the path last copied, marked in its row
@@ -58,10 +60,10 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "search"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "file-filter"}, vugu.VGAttribute{Namespace: "", Key: "placeholder", Val: "part of a path"}}}
 				vgparent.AppendChild(vgn)
-				vgn.AddAttrInterface("value", c.Filter)
+				vgn.AddAttrInterface("value", c.Typed)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "input",
-					Func:      func(event vugu.DOMEvent) { c.SetFilter(event.PropString("target", "value")) },
+					Func:      func(event vugu.DOMEvent) { c.SetFilter(event.PropString("target", "value"), event.EventEnv()) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 			}
