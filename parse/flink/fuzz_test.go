@@ -61,6 +61,14 @@ func FuzzDecode(f *testing.F) {
 		if s.BytesRead != m.BytesRead || s.Size != int64(len(data)) {
 			t.Fatalf("snapshot read %d of %d", s.BytesRead, s.Size)
 		}
+		// Within a memory limit: the same result, or stopped before
+		// anything was built.
+		lm, lerr := DecodeWithin(bytes.NewReader(data), int64(len(data)), Limits{MaxModelBytes: int64(len(data))/2 + 1})
+		if !reflect.DeepEqual(lm, m) || fmt.Sprint(lerr) != fmt.Sprint(err) {
+			if !errors.As(lerr, &ue) || len(lm.Operators) != 0 {
+				t.Fatalf("within a limit: %v, against %v", lerr, err)
+			}
+		}
 		// From memory (the page's path), with and without progress calls.
 		for _, reached := range []func(int64){nil, func(off int64) {
 			if off < 0 || off > int64(len(data)) {
