@@ -24,7 +24,7 @@ type LeftOut struct {
 // the same questions; LeftOut says what is missing. A report whose lists
 // are all short enough is returned as it is; r itself never changes.
 func (r *Report) ForSharing(rows int) *Report {
-	if !r.longerThan(rows) {
+	if r.LongestList() <= rows {
 		return r
 	}
 	out := *r
@@ -80,9 +80,6 @@ func (r *Report) ForSharing(rows int) *Report {
 	}
 	return &out
 }
-
-// longerThan reports whether any list ForSharing cuts has more than rows.
-func (r *Report) longerThan(rows int) bool { return r.LongestList() > rows }
 
 // LongestList is the number of rows in the longest list ForSharing cuts.
 func (r *Report) LongestList() int {
