@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/fixtures"
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 )
@@ -192,7 +193,7 @@ func TestBaseLocation(t *testing.T) {
 // TestProgressAndResponsiveness drops a 10 MB checkpoint: a progress bar
 // shows while it is read, and the page answers script calls meanwhile.
 func TestProgressAndResponsiveness(t *testing.T) {
-	file := writeFile(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(f io.Writer) error {
+	file := fixtures.Write(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(f io.Writer) error {
 		_, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 620, SharedPerSubtask: 50})
 		return err
 	})
@@ -274,7 +275,7 @@ func TestDropFolder(t *testing.T) {
 // another before they are read: the newer drop wins and the page goes on.
 func TestDropWhileReading(t *testing.T) {
 	dir := t.TempDir()
-	big := writeFile(t, filepath.Join(dir, "big", "chk-42", "_metadata"), func(f io.Writer) error {
+	big := fixtures.Write(t, filepath.Join(dir, "big", "chk-42", "_metadata"), func(f io.Writer) error {
 		_, err := encode.WriteDense(f, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 300, SharedPerSubtask: 50})
 		return err
 	})
@@ -315,7 +316,7 @@ func TestFileTooLargeToHold(t *testing.T) {
 	p := page(t)
 	for _, payload := range []int32{1 << 20, 8 << 20} {
 		t.Run(fmt.Sprintf("payloads of %d MiB", payload>>20), func(t *testing.T) {
-			file := writeFile(t, filepath.Join(t.TempDir(), "chk-7", "_metadata"), func(f io.Writer) error {
+			file := fixtures.Write(t, filepath.Join(t.TempDir(), "chk-7", "_metadata"), func(f io.Writer) error {
 				_, err := encode.WriteInline(f, encode.InlineSpec{TotalBytes: 300 << 20, HandleBytes: payload, Parallelism: 16})
 				return err
 			})
@@ -330,21 +331,4 @@ func TestFileTooLargeToHold(t *testing.T) {
 			}
 		})
 	}
-}
-
-// writeFile creates path and its folders and fills it with write.
-func writeFile(t *testing.T, path string, write func(io.Writer) error) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := write(f); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/fixtures"
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/wasm/app"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 )
 
@@ -224,7 +225,7 @@ func TestShowReportJSON(t *testing.T) {
 // froze the page for a minute on a 100,000-file job).
 func TestLongTablesPage(t *testing.T) {
 	p := page(t)
-	file := writeFile(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(w io.Writer) error {
+	file := fixtures.Write(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(w io.Writer) error {
 		_, err := encode.WriteDense(w, encode.DenseSpec{Operators: 1, Parallelism: 20, SharedPerSubtask: 50})
 		return err
 	})
@@ -259,19 +260,10 @@ func TestLongTablesPage(t *testing.T) {
 		if err := p.Click(step.click); err != nil {
 			t.Fatal(err)
 		}
-		want := fmt.Sprintf("Rows %s–%s of %s", count(step.from+1), count(step.to), count(n))
+		want := fmt.Sprintf("Rows %s–%s of %s", app.Count(step.from+1), app.Count(step.to), app.Count(n))
 		sameRows(t, want, rows(want), all[step.from:step.to])
 	}
 	if disabled, _ := browsertest.Eval[bool](p, `document.getElementById("files-prev").disabled`); !disabled {
 		t.Error("Previous is enabled on the first page")
 	}
-}
-
-// count writes n as the page does: 1,234.
-func count(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

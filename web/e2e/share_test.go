@@ -29,6 +29,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/fixtures"
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/share"
@@ -72,23 +73,7 @@ func buildPage(dir string) error {
 // fixture writes a checkpoint with every handle kind (absolute hdfs paths,
 // relative files, shared SSTs, inline state) as tmp/chk-17/_metadata.
 func fixture(t *testing.T) string {
-	return writeMetadata(t, "chk-17", func(w io.Writer) error { return encode.Write(w, encode.Sample(5, "")) })
-}
-
-// writeMetadata writes tmp/folder/_metadata with write.
-func writeMetadata(t *testing.T, folder string, write func(io.Writer) error) string {
-	dir := filepath.Join(t.TempDir(), folder)
-	os.MkdirAll(dir, 0o755)
-	path := filepath.Join(dir, "_metadata")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := write(f); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return fixtures.Write(t, filepath.Join(t.TempDir(), "chk-17", "_metadata"), func(w io.Writer) error { return encode.Write(w, encode.Sample(5, "")) })
 }
 
 type env struct {
@@ -438,7 +423,7 @@ func TestShareLinks(t *testing.T) {
 func TestLargeJobShortLink(t *testing.T) {
 	e := setup(t)
 	var st encode.Stats
-	file := writeMetadata(t, "chk-42", func(w io.Writer) (err error) {
+	file := fixtures.Write(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(w io.Writer) (err error) {
 		st, err = encode.WriteDense(w, encode.DenseSpec{Operators: 2, Parallelism: 250, SharedPerSubtask: 60})
 		return err
 	})
