@@ -63,6 +63,12 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 		}
 	}
 	decoded := r.Platform.Now()
+	if n := fileCount(snaps); n >= analysingNotice {
+		r.Env.Lock()
+		r.Notice = fmt.Sprintf("Working out the folders and sizes of %s files…", Count(n))
+		r.Env.UnlockRender()
+		time.Sleep(time.Millisecond) // hands the thread to the render first
+	}
 	rep := buildReport(snaps, listings, base)
 	analysed := r.Platform.Now()
 	r.Env.Lock()
@@ -71,6 +77,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 		return
 	}
 	r.Busy = false
+	r.Notice = ""
 	r.Completed++
 	r.Timings = LoadTimings{Decode: decoded - start, Read: readMs, Analyse: analysed - decoded}
 	r.renderDone = false
@@ -84,6 +91,18 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	}
 	r.Report = rep
 	r.Selected = 0
+}
+
+// analysingNotice is the fewest files whose analysis the status line
+// announces: a million take it seconds, and the render that says so costs
+// more than the analysis of a small drop.
+var analysingNotice = 500_000
+
+func fileCount(snaps []*model.Snapshot) (n int) {
+	for _, s := range snaps {
+		n += len(s.Files)
+	}
+	return n
 }
 
 // inMemoryLimit is the largest file the page reads whole and decodes in

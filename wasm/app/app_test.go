@@ -328,3 +328,40 @@ func (e *syncEnv) UnlockOnly()   { e.Unlock() }
 func (e *syncEnv) UnlockRender() { e.renders++; e.Unlock() }
 func (e *syncEnv) RLock()        { e.Lock() }
 func (e *syncEnv) RUnlock()      { e.Unlock() }
+
+// While a large drop is analysed the status line says so, rendered before
+// the work; the result clears it. A full bar whose file is not done says
+// the result is being worked out.
+func TestLargeAnalysisIsAnnounced(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := encode.WriteDense(&buf, encode.DenseSpec{Operators: 1, Parallelism: 10, SharedPerSubtask: 10}); err != nil {
+		t.Fatal(err)
+	}
+	saved := analysingNotice
+	defer func() { analysingNotice = saved }()
+	analysingNotice = 100
+	env := &noticeEnv{}
+	r := &Root{Env: env, Platform: &fakeBrowser{}}
+	env.root = r
+	in := Input{Name: "_metadata", Size: int64(buf.Len()), ReaderAt: bytes.NewReader(buf.Bytes())}
+	r.analyse(r.loadSeq.Load(), []Input{in}, []*fileLoad{{Name: in.Name, Size: in.Size}}, "")
+	if !slices.Contains(env.shown, "Working out the folders and sizes of 150 files…") || r.Notice != "" || r.Report == nil {
+		t.Fatalf("status lines rendered %q; now %q", env.shown, r.Notice)
+	}
+	l := &fileLoad{Size: 100 << 20, Read: 99 << 20}
+	if !l.Finishing() {
+		t.Fatal("a full bar does not say the result is being worked out")
+	}
+	if l.Read = 50 << 20; l.Finishing() {
+		t.Fatal("a half bar says it")
+	}
+}
+
+// noticeEnv records the status line of every render.
+type noticeEnv struct {
+	countingEnv
+	root  *Root
+	shown []string
+}
+
+func (e *noticeEnv) UnlockRender() { e.shown = append(e.shown, e.root.Notice) }

@@ -52,6 +52,11 @@ func (f *fileLoad) Percent() int {
 // ShowsProgress is true for files big enough to be worth a progress bar.
 func (f *fileLoad) ShowsProgress() bool { return f.Size > progressThreshold && !f.Done }
 
+// Finishing is true once the bar is full but the file is not done: the
+// decoder's second pass, which the bar does not show, takes about as long
+// as the first (seconds for millions of state handles).
+func (f *fileLoad) Finishing() bool { return f.ShowsProgress() && f.Percent() >= 99 }
+
 // Root is the page. Everything it renders comes from Report (plus the load
 // status of the files being read), so a report opened from JSON renders the
 // same views as one computed from files.
