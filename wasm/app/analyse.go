@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -26,12 +25,16 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 			r.Env.Lock()
 			load.Read = done
 			r.Env.UnlockRender()
-			// The decoder does not wait for a file held in memory: sleeping
+			// The decoder does not wait for a file held in memory: this
 			// hands the thread to the render and the browser, which draws
-			// the bar and answers input.
-			time.Sleep(time.Millisecond)
+			// the bar and answers input. (After a 1 ms sleep the bar was
+			// rendered but often not painted before decoding went on.)
+			r.Platform.Painted()
 		}
 		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: r.Platform.Now, lastDraw: start, onStep: show}}
+		if in.Size >= finishingDraw {
+			pr.total = in.Size
+		}
 		src := readWhole(in, pr, show, min(inMemoryLimit, heldLimit-held))
 		if _, ok := src.(*model.Memory); ok {
 			held += in.Size
@@ -67,7 +70,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 		r.Env.Lock()
 		r.Notice = fmt.Sprintf("Working out the folders and sizes of %s files…", Count(n))
 		r.Env.UnlockRender()
-		time.Sleep(time.Millisecond) // hands the thread to the render first
+		r.Platform.Painted()
 	}
 	rep := buildReport(snaps, listings, base)
 	analysed := r.Platform.Now()
@@ -142,7 +145,7 @@ func readWhole(in Input, pr *progressReader, show func(done int64), limit int64)
 			return pr
 		}
 	}
-	decoding := &progressBar{now: pr.now, lastDraw: pr.lastDraw, onStep: func(off int64) { show((in.Size + off) / 2) }}
+	decoding := &progressBar{now: pr.now, lastDraw: pr.lastDraw, total: pr.total, onStep: func(off int64) { show((in.Size + off) / 2) }}
 	return &model.Memory{Data: data, Reached: decoding.advance}
 }
 

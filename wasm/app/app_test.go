@@ -365,3 +365,41 @@ type noticeEnv struct {
 }
 
 func (e *noticeEnv) UnlockRender() { e.shown = append(e.shown, e.root.Notice) }
+
+// A large file's bar is drawn full when its first pass ends, even between
+// redraws; a first pass that skipped its last bytes (inline payloads) fills
+// it when the second pass starts. Either way, once.
+func TestBarFillsWhenTheFirstPassEnds(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		readsTo int64 // how far the first pass reads
+	}{{"read to the end", 10 << 20}, {"last megabyte skipped", 9 << 20}} {
+		data := make([]byte, 10<<20)
+		var shown []int64
+		clock := 0.0
+		pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{total: int64(len(data)),
+			now: func() float64 { clock += 7; return clock }, onStep: func(done int64) { shown = append(shown, done) }}}
+		buf := make([]byte, 64<<10)
+		for off := int64(8); off < c.readsTo; off += int64(len(buf)) {
+			pr.ReadAt(buf[:min(int64(len(buf)), c.readsTo-off)], off)
+		}
+		afterFirst := len(shown)
+		for off := int64(8); off < int64(len(data)); off += int64(len(buf)) {
+			pr.ReadAt(buf, off)
+		}
+		full := 0
+		for _, s := range shown {
+			if s == int64(len(data)) {
+				full++
+			}
+		}
+		filledAt := slices.Index(shown, int64(len(data)))
+		wantAt := afterFirst - 1 // the first pass's last draw
+		if c.readsTo < int64(len(data)) {
+			wantAt = afterFirst // the second pass's first
+		}
+		if full != 1 || filledAt != wantAt {
+			t.Errorf("%s: bar steps %v (%d in the first pass)", c.name, shown, afterFirst)
+		}
+	}
+}

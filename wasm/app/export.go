@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // indentRows is the most rows a report may have in a list for its JSON
@@ -42,7 +41,7 @@ func (r *Root) export(name, mime string, write func(*Report) ([]byte, error)) {
 	}
 	r.Notice = "Preparing " + name + "…"
 	go func() {
-		time.Sleep(time.Millisecond) // hands the thread to the render first
+		r.Platform.Painted()
 		data, err := write(rep)
 		r.Env.Lock()
 		defer r.Env.UnlockRender()

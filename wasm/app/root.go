@@ -25,6 +25,11 @@ type Platform interface {
 	CopyText(text string)
 	// Now is a monotonic clock in milliseconds (performance.now()).
 	Now() float64
+	// Painted waits until the browser has painted what was rendered, so
+	// that a status line or a progress bar reaches the screen before work
+	// that holds the thread. It blocks, so it must not run on an event
+	// callback's goroutine.
+	Painted()
 }
 
 // progressThreshold is the size above which a file shows a progress bar.
@@ -173,10 +178,15 @@ type LoadTimings struct {
 }
 
 // progressReader reports the furthest offset the decoder has read, and
-// times the reads.
+// times the reads. A decoder that starts over from near the beginning of a
+// file it read nearly to the end is on its second pass (the Flink decoder
+// counts, then fills): the bar is then drawn full, so that it says the
+// result is being worked out (fileLoad.Finishing) instead of standing at
+// 98% for seconds.
 type progressReader struct {
-	r      io.ReaderAt
-	readMs float64 // time spent in r.ReadAt
+	r       io.ReaderAt
+	readMs  float64 // time spent in r.ReadAt
+	rewound bool
 	progressBar
 }
 
@@ -188,7 +198,16 @@ type progressBar struct {
 	lastStep int64
 	now      func() float64 // milliseconds
 	lastDraw float64
+	// total, when set, is where the work ends: reaching it always draws,
+	// because what follows (the second pass, the analysis) takes seconds
+	// for a large file and would leave the bar short of full.
+	total int64
 }
+
+// finishingDraw is the smallest file whose bar is drawn full when its
+// reading or first pass ends (progressBar.total). Below it the rest takes
+// less than a redraw costs.
+const finishingDraw = 64 << 20
 
 // progressStep is how far reading moves before the bar may be redrawn, and
 // progressEvery how long the bar waits between redraws: every redraw is a
@@ -203,6 +222,11 @@ func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
 	began := p.now()
 	n, err := p.r.ReadAt(b, off)
 	p.readMs += p.now() - began
+	if far := p.furthest.Load(); !p.rewound && p.total > 0 && far >= p.total*9/10 && far < p.total && off < p.total/10 {
+		p.rewound = true
+		p.furthest.Store(p.total) // full now: the second pass does not move it
+		p.onStep(p.total)
+	}
 	p.advance(off + int64(n))
 	return n, err
 }
@@ -213,6 +237,11 @@ func (p *progressBar) advance(end int64) {
 		return
 	}
 	p.furthest.Store(end)
+	if p.total > 0 && end >= p.total {
+		p.lastStep, p.lastDraw = end, p.now()
+		p.onStep(end)
+		return
+	}
 	if end-p.lastStep >= progressStep {
 		p.lastStep = end
 		if t := p.now(); t-p.lastDraw >= progressEvery {

@@ -29,6 +29,7 @@ type fakeBrowser struct {
 
 func (f *fakeBrowser) Download(string, string, []byte) {}
 func (f *fakeBrowser) Now() float64                    { return 0 }
+func (f *fakeBrowser) Painted()                        {}
 func (f *fakeBrowser) CopyText(s string) {
 	f.mu.Lock()
 	f.copied = append(f.copied, s)

@@ -42,6 +42,28 @@ func (Browser) CopyText(text string) {
 // Now is performance.now() in milliseconds.
 func (Browser) Now() float64 { return js.Global().Get("performance").Call("now").Float() }
 
+// Painted waits for the next animation frame and a task after it (the
+// browser paints after the frame's callbacks), or paintTimeout at most: a
+// tab in the background gets no frames, and its work must go on.
+func (Browser) Painted() {
+	var after js.Func
+	promise := js.Global().Get("Promise").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
+		resolve := args[0]
+		after = js.FuncOf(func(js.Value, []js.Value) any {
+			js.Global().Call("setTimeout", resolve, 0)
+			return nil
+		})
+		js.Global().Call("requestAnimationFrame", after)
+		js.Global().Call("setTimeout", resolve, paintTimeout)
+		return nil
+	}))
+	await(promise)
+	after.Release()
+}
+
+// paintTimeout bounds Painted, in milliseconds.
+const paintTimeout = 50
+
 // WireInputs makes the whole page a drop target and connects the file picker
 // (any <input type=file id=file-picker>, found when it fires, so the app may
 // re-render it freely). Each gesture calls load with the files it carried.
