@@ -84,7 +84,7 @@ func TestProgressReaderRedrawsAtMostEveryInterval(t *testing.T) {
 	pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}}
 	buf := make([]byte, progressStep)
 	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
-		clock += progressEvery / 4
+		clock += progressEvery / 4.0
 		pr.ReadAt(buf, off)
 	}
 	if pr.furthest.Load() != int64(len(data)) || len(steps) != 2 || steps[0] != 4*progressStep {
