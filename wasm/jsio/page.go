@@ -44,20 +44,24 @@ func (Browser) Now() float64 { return js.Global().Get("performance").Call("now")
 
 // Painted waits for the next animation frame and a task after it (the
 // browser paints after the frame's callbacks), or paintTimeout at most: a
-// tab in the background gets no frames, and its work must go on.
+// tab in the background gets no frames, and its work must go on. A frame
+// still pending then is cancelled, so no released function is called.
 func (Browser) Painted() {
-	var after js.Func
-	promise := js.Global().Get("Promise").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
+	var frame js.Value
+	var start, after js.Func
+	start = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		resolve := args[0]
 		after = js.FuncOf(func(js.Value, []js.Value) any {
 			js.Global().Call("setTimeout", resolve, 0)
 			return nil
 		})
-		js.Global().Call("requestAnimationFrame", after)
+		frame = js.Global().Call("requestAnimationFrame", after)
 		js.Global().Call("setTimeout", resolve, paintTimeout)
 		return nil
-	}))
-	await(promise)
+	})
+	await(js.Global().Get("Promise").New(start))
+	js.Global().Call("cancelAnimationFrame", frame)
+	start.Release()
 	after.Release()
 }
 
