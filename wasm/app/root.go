@@ -184,9 +184,8 @@ type LoadTimings struct {
 // result is being worked out (fileLoad.Finishing) instead of standing at
 // 98% for seconds.
 type progressReader struct {
-	r       io.ReaderAt
-	readMs  float64 // time spent in r.ReadAt
-	rewound bool
+	r      io.ReaderAt
+	readMs float64 // time spent in r.ReadAt
 	progressBar
 }
 
@@ -225,9 +224,8 @@ func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
 	began := p.now()
 	n, err := p.r.ReadAt(b, off)
 	p.readMs += p.now() - began
-	if far := p.furthest.Load(); !p.rewound && p.total > 0 && far >= p.total*9/10 && far < p.total && off < p.total/10 {
-		p.rewound = true
-		p.furthest.Store(p.total) // full now: the second pass does not move it
+	if far := p.furthest.Load(); p.total > 0 && far >= p.total*9/10 && far < p.total && off < p.total/10 {
+		p.furthest.Store(p.total) // full now, once: the second pass does not move it
 		p.onStep(p.total)
 	}
 	p.advance(off + int64(n))
