@@ -104,9 +104,16 @@ func (r *reader) offset() int64 { return r.bufOff + int64(r.pos) }
 // remaining is the number of bytes between the cursor and the end of input.
 func (r *reader) remaining() int64 { return r.size - r.offset() }
 
-// seek moves the cursor to an absolute offset (used to retry a V3 dialect).
+// seek moves the cursor to an absolute offset (to start a pass over again).
 func (r *reader) seek(off int64) {
 	r.err = nil
+	if r.mem != nil && r.mem.Reached != nil && off < int64(r.end) {
+		// Going back starts a pass over the input: Reached hears it again
+		// from here, as a ReaderAt sees its offsets start over.
+		r.pos, r.end = int(off), int(off)
+		r.mem.Reached(off)
+		return
+	}
 	if off >= r.bufOff && off <= r.bufOff+int64(r.end) {
 		r.pos = int(off - r.bufOff)
 		return

@@ -31,11 +31,9 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 			// rendered but often not painted before decoding went on.)
 			r.Platform.Painted()
 		}
-		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: r.Platform.Now, lastDraw: start, onStep: show}}
-		if in.Size >= finishingDraw {
-			pr.total = in.Size
-		}
-		src := readWhole(in, pr, show, min(inMemoryLimit, heldLimit-held))
+		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{size: in.Size, passes: decodingPasses,
+			now: r.Platform.Now, lastDraw: start, onStep: show, drawEnds: in.Size >= finishingDraw}}
+		src := readWhole(in, pr, min(inMemoryLimit, heldLimit-held))
 		if _, ok := src.(*model.Memory); ok {
 			held += in.Size
 		}
@@ -127,25 +125,31 @@ const heldLimit = 512 << 20
 // and larger ones in steps that move the bar.
 const readStep = 16 << 20
 
+// decodingPasses is how often the Flink decoder goes over a file: it
+// counts, then builds (parse/flink's alloc.go).
+const decodingPasses = 2
+
 // readWhole reads a file of up to limit bytes whole and returns it
-// as a model.Memory. Its bar then shows reading as the first half and
-// decoding as the second. Larger files, and any whose reading fails (the
-// decoder then meets and reports the failure), are read as the decoder
-// goes, through pr.
-func readWhole(in Input, pr *progressReader, show func(done int64), limit int64) io.ReaderAt {
+// as a model.Memory. Its bar then shows reading as one more pass before
+// decoding's. Larger files, and any whose reading fails (the decoder then
+// meets and reports the failure), are read as the decoder goes, through pr.
+func readWhole(in Input, pr *progressReader, limit int64) io.ReaderAt {
 	if in.Size <= 0 || in.Size > limit {
 		return pr
 	}
-	pr.onStep = func(read int64) { show(read / 2) }
+	pr.passes = 1 + decodingPasses
 	data := make([]byte, in.Size)
 	for off := int64(0); off < in.Size; off += readStep {
 		end := min(off+readStep, in.Size)
 		if n, _ := pr.ReadAt(data[off:end], off); int64(n) < end-off {
-			pr.onStep = show
+			pr.passes = decodingPasses
 			return pr
 		}
 	}
-	decoding := &progressBar{now: pr.now, lastDraw: pr.lastDraw, total: pr.total, onStep: func(off int64) { show((in.Size + off) / 2) }}
+	// Decoding in place reports how far it got through Reached, and starts
+	// over from near the beginning for its second pass.
+	decoding := &progressBar{size: pr.size, passes: pr.passes, pass: 1, now: pr.now, lastDraw: pr.lastDraw,
+		onStep: pr.onStep, drawEnds: pr.drawEnds}
 	return &model.Memory{Data: data, Reached: decoding.advance}
 }
 

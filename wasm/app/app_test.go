@@ -64,7 +64,7 @@ func TestProgressReaderReportsFurthestOffset(t *testing.T) {
 	data := bytes.Repeat([]byte{1}, 3*progressStep)
 	var steps []int64
 	clock := 0.0
-	pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}}
+	pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{size: int64(len(data)), now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}}
 	buf := make([]byte, progressStep/2)
 	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
 		clock += progressEvery / 2 // a redraw each MiB
@@ -81,7 +81,7 @@ func TestProgressReaderRedrawsAtMostEveryInterval(t *testing.T) {
 	data := bytes.Repeat([]byte{1}, 8*progressStep)
 	var steps []int64
 	clock := 0.0
-	pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}}
+	pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{size: int64(len(data)), now: func() float64 { return clock }, onStep: func(n int64) { steps = append(steps, n) }}}
 	buf := make([]byte, progressStep)
 	for off := int64(0); off < int64(len(data)); off += int64(len(buf)) {
 		clock += progressEvery / 4.0
@@ -180,34 +180,40 @@ func TestPagerClampsToTheLastPage(t *testing.T) {
 	}
 }
 
-// A file read whole is decoded in place; its bar shows reading as the first
-// half and decoding as the second, and never goes back.
+// A file read whole is decoded in place; its bar shows reading, then the
+// decoder's two passes over it (Reached sweeps the file twice), each a
+// third, and never goes back.
 func TestReadWholeDecodesInPlaceWithOneBar(t *testing.T) {
 	data := bytes.Repeat([]byte{7}, 2*readStep+12345) // three reads
+	size := int64(len(data))
 	var shown []int64
 	clock := 0.0
 	tick := func() float64 { clock += progressEvery; return clock }
-	in := Input{Name: "_metadata", Size: int64(len(data)), ReaderAt: bytes.NewReader(data)}
-	pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: tick}}
-	src := readWhole(in, pr, func(done int64) { shown = append(shown, done) }, inMemoryLimit)
+	in := Input{Name: "_metadata", Size: size, ReaderAt: bytes.NewReader(data)}
+	pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{size: size, passes: decodingPasses, now: tick,
+		onStep: func(done int64) { shown = append(shown, done) }}}
+	src := readWhole(in, pr, inMemoryLimit)
 	mem, ok := src.(*model.Memory)
 	if !ok || !bytes.Equal(mem.Data, data) {
 		t.Fatalf("got %T, want the whole file as *model.Memory", src)
 	}
-	for off := int64(0); off <= in.Size; off += progressStep {
-		mem.Reached(off)
+	read := len(shown)
+	for range decodingPasses {
+		for off := int64(8); off < size; off += progressStep {
+			mem.Reached(off)
+		}
+		mem.Reached(size)
 	}
-	mem.Reached(in.Size)
-	if len(shown) < 4 || shown[len(shown)-1] < in.Size-progressStep {
-		t.Fatalf("bar steps %v, want several ending near %d", shown, in.Size)
+	if read < 2 || shown[read-1] > size/3 || len(shown) < read+8 || shown[len(shown)-1] < size-progressStep {
+		t.Fatalf("bar steps %v (%d while reading), want reading to a third, then several to near %d", shown, read, size)
 	}
 	for i, s := range shown {
 		if i > 0 && s < shown[i-1] {
 			t.Fatalf("bar went back: %v", shown)
 		}
-		if i < 2 && s > in.Size/2 { // the first two reads
-			t.Fatalf("reading moved the bar past half: %v", shown)
-		}
+	}
+	if i := slices.IndexFunc(shown, func(s int64) bool { return s > size*2/3+progressStep }); i < 1 || shown[i-1] < size/2 {
+		t.Fatalf("the second decoding pass did not move the bar on from two thirds: %v", shown)
 	}
 }
 
@@ -223,9 +229,9 @@ func TestReadWholeFallsBackToReadingOnTheWay(t *testing.T) {
 		{Name: "huge", Size: inMemoryLimit + 1, ReaderAt: failingReader{}},
 		{Name: "unreadable", Size: 1000, ReaderAt: failingReader{}},
 	} {
-		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{now: now}}
-		if src := readWhole(in, pr, func(int64) {}, inMemoryLimit); src != io.ReaderAt(pr) {
-			t.Errorf("%s: got %T, want the progress reader", in.Name, src)
+		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{size: in.Size, passes: decodingPasses, now: now}}
+		if src := readWhole(in, pr, inMemoryLimit); src != io.ReaderAt(pr) || pr.passes != decodingPasses {
+			t.Errorf("%s: got %T, %d passes; want the progress reader and the decoder's passes", in.Name, src, pr.passes)
 		}
 	}
 }
@@ -366,40 +372,42 @@ type noticeEnv struct {
 
 func (e *noticeEnv) UnlockRender() { e.shown = append(e.shown, e.root.Notice) }
 
-// A large file's bar is drawn full when its first pass ends, even between
-// redraws; a first pass that skipped its last bytes (inline payloads) fills
-// it when the second pass starts. Either way, once.
-func TestBarFillsWhenTheFirstPassEnds(t *testing.T) {
+// A large file's bar moves through both decoding passes: it stands at half
+// when the first pass ends (drawn then, or when the second starts if the
+// first skipped its last bytes, as inline payloads are skipped), then moves
+// on to full, drawn when the second pass ends. It never goes back.
+func TestBarMovesThroughBothPasses(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		readsTo int64 // how far the first pass reads
 	}{{"read to the end", 10 << 20}, {"last megabyte skipped", 9 << 20}} {
 		data := make([]byte, 10<<20)
+		size := int64(len(data))
 		var shown []int64
 		clock := 0.0
-		pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{total: int64(len(data)),
+		pr := &progressReader{r: bytes.NewReader(data), progressBar: progressBar{size: size, passes: decodingPasses, drawEnds: true,
 			now: func() float64 { clock += 7; return clock }, onStep: func(done int64) { shown = append(shown, done) }}}
 		buf := make([]byte, 64<<10)
 		for off := int64(8); off < c.readsTo; off += int64(len(buf)) {
 			pr.ReadAt(buf[:min(int64(len(buf)), c.readsTo-off)], off)
 		}
 		afterFirst := len(shown)
-		for off := int64(8); off < int64(len(data)); off += int64(len(buf)) {
+		for off := int64(8); off < size; off += int64(len(buf)) {
 			pr.ReadAt(buf, off)
 		}
-		full := 0
-		for _, s := range shown {
-			if s == int64(len(data)) {
-				full++
-			}
-		}
-		filledAt := slices.Index(shown, int64(len(data)))
+		halfAt := slices.IndexFunc(shown, func(s int64) bool { return s >= size/2 })
 		wantAt := afterFirst - 1 // the first pass's last draw
-		if c.readsTo < int64(len(data)) {
+		if c.readsTo < size {
 			wantAt = afterFirst // the second pass's first
 		}
-		if full != 1 || filledAt != wantAt {
+		if halfAt != wantAt || shown[halfAt] > size/2+int64(len(buf)) || len(shown) < afterFirst+3 ||
+			shown[len(shown)-1] != size || slices.Index(shown, size) != len(shown)-1 {
 			t.Errorf("%s: bar steps %v (%d in the first pass)", c.name, shown, afterFirst)
+		}
+		for i := 1; i < len(shown); i++ {
+			if shown[i] < shown[i-1] {
+				t.Errorf("%s: bar went back: %v", c.name, shown)
+			}
 		}
 	}
 }

@@ -58,8 +58,7 @@ func (f *fileLoad) Percent() int {
 func (f *fileLoad) ShowsProgress() bool { return f.Size > progressThreshold && !f.Done }
 
 // Finishing is true once the bar is full but the file is not done: the
-// decoder's second pass, which the bar does not show, takes about as long
-// as the first (seconds for millions of state handles).
+// analysis after decoding takes seconds for millions of files.
 func (f *fileLoad) Finishing() bool { return f.ShowsProgress() && f.Percent() >= 99 }
 
 // Root is the page. Everything it renders comes from Report (plus the load
@@ -177,12 +176,8 @@ type LoadTimings struct {
 	Decode, Read, Analyse float64
 }
 
-// progressReader reports the furthest offset the decoder has read, and
-// times the reads. A decoder that starts over from near the beginning of a
-// file it read nearly to the end is on its second pass (the Flink decoder
-// counts, then fills): the bar is then drawn full, so that it says the
-// result is being worked out (fileLoad.Finishing) instead of standing at
-// 98% for seconds.
+// progressReader moves a load's bar as the decoder reads through a file,
+// and times the reads.
 type progressReader struct {
 	r      io.ReaderAt
 	readMs float64 // time spent in r.ReadAt
@@ -190,22 +185,32 @@ type progressReader struct {
 }
 
 // progressBar moves a load's bar as work advances through a file, redrawing
-// it now and then (see progressStep).
+// it now and then (see progressStep). The work is a number of passes over
+// the file: reading it whole (when the page does), then the Flink decoder's
+// two, counting and building (parse/flink's alloc.go). Each takes a share of
+// the bar, so that it moves all the way instead of standing full for the
+// building pass (about 20 s of a minute for 10 million state handles). A
+// pass begins where work starts over from near the beginning after getting
+// near the end. A decoder that reads once (SlateDB) ends its bar early;
+// the done file hides it.
 type progressBar struct {
+	size   int64 // of the file: one pass
+	passes int   // in all; zero is one
+	pass   int   // under way, from 0
+	// furthest is how far the pass under way has got.
 	furthest atomic.Int64
-	onStep   func(done int64)
+	onStep   func(done int64) // done is the bar's position, between 0 and size
 	lastStep int64
 	now      func() float64 // milliseconds
 	lastDraw float64
-	// total, when set, is where the work ends: reaching it always draws,
-	// because what follows (the second pass, the analysis) takes seconds
-	// for a large file and would leave the bar short of full.
-	total int64
+	// drawEnds draws the bar at the end of every pass: what follows the
+	// last (the analysis) takes seconds for a large file and would leave
+	// it short of full, and each pass takes seconds for it too.
+	drawEnds bool
 }
 
-// finishingDraw is the smallest file whose bar is drawn full when its
-// reading or first pass ends (progressBar.total). Below it the rest takes
-// less than a redraw costs.
+// finishingDraw is the smallest file whose bar is drawn whenever a pass ends
+// (progressBar.drawEnds). Below it the rest takes less than a redraw costs.
 const finishingDraw = 64 << 20
 
 // progressStep is how far reading moves before the bar may be redrawn, and
@@ -224,32 +229,47 @@ func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
 	began := p.now()
 	n, err := p.r.ReadAt(b, off)
 	p.readMs += p.now() - began
-	if far := p.furthest.Load(); p.total > 0 && far >= p.total*9/10 && far < p.total && off < p.total/10 {
-		p.furthest.Store(p.total) // full now, once: the second pass does not move it
-		p.onStep(p.total)
-	}
 	p.advance(off + int64(n))
 	return n, err
 }
 
-// advance records that work reached end; going back does not move the bar.
+// advance records that work reached end. Going back does not move the bar,
+// unless it starts the next pass.
 func (p *progressBar) advance(end int64) {
-	if end <= p.furthest.Load() {
+	far := p.furthest.Load()
+	if end <= far {
+		if far >= p.size*9/10 && end < p.size/10 && p.pass+1 < max(p.passes, 1) {
+			p.pass++
+			p.furthest.Store(end)
+			p.lastStep = end
+			if p.drawEnds { // the last pass may have skipped its last bytes (inline payloads)
+				p.draw(end)
+			}
+		}
 		return
 	}
 	p.furthest.Store(end)
-	if p.total > 0 && end >= p.total {
-		p.lastStep, p.lastDraw = end, p.now()
-		p.onStep(end)
+	if p.drawEnds && end >= p.size {
+		p.draw(end)
 		return
 	}
 	if end-p.lastStep >= progressStep {
 		p.lastStep = end
 		if t := p.now(); t-p.lastDraw >= progressEvery {
-			p.lastDraw = t
-			p.onStep(end)
+			p.draw(end)
 		}
 	}
+}
+
+func (p *progressBar) draw(end int64) {
+	p.lastStep, p.lastDraw = end, p.now()
+	p.onStep(p.position(end))
+}
+
+// position is where the bar stands when the pass under way reached end.
+func (p *progressBar) position(end int64) int64 {
+	passes := int64(max(p.passes, 1))
+	return (int64(p.pass)*p.size + min(end, p.size)) / passes
 }
 
 // current reports whether seq is still the newest load; a newer drop

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -323,9 +324,27 @@ func TestFileTooLargeToHold(t *testing.T) {
 			if st, _ := os.Stat(file); st.Size() <= 256<<20 {
 				t.Fatalf("the file has %d bytes, not more than the page holds (256 MiB)", st.Size())
 			}
+			if _, err := browsertest.Eval[bool](p, `(() => {
+				window.barValues = [];
+				const seen = () => document.querySelectorAll("progress").forEach(e => {
+					const v = Number(e.value);
+					if (window.barValues[window.barValues.length-1] !== v) window.barValues.push(v);
+				});
+				new MutationObserver(seen).observe(document.body, {childList: true, subtree: true, attributes: true, characterData: true});
+				return true;
+			})()`); err != nil {
+				t.Fatal(err)
+			}
 			start := time.Now()
 			checkDrop(t, p, file)
 			t.Logf("rendered in %v", time.Since(start).Round(time.Millisecond))
+			// The decoder goes over the file twice, counting and then
+			// building: the bar is drawn at half when the second pass
+			// begins, and full when it ends.
+			bar, err := browsertest.Eval[[]float64](p, `window.barValues`)
+			if err != nil || !slices.IsSorted(bar) || !slices.ContainsFunc(bar, func(v float64) bool { return v >= 50 && v < 55 }) || slices.Max(bar) < 99 {
+				t.Errorf("the bar showed %v (%v), want it at half between the passes and then full, never back", bar, err)
+			}
 			if got, err := browsertest.Eval[string](p, `document.querySelector('#summary [data-k="inline"]').dataset.v`); err != nil || got != i64(300<<20) {
 				t.Errorf("inline bytes shown %q (%v), want %d", got, err, 300<<20)
 			}
