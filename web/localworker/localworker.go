@@ -19,12 +19,15 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/ckptlens/ckptlens/web/server"
 )
 
 // Options say how to run the Worker.
 type Options struct {
 	// Assets is the directory served as the page; empty means dist/ as
-	// wrangler.toml says.
+	// wrangler.toml says. Start writes its _headers (server.HeadersFile),
+	// as the build does.
 	Assets string
 	// TTLSeconds overrides SHARE_TTL_SECONDS; zero keeps wrangler.toml's.
 	TTLSeconds int
@@ -110,6 +113,13 @@ func Start(ctx context.Context, opt Options) (*Worker, error) {
 			w.Stop()
 		}
 	}()
+	assets := opt.Assets
+	if assets == "" {
+		assets = filepath.Join(filepath.Dir(web), "dist")
+	}
+	if err := server.WriteHeadersFile(assets); err != nil {
+		return nil, err
+	}
 	buildDir := filepath.Join(tmp, "build")
 	if err := Build(ctx, buildDir); err != nil {
 		return nil, err

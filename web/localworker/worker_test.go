@@ -42,9 +42,11 @@ func start(t *testing.T, opt localworker.Options) *localworker.Worker {
 	return w
 }
 
+const testPage = "<!doctype html><title>ckptlens test page</title><script>window.ok = 1</script>"
+
 func assetsDir(t *testing.T) string {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<!doctype html><title>ckptlens test page</title>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte(testPage), 0o644)
 	os.WriteFile(filepath.Join(dir, "app.wasm"), append([]byte("\x00asm\x01\x00\x00\x00"), make([]byte, 300_000)...), 0o644)
 	return dir
 }
@@ -105,7 +107,7 @@ func checkHeaders(t *testing.T, what string, h http.Header, csp string) {
 		"Referrer-Policy":         "no-referrer",
 		"X-Content-Type-Options":  "nosniff",
 	} {
-		if got := h.Get(k); got != v {
+		if got := h.Values(k); len(got) != 1 || got[0] != v { // one policy, not two joined
 			t.Errorf("%s: %s = %q, want %q", what, k, got, v)
 		}
 	}
@@ -185,16 +187,32 @@ func TestWorkerOnLocalWorkerd(t *testing.T) {
 		if r.status != 200 || !strings.Contains(string(r.body), "ckptlens test page") {
 			t.Fatalf("GET /: %d %q", r.status, r.body)
 		}
-		checkHeaders(t, "page", r.header, server.PageCSP)
+		// Served by workerd from the assets with their _headers file, which
+		// Start wrote as the build does; the policy allows the page's
+		// inline script by its hash.
+		pageCSP := server.PageCSPFor([]byte(testPage))
+		checkHeaders(t, "page", r.header, pageCSP)
 		wasm := request(t, "GET", w.URL+"/app.wasm", "", nil)
 		if wasm.status != 200 || len(wasm.body) != 300_008 || wasm.header.Get("Content-Type") != "application/wasm" {
 			t.Fatalf("GET /app.wasm: %d, %d bytes, %q", wasm.status, len(wasm.body), wasm.header.Get("Content-Type"))
 		}
-		checkHeaders(t, "wasm", wasm.header, server.PageCSP)
+		checkHeaders(t, "wasm", wasm.header, pageCSP)
 		for _, path := range []string{"/", "/app.wasm"} {
 			if head := request(t, "HEAD", w.URL+path, "", nil); head.status != 200 || len(head.body) != 0 {
 				t.Errorf("HEAD %s: %d, %d body bytes", path, head.status, len(head.body))
 			}
+		}
+		// The rules themselves are not a file of the page; a path no file
+		// answers reaches the Worker.
+		for _, path := range []string{"/_headers", "/missing.js"} {
+			if r := request(t, "GET", w.URL+path, "", nil); r.status != 404 || strings.Contains(string(r.body), "Content-Security") {
+				t.Errorf("GET %s: %d %q", path, r.status, r.body)
+			} else {
+				checkHeaders(t, path, r.header, server.PageCSP)
+			}
+		}
+		if r := request(t, "POST", w.URL+"/", "text/plain", []byte("x")); r.status != 405 {
+			t.Errorf("POST /: %d", r.status)
 		}
 	})
 }

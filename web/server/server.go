@@ -2,7 +2,8 @@
 // syscall/js so it runs and is tested on the host. The js/wasm main in
 // web/cmd/worker only adapts it to Cloudflare (KV, static assets, vars).
 //
-// The Worker serves the static page and stores share links. A share is
+// The Worker stores share links; Cloudflare serves the static page itself,
+// with the headers of its _headers file (HeadersFile). A share is
 // ciphertext the page encrypted under a key that stays in the link's
 // fragment, so the Worker stores what it cannot read.
 //
@@ -65,12 +66,11 @@ type Store interface {
 	Delete(ctx context.Context, id string) error
 }
 
-// Handler serves the API and, for every other path, the static assets, and
-// puts the security headers on all of it.
+// Handler serves the API with its security headers. Cloudflare runs it
+// for /api/ and for paths no static file answers, which it answers 404.
 type Handler struct {
-	Store  Store
-	Assets http.Handler  // the built page (dist/); nil answers 404
-	TTL    time.Duration // zero means DefaultTTL
+	Store Store
+	TTL   time.Duration // zero means DefaultTTL
 
 	Now  func() time.Time // nil means time.Now
 	Rand io.Reader        // nil means crypto/rand
@@ -98,11 +98,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setPageHeaders(w.Header())
-	if h.Assets == nil {
-		http.NotFound(w, r)
-		return
-	}
-	h.Assets.ServeHTTP(w, r)
+	http.Error(w, "404: ckptlens has no page "+p, http.StatusNotFound)
 }
 
 func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request) {

@@ -1,8 +1,8 @@
 //go:build js && wasm
 
 // Command worker is the ckptlens Cloudflare Worker: it adapts web/server to
-// syumai/workers. Bindings (wrangler.toml): ASSETS (the built page), SHARES
-// (KV) and the SHARE_TTL_SECONDS var.
+// syumai/workers. Bindings (wrangler.toml): SHARES (KV) and the
+// SHARE_TTL_SECONDS var. The page (dist/) is served by Cloudflare itself.
 package main
 
 import (
@@ -32,13 +32,6 @@ func serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "worker misconfigured: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	assets := cloudflare.GetBinding("ASSETS")
-	h := &server.Handler{
-		Store: kvStore{ns: cloudflare.GetBinding("SHARES")},
-		Assets: server.AssetProxy{Fetch: func(r *http.Request) (*http.Response, error) {
-			return fetchAsset(assets, r)
-		}},
-		TTL: ttl,
-	}
+	h := &server.Handler{Store: kvStore{ns: cloudflare.GetBinding("SHARES")}, TTL: ttl}
 	h.ServeHTTP(w, r)
 }
