@@ -55,6 +55,26 @@ type OrphanItem struct {
 	Reason string `json:"reason"`
 }
 
+// Location is the item's path as listed, a folder's ending in "/".
+func (it OrphanItem) Location() string {
+	if it.Dir && !strings.HasSuffix(it.Path, "/") {
+		return it.Path + "/"
+	}
+	return it.Path
+}
+
+// DeletableList is every deletable folder and file of the plan, one
+// Location a line: what a person who has reviewed the plan hands to their
+// storage's delete command (a folder is meant whole).
+func (p *OrphanPlan) DeletableList() string {
+	var b strings.Builder
+	for _, it := range p.Deletable {
+		b.WriteString(it.Location())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // MissingFile is a referenced file the listing lacks.
 type MissingFile struct {
 	Path      string `json:"path"`

@@ -93,6 +93,20 @@ func TestOrphansTextAndJSONAgree(t *testing.T) {
 			t.Errorf("text lacks deletable %s", it.Path)
 		}
 	}
+	// --paths: every deletable folder and file, one a line, nothing else.
+	paths, stderr, code := runCLI(t, append(args, "--paths")...)
+	lines := strings.Split(strings.TrimSuffix(paths, "\n"), "\n")
+	if code != 0 || len(lines) != len(p.Deletable) {
+		t.Fatalf("--paths exit %d, %d lines for %d deletable: %s%s", code, len(lines), len(p.Deletable), paths, stderr)
+	}
+	for i, it := range p.Deletable {
+		if lines[i] != it.Location() || it.Dir != strings.HasSuffix(lines[i], "/") {
+			t.Errorf("--paths line %d: %q, want %q (dir %v)", i+1, lines[i], it.Location(), it.Dir)
+		}
+	}
+	if _, stderr, code := runCLI(t, append(args, "--paths", "--json")...); code != 2 || !strings.Contains(stderr, "give one") {
+		t.Errorf("--paths with --json: exit %d, %s", code, stderr)
+	}
 }
 
 func TestOrphansRefusesPartialSnapshots(t *testing.T) {

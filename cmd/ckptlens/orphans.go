@@ -14,7 +14,7 @@ func init() {
 	register("orphans", "plan what a storage listing holds that no given snapshot needs", orphans)
 }
 
-const orphansUsage = `usage: ckptlens orphans --listing FILE [--prefix PREFIX] [--json] [--base LOC] SNAPSHOT...
+const orphansUsage = `usage: ckptlens orphans --listing FILE [--prefix PREFIX] [--json | --paths] [--base LOC] SNAPSHOT...
 
 Compares a storage listing with every file the given snapshots reference and
 lists what none of them needs: whole folders first, then single files, each
@@ -31,21 +31,27 @@ savepoint you want to keep.
                  inferred from the snapshots' paths when not given
 --base LOC       the folder of the snapshot after it
 --json           print the whole report as one JSON object
+--paths          print only what is safe to delete, one path a line (a
+                 folder ends in /), for your storage's delete command once
+                 you have reviewed the plan
 
 Nothing is deleted: the plan is printed for a person to review.
 `
 
 func orphans(args []string, stdout, stderr io.Writer) int {
-	asJSON, help := false, false
+	asJSON, asPaths, help := false, false, false
 	listingPath, prefix := "", ""
 	sa, err := parseArgs(args, map[string]*string{"listing": &listingPath, "prefix": &prefix},
-		map[string]*bool{"json": &asJSON, "h": &help, "help": &help})
+		map[string]*bool{"json": &asJSON, "paths": &asPaths, "h": &help, "help": &help})
 	if help {
 		io.WriteString(stdout, orphansUsage)
 		return 0
 	}
 	if err == nil && listingPath == "" {
 		err = fmt.Errorf("--listing FILE is required")
+	}
+	if err == nil && asJSON && asPaths {
+		err = fmt.Errorf("--json and --paths print different things: give one")
 	}
 	if err != nil || len(sa.inputs) == 0 {
 		if err != nil {
@@ -80,6 +86,10 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 			return 1
 		}
+		return 0
+	}
+	if asPaths {
+		io.WriteString(stdout, r.Orphans.DeletableList())
 		return 0
 	}
 	printOrphans(stdout, r)

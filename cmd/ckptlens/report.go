@@ -357,11 +357,7 @@ func printItems(w io.Writer, items []parse.OrphanItem) {
 			i = j
 			continue
 		}
-		p := it.Path
-		if it.Dir {
-			p += "/"
-		}
-		t.add(p, count(it.Files), size(it.Bytes), it.Reason)
+		t.add(it.Location(), count(it.Files), size(it.Bytes), it.Reason)
 		i++
 	}
 	t.print(w)

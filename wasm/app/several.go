@@ -58,11 +58,22 @@ func (c *Several) planTotals() string {
 		Bytes(o.ReferencedBytes), Count(o.ReferencedFiles))
 }
 
-func (c *Several) itemPath(it parse.OrphanItem) string {
-	if it.Dir && !strings.HasSuffix(it.Path, "/") {
-		return it.Path + "/"
+// CopyDeletable puts the plan's deletable paths on the clipboard, one a line.
+func (c *Several) CopyDeletable() {
+	if c.Platform != nil {
+		c.Platform.CopyText(c.Rep.Orphans.DeletableList())
+		c.copiedPlan = c.Rep.Orphans
 	}
-	return it.Path
+}
+
+func (c *Several) copyDeletableLabel() string {
+	if c.copiedPlan == c.Rep.Orphans {
+		return "Copied"
+	}
+	if n := len(c.Rep.Orphans.Deletable); n > 1 {
+		return "Copy the " + Count(n) + " paths"
+	}
+	return "Copy the path"
 }
 
 func (c *Several) folders(i int) string {

@@ -8,9 +8,14 @@ import "reflect"
 import "github.com/vugu/vugu"
 import js "github.com/vugu/vugu/js"
 
+import "github.com/ckptlens/ckptlens/parse"
+
 // Several relates several snapshots and, with a listing, shows the plan.
 type Several struct {
-	Rep *Report `vugu:"data"`
+	Rep      *Report  `vugu:"data"`
+	Platform Platform `vugu:"data"`
+	// copiedPlan is the plan whose deletable paths were copied last.
+	copiedPlan *parse.OrphanPlan
 	// The rows shown of the shared files and of the plan's lists.
 	SharedRows, DeletableRows, UnsureRows, MissingRows Pager
 }
@@ -320,6 +325,26 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
 				if len(c.Rep.Orphans.Deletable) > 0 {
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "plan-copy"}}}
+					vgparent.AppendChild(vgn)
+					{
+						vgparent := vgn
+						_ = vgparent
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "copy-deletable"}}}
+						vgparent.AppendChild(vgn)
+						vgn.SetInnerHTML(c.copyDeletableLabel())
+						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.CopyDeletable() },
+							// TODO: implement capture, etc. mostly need to decide syntax
+						})
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " one a line (a folder ending in /), for your storage's delete command once you have reviewed them."}
+						vgparent.AppendChild(vgn)
+					}
+				}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
+				vgparent.AppendChild(vgn)
+				if len(c.Rep.Orphans.Deletable) > 0 {
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "table", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "data"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "deletable-table"}}}
 					vgparent.AppendChild(vgn)
 					{
@@ -358,7 +383,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path delete"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "path"}}}
 									vgparent.AppendChild(vgn)
-									vgn.SetInnerHTML(c.itemPath(it))
+									vgn.SetInnerHTML(it.Location())
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}}}
@@ -447,7 +472,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "path"}}}
 									vgparent.AppendChild(vgn)
-									vgn.SetInnerHTML(c.itemPath(it))
+									vgn.SetInnerHTML(it.Location())
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}}}

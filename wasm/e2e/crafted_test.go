@@ -260,6 +260,18 @@ func checkPlan(t *testing.T, snapshots []string, listingFile string) *parse.Repo
 	if !strings.Contains(totals, " files, ") {
 		t.Errorf("plan totals %q", totals)
 	}
+	// Every deletable path, one a line, for the storage's delete command.
+	if len(want.Orphans.Deletable) > 0 {
+		if err := p.Click("#copy-deletable"); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.WaitFor(`document.querySelector("#copy-deletable").textContent === "Copied"`); err != nil {
+			t.Fatal("Copy the paths does not copy:", err)
+		}
+		if clip, err := p.Clipboard(); err != nil || clip != want.Orphans.DeletableList() {
+			t.Errorf("clipboard %q (%v), want the engine's list %q", clip, err, want.Orphans.DeletableList())
+		}
+	}
 	return want
 }
 
