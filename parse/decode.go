@@ -93,7 +93,9 @@ func foreign(head []byte, size int64) error {
 }
 
 // DecodeFile decodes a snapshot file, or the _metadata file inside a
-// folder (a chk-N or savepoint directory). Source is the path as given.
+// folder (a chk-N or savepoint directory). Source is the file read, so a
+// folder of any name places the snapshot (its relative paths) and is never
+// taken for a file of its own.
 func DecodeFile(path string) (*model.Snapshot, error) {
 	file := path
 	st, err := os.Stat(path)
@@ -110,14 +112,14 @@ func DecodeFile(path string) (*model.Snapshot, error) {
 		}
 	}
 	if !st.Mode().IsRegular() {
-		return failed(path, fmt.Errorf("%s is not a regular file", file))
+		return failed(file, fmt.Errorf("%s is not a regular file", file))
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return failed(path, err)
+		return failed(file, err)
 	}
 	defer f.Close()
-	return Decode(path, f, st.Size())
+	return Decode(file, f, st.Size())
 }
 
 func failed(path string, err error) (*model.Snapshot, error) {

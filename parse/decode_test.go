@@ -115,7 +115,7 @@ func TestDecodeFile(t *testing.T) {
 	}
 	for _, p := range []string{chk, filepath.Join(chk, "_metadata")} {
 		s, err := DecodeFile(p)
-		if err != nil || s.Source != p || s.CheckpointID != 7 {
+		if err != nil || s.Source != filepath.Join(chk, "_metadata") || s.CheckpointID != 7 {
 			t.Errorf("%s: %v %+v", p, err, s)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,5 +185,40 @@ func TestInspectJSONHasAnalysis(t *testing.T) {
 				t.Errorf("dependency lacks %q", k)
 			}
 		}
+	}
+}
+
+// A snapshot given as its folder, whatever the folder's name, is the
+// _metadata read from it: its relative files are in that folder, and a
+// listing of files only (aws s3 ls, gsutil, find -type f) misses nothing.
+func TestSnapshotGivenAsItsFolder(t *testing.T) {
+	dir := t.TempDir()
+	chk := writeMetadata(t, dir)
+	copied := filepath.Join(dir, "downloaded copy")
+	os.MkdirAll(copied, 0o755)
+	meta, _ := os.ReadFile(filepath.Join(chk, "_metadata"))
+	os.WriteFile(filepath.Join(copied, "_metadata"), meta, 0o644)
+	const relative = "5d3c8a1e-0000-4000-8000-000000000001"
+	for _, folder := range []string{chk, copied} {
+		out, stderr, code := runCLI(t, "inspect", "--json", folder)
+		var s parse.SnapshotReport
+		if code != 0 || json.Unmarshal([]byte(out), &s) != nil {
+			t.Fatalf("%s: exit %d, %s", folder, code, stderr)
+		}
+		if s.Source != filepath.Join(folder, "_metadata") || s.Location.Dir != folder || !slices.ContainsFunc(s.FileRefs, func(f parse.FileRef) bool {
+			return f.Path == filepath.Join(folder, relative)
+		}) {
+			t.Errorf("%s: source %s, location %+v, file refs %+v", folder, s.Source, s.Location, s.FileRefs)
+		}
+	}
+	listing := filepath.Join(dir, "listing.txt")
+	os.WriteFile(listing, []byte(fmt.Sprintf("%d %s/_metadata\n300 %s/%s\n", len(meta), chk, chk, relative)), 0o644)
+	out, stderr, code := runCLI(t, "orphans", "--json", "--listing", listing, chk)
+	var r parse.Report
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Orphans == nil {
+		t.Fatalf("exit %d, %s", code, stderr)
+	}
+	if p := r.Orphans; len(p.Missing) != 0 || len(p.Deletable) != 0 || p.ReferencedFiles != 2 {
+		t.Errorf("a folder's own snapshot against a listing of its files: missing %+v, deletable %+v, %d referenced", p.Missing, p.Deletable, p.ReferencedFiles)
 	}
 }

@@ -109,7 +109,7 @@ func TestInspectJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[1]), &png); err != nil {
 		t.Fatal(err)
 	}
-	if good.Source != chk || good.Format != model.FormatFlink || good.BytesRead != good.Size || good.CheckpointID != 3 ||
+	if good.Source != filepath.Join(chk, "_metadata") || good.Format != model.FormatFlink || good.BytesRead != good.Size || good.CheckpointID != 3 ||
 		len(good.Files) != 1 || good.Files[0].Bytes != 300 || !good.Files[0].Relative || good.Files[0].Kind != model.KindOperator ||
 		good.Operators[0].StateBytes != 300 || good.SnapshotKind != model.KindUnknown {
 		t.Errorf("good: %s", lines[0])

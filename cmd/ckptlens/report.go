@@ -79,7 +79,7 @@ func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.In
 		}
 		// An absolute source places the snapshot among the listing's
 		// absolute paths, whatever folder the command ran in.
-		if abs, err := filepath.Abs(p); err == nil {
+		if abs, err := filepath.Abs(s.Source); err == nil {
 			s.Source = abs
 		}
 		inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
