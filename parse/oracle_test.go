@@ -2,6 +2,7 @@ package parse
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -355,7 +356,7 @@ func planFiles(items []OrphanItem, listed map[string]int64) map[string]bool {
 func TestOracleOrphans(t *testing.T) {
 	for _, sc := range loadOracle(t) {
 		listed := listedKeys(sc.listing)
-		check := func(what string, given []oracleSnapshot, withBase bool) {
+		check := func(what string, given []oracleSnapshot, withBase bool, l *listing.Listing) {
 			var inputs []Input
 			referenced := map[string]bool{}
 			for _, o := range given {
@@ -371,7 +372,7 @@ func TestOracleOrphans(t *testing.T) {
 					}
 				}
 			}
-			r := Analyze(inputs, Options{Listing: sc.listing})
+			r := Analyze(inputs, Options{Listing: l})
 			p := r.Orphans
 			deletable := planFiles(p.Deletable, listed)
 			unsure := planFiles(p.Unsure, listed)
@@ -417,12 +418,40 @@ func TestOracleOrphans(t *testing.T) {
 			t.Logf("%s %s: %d listed, %d referenced, %d deletable (%d bytes), %d unsure", sc, what,
 				p.Listing.Files, p.ReferencedFiles, p.DeletableFiles, p.DeletableBytes, p.UnsureFiles)
 		}
-		check("all retained", sc.snaps, true)
-		check("newest only", sc.snaps[len(sc.snaps)-1:], true)
+		check("all retained", sc.snaps, true, sc.listing)
+		check("newest only", sc.snaps[len(sc.snaps)-1:], true, sc.listing)
 		// Read from the copies in testdata, with no location given: each
 		// is placed from its absolute paths or found in the listing.
-		check("all retained, read from copies", sc.snaps, false)
+		check("all retained, read from copies", sc.snaps, false, sc.listing)
+		// The same storage listed by `rclone lsl` of its root: paths
+		// relative to a root the plan infers from the snapshots.
+		check("all retained, rclone lsl", sc.snaps, true, rcloneListing(t, sc.listing))
 	}
+}
+
+// rcloneListing is l as `rclone lsl` of the folder holding it prints it.
+func rcloneListing(t *testing.T, l *listing.Listing) *listing.Listing {
+	t.Helper()
+	root := ""
+	for _, e := range l.Entries {
+		if root == "" {
+			root = parentDir(e.Path)
+		}
+		for !underKey(pathKey(e.Path), pathKey(root)) {
+			root = parentDir(root)
+		}
+	}
+	var text strings.Builder
+	for _, e := range l.Entries {
+		if !e.Dir {
+			fmt.Fprintf(&text, "%9d 2026-11-22 05:30:00.123456789 %s\n", e.Bytes, strings.TrimPrefix(e.Path, strings.TrimSuffix(root, "/")+"/"))
+		}
+	}
+	out, err := listing.Parse(strings.NewReader(text.String()))
+	if err != nil || out.Format != listing.FormatRclone || !out.Entries[0].Relative {
+		t.Fatalf("rclone lsl listing: %v, format %q", err, out.Format)
+	}
+	return out
 }
 
 // TestOracleChain: in a chain of consecutive checkpoints, the files each

@@ -25,9 +25,11 @@ savepoint you want to keep.
                    hdfs dfs -ls -R DIR
                    aws s3 ls --recursive s3://bucket/DIR/
                    gsutil ls -l -r gs://bucket/DIR   (or gcloud storage ls -l -r)
+                   rclone lsl REMOTE:DIR             (or rclone ls)
                    find DIR -printf '%s %p\n'
 --prefix PREFIX  what relative listing paths are relative to (aws s3 ls
-                 prints keys without the bucket: --prefix s3://bucket/);
+                 prints keys without the bucket: --prefix s3://bucket/;
+                 rclone paths under the listed DIR: --prefix s3://bucket/DIR/);
                  inferred from the snapshots' paths when not given
 --base LOC       the folder of the snapshot after it
 --json           print the whole report as one JSON object

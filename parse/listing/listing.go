@@ -23,6 +23,7 @@ const (
 	FormatHDFS   Format = "hdfs-ls"     // hdfs dfs -ls -R
 	FormatS3     Format = "aws-s3-ls"   // aws s3 ls --recursive
 	FormatGSUtil Format = "gsutil-ls"   // gsutil ls -l -r, gcloud storage ls -l -r
+	FormatRclone Format = "rclone-lsl"  // rclone lsl REMOTE:PATH (rclone ls reads as find's)
 	FormatFind   Format = "find-printf" // find -printf '%s %p\n'
 )
 
@@ -81,7 +82,7 @@ func Parse(r io.Reader) (*Listing, error) {
 				if ignorable(line) {
 					continue
 				}
-				return l, &Error{Line: n, Expected: "a line of hdfs dfs -ls -R, aws s3 ls --recursive, gsutil ls -l -r or find -printf '%s %p\\n'", Found: clip(line)}
+				return l, &Error{Line: n, Expected: "a line of hdfs dfs -ls -R, aws s3 ls --recursive, gsutil ls -l -r, rclone lsl or find -printf '%s %p\\n'", Found: clip(line)}
 			}
 			l.Format = f
 		}
@@ -136,7 +137,9 @@ func ignorable(line string) bool {
 }
 
 func detect(line string) (Format, bool) {
-	for _, f := range []Format{FormatHDFS, FormatS3, FormatGSUtil, FormatFind} {
+	// find's "size path" also matches rclone lsl's lines (the time would
+	// read as part of the path), so it comes last.
+	for _, f := range []Format{FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFind} {
 		if _, skip, err := parseLine(f, line); err == nil && !skip {
 			return f, true
 		}
@@ -155,6 +158,8 @@ func parseLine(f Format, line string) (e Entry, skip bool, err error) {
 		return parseS3(line)
 	case FormatGSUtil:
 		return parseGSUtil(line)
+	case FormatRclone:
+		return parseRcloneLSL(line)
 	case FormatFind:
 		return parseFind(line)
 	}
@@ -223,6 +228,20 @@ func parseGSUtil(line string) (Entry, bool, error) {
 		return Entry{}, false, fmt.Errorf("a size in bytes and an ISO timestamp (list without -h)")
 	}
 	return Entry{Path: path, Bytes: size, Dir: strings.HasSuffix(path, "/")}, false, nil
+}
+
+// parseRcloneLSL reads `     1234 2024-05-01 10:00:00.062626927 job/chk-1/_metadata`: the
+// path relative to the listed remote path.
+func parseRcloneLSL(line string) (Entry, bool, error) {
+	f, path, ok := fields(line, 3)
+	if !ok || !isDate(f[1]) || !isClock(strings.SplitN(f[2], ".", 2)[0]) {
+		return Entry{}, false, fmt.Errorf("size, date, time, path")
+	}
+	size, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil || size < 0 {
+		return Entry{}, false, fmt.Errorf("a size in bytes")
+	}
+	return Entry{Path: path, Bytes: size, Relative: !isAbsolute(path)}, false, nil
 }
 
 // parseFind reads `1234 /flink/cp/job/chk-1/_metadata`.

@@ -75,6 +75,28 @@ TOTAL: 2 objects, 67110798 bytes (64 MiB)
 				{Path: "/tmp/cp/3f2a/taskowned", Bytes: 4096},
 			},
 		},
+		{
+			name: "rclone lsl",
+			text: `     1934 2024-05-01 10:00:00.062626927 3f2a/chk-7/_metadata
+ 67108864 2024-05-01 09:58:12.000000000 3f2a/shared/0c1e 2
+`,
+			format: FormatRclone,
+			want: []Entry{
+				{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true},
+				{Path: "3f2a/shared/0c1e 2", Bytes: 67108864, Relative: true},
+			},
+		},
+		{
+			name: "rclone ls, read as find's size and path",
+			text: `     1934 3f2a/chk-7/_metadata
+ 67108864 3f2a/shared/0c1e
+`,
+			format: FormatFind,
+			want: []Entry{
+				{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true},
+				{Path: "3f2a/shared/0c1e", Bytes: 67108864, Relative: true},
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
