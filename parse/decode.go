@@ -92,10 +92,11 @@ func foreign(head []byte, size int64) error {
 	return &model.FormatError{Format: "input", Offset: 0, Expected: expected, Found: what}
 }
 
-// DecodeFile decodes a snapshot file, or the _metadata file inside a
-// folder (a chk-N or savepoint directory). Source is the file read, so a
-// folder of any name places the snapshot (its relative paths) and is never
-// taken for a file of its own.
+// DecodeFile decodes a snapshot file, or the snapshot a folder holds: the
+// _metadata of a chk-N or savepoint folder, or the newest manifest of a
+// SlateDB database (its manifest/ folder, or that folder itself). Source is
+// the file read, so a folder of any name places the snapshot (its relative
+// paths) and is never taken for a file of its own.
 func DecodeFile(path string) (*model.Snapshot, error) {
 	file := path
 	st, err := os.Stat(path)
@@ -103,11 +104,10 @@ func DecodeFile(path string) (*model.Snapshot, error) {
 		return failed(path, err)
 	}
 	if st.IsDir() {
-		file = filepath.Join(path, "_metadata")
+		if file, err = snapshotIn(path); err != nil {
+			return failed(path, err)
+		}
 		if st, err = os.Stat(file); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				err = fmt.Errorf("%s is a folder without a _metadata file; give a checkpoint or savepoint folder (chk-N, savepoint-…) or the file itself", path)
-			}
 			return failed(path, err)
 		}
 	}
@@ -120,6 +120,27 @@ func DecodeFile(path string) (*model.Snapshot, error) {
 	}
 	defer f.Close()
 	return Decode(file, f, st.Size())
+}
+
+// snapshotIn is the snapshot file a folder holds (see DecodeFile).
+func snapshotIn(dir string) (string, error) {
+	meta := filepath.Join(dir, "_metadata")
+	if _, err := os.Stat(meta); !errors.Is(err, fs.ErrNotExist) {
+		return meta, err
+	}
+	for _, d := range []string{filepath.Join(dir, "manifest"), dir} {
+		names, _ := filepath.Glob(filepath.Join(d, "*.manifest"))
+		newest, newestID := "", uint64(0)
+		for _, n := range names {
+			if id, ok := slatedb.ParseManifestName(n); ok && (newest == "" || id > newestID) {
+				newest, newestID = n, id
+			}
+		}
+		if newest != "" {
+			return newest, nil
+		}
+	}
+	return "", fmt.Errorf("%s is a folder without a _metadata file or SlateDB manifests; give a checkpoint or savepoint folder (chk-N, savepoint-…), a SlateDB database folder, or the file itself", dir)
 }
 
 func failed(path string, err error) (*model.Snapshot, error) {

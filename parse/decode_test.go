@@ -120,8 +120,29 @@ func TestDecodeFile(t *testing.T) {
 		}
 	}
 	s, err := DecodeFile(dir)
-	if err == nil || !strings.Contains(err.Error(), "without a _metadata file") || s.Error == nil {
+	if err == nil || !strings.Contains(err.Error(), "without a _metadata file or SlateDB manifests") || s.Error == nil {
 		t.Errorf("folder without _metadata: %v", err)
+	}
+	// A SlateDB database, or its manifest folder: the newest manifest (by
+	// id, not by name: ids need not be zero-padded).
+	db := filepath.Join(dir, "db")
+	os.MkdirAll(filepath.Join(db, "manifest"), 0o755)
+	repo, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := os.ReadFile(filepath.Join(repo, "testdata", "slatedb", "store", "prod", "clone", "manifest", "00000000000000000007.manifest"))
+	if err != nil {
+		t.Fatal(err) // committed with the SlateDB oracle's databases
+	}
+	for _, name := range []string{"9.manifest", "10.manifest", "00000000000000000003.manifest", "11.manifest.tmp"} {
+		os.WriteFile(filepath.Join(db, "manifest", name), manifest, 0o644)
+	}
+	for _, p := range []string{db, filepath.Join(db, "manifest")} {
+		s, err := DecodeFile(p)
+		if err != nil || s.Source != filepath.Join(db, "manifest", "10.manifest") || s.Format != model.FormatSlateDB {
+			t.Errorf("%s: %v, source %s, format %s", p, err, s.Source, s.Format)
+		}
 	}
 	if _, err := DecodeFile(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)

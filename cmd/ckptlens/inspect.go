@@ -21,7 +21,7 @@ func init() {
 const inspectUsage = `usage: ckptlens inspect [--json] [--files] [--base LOC] PATH...
 
 PATH is a Flink _metadata file, a checkpoint or savepoint folder holding one,
-or a SlateDB manifest. --base LOC is where the PATH after it really lives (for
+a SlateDB manifest, or a SlateDB database folder (its newest manifest). --base LOC is where the PATH after it really lives (for
 example s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab when you copied
 its _metadata): it places relative files. --files lists every referenced file
 (by default the text shows a count and size per kind of file). --json prints
