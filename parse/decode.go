@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -141,6 +142,26 @@ func snapshotIn(dir string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s is a folder without a _metadata file or SlateDB manifests; give a checkpoint or savepoint folder (chk-N, savepoint-…), a SlateDB database folder, or the file itself", dir)
+}
+
+// PinnedManifestFiles are the manifests beside a SlateDB manifest decoded
+// from a file (s) that its checkpoints pin, those present: with it, what
+// SlateDB's garbage collector keeps alive (a database folder's live state).
+func PinnedManifestFiles(s *model.Snapshot) []string {
+	if s == nil || s.SlateDB == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range s.SlateDB.Checkpoints {
+		if c.ManifestID == s.SlateDB.ManifestID {
+			continue
+		}
+		p := filepath.Join(filepath.Dir(s.Source), fmt.Sprintf("%020d.manifest", c.ManifestID))
+		if _, err := os.Stat(p); err == nil && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func failed(path string, err error) (*model.Snapshot, error) {

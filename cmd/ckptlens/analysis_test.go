@@ -222,3 +222,27 @@ func TestSnapshotGivenAsItsFolder(t *testing.T) {
 		t.Errorf("a folder's own snapshot against a listing of its files: missing %+v, deletable %+v, %d referenced", p.Missing, p.Deletable, p.ReferencedFiles)
 	}
 }
+
+// A SlateDB database given as its folder is its newest manifest and the
+// manifests its checkpoints pin: the same plan as giving them one by one.
+func TestOrphansDatabaseFolder(t *testing.T) {
+	listing, manifests := slateDBClone(t)
+	db := filepath.Dir(filepath.Dir(manifests[0]))
+	plan := func(args ...string) *parse.OrphanPlan {
+		out, stderr, code := runCLI(t, append([]string{"orphans", "--json", "--listing", listing}, args...)...)
+		var r parse.Report
+		if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Orphans == nil {
+			t.Fatalf("%q: exit %d, %s", args, code, stderr)
+		}
+		return r.Orphans
+	}
+	one, each := plan(db), plan(manifests...)
+	if !reflect.DeepEqual(one, each) || len(one.Deletable) == 0 {
+		t.Errorf("the database folder's plan:\n%+v\nthe manifests':\n%+v", one, each)
+	}
+	text, stderr, _ := runCLI(t, "orphans", "--listing", listing, db)
+	if !strings.Contains(stderr, "also 00000000000000000006.manifest, which its checkpoints pin") ||
+		!strings.Contains(text, "(manifest 7)") || !strings.Contains(text, "(manifest 6)") {
+		t.Errorf("stderr %q\n%s", stderr, text)
+	}
+}

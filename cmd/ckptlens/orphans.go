@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/listing"
@@ -37,7 +38,9 @@ savepoint you want to keep.
                  folder ends in /), for your storage's delete command once
                  you have reviewed the plan
 
-Nothing is deleted: the plan is printed for a person to review.
+A SlateDB database folder stands for its newest manifest and the manifests
+its checkpoints pin. Nothing is deleted: the plan is printed for a person to
+review.
 `
 
 func orphans(args []string, stdout, stderr io.Writer) int {
@@ -80,6 +83,7 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ckptlens orphans: no plan: %d snapshot(s) could not be decoded completely\n", failed)
 		return 1
 	}
+	inputs = withPinnedManifests(sa, inputs, stderr)
 	r := parse.Analyze(inputs, parse.Options{Listing: l, ListingPrefix: prefix})
 	if asJSON {
 		enc := json.NewEncoder(stdout)
@@ -96,4 +100,33 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 	}
 	printOrphans(stdout, r)
 	return 0
+}
+
+// withPinnedManifests adds, for a SlateDB database given as its folder, the
+// manifests its checkpoints pin: keeping a database keeps them alive, and
+// without them no compacted SST could be judged deletable.
+func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer) []parse.Input {
+	given := map[string]bool{}
+	for _, in := range inputs {
+		given[in.Snapshot.Source] = true
+	}
+	for i, p := range sa.inputs {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			continue
+		}
+		for _, m := range parse.PinnedManifestFiles(inputs[i].Snapshot) {
+			abs, _ := filepath.Abs(m)
+			if given[abs] {
+				continue
+			}
+			s, err := parse.DecodeFile(abs)
+			if err != nil {
+				fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", m, err)
+			}
+			given[abs] = true
+			fmt.Fprintf(stderr, "ckptlens orphans: %s: also %s, which its checkpoints pin\n", p, filepath.Base(m))
+			inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
+		}
+	}
+	return inputs
 }

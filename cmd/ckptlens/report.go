@@ -301,6 +301,9 @@ func printOrphans(w io.Writer, r *parse.Report) {
 		if l == "" {
 			l = s.Source
 		}
+		if s.SlateDB != nil {
+			l += fmt.Sprintf(" (manifest %d)", s.SlateDB.ManifestID)
+		}
 		labels = append(labels, fmt.Sprintf("  %d  %s", i+1, l))
 	}
 	fmt.Fprintf(w, "kept by the %d given snapshot(s): %s, %s\n%s\n", len(r.Snapshots), files(p.ReferencedFiles), size(p.ReferencedBytes), strings.Join(labels, "\n"))
