@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -129,39 +128,31 @@ func snapshotIn(dir string) (string, error) {
 	if _, err := os.Stat(meta); !errors.Is(err, fs.ErrNotExist) {
 		return meta, err
 	}
-	for _, d := range []string{filepath.Join(dir, "manifest"), dir} {
-		names, _ := filepath.Glob(filepath.Join(d, "*.manifest"))
-		newest, newestID := "", uint64(0)
-		for _, n := range names {
-			if id, ok := slatedb.ParseManifestName(n); ok && (newest == "" || id > newestID) {
-				newest, newestID = n, id
-			}
-		}
-		if newest != "" {
-			return newest, nil
-		}
+	if newest := slatedb.LiveManifests(manifestsIn(dir), nil); len(newest) > 0 {
+		return newest[0], nil
 	}
 	return "", fmt.Errorf("%s is a folder without a _metadata file or SlateDB manifests; give a checkpoint or savepoint folder (chk-N, savepoint-…), a SlateDB database folder, or the file itself", dir)
 }
 
-// PinnedManifestFiles are the manifests beside a SlateDB manifest decoded
-// from a file (s) that its checkpoints pin, those present: with it, what
-// SlateDB's garbage collector keeps alive (a database folder's live state).
-func PinnedManifestFiles(s *model.Snapshot) []string {
-	if s == nil || s.SlateDB == nil {
-		return nil
-	}
-	var out []string
-	for _, c := range s.SlateDB.Checkpoints {
-		if c.ManifestID == s.SlateDB.ManifestID {
-			continue
-		}
-		p := filepath.Join(filepath.Dir(s.Source), fmt.Sprintf("%020d.manifest", c.ManifestID))
-		if _, err := os.Stat(p); err == nil && !slices.Contains(out, p) {
-			out = append(out, p)
+// manifestsIn are the manifest files of a SlateDB database folder, or of
+// its manifest/ folder given itself.
+func manifestsIn(dir string) []string {
+	for _, d := range []string{filepath.Join(dir, "manifest"), dir} {
+		if names, _ := filepath.Glob(filepath.Join(d, "*.manifest")); len(names) > 0 {
+			return names
 		}
 	}
-	return out
+	return nil
+}
+
+// LiveDatabaseManifests are the manifests of a SlateDB database folder that
+// its garbage collector keeps alive: the newest, and the ones its
+// checkpoints pin (slatedb.LiveManifests).
+func LiveDatabaseManifests(dir string) []string {
+	return slatedb.LiveManifests(manifestsIn(dir), func(name string) []uint64 {
+		s, _ := DecodeFile(name)
+		return slatedb.CheckpointManifests(s)
+	})
 }
 
 func failed(path string, err error) (*model.Snapshot, error) {

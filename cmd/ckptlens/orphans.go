@@ -111,10 +111,10 @@ func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer
 		given[in.Snapshot.Source] = true
 	}
 	for i, p := range sa.inputs {
-		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() || inputs[i].Snapshot.SlateDB == nil {
 			continue
 		}
-		for _, m := range parse.PinnedManifestFiles(inputs[i].Snapshot) {
+		for _, m := range parse.LiveDatabaseManifests(p) {
 			abs, _ := filepath.Abs(m)
 			if given[abs] {
 				continue

@@ -18,6 +18,15 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 	var listings []*listing.Listing
 	start := r.Platform.Now()
 	readMs := 0.0
+	if live, liveLoads := liveManifests(inputs, loads); len(live) < len(inputs) {
+		r.Env.Lock()
+		if !r.current(seq) {
+			r.Env.UnlockOnly()
+			return
+		}
+		inputs, loads, r.inputs, r.Loads = live, liveLoads, live, liveLoads
+		r.Env.UnlockRender()
+	}
 	held := int64(0) // bytes of files read whole, which their snapshots keep
 	for i, in := range inputs {
 		load := loads[i]

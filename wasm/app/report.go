@@ -4,6 +4,7 @@ import (
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/slatedb"
 )
 
 // Report is what the page renders: the engine's report, the same value
@@ -14,13 +15,16 @@ type Report = parse.Report
 type SnapshotReport = parse.SnapshotReport
 
 // buildReport runs the engine over the decoded snapshots. The base location
-// belongs to a single snapshot; with several, each is located from its own
-// paths. Several listings (say, one per bucket) are read as one.
+// belongs to a single snapshot, or to the manifests of one SlateDB database
+// (its root, which their own content never names); otherwise each snapshot
+// is located from its own paths. Several listings (say, one per bucket) are
+// read as one.
 func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, base string) *Report {
 	inputs := make([]parse.Input, len(snaps))
+	oneLocation := len(snaps) == 1 || oneDatabase(snaps)
 	for i, s := range snaps {
 		inputs[i] = parse.Input{Snapshot: s}
-		if len(snaps) == 1 {
+		if oneLocation {
 			inputs[i].Base = base
 		}
 	}
@@ -33,4 +37,21 @@ func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, base stri
 		opts.Listing = merged
 	}
 	return parse.Analyze(inputs, opts)
+}
+
+// oneDatabase reports whether snaps are all manifests of one SlateDB
+// database: found in one manifest/ folder, or all dropped as bare files.
+func oneDatabase(snaps []*model.Snapshot) bool {
+	root := ""
+	for i, s := range snaps {
+		if s.SlateDB == nil {
+			return false
+		}
+		r, _ := slatedb.DatabaseRoot(s.Source)
+		if i > 0 && r != root {
+			return false
+		}
+		root = r
+	}
+	return true
 }

@@ -3,9 +3,11 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -316,4 +318,60 @@ func TestSlateDBWithListing(t *testing.T) {
 		t.Skip("testdata/slatedb is absent")
 	}
 	checkPlan(t, manifests, filepath.Join(db, "listing-before.txt"))
+}
+
+// TestSlateDBFolderWithListing drops a SlateDB database as its folder, with
+// its listing (object names under the bucket, as aws s3 ls prints them) and
+// the database's location: the page reads the newest manifest and the one
+// its checkpoints pin, says why the older ones were not read, and plans
+// what the engine plans for those two, the old manifests among the
+// deletable.
+func TestSlateDBFolderWithListing(t *testing.T) {
+	db := filepath.Join(repoRoot, "testdata", "slatedb", "store", "prod", "clone")
+	const base = "s3://bucket/prod/clone"
+	listingFile := filepath.Join(db, "listing-before.txt")
+	var inputs []parse.Input
+	var names []string
+	for _, m := range []string{"00000000000000000006.manifest", "00000000000000000007.manifest"} {
+		data, err := os.ReadFile(filepath.Join(db, "manifest", m))
+		if err != nil {
+			t.Skip("testdata/slatedb is absent")
+		}
+		names = append(names, "clone/manifest/"+m)
+		s, _ := parse.Decode(names[len(names)-1], bytes.NewReader(data), int64(len(data)))
+		inputs = append(inputs, parse.Input{Snapshot: s, Base: base})
+	}
+	lf, err := os.Open(listingFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := listing.Parse(lf)
+	lf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := parse.Analyze(inputs, parse.Options{Listing: l})
+	if !slices.ContainsFunc(want.Orphans.Deletable, func(it parse.OrphanItem) bool { return strings.HasSuffix(it.Path, "00000000000000000001.manifest") }) {
+		t.Fatalf("the engine's plan for the live manifests keeps the oldest manifest: %+v", want.Orphans)
+	}
+
+	p := page(t)
+	drop(t, p, db, listingFile)
+	shown, err := browsertest.Eval[[]string](p, `[...document.querySelectorAll(".load")].map(e => e.textContent.replace(/\s+/g, " ").trim())`)
+	if err != nil || len(shown) != 4 || !slices.ContainsFunc(shown, func(s string) bool { return strings.HasPrefix(s, names[0]) }) ||
+		!slices.ContainsFunc(shown, func(s string) bool { return strings.HasPrefix(s, names[1]) }) ||
+		!slices.ContainsFunc(shown, func(s string) bool {
+			return strings.HasPrefix(s, "clone/manifest/ ") && strings.Contains(s, "5 older manifests, not read")
+		}) {
+		t.Errorf("files shown: %q (%v)", shown, err)
+	}
+	setBase(t, p, base)
+	if err := p.ShowMoreRows("deletable"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Table("#deletable-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, "deletable", got, planRows(want.Orphans.Deletable))
 }

@@ -162,16 +162,7 @@ func TestBaseLocation(t *testing.T) {
 
 	p := page(t)
 	drop(t, p, file)
-	before, _ := p.Loads()
-	if err := p.Focus("#base"); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Type(base + "\r"); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.WaitFor(`Number(document.body.dataset.loads) > ` + itoa(before) + ` && document.body.dataset.state === "done"`); err != nil {
-		t.Fatal("changing the base location does not re-analyse:", err)
-	}
+	setBase(t, p, base)
 	r, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)

@@ -117,6 +117,22 @@ func trimNL(b []byte) []byte {
 
 // drop drops files on p and waits for the result; it returns the requests
 // the page made from the drop to the rendered result.
+// setBase types a base location, as a user does, and waits for the page to
+// analyse the files again with it.
+func setBase(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	before, _ := p.Loads()
+	if err := p.Focus("#base"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Type(base + "\r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`Number(document.body.dataset.loads) > ` + itoa(before) + ` && document.body.dataset.state === "done"`); err != nil {
+		t.Fatal("changing the base location does not analyse the files again:", err)
+	}
+}
+
 func drop(t *testing.T, p *browsertest.Page, files ...string) []string {
 	t.Helper()
 	reqs, err := p.DropAndWait(time.Minute, files...)

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse/fixtures"
+)
+
+// A SlateDB database dropped as a folder is read as its newest manifest and
+// the ones its checkpoints pin; the older ones are one line saying why they
+// were not read. The same manifests dropped as files are all read.
+func TestFolderDropReadsLiveManifests(t *testing.T) {
+	repo, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(repo, "testdata", "slatedb", "store", "prod", "clone", "manifest", "*.manifest"))
+	if len(files) != 7 {
+		t.Fatalf("%d manifests in the committed clone database, want 7", len(files))
+	}
+	drop := func(inFolder bool) *Root {
+		var inputs []Input
+		var loads []*fileLoad
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Base(f)
+			if inFolder {
+				name = "clone/manifest/" + name
+			}
+			inputs = append(inputs, Input{Name: name, Size: int64(len(data)), ReaderAt: bytes.NewReader(data)})
+			loads = append(loads, &fileLoad{Name: name, Size: int64(len(data))})
+		}
+		r := &Root{Env: &countingEnv{}, Platform: &fakeBrowser{}, Loads: loads, inputs: inputs} // as Load leaves them
+		r.analyse(r.loadSeq.Load(), inputs, loads, "")
+		return r
+	}
+	r := drop(true)
+	var names []string
+	for _, l := range r.Loads {
+		names = append(names, l.Name)
+	}
+	want := []string{"clone/manifest/00000000000000000006.manifest", "clone/manifest/00000000000000000007.manifest", "clone/manifest/"}
+	if !slices.Equal(names, want) || r.Report == nil || len(r.Report.Snapshots) != 2 || len(r.inputs) != 2 {
+		t.Fatalf("loads %q, report %v", names, r.Report)
+	}
+	if left := r.Loads[2]; !left.Done || !strings.HasPrefix(left.Note, "5 older manifests, not read") || left.Problem != "" {
+		t.Errorf("the line for the manifests left out: %+v", left)
+	}
+	if r := drop(false); len(r.Loads) != 7 || len(r.Report.Snapshots) != 7 {
+		t.Errorf("manifests dropped as files: %d loads, %d snapshots", len(r.Loads), len(r.Report.Snapshots))
+	}
+}
