@@ -77,13 +77,13 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	inputs, failed := decodeAll(sa, "orphans", stderr)
-	if failed > 0 {
+	inputs, failedPinned := withPinnedManifests(sa, inputs, stderr)
+	if failed += failedPinned; failed > 0 {
 		// A partly decoded snapshot names only some of its files: a plan
 		// from it would call needed files deletable.
 		fmt.Fprintf(stderr, "ckptlens orphans: no plan: %d snapshot(s) could not be decoded completely\n", failed)
 		return 1
 	}
-	inputs = withPinnedManifests(sa, inputs, stderr)
 	r := parse.Analyze(inputs, parse.Options{Listing: l, ListingPrefix: prefix})
 	if asJSON {
 		enc := json.NewEncoder(stdout)
@@ -104,8 +104,9 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 
 // withPinnedManifests adds, for a SlateDB database given as its folder, the
 // manifests its checkpoints pin: keeping a database keeps them alive, and
-// without them no compacted SST could be judged deletable.
-func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer) []parse.Input {
+// without them no compacted SST could be judged deletable. failed counts
+// those that could not be decoded completely, as decodeAll does.
+func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer) (_ []parse.Input, failed int) {
 	given := map[string]bool{}
 	for _, in := range inputs {
 		given[in.Snapshot.Source] = true
@@ -122,11 +123,12 @@ func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer
 			s, err := parse.DecodeFile(abs)
 			if err != nil {
 				fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", m, err)
+				failed++
 			}
 			given[abs] = true
 			fmt.Fprintf(stderr, "ckptlens orphans: %s: also %s, which its checkpoints pin\n", p, filepath.Base(m))
 			inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
 		}
 	}
-	return inputs
+	return inputs, failed
 }
