@@ -324,6 +324,37 @@ func TestFilterWaitsForTypingToPause(t *testing.T) {
 	}
 }
 
+// A large list is sorted after the count line says so, from the first
+// page; of clicks in quick succession, the last sorts. A small list sorts
+// at once.
+func TestLargeListSaysItIsSorting(t *testing.T) {
+	big := &model.Snapshot{Files: make([]model.File, filterNowFiles+1)}
+	for i := range big.Files {
+		big.Files[i].Bytes = int64(i % 1000)
+	}
+	env := &syncEnv{}
+	c := &Files{Snap: &SnapshotReport{Snapshot: big}, Platform: &fakeBrowser{}, Rows: Pager{Paged: true, Start: 500}}
+	env.Lock()
+	c.SetSort("bytes", true, env) // largest first
+	c.SetSort("bytes", true, env) // flipped: smallest first
+	if got := c.countText(); got != "Sorting 20,001 files…" || c.sort.Key != "" {
+		t.Fatalf("while sorting: %q, sorted by %+v", got, c.sort)
+	}
+	env.Unlock()
+	waitFor(t, func() bool { env.Lock(); defer env.Unlock(); return c.sorting == 0 })
+	env.Lock()
+	rows := c.matching()
+	if c.sort != (sortState{Key: "bytes"}) || rows[0].Bytes != 0 || rows[len(rows)-1].Bytes != 999 || c.Rows.Start != 0 ||
+		c.countText() != "20,001 files" || env.renders != 1 {
+		t.Fatalf("sorted by %+v, %d…%d, page at %d, %q, %d renders", c.sort, rows[0].Bytes, rows[len(rows)-1].Bytes, c.Rows.Start, c.countText(), env.renders)
+	}
+	env.Unlock()
+	small := &Files{Snap: &SnapshotReport{Snapshot: &model.Snapshot{Files: make([]model.File, 10)}}, Platform: &fakeBrowser{}}
+	if small.SetSort("path", false, env); small.sort.Key != "path" {
+		t.Fatal("a small list waited")
+	}
+}
+
 // syncEnv is an EventEnv with a real lock, counting renders.
 type syncEnv struct {
 	sync.Mutex

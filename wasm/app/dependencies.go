@@ -7,7 +7,7 @@ import (
 	"github.com/ckptlens/ckptlens/parse"
 )
 
-var dependencyColumns = map[string]func(a, b parse.Dependency) int{
+var dependencyColumns = map[string]column[parse.Dependency]{
 	"dir":   byString(func(d parse.Dependency) string { return d.Dir }),
 	"role":  byString(func(d parse.Dependency) string { return string(d.Role) }),
 	"files": byInt(func(d parse.Dependency) int { return d.Files }),

@@ -16,9 +16,11 @@ type Files struct {
 	Filter   string          // applied to the list
 	typing   int             // counts keys typed, so that only the last applies (SetFilter)
 	Kind     string
-	Rows     Pager  // the rows shown
-	Copied   string // the path last copied, marked in its row
-	sort     sortState
+	Rows     Pager     // the rows shown
+	Copied   string    // the path last copied, marked in its row
+	sort     sortState // applied to the list
+	wantSort sortState // clicked; applied at once, or by SetSort's goroutine
+	sorting  int       // counts clicks on a large list until it is sorted
 
 	cache    filesCache
 	kindsOf  *SnapshotReport // the snapshot kindList belongs to
@@ -118,7 +120,7 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			}
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "count"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "file-count"}}}
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "count"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "file-count"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}}}
 			vgparent.AppendChild(vgn)
 			vgn.SetInnerHTML(c.countText())
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
@@ -155,7 +157,7 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("path", false) },
+							Func:      func(event vugu.DOMEvent) { c.SetSort("path", false, event.EventEnv()) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -180,7 +182,7 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("kind", false) },
+							Func:      func(event vugu.DOMEvent) { c.SetSort("kind", false, event.EventEnv()) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -205,7 +207,7 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("bytes", true) },
+							Func:      func(event vugu.DOMEvent) { c.SetSort("bytes", true, event.EventEnv()) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -230,7 +232,7 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.sort.Toggle("operators", true) },
+							Func:      func(event vugu.DOMEvent) { c.SetSort("operators", true, event.EventEnv()) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{

@@ -6,7 +6,7 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-var operatorColumns = map[string]func(a, b model.Operator) int{
+var operatorColumns = map[string]column[model.Operator]{
 	"name":           byString(func(o model.Operator) string { return o.Name }),
 	"uid":            byString(func(o model.Operator) string { return o.UID }),
 	"id":             byString(func(o model.Operator) string { return o.ID }),

@@ -49,27 +49,92 @@ func (s sortState) Arrow(key string) string {
 	}
 }
 
+// column is how a table sorts by one of its columns: by a number, or by
+// text.
+type column[T any] struct {
+	num  func(T) int64
+	text func(T) string
+}
+
+func byString[T any](f func(T) string) column[T] { return column[T]{text: f} }
+
+func byInt[T any, N ~int | ~int64](f func(T) N) column[T] {
+	return column[T]{num: func(r T) int64 { return int64(f(r)) }}
+}
+
+// sortKey is a row's value in the sorted column and its place before the
+// sort, which breaks ties.
+type sortKey[K int64 | string] struct {
+	key K
+	row int32
+}
+
 // sortBy sorts rows by the column picked in s; columns maps a key to a
-// comparison. Ties keep the engine's order.
-func sortBy[T any](rows []T, s sortState, columns map[string]func(a, b T) int) {
-	cmpFn, ok := columns[s.Key]
+// column. Ties keep the engine's order. The keys are taken out of the rows
+// first and sorted on their own, the rows' places breaking ties: for
+// 649,500 files that takes a fraction of the time a stable sort of the rows
+// took (its comparisons reached into rows scattered in memory). Two sorts,
+// one per kind of key, serve every table.
+func sortBy[T any](rows []T, s sortState, columns map[string]column[T]) {
+	col, ok := columns[s.Key]
 	if !ok {
 		return
 	}
-	slices.SortStableFunc(rows, func(a, b T) int {
-		if s.Desc {
-			return cmpFn(b, a)
+	var order []int32
+	if col.num != nil {
+		keys := make([]sortKey[int64], len(rows))
+		for i, r := range rows {
+			keys[i] = sortKey[int64]{col.num(r), int32(i)}
 		}
-		return cmpFn(a, b)
+		order = numOrder(keys, s.Desc)
+	} else {
+		keys := make([]sortKey[string], len(rows))
+		for i, r := range rows {
+			keys[i] = sortKey[string]{col.text(r), int32(i)}
+		}
+		order = textOrder(keys, s.Desc)
+	}
+	sorted := make([]T, len(rows))
+	for i, row := range order {
+		sorted[i] = rows[row]
+	}
+	copy(rows, sorted)
+}
+
+func numOrder(keys []sortKey[int64], desc bool) []int32 {
+	slices.SortFunc(keys, func(a, b sortKey[int64]) int {
+		switch {
+		case a.key == b.key:
+			return cmp.Compare(a.row, b.row)
+		case (a.key < b.key) != desc:
+			return -1
+		default:
+			return 1
+		}
 	})
+	return rowsOf(keys)
 }
 
-func byString[T any](f func(T) string) func(a, b T) int {
-	return func(a, b T) int { return strings.Compare(f(a), f(b)) }
+func textOrder(keys []sortKey[string], desc bool) []int32 {
+	slices.SortFunc(keys, func(a, b sortKey[string]) int {
+		c := strings.Compare(a.key, b.key) // one pass where cmp.Compare makes two
+		if desc {
+			c = -c
+		}
+		if c == 0 {
+			c = cmp.Compare(a.row, b.row)
+		}
+		return c
+	})
+	return rowsOf(keys)
 }
 
-func byInt[T any, N cmp.Ordered](f func(T) N) func(a, b T) int {
-	return func(a, b T) int { return cmp.Compare(f(a), f(b)) }
+func rowsOf[K int64 | string](keys []sortKey[K]) []int32 {
+	order := make([]int32, len(keys))
+	for i, k := range keys {
+		order[i] = k.row
+	}
+	return order
 }
 
 // Bytes formats a byte count for people: "1.5 MiB", "18 MiB", or "unknown"

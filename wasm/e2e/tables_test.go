@@ -4,12 +4,14 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -266,4 +268,49 @@ func TestLongTablesPage(t *testing.T) {
 	if disabled, _ := browsertest.Eval[bool](p, `document.getElementById("files-prev").disabled`); !disabled {
 		t.Error("Previous is enabled on the first page")
 	}
+}
+
+// TestSortLargeList sorts the files of a job too large to sort between two
+// paints: the count line says it is sorting, then the rows are the
+// engine's files largest first, ties in the engine's order, from the first
+// page.
+func TestSortLargeList(t *testing.T) {
+	p := page(t)
+	file := fixtures.Write(t, filepath.Join(t.TempDir(), "chk-42", "_metadata"), func(w io.Writer) error {
+		_, err := encode.WriteDense(w, encode.DenseSpec{Operators: 1, Parallelism: 420, SharedPerSubtask: 50})
+		return err
+	})
+	drop(t, p, file)
+	_, all, _ := wantTables(inspectCLI(t, file))
+	if len(all) <= 20_000 {
+		t.Fatalf("%d files: too few to sort after a paint", len(all))
+	}
+	if _, err := browsertest.Eval[bool](p, `(() => {
+		window.countLines = [];
+		new MutationObserver(() => window.countLines.push(document.getElementById("file-count").textContent))
+			.observe(document.getElementById("file-count"), {subtree: true, childList: true, characterData: true});
+		return true;
+	})()`); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Click(`#file-table th:nth-child(3) button`); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`document.querySelector("#file-table th:nth-child(3)").getAttribute("aria-sort") === "descending"`); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := browsertest.Eval[[]string](p, `window.countLines`)
+	if err != nil || !slices.Contains(lines, "Sorting "+app.Count(len(all))+" files…") {
+		t.Errorf("count lines while sorting: %q (%v)", lines, err)
+	}
+	slices.SortStableFunc(all, func(a, b browsertest.Row) int {
+		x, _ := strconv.ParseInt(a["bytes"], 10, 64)
+		y, _ := strconv.ParseInt(b["bytes"], 10, 64)
+		return cmp.Compare(y, x)
+	})
+	got, err := p.Table("#file-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, "largest first", got, all[:50])
 }
