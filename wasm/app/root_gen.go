@@ -47,7 +47,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Base location of the snapshot (optional: names a savepoint's or a SlateDB database's folder and resolves relative paths when one snapshot, or one database's manifests, is dropped)\n      "}
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Base location of the snapshot or SlateDB database (optional: its folder, which places relative paths when one is dropped)\n      "}
 					vgparent.AppendChild(vgn)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "text"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "base"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}, vugu.VGAttribute{Namespace: "", Key: "placeholder", Val: "s3://bucket/savepoints/savepoint-1a2b"}}}
 					vgparent.AppendChild(vgn)
