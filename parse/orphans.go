@@ -354,10 +354,10 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 			return true, j
 		}
 		if e.key == "" {
-			return false, judged{false, "relative listing entry that could not be placed: give the prefix the listing is relative to (--prefix)"}
+			return false, judged{false, "relative listing entry that could not be placed: give the prefix the listing is relative to (--prefix), or the snapshot's location"}
 		}
 		if name, ok := looseMatch(looseNames, e.key); ok {
-			return false, judged{false, "may be a file of " + name + ", whose folder is unknown: give its location (--base)"}
+			return false, judged{false, "may be a file of " + name + ", whose folder is unknown: give its location (the page's base location, or --base)"}
 		}
 		for rk, st := range slate {
 			if underKey(e.key, rk) {
@@ -669,12 +669,12 @@ func unknowns(snaps []*SnapshotReport, jobs map[string]*jobState, verdicts map[s
 		}
 	}
 	if len(looseNames) > 0 {
-		out = append(out, "Some snapshots have relative files but no known location: files with their names are kept as unsure. Give each snapshot's folder (--base) to place them.")
+		out = append(out, "Some snapshots have relative files but no known location: files with their names are kept as unsure. Give each snapshot's folder to place them (the page's base location, or --base).")
 	}
 	if plan.Listing.Prefix == "" && plan.UnsureFiles > 0 {
 		for _, u := range plan.Unsure {
 			if strings.HasPrefix(u.Reason, "relative listing entry") {
-				out = append(out, "The listing prints paths without their bucket or root and none could be matched to the snapshots: give the prefix they are relative to (--prefix s3://bucket/).")
+				out = append(out, "The listing prints paths without their bucket or root and none could be matched to the snapshots: give the prefix they are relative to (--prefix s3://bucket/), or place the snapshots with their full location (the page's base location, or --base), from which the prefix is found.")
 				break
 			}
 		}
