@@ -1,6 +1,6 @@
 // Package server is the ckptlens Worker's request handling, kept free of
 // syscall/js so it runs and is tested on the host. The js/wasm main in
-// web/cmd/worker only adapts it to Cloudflare (KV, static assets, vars).
+// web/cmd/worker only adapts it to Cloudflare (KV, vars).
 //
 // The Worker stores share links; Cloudflare serves the static page itself,
 // with the headers of its _headers file (HeadersFile). A share is
