@@ -25,6 +25,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 			return
 		}
 		inputs, loads, r.inputs, r.Loads = live, liveLoads, live, liveLoads
+		r.notRead = liveLoads[len(live):]
 		r.Env.UnlockRender()
 	}
 	held := int64(0) // bytes of files read whole, which their snapshots keep

@@ -54,6 +54,16 @@ func TestFolderDropReadsLiveManifests(t *testing.T) {
 	if left := r.Loads[2]; !left.Done || !strings.HasPrefix(left.Note, "5 older manifests, not read") || left.Problem != "" {
 		t.Errorf("the line for the manifests left out: %+v", left)
 	}
+	// Analysed again (a new base location), the line stays.
+	env := &syncEnv{}
+	r.Env = env
+	r.SetBase("s3://bucket/prod/clone")
+	waitFor(t, func() bool { env.Lock(); defer env.Unlock(); return r.Completed == 2 })
+	env.Lock()
+	if len(r.Loads) != 3 || r.Loads[2].Name != "clone/manifest/" || r.Report.Snapshots[0].Location.Dir != "s3://bucket/prod/clone" {
+		t.Errorf("after a new base location: %d loads, located at %s", len(r.Loads), r.Report.Snapshots[0].Location.Dir)
+	}
+	env.Unlock()
 	if r := drop(false); len(r.Loads) != 7 || len(r.Report.Snapshots) != 7 {
 		t.Errorf("manifests dropped as files: %d loads, %d snapshots", len(r.Loads), len(r.Report.Snapshots))
 	}

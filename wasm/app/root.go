@@ -88,6 +88,7 @@ type Root struct {
 	Completed int
 
 	inputs     []Input
+	notRead    []*fileLoad // lines for files of the drop left unread (liveManifests)
 	loadStart  float64
 	loadSeq    atomic.Int64
 	renderDone bool // the current Report has not been rendered yet when false
@@ -108,7 +109,7 @@ func (r *Root) ShowReport(rep *Report, readOnly bool) {
 	r.ReadOnly = readOnly
 	r.Selected = 0
 	r.Loads = nil
-	r.inputs = nil
+	r.inputs, r.notRead = nil, nil
 }
 
 // ShowReportJSON decodes a report in the JSON form of Export and shows it
@@ -124,7 +125,11 @@ func (r *Root) ShowReportJSON(data []byte) error {
 
 // Load reads and analyses inputs in the background. It returns at once, so
 // it may be called from a JavaScript event callback.
-func (r *Root) Load(inputs []Input) {
+func (r *Root) Load(inputs []Input) { r.load(inputs, false) }
+
+// load reads inputs; again says they are the files already given, whose
+// lines for files left unread stay.
+func (r *Root) load(inputs []Input, again bool) {
 	if len(inputs) == 0 {
 		return
 	}
@@ -141,7 +146,10 @@ func (r *Root) Load(inputs []Input) {
 	for i, in := range inputs {
 		loads[i] = &fileLoad{Name: in.Name, Size: in.Size}
 	}
-	r.Loads = loads
+	if !again {
+		r.notRead = nil
+	}
+	r.Loads = append(loads, r.notRead...)
 	base := r.Base
 	r.Env.UnlockRender()
 	go r.analyse(seq, inputs, loads, base)
@@ -154,7 +162,7 @@ func (r *Root) Reanalyse() {
 		return
 	}
 	inputs := r.inputs
-	go func() { r.Load(inputs) }()
+	go func() { r.load(inputs, true) }()
 }
 
 // SetBase is the base-location field's handler.

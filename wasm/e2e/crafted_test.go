@@ -366,6 +366,9 @@ func TestSlateDBFolderWithListing(t *testing.T) {
 		t.Errorf("files shown: %q (%v)", shown, err)
 	}
 	setBase(t, p, base)
+	if shown, err := browsertest.Eval[string](p, `document.querySelector(".loads").textContent`); err != nil || !strings.Contains(shown, "5 older manifests, not read") {
+		t.Errorf("after the base location, the files shown: %q (%v)", shown, err)
+	}
 	if err := p.ShowMoreRows("deletable"); err != nil {
 		t.Fatal(err)
 	}
