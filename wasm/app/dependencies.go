@@ -55,8 +55,19 @@ func (c *Dependencies) roles() []string {
 	return out
 }
 
-// roleHelp explains a role in a user's words.
-func roleHelp(role string) string {
+// roleHelp explains a role in a user's words, in SlateDB's where the
+// snapshot is a manifest (the roles are Flink's).
+func (c *Dependencies) roleHelp(role string) string {
+	if c.Snap.SlateDB != nil {
+		switch parse.Role(role) {
+		case parse.RoleExclusive:
+			return "The database's manifest/ folder: this version of its manifest."
+		case parse.RoleShared:
+			return "The database's SSTs (compacted/ and wal/), which later manifests may keep using."
+		case parse.RoleOtherCheckpoint:
+			return "A parent database's SSTs, which this clone still reads."
+		}
+	}
 	switch parse.Role(role) {
 	case parse.RoleExclusive:
 		return "This snapshot's own folder (its chk-N or savepoint folder)."

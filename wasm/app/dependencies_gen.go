@@ -217,7 +217,7 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "role"}}}
 							vgparent.AppendChild(vgn)
-							vgn.AddAttrInterface("title", roleHelp(string(d.Role)))
+							vgn.AddAttrInterface("title", c.roleHelp(string(d.Role)))
 							vgn.SetInnerHTML(string(d.Role))
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -273,7 +273,7 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.SetInnerHTML(r)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
 					vgparent.AppendChild(vgn)
-					vgn.SetInnerHTML(roleHelp(r))
+					vgn.SetInnerHTML(c.roleHelp(r))
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 					vgparent.AppendChild(vgn)
 				}

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 // A SlateDB database dropped as a folder is read as its newest manifest and
@@ -66,5 +68,23 @@ func TestFolderDropReadsLiveManifests(t *testing.T) {
 	env.Unlock()
 	if r := drop(false); len(r.Loads) != 7 || len(r.Report.Snapshots) != 7 {
 		t.Errorf("manifests dropped as files: %d loads, %d snapshots", len(r.Loads), len(r.Report.Snapshots))
+	}
+}
+
+// The roles are Flink's; for a SlateDB manifest they are told in SlateDB's
+// words.
+func TestRoleHelpSpeaksTheSnapshotsFormat(t *testing.T) {
+	flink := &Dependencies{Snap: &SnapshotReport{Snapshot: &model.Snapshot{}}}
+	slate := &Dependencies{Snap: &SnapshotReport{Snapshot: &model.Snapshot{SlateDB: &model.SlateDBDetails{}}}}
+	if h := flink.roleHelp(string(parse.RoleOtherCheckpoint)); !strings.Contains(h, "NO_CLAIM") {
+		t.Errorf("Flink: %q", h)
+	}
+	for role, want := range map[parse.Role]string{parse.RoleOtherCheckpoint: "parent database", parse.RoleExclusive: "manifest/", parse.RoleShared: "compacted/"} {
+		if h := slate.roleHelp(string(role)); !strings.Contains(h, want) || strings.Contains(h, "chk-N") {
+			t.Errorf("SlateDB %s: %q", role, h)
+		}
+	}
+	if slate.roleHelp(string(parse.RoleInline)) != flink.roleHelp(string(parse.RoleInline)) {
+		t.Error("a role SlateDB has no words of its own for")
 	}
 }
