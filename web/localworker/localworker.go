@@ -106,7 +106,7 @@ func Start(ctx context.Context, opt Options) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{tmp: tmp, logBuf: &lockedBuffer{}, exited: make(chan struct{})}
+	w := &Worker{tmp: tmp, logBuf: &lockedBuffer{}}
 	ok := false
 	defer func() {
 		if !ok {
@@ -124,17 +124,39 @@ func Start(ctx context.Context, opt Options) (*Worker, error) {
 	if err := Build(ctx, buildDir); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	inspector, err := freePort()
-	if err != nil {
-		return nil, err
-	}
 	persist := opt.PersistDir
 	if persist == "" {
 		persist = filepath.Join(tmp, "state")
+	}
+	for attempt := 1; ; attempt++ {
+		err := w.launch(ctx, wrangler, web, buildDir, persist, opt)
+		if err == nil {
+			ok = true
+			return w, nil
+		}
+		// Another wrangler (a test package running beside this one) can
+		// take a port between freePort letting it go and wrangler binding
+		// it: start again on other ports.
+		if attempt < maxLaunches && strings.Contains(w.Log(), "Address already in use") {
+			w.stopProcess()
+			continue
+		}
+		return nil, err
+	}
+}
+
+// maxLaunches is how often Start tries ports before it gives up.
+const maxLaunches = 3
+
+// launch starts wrangler on free ports and waits until the Worker answers.
+func (w *Worker) launch(ctx context.Context, wrangler, web, buildDir, persist string, opt Options) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	inspector, err := freePort()
+	if err != nil {
+		return err
 	}
 	args := []string{"dev", filepath.Join(buildDir, "worker.mjs"),
 		"--config", filepath.Join(web, "wrangler.toml"),
@@ -150,11 +172,12 @@ func Start(ctx context.Context, opt Options) (*Worker, error) {
 	if opt.TTLSeconds > 0 {
 		args = append(args, "--var", "SHARE_TTL_SECONDS:"+strconv.Itoa(opt.TTLSeconds))
 	}
+	w.logBuf, w.exited, w.waitErr = &lockedBuffer{}, make(chan struct{}), nil
 	w.cmd = exec.Command(wrangler, args...)
 	w.cmd.Dir = web
 	w.cmd.Env = append(os.Environ(),
 		"WRANGLER_SEND_METRICS=false",
-		"WRANGLER_LOG_PATH="+filepath.Join(tmp, "logs"),
+		"WRANGLER_LOG_PATH="+filepath.Join(w.tmp, "logs"),
 		"NO_COLOR=1",
 	)
 	var out io.Writer = w.logBuf
@@ -164,18 +187,18 @@ func Start(ctx context.Context, opt Options) (*Worker, error) {
 	w.cmd.Stdout, w.cmd.Stderr = out, out
 	w.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so Stop ends workerd too
 	if err := w.cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
+	cmd, exited := w.cmd, w.exited
 	go func() {
-		w.waitErr = w.cmd.Wait()
-		close(w.exited)
+		w.waitErr = cmd.Wait()
+		close(exited)
 	}()
 	w.URL = "http://127.0.0.1:" + strconv.Itoa(port)
 	if err := w.waitReady(ctx, 120*time.Second); err != nil {
-		return nil, fmt.Errorf("%v\nwrangler output:\n%s", err, w.Log())
+		return fmt.Errorf("%v\nwrangler output:\n%s", err, w.Log())
 	}
-	ok = true
-	return w, nil
+	return nil
 }
 
 // waitReady polls until the Worker itself answers (a JSON 404 for an id
@@ -183,9 +206,12 @@ func Start(ctx context.Context, opt Options) (*Worker, error) {
 func (w *Worker) waitReady(ctx context.Context, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	probe := w.URL + "/api/shares/AAAAAAAAAAAAAAAAAAAAAA"
+	// A probe answered by nobody (a port some other program holds) must
+	// not outlast wrangler's exit.
+	client := &http.Client{Timeout: 2 * time.Second}
 	for {
 		req, _ := http.NewRequestWithContext(ctx, "GET", probe, nil)
-		res, err := http.DefaultClient.Do(req)
+		res, err := client.Do(req)
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusNotFound && res.Header.Get("Content-Type") == "application/json; charset=utf-8" {
@@ -237,6 +263,12 @@ func (w *Worker) DebugLog(maxLines int) string {
 
 // Stop ends wrangler and workerd and removes the temporary files.
 func (w *Worker) Stop() {
+	w.stopProcess()
+	os.RemoveAll(w.tmp)
+}
+
+// stopProcess ends wrangler and workerd.
+func (w *Worker) stopProcess() {
 	if w.cmd != nil && w.cmd.Process != nil {
 		// Ctrl-C to wrangler alone lets it shut workerd down and reap it;
 		// the process group is the fallback.
@@ -249,10 +281,10 @@ func (w *Worker) Stop() {
 		}
 		syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL) // stragglers, if any
 	}
-	os.RemoveAll(w.tmp)
 }
 
-func freePort() (int, error) {
+// freePort is a port nothing listens on now; a test makes it a taken one.
+var freePort = func() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err

@@ -6,8 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -229,4 +229,37 @@ func TestWorkerExpiry(t *testing.T) {
 	// Expiry is stored with the record in whole seconds; wait past it.
 	time.Sleep(time.Until(created.Add((ttl + 1) * time.Second)))
 	checkError(t, request(t, "GET", w.URL+"/api/shares/"+id, "", nil), 404, "not_found")
+}
+
+// A port taken between being picked and wrangler binding it (another
+// wrangler starting beside this one) makes Start try other ports.
+func TestStartTriesAgainOnATakenPort(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	go func() { // it answers nothing
+		for {
+			c, err := taken.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	picks := 0
+	var real func() (int, error)
+	real = localworker.SetFreePort(func() (int, error) {
+		picks++
+		if picks == 1 {
+			return taken.Addr().(*net.TCPAddr).Port, nil
+		}
+		return real()
+	})
+	defer localworker.SetFreePort(real)
+	w := start(t, localworker.Options{Assets: assetsDir(t)})
+	if r := request(t, "GET", w.URL+"/", "", nil); r.status != 200 || picks < 4 {
+		t.Errorf("GET /: %d after %d ports picked", r.status, picks)
+	}
 }
