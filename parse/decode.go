@@ -146,12 +146,12 @@ func manifestsIn(dir string) []string {
 }
 
 // LiveDatabaseManifests are the manifests of a SlateDB database folder that
-// its garbage collector keeps alive: the newest, and the ones its
-// checkpoints pin (slatedb.LiveManifests).
-func LiveDatabaseManifests(dir string) []string {
-	return slatedb.LiveManifests(manifestsIn(dir), func(name string) []uint64 {
-		s, _ := DecodeFile(name)
-		return slatedb.CheckpointManifests(s)
+// its garbage collector keeps alive (slatedb.LiveManifests): the newest,
+// which DecodeFile of the folder decoded (newest), and the ones its
+// checkpoints pin.
+func LiveDatabaseManifests(dir string, newest *model.Snapshot) []string {
+	return slatedb.LiveManifests(manifestsIn(dir), func(string) []uint64 {
+		return slatedb.CheckpointManifests(newest)
 	})
 }
 

@@ -115,7 +115,7 @@ func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer
 		if st, err := os.Stat(p); err != nil || !st.IsDir() || inputs[i].Snapshot.SlateDB == nil {
 			continue
 		}
-		for _, m := range parse.LiveDatabaseManifests(p) {
+		for _, m := range parse.LiveDatabaseManifests(p, inputs[i].Snapshot) {
 			abs, _ := filepath.Abs(m)
 			if given[abs] {
 				continue
