@@ -1,7 +1,9 @@
 // Package listing reads the storage listings people already have — `hdfs dfs
 // -ls -R`, `aws s3 ls --recursive`, `gsutil ls -l -r` (and `gcloud storage ls
-// -l -r`), `find -printf '%s %p\n'` — into one list of paths and sizes, so the
-// orphan plan can compare what exists with what snapshots reference.
+// -l -r`), `rclone lsl`, `find -printf '%T@ %s %p\n'` (or '%s %p\n') — into
+// one list of paths, sizes and, where the tool prints them, modification
+// times, so the orphan plan can compare what exists with what snapshots
+// reference.
 //
 // The format is detected from the text itself. Paths are kept exactly as the
 // tool printed them; `aws s3 ls` prints keys without the bucket, so those
@@ -14,6 +16,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Format names the tool that printed a listing.
@@ -25,6 +28,9 @@ const (
 	FormatGSUtil Format = "gsutil-ls"   // gsutil ls -l -r, gcloud storage ls -l -r
 	FormatRclone Format = "rclone-lsl"  // rclone lsl REMOTE:PATH (rclone ls reads as find's)
 	FormatFind   Format = "find-printf" // find -printf '%s %p\n'
+	// FormatFindTimes is find -printf '%T@ %s %p\n': epoch seconds (with
+	// GNU find's fraction), size, path.
+	FormatFindTimes Format = "find-printf-times"
 )
 
 // Entry is one file or folder in a listing.
@@ -35,12 +41,29 @@ type Entry struct {
 	// Relative is set when the tool printed a path without its root (aws s3
 	// ls keys, find run on "."); the caller must resolve it.
 	Relative bool `json:"relative,omitempty"`
+	// Modified is when the object was last written, zero when the format
+	// prints no time. Formats that print a local time without a zone are
+	// read as UTC: times are only compared with others of the same listing.
+	Modified time.Time `json:"modified,omitzero"`
 }
 
 // Listing is a parsed listing.
 type Listing struct {
 	Format  Format  `json:"format"`
 	Entries []Entry `json:"entries"`
+	// Unterminated is set when the last line has no newline: the listing
+	// may have been cut short (a pipe closed early, a copy of a listing
+	// still being written), and its last path may be cut too.
+	Unterminated bool `json:"unterminated,omitempty"`
+}
+
+// HasTimes reports whether the listing's format prints modification times.
+func (l *Listing) HasTimes() bool {
+	switch l.Format {
+	case FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFindTimes:
+		return true
+	}
+	return false
 }
 
 // Error reports a line that does not fit the detected format.
@@ -66,13 +89,18 @@ const maxLine = 1 << 20
 // the first line that fits no format (or not the detected one); the entries
 // read before it are returned with it.
 func Parse(r io.Reader) (*Listing, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	lr := newLineReader(r)
 	l := &Listing{}
 	n := 0
-	for sc.Scan() {
+	for {
+		line, ok, err := lr.next()
+		if err != nil {
+			return finish(l), &Error{Line: n + 1, Format: l.Format, Expected: "a line shorter than 1 MiB", Found: err.Error()}
+		}
+		if !ok {
+			break
+		}
 		n++
-		line := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -82,7 +110,7 @@ func Parse(r io.Reader) (*Listing, error) {
 				if ignorable(line) {
 					continue
 				}
-				return l, &Error{Line: n, Expected: "a line of hdfs dfs -ls -R, aws s3 ls --recursive, gsutil ls -l -r, rclone lsl or find -printf '%s %p\\n'", Found: clip(line)}
+				return l, &Error{Line: n, Expected: "a line of hdfs dfs -ls -R, aws s3 ls --recursive, gsutil ls -l -r, rclone lsl or find -printf '%T@ %s %p\\n'", Found: clip(line)}
 			}
 			l.Format = f
 		}
@@ -94,26 +122,68 @@ func Parse(r io.Reader) (*Listing, error) {
 			l.Entries = append(l.Entries, e)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return finish(l), &Error{Line: n + 1, Format: l.Format, Expected: "a line shorter than 1 MiB", Found: err.Error()}
-	}
+	l.Unterminated = lr.unterminated
 	if l.Format == "" {
 		return l, &Error{Line: n, Expected: "at least one listed file", Found: "nothing"}
 	}
 	return finish(l), nil
 }
 
+// lineReader yields lines without their "\n" (and "\r"), remembering whether
+// the last one had its newline.
+type lineReader struct {
+	br           *bufio.Reader
+	unterminated bool
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+func (lr *lineReader) next() (string, bool, error) {
+	var long []byte
+	for {
+		chunk, err := lr.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			if long = append(long, chunk...); len(long) > maxLine {
+				return "", false, fmt.Errorf("a line longer than 1 MiB")
+			}
+			continue
+		}
+		line := chunk
+		if long != nil {
+			line = append(long, chunk...)
+		}
+		if err == io.EOF {
+			if len(line) == 0 {
+				return "", false, nil
+			}
+			lr.unterminated = true
+			return strings.TrimRight(string(line), "\r"), true, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		return strings.TrimRight(string(line[:len(line)-1]), "\r"), true, nil
+	}
+}
+
 // finish marks folders: find prints folders like files (with their inode
 // size), so an entry that is the parent of another entry is a folder.
 func finish(l *Listing) *Listing {
-	if l.Format != FormatFind {
+	if l.Format != FormatFind && l.Format != FormatFindTimes {
 		return l
 	}
+	// Every folder above an entry, not only its parent: a filtered listing
+	// may skip levels.
 	parents := make(map[string]bool, len(l.Entries))
 	for _, e := range l.Entries {
 		p := strings.TrimRight(e.Path, "/")
-		if i := strings.LastIndexByte(p, '/'); i > 0 {
-			parents[p[:i]] = true
+		for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p, '/') {
+			if p = p[:i]; parents[p] {
+				break
+			}
+			parents[p] = true
 		}
 	}
 	for i := range l.Entries {
@@ -139,7 +209,7 @@ func ignorable(line string) bool {
 func detect(line string) (Format, bool) {
 	// find's "size path" also matches rclone lsl's lines (the time would
 	// read as part of the path), so it comes last.
-	for _, f := range []Format{FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFind} {
+	for _, f := range []Format{FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFindTimes, FormatFind} {
 		if _, skip, err := parseLine(f, line); err == nil && !skip {
 			return f, true
 		}
@@ -162,6 +232,8 @@ func parseLine(f Format, line string) (e Entry, skip bool, err error) {
 		return parseRcloneLSL(line)
 	case FormatFind:
 		return parseFind(line)
+	case FormatFindTimes:
+		return parseFindTimes(line)
 	}
 	return e, false, fmt.Errorf("a known listing format")
 }
@@ -199,7 +271,8 @@ func parseHDFS(line string) (Entry, bool, error) {
 	if dir {
 		size = 0
 	}
-	return Entry{Path: path, Bytes: size, Dir: dir, Relative: !isAbsolute(path)}, false, nil
+	mod := localTime("2006-01-02 15:04", f[5]+" "+f[6])
+	return Entry{Path: path, Bytes: size, Dir: dir, Relative: !isAbsolute(path), Modified: mod}, false, nil
 }
 
 // parseS3 reads `2024-05-01 10:00:00       1234 flink/cp/job/chk-1/_metadata`.
@@ -214,7 +287,8 @@ func parseS3(line string) (Entry, bool, error) {
 	}
 	// A zero-byte key ending in "/" is a folder marker made by consoles.
 	dir := strings.HasSuffix(key, "/")
-	return Entry{Path: key, Bytes: size, Dir: dir, Relative: !isAbsolute(key)}, false, nil
+	mod := localTime("2006-01-02 15:04:05", f[0]+" "+f[1])
+	return Entry{Path: key, Bytes: size, Dir: dir, Relative: !isAbsolute(key), Modified: mod}, false, nil
 }
 
 // parseGSUtil reads `      1234  2024-05-01T10:00:00Z  gs://bucket/flink/cp/job/chk-1/_metadata`.
@@ -227,7 +301,11 @@ func parseGSUtil(line string) (Entry, bool, error) {
 	if err != nil || size < 0 || !strings.Contains(f[1], "T") || !isDate(f[1][:strings.IndexByte(f[1], 'T')]) {
 		return Entry{}, false, fmt.Errorf("a size in bytes and an ISO timestamp (list without -h)")
 	}
-	return Entry{Path: path, Bytes: size, Dir: strings.HasSuffix(path, "/")}, false, nil
+	mod, err := time.Parse(time.RFC3339Nano, f[1])
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("an RFC 3339 timestamp")
+	}
+	return Entry{Path: path, Bytes: size, Dir: strings.HasSuffix(path, "/"), Modified: mod}, false, nil
 }
 
 // parseRcloneLSL reads `     1234 2024-05-01 10:00:00.062626927 job/chk-1/_metadata`: the
@@ -241,7 +319,8 @@ func parseRcloneLSL(line string) (Entry, bool, error) {
 	if err != nil || size < 0 {
 		return Entry{}, false, fmt.Errorf("a size in bytes")
 	}
-	return Entry{Path: path, Bytes: size, Relative: !isAbsolute(path)}, false, nil
+	mod := localTime("2006-01-02 15:04:05.999999999", f[1]+" "+f[2])
+	return Entry{Path: path, Bytes: size, Relative: !isAbsolute(path), Modified: mod}, false, nil
 }
 
 // parseFind reads `1234 /flink/cp/job/chk-1/_metadata`.
@@ -255,6 +334,46 @@ func parseFind(line string) (Entry, bool, error) {
 		return Entry{}, false, fmt.Errorf("a size in bytes, then the path")
 	}
 	return Entry{Path: path, Bytes: size, Relative: !isAbsolute(path)}, false, nil
+}
+
+// parseFindTimes reads `1714557600.1234567890 1234 /tmp/cp/job/chk-1/_metadata`.
+func parseFindTimes(line string) (Entry, bool, error) {
+	f, path, ok := fields(line, 2)
+	if !ok {
+		return Entry{}, false, fmt.Errorf("epoch seconds, size, path")
+	}
+	mod, ok := epochTime(f[0])
+	if !ok {
+		return Entry{}, false, fmt.Errorf("epoch seconds with a fraction (find's %%T@)")
+	}
+	size, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil || size < 0 {
+		return Entry{}, false, fmt.Errorf("a size in bytes after the time")
+	}
+	return Entry{Path: path, Bytes: size, Relative: !isAbsolute(path), Modified: mod}, false, nil
+}
+
+// epochTime reads find's %T@, "seconds.fraction". The fraction is required:
+// without it a line of find's '%s %p' form could be read as this one.
+func epochTime(s string) (time.Time, bool) {
+	secs, frac, ok := strings.Cut(s, ".")
+	if !ok || !digits(secs) || !digits(frac) || len(secs) > 12 {
+		return time.Time{}, false
+	}
+	sec, _ := strconv.ParseInt(secs, 10, 64)
+	frac = (frac + "000000000")[:9]
+	nsec, _ := strconv.ParseInt(frac, 10, 64)
+	return time.Unix(sec, nsec).UTC(), true
+}
+
+// localTime reads a time printed without a zone; "" when it does not parse
+// (the line's own checks have already judged its shape).
+func localTime(layout, value string) time.Time {
+	t, err := time.Parse(layout, value)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func isAbsolute(p string) bool { return strings.HasPrefix(p, "/") || strings.Contains(p, ":/") }

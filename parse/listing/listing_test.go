@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseFormats(t *testing.T) {
@@ -24,10 +25,10 @@ drwxrwxrwt+  - flink supergroup          0 2024-05-01 10:00 /flink/cp/3f2a/tasko
 `,
 			format: FormatHDFS,
 			want: []Entry{
-				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7", Dir: true},
-				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934},
-				{Path: "/flink/cp/3f2a/shared/my file", Bytes: 67108864},
-				{Path: "/flink/cp/3f2a/taskowned", Dir: true}, // sticky bit, ACL
+				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7", Dir: true, Modified: at("2024-05-01T10:00:00Z")},
+				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00Z")},
+				{Path: "/flink/cp/3f2a/shared/my file", Bytes: 67108864, Modified: at("2024-05-01T09:59:00Z")},
+				{Path: "/flink/cp/3f2a/taskowned", Dir: true, Modified: at("2024-05-01T10:00:00Z")}, // sticky bit, ACL
 			},
 		},
 		{
@@ -38,9 +39,9 @@ drwxrwxrwt+  - flink supergroup          0 2024-05-01 10:00 /flink/cp/3f2a/tasko
 `,
 			format: FormatS3,
 			want: []Entry{
-				{Path: "flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Relative: true},
-				{Path: "flink/cp/3f2a/shared/0c1e", Bytes: 67108864, Relative: true},
-				{Path: "flink/cp/3f2a/taskowned/", Dir: true, Relative: true},
+				{Path: "flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Relative: true, Modified: at("2024-05-01T10:00:00Z")},
+				{Path: "flink/cp/3f2a/shared/0c1e", Bytes: 67108864, Relative: true, Modified: at("2024-05-01T09:59:58Z")},
+				{Path: "flink/cp/3f2a/taskowned/", Dir: true, Relative: true, Modified: at("2024-05-01T09:59:58Z")},
 			},
 		},
 		{
@@ -54,8 +55,8 @@ TOTAL: 2 objects, 67110798 bytes (64 MiB)
 `,
 			format: FormatGSUtil,
 			want: []Entry{
-				{Path: "gs://b/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934},
-				{Path: "gs://b/flink/cp/3f2a/shared/0c1e", Bytes: 67108864},
+				{Path: "gs://b/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00Z")},
+				{Path: "gs://b/flink/cp/3f2a/shared/0c1e", Bytes: 67108864, Modified: at("2024-05-01T09:59:58Z")},
 			},
 		},
 		{
@@ -82,8 +83,21 @@ TOTAL: 2 objects, 67110798 bytes (64 MiB)
 `,
 			format: FormatRclone,
 			want: []Entry{
-				{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true},
-				{Path: "3f2a/shared/0c1e 2", Bytes: 67108864, Relative: true},
+				{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true, Modified: at("2024-05-01T10:00:00.062626927Z")},
+				{Path: "3f2a/shared/0c1e 2", Bytes: 67108864, Relative: true, Modified: at("2024-05-01T09:58:12Z")},
+			},
+		},
+		{
+			name: "find -printf '%T@ %s %p\\n'",
+			text: `1714557600.0000000000 4096 /tmp/cp/3f2a
+1714557600.5000000000 1934 /tmp/cp/3f2a/chk-7/_metadata
+1714557540.1234567891 25 /tmp/cp/3f2a/shared/a b
+`,
+			format: FormatFindTimes,
+			want: []Entry{
+				{Path: "/tmp/cp/3f2a", Dir: true, Modified: at("2024-05-01T10:00:00Z")},
+				{Path: "/tmp/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00.5Z")},
+				{Path: "/tmp/cp/3f2a/shared/a b", Bytes: 25, Modified: at("2024-05-01T09:59:00.123456789Z")},
 			},
 		},
 		{
@@ -111,6 +125,41 @@ TOTAL: 2 objects, 67110798 bytes (64 MiB)
 				t.Errorf("entries =\n%+v\nwant\n%+v", l.Entries, tc.want)
 			}
 		})
+	}
+}
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// A listing cut short (a pipe closed early) loses its last newline; the
+// last path may be cut too, so the listing says so.
+func TestUnterminated(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		cut  bool
+	}{
+		{"1 /a/b\n2 /a/c\n", false},
+		{"1 /a/b\n2 /a/sha", true},
+		{"1 /a/b\r\n", false},
+		{"1 /a/b", true},
+	} {
+		l, err := Parse(strings.NewReader(tc.text))
+		if err != nil || l.Unterminated != tc.cut {
+			t.Errorf("%q: unterminated = %v (%v), want %v", tc.text, l.Unterminated, err, tc.cut)
+		}
+	}
+	// A line longer than the reader's buffer is still one line.
+	long := "5 /" + strings.Repeat("x", 200<<10) + "\n"
+	if l, err := Parse(strings.NewReader(long)); err != nil || len(l.Entries) != 1 || len(l.Entries[0].Path) != 1+200<<10 {
+		t.Errorf("long line: %v", err)
+	}
+	if _, err := Parse(strings.NewReader("5 /" + strings.Repeat("x", 2<<20) + "\n")); err == nil {
+		t.Error("a 2 MiB line was accepted")
 	}
 }
 
@@ -148,6 +197,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("2024-05-01 10:00:00       1934 k/_metadata\n")
 	f.Add("gs://b/:\n      1934  2024-05-01T10:00:00Z  gs://b/x\nTOTAL: 1 objects, 1934 bytes\n")
 	f.Add("4096 /a\n5 /a/b\n")
+	f.Add("1714557600.5 4096 /a\n1714557600.0 5 /a/b")
 	f.Fuzz(func(t *testing.T, s string) {
 		l, err := Parse(strings.NewReader(s))
 		if l == nil {
