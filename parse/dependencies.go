@@ -124,21 +124,21 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 		pl := folder.place
 		// Cut the written path at the same depth as the key's job folder.
 		job := lastJob
-		if pl.jobDir != lastJobKey || lastJobKey == "" {
+		if pl.JobDir != lastJobKey || lastJobKey == "" {
 			if lastJobFiles > 0 {
 				jobDirs[lastJob] += lastJobFiles
 				lastJobFiles = 0
 			}
 			var seen bool
-			if job, seen = written[pl.jobDir]; !seen {
-				job = writtenPrefix(f.Path, pl.jobDir)
-				written[pl.jobDir] = job
+			if job, seen = written[pl.JobDir]; !seen {
+				job = writtenPrefix(f.Path, pl.JobDir)
+				written[pl.JobDir] = job
 			}
-			lastJobKey, lastJob = pl.jobDir, job
+			lastJobKey, lastJob = pl.JobDir, job
 		}
 		lastJobFiles++
-		if strings.HasPrefix(pl.area, "chk-") {
-			chks[chkDir{job, pl.area}]++
+		if strings.HasPrefix(pl.Area, "chk-") {
+			chks[chkDir{job, pl.Area}]++
 		}
 	}
 	if lastJobFiles > 0 {
@@ -227,27 +227,7 @@ func isPlainName(name string) bool {
 	return name != "" && name != "." && name != ".." && strings.IndexByte(name, '/') < 0
 }
 
-// keyDir is path.Dir of a key (pathKey's output, so already clean).
-func keyDir(key string) string {
-	switch i := strings.LastIndexByte(key, '/'); {
-	case i < 0:
-		return "."
-	case i == 0:
-		return "/"
-	default:
-		return key[:i]
-	}
-}
 
-// writtenPrefix returns the part of the written path p that corresponds to
-// the key prefix keyPrefix (same number of trailing elements removed).
-func writtenPrefix(p, keyPrefix string) string {
-	drop := strings.Count(strings.TrimPrefix(pathKey(p), keyPrefix), "/")
-	for ; drop > 0; drop-- {
-		p = parentDir(p)
-	}
-	return strings.TrimRight(p, "/")
-}
 
 func sortedByCount(m map[string]int) []string {
 	out := make([]string, 0, len(m))
@@ -406,18 +386,18 @@ func classify(snap *model.Snapshot, loc Location, keys locationKeys, f *model.Fi
 		return f.Path, RoleExclusive, ""
 	}
 	if pl, ok := folder.place, folder.inLayout; ok {
-		if loc.JobDir == "" || pl.jobDir != keys.job {
-			if strings.HasPrefix(pl.area, "chk-") {
-				checkpoint = pl.area
+		if loc.JobDir == "" || pl.JobDir != keys.job {
+			if strings.HasPrefix(pl.Area, "chk-") {
+				checkpoint = pl.Area
 			}
 			return f.Path, RoleOtherCheckpoint, checkpoint
 		}
 		switch {
-		case strings.HasPrefix(pl.area, "chk-"):
-			return f.Path, RoleOtherCheckpoint, pl.area
-		case f.Kind == model.KindSegment || f.Segments > 0 || pl.sub != "":
+		case strings.HasPrefix(pl.Area, "chk-"):
+			return f.Path, RoleOtherCheckpoint, pl.Area
+		case f.Kind == model.KindSegment || f.Segments > 0 || pl.Sub != "":
 			return f.Path, RoleFileMerging, ""
-		case pl.area == sharedDir:
+		case pl.Area == sharedDir:
 			return f.Path, RoleShared, ""
 		default:
 			return f.Path, RoleTaskOwned, ""

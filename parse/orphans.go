@@ -307,7 +307,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 			chkDirs[e.key] = e.path
 		}
 		if !e.dir {
-			if pl, ok := placeInFlinkLayout(e.key); ok && strings.HasPrefix(pl.area, "chk-") {
+			if pl, ok := placeInFlinkLayout(e.key); ok && strings.HasPrefix(pl.Area, "chk-") {
 				d := path.Dir(e.key)
 				chkDirs[d] = parentDir(e.path)
 				if baseName(e.key) == metadataName {
@@ -371,7 +371,7 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 			}
 		}
 		pl, inLayout := placeInFlinkLayout(e.key)
-		if inLayout && strings.HasPrefix(pl.area, "chk-") {
+		if inLayout && strings.HasPrefix(pl.Area, "chk-") {
 			d := path.Dir(e.key)
 			if givenChk[d] {
 				return false, judged{true, "in a given checkpoint's folder, but its _metadata does not reference it"}
@@ -380,19 +380,19 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 			return false, judged{v.deletable, v.reason}
 		}
 		if inLayout {
-			if js := jobs[pl.jobDir]; js != nil {
+			if js := jobs[pl.JobDir]; js != nil {
 				switch {
 				case len(js.inProgress) > 0:
 					return false, judged{false, "the job has a checkpoint in progress (" + baseName(js.inProgress[0]) + ") that may have written it"}
 				case len(js.newer) > 0:
 					return false, judged{false, "the job has a newer checkpoint that was not given (" + baseName(js.newer[0]) + ") that may reference it"}
 				}
-				return false, judged{true, "in the job's " + pl.area + "/ folder, referenced by no given checkpoint"}
+				return false, judged{true, "in the job's " + pl.Area + "/ folder, referenced by no given checkpoint"}
 			}
-			if name, ok := otherInProgress[pl.jobDir]; ok {
+			if name, ok := otherInProgress[pl.JobDir]; ok {
 				return false, judged{false, "its job, which none of the given snapshots belongs to, may be running: " + name + " has no _metadata"}
 			}
-			return false, judged{true, "in the " + pl.area + "/ folder of a job none of the given snapshots belongs to, and none references it"}
+			return false, judged{true, "in the " + pl.Area + "/ folder of a job none of the given snapshots belongs to, and none references it"}
 		}
 		return false, judged{true, "referenced by no given snapshot"}
 	}
@@ -523,8 +523,8 @@ func planOrphans(snaps []*SnapshotReport, lf *listedFiles, now time.Time) *Orpha
 	// Job folders (holding chk-N, shared/, taskowned/) of jobs not given.
 	otherJobs := map[string]bool{}
 	for _, e := range lf.entries {
-		if pl, ok := placeInFlinkLayout(e.key); ok && e.key != "" && jobs[pl.jobDir] == nil {
-			otherJobs[pl.jobDir] = true
+		if pl, ok := placeInFlinkLayout(e.key); ok && e.key != "" && jobs[pl.JobDir] == nil {
+			otherJobs[pl.JobDir] = true
 		}
 	}
 	// The largest wholly deletable folders.

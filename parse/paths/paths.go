@@ -1,4 +1,6 @@
-package parse
+// Package paths matches the paths of snapshots and listings and knows
+// Flink's checkpoint folder names.
+package paths
 
 import (
 	"path"
@@ -11,9 +13,9 @@ import (
 // `hdfs dfs -ls` prints them either way. Matching therefore uses a key that
 // forgets those differences. Displayed paths are always the ones written.
 
-// isObjectStore reports whether scheme's authority is a bucket (or
+// IsObjectStore reports whether scheme's authority is a bucket (or
 // container) and so part of the object's name.
-func isObjectStore(scheme string) bool {
+func IsObjectStore(scheme string) bool {
 	switch scheme {
 	case "s3", "s3a", "s3n", "s3p", "gs", "oss", "cos", "cosn", "obs", "abfs", "abfss", "wasb", "wasbs":
 		return true
@@ -21,17 +23,17 @@ func isObjectStore(scheme string) bool {
 	return false
 }
 
-// pathKey is the matching key of a path: for object stores "/bucket/key", for
+// Key is the matching key of a path: for object stores "/bucket/key", for
 // file systems (file, hdfs, viewfs, bare paths) the absolute path. It is
 // cleaned: no trailing slash, no "//", no "." or "..".
-func pathKey(p string) string {
-	return uriKey(splitURI(p))
+func Key(p string) string {
+	return URIKey(Split(p))
 }
 
-// uriKey is pathKey of a path splitURI has split.
-func uriKey(scheme, authority, rest string) string {
-	if isObjectStore(scheme) {
-		rest = "/" + authority + "/" + strings.TrimPrefix(rest, "/")
+// URIKey is Key of a path Split has split.
+func URIKey(scheme, authority, rest string) string {
+	if IsObjectStore(scheme) {
+		rest = "/" + azureAccount(authority) + "/" + strings.TrimPrefix(rest, "/")
 	}
 	if rest == "" {
 		return ""
@@ -41,6 +43,26 @@ func uriKey(scheme, authority, rest string) string {
 		return rest // most paths are; path.Clean would rebuild them byte by byte
 	}
 	return path.Clean(rest)
+}
+
+// azureAccount names an Azure container by container@account alone: one
+// account's Blob (wasbs://c@acct.blob.core.windows.net) and Data Lake
+// (abfss://c@acct.dfs.core.windows.net) endpoints serve the same objects.
+func azureAccount(authority string) string {
+	at := strings.IndexByte(authority, '@')
+	if at < 0 {
+		return authority
+	}
+	host := strings.ToLower(authority[at+1:])
+	if dot := strings.IndexByte(host, '.'); dot > 0 {
+		switch host[dot+1:] {
+		case "blob.core.windows.net", "dfs.core.windows.net",
+			"blob.core.chinacloudapi.cn", "dfs.core.chinacloudapi.cn",
+			"blob.core.usgovcloudapi.net", "dfs.core.usgovcloudapi.net":
+			return authority[:at+1] + host[:dot]
+		}
+	}
+	return authority
 }
 
 // isClean reports whether path.Clean(p) == p: no empty, "." or ".."
@@ -70,9 +92,9 @@ func isClean(p string) bool {
 	return true
 }
 
-// splitURI splits "scheme://authority/path", "scheme:/path" and "/path".
+// Split splits "scheme://authority/path", "scheme:/path" and "/path".
 // A Windows drive letter ("C:/x") is a path, not a scheme.
-func splitURI(p string) (scheme, authority, rest string) {
+func Split(p string) (scheme, authority, rest string) {
 	i := strings.IndexByte(p, ':')
 	if i <= 1 {
 		return "", "", p
@@ -95,14 +117,14 @@ func splitURI(p string) (scheme, authority, rest string) {
 	return scheme, authority, rest
 }
 
-// isAbsolutePath tells a path with a root from one relative to a folder.
-func isAbsolutePath(p string) bool {
-	s, _, rest := splitURI(p)
+// IsAbsolute tells a path with a root from one relative to a folder.
+func IsAbsolute(p string) bool {
+	s, _, rest := Split(p)
 	return s != "" || strings.HasPrefix(rest, "/")
 }
 
-// parentDir is the folder of p in p's own spelling ("" when p has none).
-func parentDir(p string) string {
+// Parent is the folder of p in p's own spelling ("" when p has none).
+func Parent(p string) string {
 	p = strings.TrimRight(p, "/")
 	i := strings.LastIndexByte(p, '/')
 	if i < 0 {
@@ -114,23 +136,23 @@ func parentDir(p string) string {
 	return p[:i]
 }
 
-// baseName is the last element of p.
-func baseName(p string) string {
+// Base is the last element of p.
+func Base(p string) string {
 	p = strings.TrimRight(p, "/")
 	return p[strings.LastIndexByte(p, '/')+1:]
 }
 
-// joinPath resolves a relative path against a folder, keeping the folder's
+// Join resolves a relative path against a folder, keeping the folder's
 // spelling (as Flink's new Path(parent, child) does).
-func joinPath(dir, rel string) string {
+func Join(dir, rel string) string {
 	if dir == "" {
 		return rel
 	}
 	return strings.TrimRight(dir, "/") + "/" + strings.TrimPrefix(rel, "./")
 }
 
-// underKey reports whether key k lies inside (or is) folder key dir.
-func underKey(k, dir string) bool {
+// Under reports whether key k lies inside (or is) folder key dir.
+func Under(k, dir string) bool {
 	if dir == "" {
 		return false
 	}
@@ -144,14 +166,14 @@ func underKey(k, dir string) bool {
 // taskowned; savepoints are savepoint-<jobid6>-<random12> (1.3+). Matched
 // by hand: they are tested for every element of every path.
 
-// isChkDir reports whether name is chk-N (N decimal digits).
-func isChkDir(name string) bool {
+// IsChkDir reports whether name is chk-N (N decimal digits).
+func IsChkDir(name string) bool {
 	digits, ok := strings.CutPrefix(name, "chk-")
 	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
 }
 
-// isSavepointDir reports whether name is savepoint-<6 hex>-<12 hex>.
-func isSavepointDir(name string) bool {
+// IsSavepointDir reports whether name is savepoint-<6 hex>-<12 hex>.
+func IsSavepointDir(name string) bool {
 	const prefix = "savepoint-"
 	if len(name) != len(prefix)+6+1+12 || !strings.HasPrefix(name, prefix) || name[len(prefix)+6] != '-' {
 		return false
@@ -169,24 +191,24 @@ func isLowerHex(s string) bool {
 }
 
 const (
-	sharedDir    = "shared"
-	taskOwnedDir = "taskowned"
-	metadataName = "_metadata"
+	SharedDir    = "shared"
+	TaskOwnedDir = "taskowned"
+	MetadataName = "_metadata"
 )
 
-// flinkPlace is where a key sits in Flink's checkpoint layout.
-type flinkPlace struct {
-	jobDir string // key of <checkpoint root>/<job id>
-	area   string // "chk-N", "shared" or "taskowned"
+// Place is where a key sits in Flink's checkpoint layout.
+type Place struct {
+	JobDir string // key of <checkpoint root>/<job id>
+	Area   string // "chk-N", "shared" or "taskowned"
 	// sub is the first folder below shared/ or taskowned/ when the file is
 	// not directly inside it (file merging's job_…_op_… / job_…_tm_…).
-	sub string
+	Sub string
 }
 
-// placeInFlinkLayout finds the innermost chk-N/shared/taskowned folder of a
+// PlaceInFlinkLayout finds the innermost chk-N/shared/taskowned folder of a
 // file key. ok is false for paths outside any job checkpoint folder. The
 // place's strings are substrings of the key: nothing is allocated.
-func placeInFlinkLayout(fileKey string) (flinkPlace, bool) {
+func PlaceInFlinkLayout(fileKey string) (Place, bool) {
 	// Only the file's folder and, for shared/ and taskowned/, the one
 	// above it can be an area: chk-N holds files directly, and shared/ is
 	// only a Flink area directly below a job folder, whose files sit at
@@ -194,30 +216,30 @@ func placeInFlinkLayout(fileKey string) (flinkPlace, bool) {
 	// above it ("/<root>/<job>/shared/…" or "<root>/<job>/shared/…").
 	last := strings.LastIndexByte(fileKey, '/')
 	if last < 0 {
-		return flinkPlace{}, false
+		return Place{}, false
 	}
 	folder := fileKey[:last]
 	i := strings.LastIndexByte(folder, '/')
 	if i < 0 || strings.LastIndexByte(folder[:i], '/') < 0 {
-		return flinkPlace{}, false
+		return Place{}, false
 	}
-	if name := folder[i+1:]; isChkDir(name) || name == sharedDir || name == taskOwnedDir {
-		return flinkPlace{jobDir: folder[:i], area: name}, true
+	if name := folder[i+1:]; IsChkDir(name) || name == SharedDir || name == TaskOwnedDir {
+		return Place{JobDir: folder[:i], Area: name}, true
 	}
 	outer := folder[:i]
 	j := strings.LastIndexByte(outer, '/')
 	if j < 0 || strings.LastIndexByte(outer[:j], '/') < 0 {
-		return flinkPlace{}, false
+		return Place{}, false
 	}
-	if name := outer[j+1:]; name == sharedDir || name == taskOwnedDir {
-		return flinkPlace{jobDir: outer[:j], area: name, sub: folder[i+1:]}, true
+	if name := outer[j+1:]; name == SharedDir || name == TaskOwnedDir {
+		return Place{JobDir: outer[:j], Area: name, Sub: folder[i+1:]}, true
 	}
-	return flinkPlace{}, false
+	return Place{}, false
 }
 
-// checkpointNumber is N of a chk-N folder name, or -1.
-func checkpointNumber(name string) int64 {
-	if !isChkDir(name) {
+// CheckpointNumber is N of a chk-N folder name, or -1.
+func CheckpointNumber(name string) int64 {
+	if !IsChkDir(name) {
 		return -1
 	}
 	var n int64
@@ -228,4 +250,26 @@ func checkpointNumber(name string) int64 {
 		}
 	}
 	return n
+}
+
+// KeyDir is path.Dir of a key (Key's output, so already clean).
+func KeyDir(key string) string {
+	switch i := strings.LastIndexByte(key, '/'); {
+	case i < 0:
+		return "."
+	case i == 0:
+		return "/"
+	default:
+		return key[:i]
+	}
+}
+
+// WrittenPrefix returns the part of the written path p that corresponds to
+// the key prefix keyPrefix (same number of trailing elements removed).
+func WrittenPrefix(p, keyPrefix string) string {
+	drop := strings.Count(strings.TrimPrefix(Key(p), keyPrefix), "/")
+	for ; drop > 0; drop-- {
+		p = Parent(p)
+	}
+	return strings.TrimRight(p, "/")
 }

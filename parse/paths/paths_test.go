@@ -1,0 +1,28 @@
+package paths
+
+import "testing"
+
+func TestKeyForgetsSpelling(t *testing.T) {
+	same := [][]string{
+		{"file:/tmp/x/y", "file:///tmp/x/y", "/tmp/x/y", "/tmp//x/./y/"},
+		{"s3://b/k/x", "s3a://b/k/x", "s3n://b/k//x"},
+		{"abfss://c@acct.dfs.core.windows.net/cp/x", "wasbs://c@acct.blob.core.windows.net/cp/x", "abfs://c@ACCT.DFS.core.windows.net/cp/x"},
+	}
+	for _, group := range same {
+		for _, p := range group[1:] {
+			if Key(p) != Key(group[0]) {
+				t.Errorf("Key(%q) = %q, Key(%q) = %q: want equal", p, Key(p), group[0], Key(group[0]))
+			}
+		}
+	}
+	differ := [][2]string{
+		{"abfss://c@acct.dfs.core.windows.net/x", "abfss://c@other.dfs.core.windows.net/x"},
+		{"abfss://c@acct.dfs.core.windows.net/x", "abfss://d@acct.dfs.core.windows.net/x"},
+		{"/tmp/x", "tmp/x"},
+	}
+	for _, d := range differ {
+		if Key(d[0]) == Key(d[1]) {
+			t.Errorf("Key(%q) == Key(%q) = %q", d[0], d[1], Key(d[0]))
+		}
+	}
+}
