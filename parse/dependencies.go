@@ -227,8 +227,6 @@ func isPlainName(name string) bool {
 	return name != "" && name != "." && name != ".." && strings.IndexByte(name, '/') < 0
 }
 
-
-
 func sortedByCount(m map[string]int) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
