@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/plan"
 )
 
 // A _metadata file is often looked at away from its folder: downloaded,
@@ -15,12 +16,12 @@ import (
 
 // relocate finds the listed folder of a Flink snapshot whose own folder is
 // not in the listing; ok is false when there is no single match.
-func relocate(s *SnapshotReport, lf *listedFiles) (dir string, ok bool) {
+func relocate(s *SnapshotReport, lf *plan.Listed) (dir string, ok bool) {
 	if s.Format != model.FormatFlink || s.Size <= 0 {
 		return "", false
 	}
 	if s.Location.Dir != "" && isAbsolutePath(s.Location.Dir) {
-		if _, listed := lf.byKey[pathKey(joinPath(s.Location.Dir, metadataName))]; listed {
+		if _, listed := lf.Lookup(pathKey(joinPath(s.Location.Dir, metadataName))); listed {
 			return "", false // already where the listing has it
 		}
 	}
@@ -31,14 +32,14 @@ func relocate(s *SnapshotReport, lf *listedFiles) (dir string, ok bool) {
 		}
 	}
 	match := ""
-	for _, e := range lf.entries {
-		if e.dir || e.key == "" || path.Base(e.key) != metadataName || e.bytes != s.Size {
+	for _, e := range lf.Entries {
+		if e.Dir || e.Key == "" || path.Base(e.Key) != metadataName || e.Bytes != s.Size {
 			continue
 		}
-		folder := path.Dir(e.key)
+		folder := path.Dir(e.Key)
 		all := true
 		for _, r := range relative {
-			if _, listed := lf.byKey[folder+"/"+r]; !listed {
+			if _, listed := lf.Lookup(folder + "/" + r); !listed {
 				all = false
 				break
 			}
@@ -49,7 +50,7 @@ func relocate(s *SnapshotReport, lf *listedFiles) (dir string, ok bool) {
 		if match != "" {
 			return "", false // ambiguous
 		}
-		match = parentDir(e.path)
+		match = parentDir(e.Path)
 	}
 	return match, match != ""
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/plan"
 )
 
 // Input is one decoded snapshot and, where the user knows it, its base
@@ -20,12 +21,19 @@ type Input struct {
 // Options tune Analyze.
 type Options struct {
 	// Listing, when given, is what storage holds; it adds physical sizes of
-	// file-merging files and turns on the orphan plan.
+	// file-merging files and turns on the deletion plan.
 	Listing *listing.Listing
+	// ListingError is why the listing could not be read whole (the entries
+	// before the bad line are in Listing): the plan is then refused.
+	ListingError error
 	// ListingPrefix resolves relative listing entries (aws s3 ls prints keys
 	// without the bucket): for example "s3://bucket/". When empty it is
 	// inferred from the snapshots' paths.
 	ListingPrefix string
+	// EntropyKey, Stopped and Margin are the plan's (package plan).
+	EntropyKey string
+	Stopped    bool
+	Margin     time.Duration
 	// Now decides which SlateDB checkpoints have expired; zero means the
 	// current time.
 	Now time.Time
@@ -180,9 +188,9 @@ func Analyze(inputs []Input, opts Options) *Report {
 	for _, in := range inputs {
 		r.Snapshots = append(r.Snapshots, Inspect(in.Snapshot, in.Base))
 	}
-	var listed *listedFiles
+	var listed *plan.Listed
 	if opts.Listing != nil {
-		listed = newListedFiles(opts.Listing, opts.ListingPrefix, r.Snapshots)
+		listed = plan.NewListed(opts.Listing, opts.ListingPrefix, referencedPaths(r.Snapshots))
 		for i, s := range r.Snapshots {
 			// A snapshot read away from its folder is placed where the
 			// listing shows its _metadata and files.
@@ -195,16 +203,41 @@ func Analyze(inputs []Input, opts Options) *Report {
 					r.Snapshots[i] = s
 				}
 			}
-			listed.addPhysicalSizes(s)
+			addPhysicalSizes(s, listed)
 		}
 	}
 	if len(r.Snapshots) >= 2 {
 		r.Comparison = compare(r.Snapshots)
 	}
 	if listed != nil && len(r.Snapshots) > 0 {
-		r.Orphans = planOrphans(r.Snapshots, listed, opts.Now)
+		r.Orphans = planOrphans(r.Snapshots, opts)
 	}
 	return r
+}
+
+// referencedPaths are the absolute paths the snapshots reference, from
+// which a listing's relative entries find their prefix.
+func referencedPaths(snaps []*SnapshotReport) []string {
+	var out []string
+	for _, s := range snaps {
+		for _, ref := range s.FileRefs {
+			if ref.key != "" {
+				out = append(out, ref.Path)
+			}
+		}
+	}
+	return out
+}
+
+// addPhysicalSizes fills the listed sizes of a snapshot's dependencies.
+func addPhysicalSizes(s *SnapshotReport, lf *plan.Listed) {
+	for _, ref := range s.FileRefs {
+		if e, ok := lf.Lookup(ref.key); ok && !e.Dir {
+			d := &s.Dependencies[ref.Dependency]
+			d.ListedFiles++
+			d.PhysicalBytes += e.Bytes
+		}
+	}
 }
 
 // Inspect analyses one snapshot; base is the user's location for it ("" when

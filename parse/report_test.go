@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,7 +272,7 @@ func TestCompareChain(t *testing.T) {
 
 func findListing(t *testing.T, lines ...string) *listing.Listing {
 	t.Helper()
-	l, err := listing.Parse(strings.NewReader(strings.Join(lines, "\n")))
+	l, err := listing.Parse(strings.NewReader(strings.Join(lines, "\n") + "\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,28 +310,31 @@ func TestOrphans(t *testing.T) {
 		"4096 "+oldLocal+"/shared",
 		"77 "+oldLocal+"/shared/s",
 	)
-	r := Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l})
+	// The listing has no times: only a job stated stopped has its shared/
+	// garbage planned.
+	r := Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l, Stopped: true})
 	p := r.Orphans
-	var del []string
-	for _, it := range p.Deletable {
-		del = append(del, fmt.Sprintf("%s %v %d %d", it.Path, it.Dir, it.Files, it.Bytes))
-	}
-	if !strings.Contains(p.Deletable[0].Reason, "another job's checkpoint folder") {
-		t.Errorf("old job's folder: %+v", p.Deletable[0])
+	items := func(list []OrphanItem) []string {
+		var out []string
+		for _, it := range list {
+			out = append(out, fmt.Sprintf("%s %v %d %d", it.Path, it.Dir, it.Files, it.Bytes))
+		}
+		return out
 	}
 	wantDel := []string{
-		oldLocal + " true 2 877",
 		local + "/chk-1 true 2 950",
 		local + "/shared/00000005-0000-4000-8000-000000000000 false 1 1000",
 	}
-	if !reflect.DeepEqual(del, wantDel) {
-		t.Errorf("deletable =\n%s\nwant\n%s", strings.Join(del, "\n"), strings.Join(wantDel, "\n"))
+	if got := items(p.Deletable); !reflect.DeepEqual(got, wantDel) || len(p.Refusals) != 0 {
+		t.Errorf("deletable =\n%s\nwant\n%s\nrefusals %+v", strings.Join(got, "\n"), strings.Join(wantDel, "\n"), p.Refusals)
 	}
-	if p.DeletableFiles != 5 || p.DeletableBytes != 950+877+1000 {
+	// The old job has no given snapshot: it is kept whole, never planned.
+	wantKept := []string{oldLocal + "/chk-7/_metadata false 1 800", oldLocal + "/shared/s false 1 77"}
+	if got := items(p.Unsure); !reflect.DeepEqual(got, wantKept) || !strings.Contains(p.Unsure[0].Reason, "holds none of the given snapshots") {
+		t.Errorf("unsure =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantKept, "\n"))
+	}
+	if p.DeletableFiles != 3 || p.DeletableBytes != 950+1000 {
 		t.Errorf("deletable totals = %d files %d bytes", p.DeletableFiles, p.DeletableBytes)
-	}
-	if len(p.Unsure) != 0 {
-		t.Errorf("unsure = %+v", p.Unsure)
 	}
 	if p.ReferencedFiles != 4+2*3 || len(p.Missing) != 0 {
 		t.Errorf("referenced %d, missing %+v", p.ReferencedFiles, p.Missing)
@@ -346,35 +350,41 @@ func TestOrphans(t *testing.T) {
 	if d := depByRole(r.Snapshots[1].Dependencies, RoleShared)[0]; d.ListedFiles != 2 || d.PhysicalBytes != 2000 {
 		t.Errorf("listed sizes = %+v", d)
 	}
+	// Not stated stopped, a listing without times keeps shared/ garbage.
+	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
+	if got := items(p.Deletable); !reflect.DeepEqual(got, wantDel[:1]) || !strings.Contains(p.Unsure[len(p.Unsure)-1].Reason, "no modification times") {
+		t.Errorf("not stopped: deletable %v, unsure %+v", got, p.Unsure)
+	}
 
 	// A checkpoint in progress (chk-4, no _metadata yet) keeps its folder
 	// and the job's unreferenced shared files out of the plan.
 	l.Entries = append(l.Entries, listing.Entry{Path: local + "/chk-4", Dir: true}, listing.Entry{Path: local + "/chk-4/partial", Bytes: 33})
-	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
-	if len(p.Deletable) != 2 || p.DeletableBytes != 950+877 || len(p.Unsure) != 2 ||
-		p.Unsure[0].Path != local+"/chk-4" || !p.Unsure[0].Dir || p.Unsure[0].Files != 1 || !strings.Contains(p.Unsure[0].Reason, "in progress") ||
-		p.Unsure[1].Path != local+"/shared/00000005-0000-4000-8000-000000000000" {
+	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l, Stopped: true}).Orphans
+	if got := items(p.Deletable); !reflect.DeepEqual(got, wantDel[:1]) || !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool {
+		return it.Path == local+"/chk-4/partial" && strings.Contains(it.Reason, "in progress")
+	}) || !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool {
+		return it.Path == local+"/shared/00000005-0000-4000-8000-000000000000" && strings.Contains(it.Reason, "in progress")
+	}) {
 		t.Errorf("with chk-4 in progress: deletable %+v\nunsure %+v", p.Deletable, p.Unsure)
 	}
 
 	// An empty chk-5 folder (a checkpoint just started) is kept too.
 	l.Entries = append(l.Entries, listing.Entry{Path: local + "/chk-5", Dir: true})
-	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
-	if len(p.Unsure) != 3 || p.Unsure[1].Path != local+"/chk-5" || !p.Unsure[1].Dir || p.Unsure[1].Files != 0 {
+	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l, Stopped: true}).Orphans
+	if !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool { return it.Path == local+"/chk-5" && it.Dir && it.Files == 0 }) {
 		t.Errorf("empty chk-5 in progress: unsure %+v", p.Unsure)
 	}
 
-	// A missing shared file is reported; in-progress chk-4 keeps shared
-	// garbage unsure once chk-4 is newer and shared files are unreferenced.
+	// A referenced shared file the listing lacks refuses the plan.
 	l2 := findListing(t, "900 "+local+"/chk-3/_metadata", "50 "+local+"/chk-3/3-private-manifest", "20 "+local+"/chk-3/3-operator-state",
 		"1000 "+local+"/shared/00000003-0000-4000-8000-000000000000", "1000 "+local+"/shared/00000009-0000-4000-8000-000000000000",
-		"5 "+local+"/chk-4/x")
-	p = Analyze([]Input{{Snapshot: c3}}, Options{Listing: l2}).Orphans
+		"5 "+local+"/chk-2/x")
+	p = Analyze([]Input{{Snapshot: c3}}, Options{Listing: l2, Stopped: true}).Orphans
 	if len(p.Missing) != 1 || p.Missing[0].Path != sst(4) || !reflect.DeepEqual(p.Missing[0].Snapshots, []int{0}) {
 		t.Errorf("missing = %+v", p.Missing)
 	}
-	if len(p.Deletable) != 0 || p.UnsureFiles != 2 {
-		t.Errorf("with chk-4 in progress: deletable %+v unsure %+v", p.Deletable, p.Unsure)
+	if len(p.Deletable) != 0 || len(p.Refusals) != 1 || p.Refusals[0].Code != "files-not-listed" || p.DeletableList() != "" {
+		t.Errorf("missing file: deletable %+v refusals %+v", p.Deletable, p.Refusals)
 	}
 }
 
@@ -390,28 +400,35 @@ func TestOrphansRelativeListing(t *testing.T) {
 		"2024-05-01 10:00:00         20 sp/savepoint-5c3e0f-0123456789ab/f2",
 		"2024-05-01 10:00:00         30 sp/savepoint-5c3e0f-0123456789ab/f3",
 		"2024-05-01 10:00:00          5 cp/"+jobID+"/shared/s1",
-		"2024-05-01 10:00:00          6 cp/"+jobID+"/shared/s2",
+		"2024-05-01 09:00:00          6 cp/"+jobID+"/shared/s2",
+		"2024-05-01 10:00:00          6 cp/"+jobID+"/shared/s3",
+		"2024-05-01 10:00:00         60 cp/"+jobID+"/chk-9/_metadata",
 	)
-	r := Analyze([]Input{{Snapshot: sp, Base: "s3://bkt/sp/savepoint-5c3e0f-0123456789ab"}, {Snapshot: chk}}, Options{Listing: l})
+	chkBase := "s3://bkt/cp/" + jobID + "/chk-9"
+	r := Analyze([]Input{{Snapshot: sp, Base: "s3://bkt/sp/savepoint-5c3e0f-0123456789ab"}, {Snapshot: chk, Base: chkBase}}, Options{Listing: l})
 	p := r.Orphans
-	if p.Listing.Prefix != "s3://bkt/" {
-		t.Errorf("prefix = %q", p.Listing.Prefix)
+	if p.Listing.Prefix != "s3://bkt/" || !p.Listing.HasTimes {
+		t.Errorf("prefix = %q, times %v", p.Listing.Prefix, p.Listing.HasTimes)
 	}
 	var del []string
 	for _, it := range p.Deletable {
 		del = append(del, it.Path)
 	}
+	// s3 was written with chk-9's _metadata: a running job may need it.
 	want := []string{"s3://bkt/cp/" + jobID + "/shared/s2", "s3://bkt/sp/savepoint-5c3e0f-0123456789ab/f3"}
-	if !reflect.DeepEqual(del, want) || p.ReferencedFiles != 4 {
-		t.Errorf("deletable = %v (want %v), referenced %d", del, want, p.ReferencedFiles)
+	if !reflect.DeepEqual(del, want) || p.ReferencedFiles != 5 || len(p.Refusals) != 0 {
+		t.Errorf("deletable = %v (want %v), referenced %d, refusals %+v", del, want, p.ReferencedFiles, p.Refusals)
 	}
-	// Without the base the savepoint's relative files cannot be placed:
-	// same-named listed files are unsure, never deletable.
-	r = Analyze([]Input{{Snapshot: sp}, {Snapshot: chk}}, Options{Listing: l})
-	for _, it := range r.Orphans.Deletable {
-		if strings.HasSuffix(it.Path, "/f1") || strings.HasSuffix(it.Path, "/f2") || strings.Contains(it.Path, "_metadata") {
-			t.Errorf("deletable without a location: %+v", it)
-		}
+	if !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool {
+		return strings.HasSuffix(it.Path, "/s3") && strings.Contains(it.Reason, "margin")
+	}) {
+		t.Errorf("s3, written with the newest checkpoint, is not kept: %+v", p.Unsure)
+	}
+	// Without the savepoint's base its relative files cannot be placed:
+	// the plan is refused.
+	r = Analyze([]Input{{Snapshot: sp}, {Snapshot: chk, Base: chkBase}}, Options{Listing: l})
+	if len(r.Orphans.Deletable) != 0 || len(r.Orphans.Refusals) == 0 {
+		t.Errorf("without a location: deletable %+v, refusals %+v", r.Orphans.Deletable, r.Orphans.Refusals)
 	}
 }
 
@@ -476,14 +493,14 @@ func TestReportJSON(t *testing.T) {
 
 func TestOrphansNeedCompleteSnapshots(t *testing.T) {
 	local := "/tmp/ckptlens-oracle/1.20/incremental/" + jobID
-	l := findListing(t, "900 "+local+"/chk-3/_metadata", "1000 "+local+"/shared/garbage")
+	l := findListing(t, "900 "+local+"/chk-3/_metadata", "50 "+local+"/chk-3/3-private-manifest", "20 "+local+"/chk-3/3-operator-state", "1000 "+local+"/shared/garbage")
 	c3 := incremental(3, nil, 0)
-	if p := Analyze([]Input{{Snapshot: c3}}, Options{Listing: l}).Orphans; p.DeletableFiles != 1 {
+	if p := Analyze([]Input{{Snapshot: c3}}, Options{Listing: l, Stopped: true}).Orphans; p.DeletableFiles != 1 || p.Refused() {
 		t.Fatalf("complete snapshot: %+v", p)
 	}
 	c3.Error = &model.ErrorInfo{Offset: 10, Message: "truncated"}
-	p := Analyze([]Input{{Snapshot: c3}}, Options{Listing: l}).Orphans
-	if p.DeletableFiles != 0 || len(p.Deletable) != 0 || p.UnsureFiles != 1 || !strings.Contains(p.Unknowns[0], "could not be decoded completely") {
+	p := Analyze([]Input{{Snapshot: c3}}, Options{Listing: l, Stopped: true}).Orphans
+	if p.DeletableFiles != 0 || len(p.Deletable) != 0 || p.UnsureFiles != 1 || len(p.Refusals) != 1 || p.Refusals[0].Code != "snapshot-partial" {
 		t.Errorf("partial snapshot: %+v", p)
 	}
 	if r := Analyze(nil, Options{Listing: l}); r.Orphans != nil {

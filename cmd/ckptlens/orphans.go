@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/listing"
@@ -15,49 +16,67 @@ func init() {
 	register("orphans", "plan what a storage listing holds that no given snapshot needs", orphans)
 }
 
-const orphansUsage = `usage: ckptlens orphans --listing FILE [--prefix PREFIX] [--json | --paths] [--base LOC] SNAPSHOT...
+const orphansUsage = `usage: ckptlens orphans --listing FILE [--prefix PREFIX] [--entropy-key KEY]
+                        [--stopped] [--margin DURATION] [--json | --paths] [--base LOC] SNAPSHOT...
 
 Compares a storage listing with every file the given snapshots reference and
 lists what none of them needs: whole folders first, then single files, each
 with the reason, and what the plan cannot know. Give every checkpoint and
-savepoint you want to keep.
+savepoint you want to keep. The plan fails closed: when it cannot prove that
+a file is not needed it keeps the file, and when it cannot place the
+snapshots in the listing it refuses and says what to fix.
 
---listing FILE   the output of one of:
+--listing FILE   the output of one of (the first five carry modification times):
+                   find DIR -printf '%T@ %s %p\n'
                    hdfs dfs -ls -R DIR
                    aws s3 ls --recursive s3://bucket/DIR/
                    gsutil ls -l -r gs://bucket/DIR   (or gcloud storage ls -l -r)
-                   rclone lsl REMOTE:DIR             (or rclone ls)
-                   find DIR -printf '%s %p\n'
+                   rclone lsl REMOTE:DIR
+                   find DIR -printf '%s %p\n'  or  rclone ls REMOTE:DIR
 --prefix PREFIX  what relative listing paths are relative to (aws s3 ls
                  prints keys without the bucket: --prefix s3://bucket/;
                  rclone paths under the listed DIR: --prefix s3://bucket/DIR/);
                  inferred from the snapshots' paths when not given
+--entropy-key KEY  the s3.entropy.key the jobs used; entropy segments are
+                 learned from the snapshots' own paths either way, with the
+                 key also from the listing
+--stopped        the jobs (or SlateDB's writer and compactor) are stopped:
+                 needed to plan shared/, taskowned/, file-merging, changelog and
+                 ForSt files from a listing without modification times
+--margin DURATION  files written later than the newest given checkpoint's
+                 _metadata less this are kept (default 15m: clock skew and
+                 concurrent checkpoints)
 --base LOC       the folder of the snapshot after it
 --json           print the whole report as one JSON object
 --paths          print only what is safe to delete, one path a line (a
                  folder ends in /), for your storage's delete command once
-                 you have reviewed the plan
+                 you have reviewed the plan; nothing when the plan is refused
 
-A SlateDB database folder stands for its newest manifest and the manifests
-its checkpoints pin. Nothing is deleted: the plan is printed for a person to
-review.
+Exit status: 0 a plan, 1 a snapshot could not be decoded completely (or a
+file could not be read), 2 refused (the reason is on stderr), 3 the
+independent last check found a needed file in the plan (a bug: please report
+it). A SlateDB database folder stands for its newest manifest and the
+manifests its checkpoints pin. Nothing is deleted: the plan is printed for a
+person to review.
 `
 
+// orphansFlags are the plan's flags as given.
+type orphansFlags struct {
+	asJSON, asPaths, stopped, help bool
+	listing, prefix, entropyKey    string
+	margin                         string
+}
+
 func orphans(args []string, stdout, stderr io.Writer) int {
-	asJSON, asPaths, help := false, false, false
-	listingPath, prefix := "", ""
-	sa, err := parseArgs(args, map[string]*string{"listing": &listingPath, "prefix": &prefix},
-		map[string]*bool{"json": &asJSON, "paths": &asPaths, "h": &help, "help": &help})
-	if help {
+	var fl orphansFlags
+	sa, err := parseArgs(args,
+		map[string]*string{"listing": &fl.listing, "prefix": &fl.prefix, "entropy-key": &fl.entropyKey, "margin": &fl.margin},
+		map[string]*bool{"json": &fl.asJSON, "paths": &fl.asPaths, "stopped": &fl.stopped, "h": &fl.help, "help": &fl.help})
+	if fl.help {
 		io.WriteString(stdout, orphansUsage)
 		return 0
 	}
-	if err == nil && listingPath == "" {
-		err = fmt.Errorf("--listing FILE is required")
-	}
-	if err == nil && asJSON && asPaths {
-		err = fmt.Errorf("--json and --paths print different things: give one")
-	}
+	opts, err := fl.options(err)
 	if err != nil || len(sa.inputs) == 0 {
 		if err != nil {
 			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
@@ -65,17 +84,14 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, orphansUsage)
 		return 2
 	}
-	f, err := os.Open(listingPath)
+	f, err := os.Open(fl.listing)
 	if err != nil {
 		fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 		return 1
 	}
-	l, err := listing.Parse(f)
+	// A listing with a bad line still makes a report: the plan refuses it.
+	opts.Listing, opts.ListingError = listing.Parse(f)
 	f.Close()
-	if err != nil {
-		fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", listingPath, err)
-		return 1
-	}
 	inputs, failed := decodeAll(sa, "orphans", stderr)
 	inputs, failedPinned := withPinnedManifests(sa, inputs, stderr)
 	if failed += failedPinned; failed > 0 {
@@ -84,22 +100,55 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ckptlens orphans: no plan: %d snapshot(s) could not be decoded completely\n", failed)
 		return 1
 	}
-	r := parse.Analyze(inputs, parse.Options{Listing: l, ListingPrefix: prefix})
-	if asJSON {
+	r := parse.Analyze(inputs, opts)
+	return printPlan(r, fl, stdout, stderr)
+}
+
+func (fl orphansFlags) options(err error) (parse.Options, error) {
+	opts := parse.Options{ListingPrefix: fl.prefix, EntropyKey: fl.entropyKey, Stopped: fl.stopped}
+	switch {
+	case err != nil:
+	case fl.listing == "":
+		err = fmt.Errorf("--listing FILE is required")
+	case fl.asJSON && fl.asPaths:
+		err = fmt.Errorf("--json and --paths print different things: give one")
+	case fl.margin != "":
+		opts.Margin, err = time.ParseDuration(fl.margin)
+		if err == nil && opts.Margin < 0 {
+			err = fmt.Errorf("--margin %s: a margin is not negative", fl.margin)
+		}
+	}
+	return opts, err
+}
+
+// printPlan prints the plan as asked and returns the exit status: a refused
+// plan says why on stderr and lists nothing to delete.
+func printPlan(r *parse.Report, fl orphansFlags, stdout, stderr io.Writer) int {
+	p := r.Orphans
+	status := 0
+	if p.Refused() {
+		status = 2
+		if len(p.LastCheck) > 0 {
+			status = 3
+		}
+		for _, ref := range p.Refusals {
+			fmt.Fprintf(stderr, "ckptlens orphans: refused (%s): %s\n", ref.Code, ref.Message)
+		}
+	}
+	switch {
+	case fl.asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(r); err != nil {
 			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 			return 1
 		}
-		return 0
+	case fl.asPaths:
+		io.WriteString(stdout, p.DeletableList())
+	default:
+		printOrphans(stdout, r)
 	}
-	if asPaths {
-		io.WriteString(stdout, r.Orphans.DeletableList())
-		return 0
-	}
-	printOrphans(stdout, r)
-	return 0
+	return status
 }
 
 // withPinnedManifests adds, for a SlateDB database given as its folder, the

@@ -308,10 +308,20 @@ func printOrphans(w io.Writer, r *parse.Report) {
 	}
 	fmt.Fprintf(w, "kept by the %d given snapshot(s): %s, %s\n%s\n", len(r.Snapshots), files(p.ReferencedFiles), size(p.ReferencedBytes), strings.Join(labels, "\n"))
 
+	if p.Refused() {
+		fmt.Fprintln(w, "\nREFUSED: nothing is planned for deletion, because:")
+		for _, ref := range p.Refusals {
+			fmt.Fprintf(w, "  - %s\n", ref.Message)
+		}
+	}
+	fmt.Fprintln(w, "\nwhat this plan cannot know:")
+	for _, u := range p.Unknowns {
+		fmt.Fprintf(w, "  - %s\n", u)
+	}
 	fmt.Fprintf(w, "\nsafe to delete: %s, %s\n", files(p.DeletableFiles), size(p.DeletableBytes))
 	printItems(w, p.Deletable)
 	if len(p.Unsure) > 0 {
-		fmt.Fprintf(w, "\nnot referenced, but kept (cannot be decided): %s, %s\n", files(p.UnsureFiles), size(p.UnsureBytes))
+		fmt.Fprintf(w, "\nnot referenced, but kept: %s, %s\n", files(p.UnsureFiles), size(p.UnsureBytes))
 		printItems(w, p.Unsure)
 	}
 	if len(p.Missing) > 0 {
@@ -325,10 +335,6 @@ func printOrphans(w io.Writer, r *parse.Report) {
 			t.add(m.Path, size(m.Bytes), "needed by "+strings.Join(by, ", "))
 		}
 		t.print(w)
-	}
-	fmt.Fprintln(w, "\nwhat this plan cannot know:")
-	for _, u := range p.Unknowns {
-		fmt.Fprintf(w, "  - %s\n", u)
 	}
 }
 

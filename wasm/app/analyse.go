@@ -16,6 +16,7 @@ import (
 func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string) {
 	var snaps []*model.Snapshot
 	var listings []*listing.Listing
+	var listingErr error // a listing with a line that cannot be read: the plan refuses
 	start := r.Platform.Now()
 	readMs := 0.0
 	if live, liveLoads := liveManifests(inputs, loads); len(live) < len(inputs) {
@@ -47,7 +48,10 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 		if _, ok := src.(*model.Memory); ok {
 			held += in.Size
 		}
-		snap, lst, problem := decodeInput(in, src)
+		snap, lst, lerr, problem := decodeInput(in, src)
+		if lerr != nil && listingErr == nil {
+			listingErr = lerr
+		}
 		readMs += pr.readMs
 		if !r.current(seq) {
 			return
@@ -80,7 +84,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 		r.Env.UnlockRender()
 		r.Platform.Painted()
 	}
-	rep := buildReport(snaps, listings, base)
+	rep := buildReport(snaps, listings, listingErr, base)
 	analysed := r.Platform.Now()
 	r.Env.Lock()
 	defer r.Env.UnlockRender()
@@ -168,19 +172,24 @@ func readWhole(in Input, pr *progressReader, limit int64) io.ReaderAt {
 const listingLimit = 512 << 20
 
 // decodeInput reads one file as a snapshot or, failing that, as a storage
-// listing. A snapshot that stops part-way is kept with its error; problem
-// explains a file that is neither.
-func decodeInput(in Input, r io.ReaderAt) (snap *model.Snapshot, lst *listing.Listing, problem string) {
+// listing. A snapshot that stops part-way is kept with its error, and so is
+// a listing with a line that cannot be read (lerr: its plan is refused);
+// problem explains a file that is neither, or the listing's bad line.
+func decodeInput(in Input, r io.ReaderAt) (snap *model.Snapshot, lst *listing.Listing, lerr error, problem string) {
 	snap, err := decode(in.Name, r, in.Size)
 	if snap != nil && snap.Format != "" {
-		return snap, nil, "" // a snapshot, perhaps partial: its Error is shown with it
+		return snap, nil, nil, "" // a snapshot, perhaps partial: its Error is shown with it
 	}
 	if in.Size <= listingLimit {
-		if l, lerr := listing.Parse(io.NewSectionReader(r, 0, in.Size)); lerr == nil && len(l.Entries) > 0 {
-			return nil, l, ""
+		l, lerr := listing.Parse(io.NewSectionReader(r, 0, in.Size))
+		switch {
+		case lerr == nil && len(l.Entries) > 0:
+			return nil, l, nil, ""
+		case l.Format != "" && len(l.Entries) > 0:
+			return nil, l, lerr, "This listing has a line ckptlens cannot read (" + lerr.Error() + "), so no deletion plan is made from it."
 		}
 	}
-	return nil, nil, explain(err)
+	return nil, nil, nil, explain(err)
 }
 
 // explain words a decoding error for a user.

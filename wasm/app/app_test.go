@@ -95,13 +95,13 @@ func TestProgressReaderRedrawsAtMostEveryInterval(t *testing.T) {
 func TestDecodeInputTellsSnapshotListingAndGarbage(t *testing.T) {
 	listingText := "100 /data/ckpt/job/chk-1/_metadata\n200 /data/ckpt/job/shared/a.sst\n"
 	in := Input{Name: "listing.txt", Size: int64(len(listingText)), ReaderAt: strings.NewReader(listingText)}
-	snap, lst, problem := decodeInput(in, in.ReaderAt)
+	snap, lst, _, problem := decodeInput(in, in.ReaderAt)
 	if snap != nil || lst == nil || len(lst.Entries) != 2 || problem != "" {
 		t.Fatalf("a find listing: %v %v %q", snap, lst, problem)
 	}
 	junk := "\x89PNG\r\n\x1a\n not a snapshot"
 	in = Input{Name: "x.png", Size: int64(len(junk)), ReaderAt: strings.NewReader(junk)}
-	snap, lst, problem = decodeInput(in, in.ReaderAt)
+	snap, lst, _, problem = decodeInput(in, in.ReaderAt)
 	if snap != nil || lst != nil || !strings.HasPrefix(problem, "Not a Flink _metadata file") {
 		t.Fatalf("junk: %v %v %q", snap, lst, problem)
 	}
@@ -287,7 +287,7 @@ func TestPageLimitsStopAModelTooBig(t *testing.T) {
 	defer func() { pageLimits = saved }()
 	pageLimits.MaxModelBytes = 1000
 	in := Input{Name: "_metadata", Size: int64(buf.Len()), ReaderAt: bytes.NewReader(buf.Bytes())}
-	snap, _, _ := decodeInput(in, in.ReaderAt)
+	snap, _, _, _ := decodeInput(in, in.ReaderAt)
 	if snap == nil || snap.Error == nil || len(snap.Operators) != 0 ||
 		!strings.Contains(snap.Error.Message, "in a browser tab; the command-line tool (ckptlens inspect) reads it") {
 		t.Fatalf("decoded %+v", snap)

@@ -18,8 +18,8 @@ type SnapshotReport = parse.SnapshotReport
 // belongs to a single snapshot, or to the manifests of one SlateDB database
 // (its root, which their own content never names); otherwise each snapshot
 // is located from its own paths. Several listings (say, one per bucket) are
-// read as one.
-func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, base string) *Report {
+// read as one; listingErr is why one of them could not be read whole.
+func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, listingErr error, base string) *Report {
 	inputs := make([]parse.Input, len(snaps))
 	oneLocation := len(snaps) == 1 || oneDatabase(snaps)
 	for i, s := range snaps {
@@ -28,11 +28,12 @@ func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, base stri
 			inputs[i].Base = base
 		}
 	}
-	var opts parse.Options
+	opts := parse.Options{ListingError: listingErr}
 	if len(listings) > 0 {
 		merged := &listing.Listing{Format: listings[0].Format}
 		for _, l := range listings {
 			merged.Entries = append(merged.Entries, l.Entries...)
+			merged.Unterminated = merged.Unterminated || l.Unterminated
 		}
 		opts.Listing = merged
 	}

@@ -1,0 +1,140 @@
+package plan
+
+import (
+	"path"
+	"strings"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/paths"
+)
+
+// state is what the plan does with one listed file.
+type state uint8
+
+const (
+	referenced state = iota + 1
+	deletable
+	kept
+)
+
+type verdict struct {
+	state  state
+	reason string
+}
+
+func keep(reason string) verdict   { return verdict{kept, reason} }
+func remove(reason string) verdict { return verdict{deletable, reason} }
+
+// judge is the fourth phase: a verdict for every listed file. Anything the
+// planner cannot place in a layout it knows is kept.
+func (p *planner) judge() {
+	p.verdicts = make([]verdict, len(p.listed.Entries))
+	for i, e := range p.listed.Entries {
+		if !e.Dir {
+			p.verdicts[i] = p.judgeFile(i, e)
+		}
+	}
+}
+
+func (p *planner) judgeFile(i int, e Entry) verdict {
+	k := p.canon[i]
+	if k == "" {
+		return keep("relative listing entry that could not be placed: give the prefix the listing is relative to (--prefix), or the snapshot's location")
+	}
+	if _, ok := p.refs[k]; ok {
+		return verdict{state: referenced}
+	}
+	if v, ok := p.judgeSlateDB(k, e); ok {
+		return v
+	}
+	if a, ok := p.placeKey(k); ok {
+		return p.judgeInJob(k, e, a)
+	}
+	if sp, ok := savepointFolder(k); ok {
+		if _, given := p.ownDirs[sp]; given {
+			return p.timely(k, e, remove("in a given savepoint's folder, but its _metadata does not reference it"))
+		}
+		return keep("in savepoint folder " + path.Base(sp) + ", which was not given: savepoints are deleted by their owner, never by a plan")
+	}
+	if strings.Contains(k, "/dstl/") {
+		return keep("a changelog file in a dstl/ folder that no given job's id names: the jobs writing to that changelog storage may still need it")
+	}
+	return keep("outside every Flink job folder, savepoint and SlateDB database of the given snapshots: not judged")
+}
+
+// judgeInJob decides a file in a job's chk-N, shared/, taskowned/, ForSt or
+// changelog folder.
+func (p *planner) judgeInJob(k string, e Entry, a flinkArea) verdict {
+	j := p.jobs[a.job]
+	if j == nil {
+		return keep("its job folder (" + path.Base(a.job) + ") holds none of the given snapshots: give that job's newest checkpoint to plan it")
+	}
+	if strings.HasPrefix(a.area, "chk-") {
+		d := path.Dir(k)
+		if _, given := p.ownDirs[d]; given {
+			return p.timely(k, e, remove("in a given checkpoint's folder, but its _metadata does not reference it"))
+		}
+		if c := p.chks[d]; c != nil && c.kept {
+			return keep(c.reason)
+		} else if c != nil {
+			return p.timely(k, e, remove(c.reason))
+		}
+		return keep("in an unlisted checkpoint folder")
+	}
+	switch {
+	case len(j.inProgress) > 0:
+		return keep("the job has a checkpoint in progress (" + paths.Base(j.inProgress[0]) + ") that may have written it")
+	case len(j.newer) > 0:
+		return keep("the job has a newer checkpoint that was not given (" + paths.Base(j.newer[0]) + ") that may reference it")
+	case j.newestMeta.IsZero() && !p.opts.Stopped:
+		return keep("the listing has no modification times, so what a running job wrote after its newest given checkpoint cannot be told apart: list with times, or state that the job is stopped (--stopped)")
+	}
+	return p.timely(k, e, remove(areaReason(a)))
+}
+
+func areaReason(a flinkArea) string {
+	switch a.area {
+	case "forst":
+		return "in ForSt's working folder " + a.sub + "/ (a stopped job's database), referenced by no given checkpoint"
+	case "changelog":
+		return "a changelog file of the job, referenced by no given checkpoint"
+	}
+	if a.sub != "" {
+		return "in the job's " + a.area + "/" + a.sub + "/ folder (file merging), referenced by no given checkpoint"
+	}
+	return "in the job's " + a.area + "/ folder, referenced by no given checkpoint"
+}
+
+// timely keeps a file of a given job written after the job's cutoff: a
+// running job may have written it for a checkpoint no _metadata names yet.
+func (p *planner) timely(k string, e Entry, v verdict) verdict {
+	j := p.jobOfKey(k)
+	if j == nil || j.newestMeta.IsZero() {
+		return v
+	}
+	if e.Modified.IsZero() {
+		return keep("the listing gives no time for it")
+	}
+	if cut := j.cutoff(p.opts.Margin); e.Modified.After(cut) {
+		return keep("written at " + e.Modified.UTC().Format(time.RFC3339) + ", after the newest given checkpoint's _metadata (" +
+			j.newestMeta.UTC().Format(time.RFC3339) + ") less the margin (" + p.opts.Margin.String() + "): a running job may still need it")
+	}
+	return v
+}
+
+func (p *planner) jobOfKey(k string) *job {
+	if a, ok := p.placeKey(k); ok {
+		return p.jobs[a.job]
+	}
+	return nil
+}
+
+// savepointFolder finds the savepoint-… folder a key lies in.
+func savepointFolder(k string) (string, bool) {
+	for d := path.Dir(k); d != "/" && d != "."; d = path.Dir(d) {
+		if paths.IsSavepointDir(path.Base(d)) {
+			return d, true
+		}
+	}
+	return "", false
+}
