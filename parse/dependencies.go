@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
 // locate works out where a snapshot lives: the user's base first; then the
@@ -117,7 +118,7 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 		if f.Relative || keys.keys[i] == "" {
 			continue
 		}
-		folder.of(keys, i)
+		folder.of(keys, i, "")
 		if !folder.inLayout {
 			continue
 		}
@@ -169,14 +170,26 @@ type folderFacts struct {
 	dir      string
 	place    flinkPlace
 	inLayout bool
+	// plain is dir without the segment entropy injection put above the
+	// snapshot's job folder ("" without one); place is then plain's.
+	plain string
 }
 
 // of makes f describe the folder of file i, working it out only when file i
-// starts another run.
-func (f *folderFacts) of(keys keyedFiles, i int) {
+// starts another run. job is the key of the snapshot's job folder.
+func (f *folderFacts) of(keys keyedFiles, i int, job string) {
 	if r := keys.runs[i]; r != f.run {
 		f.run = r
 		f.dir = keyDir(keys.keys[i])
+		f.plain = ""
+		// Only a path that then lies in the job's chk-N, shared/ or
+		// taskowned/ is an entropy variant (dstl/<job>/dstl is not).
+		if plain, ok := paths.WithoutEntropy(f.dir, job); ok {
+			if f.place, f.inLayout = placeInFlinkLayout(plain + "/" + baseName(keys.keys[i])); f.inLayout {
+				f.plain = plain
+				return
+			}
+		}
 		f.place, f.inLayout = placeInFlinkLayout(keys.keys[i])
 	}
 }
@@ -267,7 +280,7 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 		f := &snap.Files[i]
 		key := fileKeys.keys[i]
 		if key != "" {
-			folder.of(fileKeys, i)
+			folder.of(fileKeys, i, keys.job)
 		}
 		p, role, checkpoint := classify(snap, loc, keys, f, key, &folder)
 		if p != f.Path { // resolved against the snapshot's folder
@@ -282,6 +295,8 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 			if g.dir = parentDir(p); g.dir == "" {
 				g.dir = "."
 			}
+		case p == f.Path && folder.plain != "":
+			g.dir = folder.plain // one folder for all the job's entropy prefixes
 		case p == f.Path:
 			g.dir = folder.dir
 		default:
@@ -298,6 +313,9 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 				dir := parentDir(p) // the folder as the group's first file writes it
 				if dir == "" && key == "" {
 					dir = "."
+				}
+				if g.dir == folder.plain && folder.plain != "" {
+					dir = joinPath(loc.JobDir, strings.TrimPrefix(folder.plain, keys.job+"/"))
 				}
 				deps = append(deps, Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
 			}
@@ -380,7 +398,7 @@ func classify(snap *model.Snapshot, loc Location, keys locationKeys, f *model.Fi
 		}
 		return resolved, RoleExclusive, ""
 	}
-	if loc.Dir != "" && folder.dir == keys.dir {
+	if loc.Dir != "" && (folder.dir == keys.dir || folder.plain == keys.dir) {
 		return f.Path, RoleExclusive, ""
 	}
 	if pl, ok := folder.place, folder.inLayout; ok {
@@ -400,6 +418,12 @@ func classify(snap *model.Snapshot, loc Location, keys locationKeys, f *model.Fi
 		default:
 			return f.Path, RoleTaskOwned, ""
 		}
+	}
+	if job, _, ok := paths.ForStWorkingFolder(key); ok {
+		if loc.JobDir != "" && (job == keys.job || folder.plain != "") {
+			return f.Path, RoleForSt, ""
+		}
+		return f.Path, RoleOtherCheckpoint, ""
 	}
 	switch name := baseName(parentDir(f.Path)); {
 	case f.Kind == model.KindSegment || f.Segments > 0:

@@ -27,7 +27,7 @@ func planOrphans(snaps []*SnapshotReport, opts Options) *OrphanPlan {
 			if fi < len(s.FileRefs) && s.FileRefs[fi].Path != "" {
 				p = s.FileRefs[fi].Path
 			}
-			ps.Files[fi] = plan.File{Path: p, Relative: !isAbsolutePath(p), Bytes: f.Bytes, Kind: f.Kind}
+			ps.Files[fi] = plan.File{Path: p, Relative: !isAbsolutePath(p), Resolved: f.Relative, Bytes: f.Bytes, Kind: f.Kind}
 		}
 		in[i] = ps
 	}

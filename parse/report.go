@@ -96,6 +96,7 @@ const (
 	RoleFileMerging     Role = "file-merging"     // physical files holding file-merging segments
 	RoleOtherCheckpoint Role = "other-checkpoint" // another chk-M of the job, another job's or a savepoint's folder
 	RoleChangelog       Role = "changelog"        // changelog (DSTL) files under the changelog storage path
+	RoleForSt           Role = "forst"            // ForSt's working folder (shared/op_…__attempt_N/db/), the live database
 	RoleExternal        Role = "external"         // absolute paths outside any checkpoint layout
 	RoleRelative        Role = "relative"         // relative handles resolved against a folder that is not known to be the snapshot's
 	RoleInline          Role = "inline"           // state stored inside the snapshot file itself
@@ -104,7 +105,7 @@ const (
 // roleOrder sorts dependencies from "most its own" to "least".
 var roleOrder = map[Role]int{
 	RoleExclusive: 0, RoleRelative: 1, RoleShared: 2, RoleFileMerging: 3, RoleTaskOwned: 4,
-	RoleOtherCheckpoint: 5, RoleChangelog: 6, RoleExternal: 7, RoleInline: 8,
+	RoleForSt: 5, RoleOtherCheckpoint: 6, RoleChangelog: 7, RoleExternal: 8, RoleInline: 9,
 }
 
 // Dependency is one folder a snapshot needs.

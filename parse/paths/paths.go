@@ -273,3 +273,48 @@ func WrittenPrefix(p, keyPrefix string) string {
 	}
 	return strings.TrimRight(p, "/")
 }
+
+// WithoutEntropy removes from folder key dir the one segment that entropy
+// injection inserted above job folder key job: with s3.entropy.key, Flink
+// writes a job's files under s3://b/<random>/cp/<job>/… while its
+// _metadata stays under s3://b/cp/<job>/…. ok is false when dir is already
+// in job, or differs from it by more than one segment.
+func WithoutEntropy(dir, job string) (plain string, ok bool) {
+	if job == "" || Under(dir, job) {
+		return "", false
+	}
+	d, j := strings.Split(dir, "/"), strings.Split(job, "/")
+	if len(d) <= len(j) {
+		return "", false
+	}
+	k := 0
+	for k < len(j) && d[k] == j[k] {
+		k++
+	}
+	if k < 2 || k >= len(j) { // never the root or the bucket; above the job's name
+		return "", false
+	}
+	plain = strings.Join(d[:k], "/") + "/" + strings.Join(d[k+1:], "/")
+	return plain, Under(plain, job)
+}
+
+// ForStWorkingFolder finds ForSt's working folder in a key: with its default
+// primary dir, a running Flink 2.x job keeps its live database in
+// <job>/shared/op_<operator>__<subtask>__attempt_<N>/db/. job is the key
+// of the job folder, folder the op_… folder's key.
+func ForStWorkingFolder(key string) (job, folder string, ok bool) {
+	i := strings.Index(key, "/"+SharedDir+"/op_")
+	for i >= 0 {
+		rest := key[i+len(SharedDir)+2:]
+		if slash := strings.IndexByte(rest, '/'); slash > 0 && strings.Contains(rest[:slash], "__attempt_") &&
+			strings.HasPrefix(rest[slash:], "/db/") && strings.LastIndexByte(key[:i], '/') > 0 {
+			return key[:i], key[:i+len(SharedDir)+2+slash], true
+		}
+		next := strings.Index(key[i+1:], "/"+SharedDir+"/op_")
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return "", "", false
+}

@@ -26,3 +26,20 @@ func TestKeyForgetsSpelling(t *testing.T) {
 		}
 	}
 }
+
+func TestForStWorkingFolder(t *testing.T) {
+	job, folder, ok := ForStWorkingFolder("/cp/9f3a/shared/op_StreamMap_1c32c8__2_4__attempt_1/db/000042.sst")
+	if !ok || job != "/cp/9f3a" || folder != "/cp/9f3a/shared/op_StreamMap_1c32c8__2_4__attempt_1" {
+		t.Errorf("ForSt working folder: %q %q %v", job, folder, ok)
+	}
+	for _, k := range []string{
+		"/cp/9f3a/shared/0a1b2c3d-sst",                    // an incremental upload
+		"/cp/9f3a/shared/job_9f3a_op_1c32_0_4/0a1b",       // file merging
+		"/cp/9f3a/shared/op_StreamMap__attempt_1/other/x", // not db/
+		"/shared/op_StreamMap__attempt_1/db/x",            // no job folder
+	} {
+		if _, _, ok := ForStWorkingFolder(k); ok {
+			t.Errorf("%s taken for ForSt's working folder", k)
+		}
+	}
+}

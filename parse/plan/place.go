@@ -134,10 +134,13 @@ func (p *planner) placeFlink(si int, s Snapshot) {
 	}
 }
 
-// contradictsBase refuses a --base that names another checkpoint than the
-// file's own id, or a job folder none of its absolute paths lies in.
+// contradictsBase refuses a folder given (--base) or found in the listing
+// that names another checkpoint than the file's own id, or a job folder none
+// of its absolute paths lies in: the listing then spells the storage
+// differently from the snapshot (an rclone remote, another endpoint), and
+// files the snapshot needs would look unreferenced.
 func (p *planner) contradictsBase(s Snapshot) bool {
-	if s.DirFrom != "base" || s.Kind != model.KindCheckpoint {
+	if s.DirFrom != "base" && s.DirFrom != "listing" || s.Kind != model.KindCheckpoint {
 		return false
 	}
 	n := paths.CheckpointNumber(paths.Base(s.Dir))
@@ -147,7 +150,7 @@ func (p *planner) contradictsBase(s Snapshot) bool {
 	}
 	jobs := map[string]bool{}
 	for _, f := range s.Files {
-		if f.Relative || !paths.IsAbsolute(f.Path) {
+		if f.Relative || f.Resolved || !paths.IsAbsolute(f.Path) {
 			continue
 		}
 		if pl, ok := paths.PlaceInFlinkLayout(p.entropy.canonical(paths.Key(f.Path))); ok {
@@ -160,7 +163,8 @@ func (p *planner) contradictsBase(s Snapshot) bool {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		p.refuse(RefuseBaseContradicts, fmt.Sprintf("%s: the folder given for it is in job folder %s, but the files it references are in %s. Give the folder it was read from.", s.Label, s.JobDir, strings.Join(keys, ", ")))
+		p.refuse(RefuseBaseContradicts, fmt.Sprintf("%s: its folder, %s (%s), is in job folder %s, but the files it references are in %s. Give the folder it was read from, or a listing that spells the storage as the snapshot does.",
+			s.Label, s.Dir, fromWords(s.DirFrom), s.JobDir, strings.Join(keys, ", ")))
 		return true
 	}
 	return false
@@ -190,4 +194,11 @@ func orNone(s string) string {
 		return "no folder (nothing could be placed)"
 	}
 	return s
+}
+
+func fromWords(from string) string {
+	if from == "listing" {
+		return "found in the listing by the size of its _metadata and its own files"
+	}
+	return "given with --base"
 }

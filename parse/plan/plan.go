@@ -73,6 +73,7 @@ type Snapshot struct {
 type File struct {
 	Path     string // resolved against the snapshot's folder when relative
 	Relative bool   // still relative: the snapshot's folder is unknown
+	Resolved bool   // written relative, resolved against the snapshot's folder
 	Bytes    int64
 	Kind     model.FileKind
 }

@@ -23,15 +23,14 @@ func (p *planner) placeKey(k string) (flinkArea, bool) {
 	if pl, ok := paths.PlaceInFlinkLayout(k); ok && strings.HasPrefix(pl.Area, "chk-") {
 		return flinkArea{job: pl.JobDir, area: pl.Area}, true
 	}
+	if job, folder, ok := paths.ForStWorkingFolder(k); ok {
+		return flinkArea{job: job, area: "forst", sub: path.Base(folder)}, true
+	}
 	sub := ""
 	for d := path.Dir(k); strings.Count(d, "/") >= 2; d = path.Dir(d) {
 		switch name := path.Base(d); name {
 		case paths.SharedDir, paths.TaskOwnedDir:
-			a := flinkArea{job: path.Dir(d), area: name, sub: sub}
-			if isForStFolder(sub, k) {
-				a.area = "forst"
-			}
-			return a, true
+			return flinkArea{job: path.Dir(d), area: name, sub: sub}, true
 		case "dstl":
 			if sub != "" {
 				if jk, ok := p.jobNamed(sub); ok {
@@ -42,12 +41,6 @@ func (p *planner) placeKey(k string) (flinkArea, bool) {
 		sub = path.Base(d)
 	}
 	return flinkArea{}, false
-}
-
-// isForStFolder tells ForSt's working folders: with its default primary
-// dir, a running job's live database sits in shared/op_…__attempt_N/db/.
-func isForStFolder(sub, k string) bool {
-	return strings.HasPrefix(sub, "op_") && strings.Contains(sub, "__attempt_") || strings.Contains(k, "/"+sub+"/db/") && strings.HasPrefix(sub, "op_")
 }
 
 // jobNamed finds the given job whose folder is named id (changelog files

@@ -78,7 +78,9 @@ func (c *Dependencies) roleHelp(role string) string {
 	case parse.RoleFileMerging:
 		return "Physical files that hold file-merging segments; bytes are the segments used."
 	case parse.RoleOtherCheckpoint:
-		return "Another checkpoint's folder, of this job or another (after a NO_CLAIM or LEGACY restore)."
+		return "Another checkpoint's folder, of this job or another (after a CLAIM or LEGACY restore)."
+	case parse.RoleForSt:
+		return "ForSt's working folder (shared/op_…__attempt_N/db/): the live database of a running Flink 2.x job, whose files its checkpoints reuse."
 	case parse.RoleChangelog:
 		return "Changelog (DSTL) files under the changelog storage path."
 	case parse.RoleExternal:
