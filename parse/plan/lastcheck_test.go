@@ -1,0 +1,55 @@
+package plan
+
+import (
+	"reflect"
+	"testing"
+)
+
+// The last check sees through every spelling of one object, in both
+// directions: a deletable folder holding a needed file, and a deletable
+// path that a needed folder is or holds.
+func TestLastCheckSpellings(t *testing.T) {
+	snap := Snapshot{Dir: "s3a://bkt/cp/job/chk-4", Files: []File{
+		{Path: "s3://bkt/cp/job/shared/a%20b"},
+		{Path: "abfss://c@acct.dfs.core.windows.net/cp/job/shared/x"},
+		{Path: "hdfs://nn:8020/flink/job/shared/y"},
+		{Path: "file:///data/job/shared/z"},
+		{Path: "relative", Relative: true},
+	}}
+	hit := []Item{
+		{Path: "s3n://bkt//cp/job/shared/a b"},                           // the same file
+		{Path: "wasbs://c@ACCT.blob.core.windows.net/cp/job", Dir: true}, // holds x
+		{Path: "/flink/job/shared/y"},                                    // HDFS without its host
+		{Path: "/data/./job/shared/", Dir: true},                         // holds z
+		{Path: "s3://bkt/cp/job/chk-4/_metadata"},                        // the snapshot's own file
+		{Path: "s3://bkt/cp/job/shared", Dir: true},                      // a protected folder
+		{Path: "s3://bkt", Dir: true},                                    // the bucket
+	}
+	miss := []Item{
+		{Path: "s3://bkt/cp/job/shared/a"},
+		{Path: "s3://bkt/cp/job/shared/a b c"},
+		{Path: "wasbs://c@other.blob.core.windows.net/cp/job", Dir: true},
+		{Path: "s3://bkt/cp/job/chk-3", Dir: true},
+		{Path: "gs://bkt/cp/job/shared/x"},
+	}
+	got := lastCheck([]Snapshot{snap}, []string{"s3://bkt/cp/job/shared"}, append(append([]Item{}, hit...), miss...))
+	var want []string
+	for _, it := range hit {
+		want = append(want, it.Path)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("hits %q, want %q", got, want)
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			found = found || g == w
+		}
+		if !found {
+			t.Errorf("%s needs a needed path and was not caught: %q", w, got)
+		}
+	}
+	if got := lastCheck([]Snapshot{snap}, nil, miss); !reflect.DeepEqual(got, []string{}) {
+		t.Errorf("false alarms: %q", got)
+	}
+}
