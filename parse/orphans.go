@@ -12,8 +12,8 @@ type (
 	ListingSummary = plan.ListingSummary
 )
 
-// planOrphans hands the analysed snapshots to the planner.
-func planOrphans(snaps []*SnapshotReport, opts Options) *OrphanPlan {
+// planDeletions hands the analysed snapshots to the planner.
+func planDeletions(snaps []*SnapshotReport, opts Options) *OrphanPlan {
 	in := make([]plan.Snapshot, len(snaps))
 	for i, s := range snaps {
 		ps := plan.Snapshot{

@@ -211,7 +211,7 @@ func Analyze(inputs []Input, opts Options) *Report {
 		r.Comparison = compare(r.Snapshots)
 	}
 	if listed != nil && len(r.Snapshots) > 0 {
-		r.Orphans = planOrphans(r.Snapshots, opts)
+		r.Orphans = planDeletions(r.Snapshots, opts)
 	}
 	return r
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/plan"
 )
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -244,5 +245,35 @@ func TestOrphansDatabaseFolder(t *testing.T) {
 	if !strings.Contains(stderr, "also 00000000000000000006.manifest, which its checkpoints pin") ||
 		!strings.Contains(text, "(manifest 7)") || !strings.Contains(text, "(manifest 6)") {
 		t.Errorf("stderr %q\n%s", stderr, text)
+	}
+}
+
+// A plan that cannot be proven is refused: exit status 2, the reason on
+// stderr, nothing on --paths. A plan the last check withdrew exits 3.
+func TestOrphansExitStatuses(t *testing.T) {
+	listing, manifests := slateDBClone(t)
+	cut := filepath.Join(t.TempDir(), "cut.txt")
+	b, err := os.ReadFile(listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cut, bytes.TrimSuffix(b, []byte("\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, append([]string{"orphans", "--paths", "--listing", cut}, manifests...)...)
+	if code != 2 || out != "" || !strings.Contains(stderr, "refused (listing-cut)") {
+		t.Errorf("cut listing: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	text, _, code := runCLI(t, append([]string{"orphans", "--listing", cut}, manifests...)...)
+	if code != 2 || !strings.Contains(text, "REFUSED") || !strings.Contains(text, "safe to delete: 0 files") {
+		t.Errorf("cut listing, text: exit %d\n%s", code, text)
+	}
+	if _, stderr, code := runCLI(t, append([]string{"orphans", "--margin", "-5m", "--listing", listing}, manifests...)...); code != 2 || !strings.Contains(stderr, "negative") {
+		t.Errorf("--margin -5m: exit %d, %s", code, stderr)
+	}
+	var sink bytes.Buffer
+	r := &parse.Report{Orphans: &parse.OrphanPlan{Refusals: []plan.Refusal{{Code: plan.RefuseLastCheck}}, LastCheck: []string{"/x"}}}
+	if code := printPlan(r, orphansFlags{asPaths: true}, &sink, &sink); code != 3 {
+		t.Errorf("a plan the last check withdrew exits %d, want 3", code)
 	}
 }

@@ -47,10 +47,14 @@ func (p *planner) unknowns(out *Plan) []string {
 			}
 		}
 	}
+	if kept := p.jobsNotGiven(); len(kept) > 0 {
+		s = append(s, fmt.Sprintf("%s in the listing %s none of the given snapshots (%s): %s kept whole. A job may still be running, or be restored from, whatever its age: give its newest checkpoint to plan it, or delete its folder yourself once you know it is gone.",
+			plural(len(kept), "job folder"), holdHolds(len(kept)), strings.Join(shorten(kept, 3), ", "), itThey(len(kept))))
+	}
 	s = append(s, p.slateDBUnknowns()...)
 	for _, snap := range p.snaps {
 		if snap.Format == model.FormatFlink {
-			s = append(s, "Other jobs restored from these checkpoints (NO_CLAIM or LEGACY mode) may still read their files; only the snapshots given were considered.")
+			s = append(s, "Jobs restored from these checkpoints (in CLAIM or LEGACY mode, or in NO_CLAIM mode before their first checkpoint completes) read their files: give those jobs' newest checkpoints too. Only the snapshots given were considered.")
 			break
 		}
 	}
@@ -99,4 +103,36 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// jobsNotGiven are the job folders with kept files that no given snapshot
+// belongs to.
+func (p *planner) jobsNotGiven() []string {
+	seen := map[string]bool{}
+	var out []string
+	for i, e := range p.listed.Entries {
+		if e.Dir || p.canon[i] == "" {
+			continue
+		}
+		if a, ok := p.placeKey(p.canon[i]); ok && p.jobs[a.job] == nil && !seen[a.job] {
+			seen[a.job] = true
+			out = append(out, p.shown(a.job))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func holdHolds(n int) string {
+	if n == 1 {
+		return "holds"
+	}
+	return "hold"
+}
+
+func itThey(n int) string {
+	if n == 1 {
+		return "it is"
+	}
+	return "they are"
 }
