@@ -318,3 +318,15 @@ func TestForStWorkingFolderRole(t *testing.T) {
 		t.Errorf("ForSt dependency: %+v", r.Dependencies)
 	}
 }
+
+// A listing without folder lines (aws s3 ls, find -type f) cut right after
+// a folder's name lists that folder as a file: refused.
+func TestPlanRefusesFileThatIsAFolder(t *testing.T) {
+	sc := oracleNamed(t, "2.0", "incremental")
+	o := sc.snaps[len(sc.snaps)-1]
+	text := plainListing(sc) + "5120 " + strings.TrimPrefix(parentDir(o.base()), "file:") + "/shared\n"
+	p := planOf(t, text, Options{Stopped: true}, []*model.Snapshot{o.snap}, []string{o.base()})
+	if !hasRefusal(p, "file-and-folder") || p.DeletableList() != "" {
+		t.Errorf("shared/ listed as a file: %+v", p.Refusals)
+	}
+}

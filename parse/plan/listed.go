@@ -40,7 +40,25 @@ func NewListed(l *listing.Listing, prefix string, referenced []string) *Listed {
 	for _, e := range l.Entries {
 		lf.add(e)
 	}
+	lf.findFilesHoldingEntries()
 	return lf
+}
+
+// findFilesHoldingEntries records listed files that other entries lie
+// under: a file that is also a folder (a listing without folder lines, cut
+// right after a folder's name).
+func (lf *Listed) findFilesHoldingEntries() {
+	for _, e := range lf.Entries {
+		for d := path.Dir(e.Key); e.Key != "" && d != "/" && d != "."; d = path.Dir(d) {
+			if i, ok := lf.byKey[d]; ok {
+				if !lf.Entries[i].Dir {
+					lf.conflicts = append(lf.conflicts, lf.Entries[i].Path)
+					lf.Entries[i].Dir = true // judged as a folder: its entries decide
+				}
+				break
+			}
+		}
+	}
 }
 
 func (lf *Listed) add(e listing.Entry) {
