@@ -319,12 +319,16 @@ func TestForStWorkingFolderRole(t *testing.T) {
 	}
 }
 
-// A listing without folder lines (aws s3 ls, find -type f) cut right after
-// a folder's name lists that folder as a file: refused.
+// A listing without folder lines (aws s3 ls, hdfs dfs -ls -R | grep -v
+// ^d) cut right after a folder's name lists that folder as a file: refused.
 func TestPlanRefusesFileThatIsAFolder(t *testing.T) {
 	sc := oracleNamed(t, "2.0", "incremental")
 	o := sc.snaps[len(sc.snaps)-1]
-	text := plainListing(sc) + "5120 " + strings.TrimPrefix(parentDir(o.base()), "file:") + "/shared\n"
+	var b strings.Builder
+	for _, e := range sc.listing.Entries {
+		fmt.Fprintf(&b, "-rw-r--r--   3 flink flink %10d 2026-12-01 10:00 %s\n", e.Bytes, e.Path)
+	}
+	text := b.String() + "-rw-r--r--   3 flink flink       5120 2026-12-01 10:00 " + strings.TrimPrefix(parentDir(o.base()), "file:") + "/shared\n"
 	p := planOf(t, text, Options{Stopped: true}, []*model.Snapshot{o.snap}, []string{o.base()})
 	if !hasRefusal(p, "file-and-folder") || p.DeletableList() != "" {
 		t.Errorf("shared/ listed as a file: %+v", p.Refusals)
