@@ -185,7 +185,7 @@ func (p *planner) refuseMissing() {
 	}
 	if n := len(p.out.Missing); n > 0 {
 		p.refuse(RefuseFilesNotListed, fmt.Sprintf("%s the given snapshots reference inside the listed folder %s %s not in the listing (%s). Either the listing is partial or spells the storage differently, or those snapshots cannot be restored: list the whole folder again, and check the snapshots.",
-			plural(n, "file"), p.out.Listing.Root, isAre(n), p.out.Missing[0].Path))
+			plural(n, "file"), p.out.Listing.Root, byCount("is", "are", n), p.out.Missing[0].Path))
 	}
 }
 

@@ -19,7 +19,7 @@ func (p *planner) unknowns(out *Plan) []string {
 	}
 	if len(notGiven) > 0 {
 		s = append(s, fmt.Sprintf("%s in the listing %s not given (%s); what no given snapshot references in them is planned for deletion. Give the _metadata of every checkpoint or savepoint you want to keep.",
-			plural(len(notGiven), "completed checkpoint"), wasWere(len(notGiven)), strings.Join(shorten(notGiven, 3), ", ")))
+			plural(len(notGiven), "completed checkpoint"), byCount("was", "were", len(notGiven)), strings.Join(shorten(notGiven, 3), ", ")))
 	}
 	for _, jk := range sortedKeys(p.jobs) {
 		j := p.jobs[jk]
@@ -49,7 +49,7 @@ func (p *planner) unknowns(out *Plan) []string {
 	}
 	if kept := p.jobsNotGiven(); len(kept) > 0 {
 		s = append(s, fmt.Sprintf("%s in the listing %s none of the given snapshots (%s): %s kept whole. A job may still be running, or be restored from, whatever its age: give its newest checkpoint to plan it, or delete its folder yourself once you know it is gone.",
-			plural(len(kept), "job folder"), holdHolds(len(kept)), strings.Join(shorten(kept, 3), ", "), itThey(len(kept))))
+			plural(len(kept), "job folder"), byCount("holds", "hold", len(kept)), strings.Join(shorten(kept, 3), ", "), byCount("it is", "they are", len(kept))))
 	}
 	s = append(s, p.slateDBUnknowns()...)
 	for _, snap := range p.snaps {
@@ -66,20 +66,6 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-func wasWere(n int) string {
-	if n == 1 {
-		return "was"
-	}
-	return "were"
 }
 
 func first(s []string) string {
@@ -123,16 +109,10 @@ func (p *planner) jobsNotGiven() []string {
 	return out
 }
 
-func holdHolds(n int) string {
+// byCount is one when n is 1, many otherwise.
+func byCount(one, many string, n int) string {
 	if n == 1 {
-		return "holds"
+		return one
 	}
-	return "hold"
-}
-
-func itThey(n int) string {
-	if n == 1 {
-		return "it is"
-	}
-	return "they are"
+	return many
 }
