@@ -76,7 +76,7 @@ func TestFolderDropReadsLiveManifests(t *testing.T) {
 func TestRoleHelpSpeaksTheSnapshotsFormat(t *testing.T) {
 	flink := &Dependencies{Snap: &SnapshotReport{Snapshot: &model.Snapshot{}}}
 	slate := &Dependencies{Snap: &SnapshotReport{Snapshot: &model.Snapshot{SlateDB: &model.SlateDBDetails{}}}}
-	if h := flink.roleHelp(string(parse.RoleOtherCheckpoint)); !strings.Contains(h, "NO_CLAIM") {
+	if h := flink.roleHelp(string(parse.RoleOtherCheckpoint)); !strings.Contains(h, "CLAIM or LEGACY") || strings.Contains(h, "NO_CLAIM") {
 		t.Errorf("Flink: %q", h)
 	}
 	for role, want := range map[parse.Role]string{parse.RoleOtherCheckpoint: "parent database", parse.RoleExclusive: "manifest/", parse.RoleShared: "compacted/"} {
