@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates parse/slatedb/fb from schema/manifest.fbs with Debian's flatc
+# Regenerates parse/slatedb/fb from schema/*.fbs with Debian's flatc
 # 2.0.8 (package flatbuffers-compiler), matching the Go runtime
 # github.com/google/flatbuffers v2.0.8+incompatible. Run via `go generate`.
 set -euo pipefail
@@ -13,5 +13,5 @@ if ! command -v flatc >/dev/null; then
 fi
 flatc --version
 rm -rf fb
-flatc --go --go-namespace fb -o . schema/manifest.fbs
+flatc --go --go-namespace fb -o . schema/manifest.fbs schema/compactions.fbs
 gofmt -w fb

@@ -134,30 +134,44 @@ type ExternalDB struct {
 // kilobytes to a few megabytes.
 const maxManifestSize = 256 << 20
 
+// maxSniffVersion is the largest format version Sniff accepts: newer
+// versions than ckptlens reads are recognised, then reported unsupported.
+const maxSniffVersion = 16
+
 // Sniff reports whether prefix (the first bytes of a file, 64 or more
-// recommended) looks like a SlateDB manifest: version 1 or 2, then a root
-// table whose header and vtable are plausible.
+// recommended) looks like a SlateDB manifest: a small format version, then a
+// root table whose header and vtable are plausible and longer than a
+// compactions file's (whose root has two fields; a manifest's required
+// fields reach slot 11 or later).
 func Sniff(prefix []byte) bool {
+	vtLen, ok := sniffRoot(prefix)
+	return ok && (vtLen == 0 || vtLen > 4+2*2)
+}
+
+// sniffRoot checks the version and the root table of a SlateDB manifest or
+// compactions file and returns the root vtable's length, 0 when the prefix
+// is too short to hold it.
+func sniffRoot(prefix []byte) (vtLen uint16, ok bool) {
 	if len(prefix) < 6 {
-		return false
+		return 0, false
 	}
-	if v := binary.BigEndian.Uint16(prefix); v != 1 && v != 2 {
-		return false
+	if v := binary.BigEndian.Uint16(prefix); v < 1 || v > maxSniffVersion {
+		return 0, false
 	}
 	buf := prefix[2:]
 	root := int64(binary.LittleEndian.Uint32(buf))
 	if root < 4 || root > maxManifestSize {
-		return false
+		return 0, false
 	}
 	if root+4 > int64(len(buf)) {
-		return len(prefix) < 512 // the root table would lie past a short prefix: cannot tell
+		return 0, len(prefix) < 512 // the root table would lie past a short prefix: cannot tell
 	}
 	vt := root - int64(int32(binary.LittleEndian.Uint32(buf[root:])))
 	if vt < 4 || vt+4 > int64(len(buf)) {
-		return false
+		return 0, false
 	}
 	vtLen, objLen := binary.LittleEndian.Uint16(buf[vt:]), binary.LittleEndian.Uint16(buf[vt+2:])
-	return vtLen >= 4 && vtLen%2 == 0 && vtLen <= 4+2*64 && objLen >= 4
+	return vtLen, vtLen >= 4 && vtLen%2 == 0 && vtLen <= 4+2*64 && objLen >= 4
 }
 
 // Decode reads a manifest of size bytes. On error it returns the manifest
@@ -205,13 +219,13 @@ func (m *Manifest) decode(data []byte) error {
 	}
 	version := binary.BigEndian.Uint16(data)
 	buf := data[2:]
-	v := newVerifier(buf, 2)
+	v := newVerifier(buf, 2, model.FormatSlateDB, "manifest")
 	switch version {
 	case 1, 2:
 		m.FormatVersion = int(version)
 	default:
-		return &model.FormatError{Format: model.FormatSlateDB, Offset: 0,
-			Expected: "manifest format version 1 or 2 (a SlateDB manifest written since v0.5)", Found: fmt.Sprintf("version %d", version)}
+		return &model.UnsupportedError{Format: model.FormatSlateDB, Offset: 0,
+			What: fmt.Sprintf("manifest format version %d", version), Reason: "ckptlens reads versions 1 and 2 (SlateDB 0.5 to 0.18)"}
 	}
 	rootPos, err := v.root()
 	if err != nil {

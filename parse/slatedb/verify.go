@@ -25,13 +25,15 @@ const (
 	bytesRef                   // offset to a [ubyte]
 	tablesRef                  // offset to a vector of table offsets
 	unionRef                   // offset to a table whose type is in the previous slot
+	scalarsRef                 // offset to a vector of fixed-size scalars of size bytes
 )
 
 type fieldSpec struct {
 	name     string
 	kind     fieldKind
-	size     int        // scalars
-	table    *tableSpec // tableRef, tablesRef, unionRef (member 1)
+	size     int          // scalars, scalarsRef elements
+	table    *tableSpec   // tableRef, tablesRef
+	members  []*tableSpec // unionRef: members[tag-1]
 	required bool
 }
 
@@ -52,6 +54,10 @@ func byts(name string, req bool) fieldSpec {
 }
 func str(name string, req bool) fieldSpec {
 	return fieldSpec{name: name, kind: stringRef, required: req}
+}
+func scs(name string, size int) fieldSpec { return fieldSpec{name: name, kind: scalarsRef, size: size} }
+func union(name string, req bool, members ...*tableSpec) fieldSpec {
+	return fieldSpec{name: name, kind: unionRef, members: members, required: req}
 }
 
 var (
@@ -82,7 +88,7 @@ var (
 	specCheckpoint       = &tableSpec{"Checkpoint", []fieldSpec{
 		tb("id", specUUID, true), sc("manifest_id", 8), sc("checkpoint_expire_time_s", 4),
 		sc("checkpoint_create_time_s", 4), sc("metadata_type", 1),
-		{name: "metadata", kind: unionRef, table: specWriterCheckpoint}, str("name", false)}}
+		union("metadata", false, specWriterCheckpoint), str("name", false)}}
 	specSegment = &tableSpec{"Segment", []fieldSpec{
 		byts("prefix", true), tb("last_compacted_l0_sst_view_id", specULID, false),
 		tbs("l0", specView, true), tbs("compacted", specSortedRunV2, true)}}
@@ -133,19 +139,22 @@ const (
 // could otherwise multiply: every table visited and every byte of vectors
 // copied out counts against a limit proportional to the input size.
 type verifier struct {
-	buf         []byte
-	base        int64
-	tablesLeft  int64
-	bytesLeft   int64
-	depthLimit  int
-	currentPath string
+	buf        []byte
+	base       int64
+	format     model.Format
+	file       string // "manifest" or "compactions file", for messages
+	tablesLeft int64
+	bytesLeft  int64
+	depthLimit int
 }
 
-func newVerifier(buf []byte, base int64) *verifier {
+func newVerifier(buf []byte, base int64, format model.Format, file string) *verifier {
 	n := int64(len(buf))
 	return &verifier{
 		buf:        buf,
 		base:       base,
+		format:     format,
+		file:       file,
 		tablesLeft: n/4 + 16,     // a distinct table takes at least 4 bytes
 		bytesLeft:  8*n + 64<<10, // keys copied out of shared vectors
 		depthLimit: 16,           // the schema nests 6 deep at most
@@ -162,7 +171,25 @@ type table struct {
 }
 
 func (v *verifier) fail(pos int64, expected, found string) *model.FormatError {
-	return &model.FormatError{Format: model.FormatSlateDB, Offset: v.base + pos, Expected: expected, Found: found}
+	return &model.FormatError{Format: v.format, Offset: v.base + pos, Expected: expected, Found: found}
+}
+
+// size is the file's size in bytes.
+func (v *verifier) size() int64 { return int64(len(v.buf)) + v.base }
+
+// pastEnd describes a position at or beyond the end of the buffer the way a
+// user reads a truncated file: by its end, not by an offset it does not have.
+func (v *verifier) pastEnd() string {
+	return fmt.Sprintf("the end of the file (%d bytes): the %s is truncated or corrupt", v.size(), v.file)
+}
+
+// badTarget describes a position outside the buffer: past its end, or
+// before its start.
+func (v *verifier) badTarget(p int64) string {
+	if p >= int64(len(v.buf)) {
+		return v.pastEnd()
+	}
+	return fmt.Sprintf("a position before the start of the %s", v.file)
 }
 
 func (v *verifier) u16(p int64) int64 { return int64(binary.LittleEndian.Uint16(v.buf[p:])) }
@@ -176,7 +203,7 @@ func (v *verifier) fits(p, n int64) bool {
 // root returns the position of the root table.
 func (v *verifier) root() (int64, error) {
 	if !v.fits(0, 4) {
-		return 0, v.fail(0, "a 4-byte root table offset", fmt.Sprintf("%d bytes", len(v.buf)))
+		return 0, v.fail(int64(len(v.buf)), "a 4-byte root table offset", v.pastEnd())
 	}
 	return v.follow(0, "the root table")
 }
@@ -187,7 +214,7 @@ func (v *verifier) root() (int64, error) {
 func (v *verifier) follow(at int64, what string) (int64, error) {
 	target := at + v.u32(at)
 	if !v.fits(target, 4) {
-		return 0, v.fail(at, "an offset to "+what+" inside the manifest", fmt.Sprintf("offset to byte %d of %d", target+v.base, int64(len(v.buf))+v.base))
+		return 0, v.fail(at, what+" inside the "+v.file, v.badTarget(target))
 	}
 	return target, nil
 }
@@ -198,22 +225,28 @@ func (v *verifier) follow(at int64, what string) (int64, error) {
 func (v *verifier) table(pos int64, spec *tableSpec) (table, error) {
 	t := table{spec: spec, pos: pos}
 	if v.tablesLeft--; v.tablesLeft < 0 {
-		return t, v.fail(pos, "no more tables than the manifest's size allows", "shared subtables referenced too often")
+		return t, v.fail(pos, "no more tables than the "+v.file+"'s size allows", "shared subtables referenced too often")
 	}
 	if !v.fits(pos, 4) {
-		return t, v.fail(pos, "a "+spec.name+" table inside the manifest", fmt.Sprintf("offset %d beyond its %d bytes", pos, len(v.buf)))
+		return t, v.fail(min(max(pos, 0), int64(len(v.buf))), "a "+spec.name+" table inside the "+v.file, v.badTarget(pos))
 	}
 	soff := int64(int32(binary.LittleEndian.Uint32(v.buf[pos:])))
 	t.vt = pos - soff
 	if !v.fits(t.vt, 4) {
-		return t, v.fail(pos, "the vtable of a "+spec.name+" table inside the manifest", fmt.Sprintf("vtable at %d", t.vt+v.base))
+		return t, v.fail(pos, "the vtable of a "+spec.name+" table inside the "+v.file, v.badTarget(t.vt))
 	}
 	t.vtLen, t.obj = v.u16(t.vt), v.u16(t.vt+2)
-	if t.vtLen < 4 || t.vtLen%2 != 0 || !v.fits(t.vt, t.vtLen) {
-		return t, v.fail(t.vt, "a "+spec.name+" vtable of even length ≥ 4 inside the manifest", fmt.Sprintf("length %d", t.vtLen))
+	if t.vtLen < 4 || t.vtLen%2 != 0 {
+		return t, v.fail(t.vt, "a "+spec.name+" vtable of even length ≥ 4", fmt.Sprintf("length %d", t.vtLen))
 	}
-	if t.obj < 4 || !v.fits(pos, t.obj) {
-		return t, v.fail(t.vt+2, "a "+spec.name+" table size inside the manifest", fmt.Sprintf("size %d", t.obj))
+	if !v.fits(t.vt, t.vtLen) {
+		return t, v.fail(t.vt, fmt.Sprintf("a %d-byte %s vtable", t.vtLen, spec.name), v.pastEnd())
+	}
+	if t.obj < 4 {
+		return t, v.fail(t.vt+2, "a "+spec.name+" table size ≥ 4", fmt.Sprintf("size %d", t.obj))
+	}
+	if !v.fits(pos, t.obj) {
+		return t, v.fail(t.vt+2, fmt.Sprintf("a %d-byte %s table", t.obj, spec.name), v.pastEnd())
 	}
 	for slot, f := range spec.fields {
 		off := t.fieldOffset(v, slot)
@@ -257,11 +290,11 @@ func (v *verifier) ref(t table, slot int) (target int64, ok bool, err error) {
 // vector checks a vector header at pos and that n elements of elemSize fit.
 func (v *verifier) vector(pos, elemSize int64, what string) (n int64, err error) {
 	if !v.fits(pos, 4) {
-		return 0, v.fail(pos, "the length of "+what, "end of manifest")
+		return 0, v.fail(pos, "the length of "+what, v.pastEnd())
 	}
 	n = v.u32(pos)
 	if !v.fits(pos+4, n*elemSize) {
-		return 0, v.fail(pos, fmt.Sprintf("%s of at most %d elements", what, (int64(len(v.buf))-pos-4)/elemSize), fmt.Sprintf("%d elements", n))
+		return 0, v.fail(pos, fmt.Sprintf("%s of at most %d elements before the end of the file", what, (int64(len(v.buf))-pos-4)/elemSize), fmt.Sprintf("%d elements", n))
 	}
 	return n, nil
 }
@@ -311,18 +344,24 @@ func (v *verifier) field(t table, slot int, depth int) error {
 	case tableRef:
 		return v.deep(target, f.table, depth+1)
 	case unionRef:
-		// Only member 1 (WriterCheckpoint) exists; SlateDB never writes it.
-		if tag := t.fieldOffset(v, slot-1); tag != 0 && v.buf[t.pos+tag] == 1 {
-			return v.deep(target, f.table, depth+1)
+		// The tag sits in the slot before; an unknown member is left to the
+		// decoder, which reports it.
+		if tag := t.fieldOffset(v, slot-1); tag != 0 {
+			if m := int(v.buf[t.pos+tag]); m >= 1 && m <= len(f.members) {
+				return v.deep(target, f.members[m-1], depth+1)
+			}
 		}
 		return nil
+	case scalarsRef:
+		_, err := v.vector(target, int64(f.size), what)
+		return err
 	case bytesRef:
 		n, err := v.vector(target, 1, what)
 		if err != nil {
 			return err
 		}
 		if v.bytesLeft -= n; v.bytesLeft < 0 {
-			return v.fail(target, "no more vector bytes than the manifest's size allows", "shared vectors referenced too often")
+			return v.fail(target, "no more vector bytes than the "+v.file+"'s size allows", "shared vectors referenced too often")
 		}
 		return nil
 	case stringRef:
@@ -331,11 +370,11 @@ func (v *verifier) field(t table, slot int, depth int) error {
 			return err
 		}
 		if v.bytesLeft -= n; v.bytesLeft < 0 {
-			return v.fail(target, "no more string bytes than the manifest's size allows", "shared strings referenced too often")
+			return v.fail(target, "no more string bytes than the "+v.file+"'s size allows", "shared strings referenced too often")
 		}
 		end := target + 4 + n
 		if !v.fits(end, 1) || v.buf[end] != 0 {
-			return v.fail(end, "the zero byte that ends "+what, "end of manifest or a non-zero byte")
+			return v.fail(end, "the zero byte that ends "+what, "a non-zero byte or "+v.pastEnd())
 		}
 		if !utf8.Valid(v.buf[target+4 : end]) {
 			return v.fail(target+4, what+" in UTF-8", "invalid UTF-8")
