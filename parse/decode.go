@@ -33,7 +33,15 @@ const headSize = 512
 // formats is tried in order; the first whose sniff matches decodes.
 var formats = []format{
 	{sniff: flink.HasMagic, decode: decodeFlink},
+	{sniff: slatedb.SniffCompactions, decode: decodeSlateDBCompactions},
 	{sniff: slatedb.Sniff, decode: decodeSlateDB},
+}
+
+// decodeSlateDBCompactions reads SlateDB's compactor state; the name
+// (<id>.compactions) supplies its id.
+func decodeSlateDBCompactions(name string, r io.ReaderAt, size int64, _ Limits) (*model.Snapshot, error) {
+	cs, err := slatedb.DecodeCompactions(r, size)
+	return cs.Snapshot(name, err), err
 }
 
 func decodeFlink(_ string, r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error) {
@@ -81,7 +89,7 @@ func DecodeWithin(name string, r io.ReaderAt, size int64, limits Limits) (*model
 
 // foreign explains input no decoder recognizes.
 func foreign(head []byte, size int64) error {
-	const expected = "a Flink _metadata file or a SlateDB manifest"
+	const expected = "a Flink _metadata file, a SlateDB manifest or a SlateDB compactions file"
 	what := flink.DescribeContent(head)
 	switch {
 	case size == 0:

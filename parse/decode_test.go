@@ -81,7 +81,7 @@ func TestDecodeForeignInput(t *testing.T) {
 			if !errors.As(err, &fe) || fe.Offset != 0 {
 				t.Fatalf("%T %v", err, err)
 			}
-			if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Flink _metadata file or a SlateDB manifest") {
+			if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Flink _metadata file, a SlateDB manifest or a SlateDB compactions file") {
 				t.Errorf("message %q, want it to mention %q", err, c.want)
 			}
 			if s == nil || s.Error == nil || s.Error.Message != err.Error() || s.Source != "in" {

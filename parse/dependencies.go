@@ -16,7 +16,7 @@ import (
 // then the folder it was read from, whatever it is.
 func locate(snap *model.Snapshot, keys keyedFiles, base string) Location {
 	readDir := sourceDir(snap.Source)
-	if snap.Format == model.FormatSlateDB {
+	if isSlateDB(snap.Format) {
 		return locateSlateDB(readDir, base)
 	}
 	chkDirs, jobDirs := absoluteLayout(snap, keys)
@@ -92,12 +92,19 @@ func folderKind(dir string) string {
 	return "folder"
 }
 
-// locateSlateDB finds the database root: manifests live in <root>/manifest/.
+// isSlateDB tells SlateDB's files (manifests, compactor state), which name
+// objects relative to the database root.
+func isSlateDB(f model.Format) bool {
+	return f == model.FormatSlateDB || f == model.FormatSlateDBCompactions
+}
+
+// locateSlateDB finds the database root: manifests live in <root>/manifest/,
+// the compactor's state in <root>/compactions/.
 func locateSlateDB(readDir, base string) Location {
 	if base != "" {
 		return Location{Dir: strings.TrimRight(base, "/"), From: "base", Kind: "database"}
 	}
-	if readDir != "" && baseName(readDir) == "manifest" {
+	if name := baseName(readDir); readDir != "" && (name == "manifest" || name == "compactions") {
 		return Location{Dir: parentDir(readDir), From: "read-path", Kind: "database"}
 	}
 	return Location{}
@@ -383,7 +390,7 @@ type locationKeys struct{ dir, job string }
 // file's key (keyedFiles) and folder describes its folder when key is set.
 func classify(snap *model.Snapshot, loc Location, keys locationKeys, f *model.File, key string, folder *folderFacts) (resolved string, role Role, checkpoint string) {
 	relative := f.Relative || key == "" // keys are set for absolute paths only
-	if snap.Format == model.FormatSlateDB {
+	if isSlateDB(snap.Format) {
 		return classifySlateDB(loc, f, relative)
 	}
 	if relative {

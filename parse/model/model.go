@@ -12,6 +12,8 @@ type Format string
 const (
 	FormatFlink   Format = "flink-metadata"
 	FormatSlateDB Format = "slatedb-manifest"
+	// FormatSlateDBCompactions is SlateDB's compactor state file.
+	FormatSlateDBCompactions Format = "slatedb-compactions"
 )
 
 // FileKind says what a referenced file holds.
@@ -69,6 +71,8 @@ type Snapshot struct {
 
 	Flink   *FlinkDetails   `json:"flink,omitempty"`
 	SlateDB *SlateDBDetails `json:"slatedb,omitempty"`
+	// Compactions is set for a SlateDB compactions file.
+	Compactions *SlateDBCompactions `json:"compactions,omitempty"`
 
 	Warnings []string   `json:"warnings,omitempty"`
 	Error    *ErrorInfo `json:"error,omitempty"` // set when decoding stopped early; the rest is partial
@@ -219,4 +223,34 @@ type SlateDBExternalDB struct {
 type SlateDBSortedRun struct {
 	ID   uint32   `json:"id"`
 	SSTs []string `json:"ssts"`
+}
+
+// SlateDBCompactions is SlateDB's compactor state: the file
+// compactions/<id>.compactions. Filled by parse/slatedb.
+type SlateDBCompactions struct {
+	ID             uint64              `json:"id"` // from the file name; 0 when unknown
+	CompactorEpoch uint64              `json:"compactorEpoch"`
+	Compactions    []SlateDBCompaction `json:"compactions"`
+}
+
+// SlateDBCompaction is one compaction the compactor tracks.
+type SlateDBCompaction struct {
+	ID      string `json:"id"`      // ULID
+	Created int64  `json:"created"` // Unix milliseconds, from the ULID
+	// Status is SlateDB's: Submitted, Scheduled, Running, Compacted (outputs
+	// written, not yet in the manifest), Completed or Failed.
+	Status string `json:"status"`
+	// Active is true until the compaction is Completed or Failed: SlateDB's
+	// GC must keep its output SSTs.
+	Active           bool     `json:"active"`
+	Kind             string   `json:"kind"` // "tiered" or "drain-segment"
+	Segment          string   `json:"segment,omitempty"`
+	SourceViews      []string `json:"sourceViews"` // L0 view ids (or SST ids, from before views)
+	SourceSortedRuns []uint32 `json:"sourceSortedRuns"`
+	Destination      *uint32  `json:"destination,omitempty"` // tiered: the sorted run it writes
+	Worker           string   `json:"worker,omitempty"`
+	LastHeartbeat    int64    `json:"lastHeartbeat,omitempty"` // Unix milliseconds
+	// Outputs are the SST ids written so far: its own list and every
+	// subcompaction's, once each.
+	Outputs []string `json:"outputs"`
 }

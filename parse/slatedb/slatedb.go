@@ -179,25 +179,9 @@ func sniffRoot(prefix []byte) (vtLen uint16, ok bool) {
 // byte offset) or *model.UnsupportedError.
 func Decode(r io.ReaderAt, size int64) (m *Manifest, err error) {
 	m = &Manifest{Size: size}
-	if size > maxManifestSize {
-		return m, &model.UnsupportedError{Format: model.FormatSlateDB, Offset: 0,
-			What: fmt.Sprintf("a %d-byte file", size), Reason: "SlateDB manifests are far smaller; ckptlens reads at most 256 MiB"}
-	}
-	if size < 0 {
-		return m, &model.FormatError{Format: model.FormatSlateDB, Offset: 0, Expected: "a non-negative size", Found: fmt.Sprint(size)}
-	}
-	var data []byte
-	if mem, ok := r.(*model.Memory); ok && int64(len(mem.Data)) == size {
-		data = mem.Data
-	} else {
-		data = make([]byte, size)
-		n, rerr := r.ReadAt(data, 0)
-		if int64(n) < size {
-			if rerr == nil || errors.Is(rerr, io.EOF) {
-				return m, &model.FormatError{Format: model.FormatSlateDB, Offset: int64(n), Expected: fmt.Sprintf("%d bytes", size), Found: "end of file"}
-			}
-			return m, rerr
-		}
+	data, err := readInput(r, size, model.FormatSlateDB, "SlateDB manifests are far smaller")
+	if err != nil {
+		return m, err
 	}
 	// A last safety net only: the verifier is meant to catch every bad offset first.
 	defer func() {
@@ -206,6 +190,30 @@ func Decode(r io.ReaderAt, size int64) (m *Manifest, err error) {
 		}
 	}()
 	return m, m.decode(data)
+}
+
+// readInput reads a whole SlateDB file of size bytes, refusing sizes no
+// real file has (why says why, in the format's words).
+func readInput(r io.ReaderAt, size int64, format model.Format, why string) ([]byte, error) {
+	if size > maxManifestSize {
+		return nil, &model.UnsupportedError{Format: format, Offset: 0,
+			What: fmt.Sprintf("a %d-byte file", size), Reason: why + "; ckptlens reads at most 256 MiB"}
+	}
+	if size < 0 {
+		return nil, &model.FormatError{Format: format, Offset: 0, Expected: "a non-negative size", Found: fmt.Sprint(size)}
+	}
+	if mem, ok := r.(*model.Memory); ok && int64(len(mem.Data)) == size {
+		return mem.Data, nil
+	}
+	data := make([]byte, size)
+	n, err := r.ReadAt(data, 0)
+	if int64(n) < size {
+		if err == nil || errors.Is(err, io.EOF) {
+			return nil, &model.FormatError{Format: format, Offset: int64(n), Expected: fmt.Sprintf("%d bytes", size), Found: "end of file"}
+		}
+		return nil, err
+	}
+	return data, nil
 }
 
 // DecodeBytes is Decode over a byte slice.

@@ -19,13 +19,13 @@ import (
 type fieldKind uint8
 
 const (
-	scalar    fieldKind = iota // fixed-size inline value of size bytes
-	tableRef                   // offset to a table
-	stringRef                  // offset to a UTF-8, zero-terminated string
-	bytesRef                   // offset to a [ubyte]
-	tablesRef                  // offset to a vector of table offsets
-	unionRef                   // offset to a table whose type is in the previous slot
-	scalarsRef                 // offset to a vector of fixed-size scalars of size bytes
+	scalar     fieldKind = iota // fixed-size inline value of size bytes
+	tableRef                    // offset to a table
+	stringRef                   // offset to a UTF-8, zero-terminated string
+	bytesRef                    // offset to a [ubyte]
+	tablesRef                   // offset to a vector of table offsets
+	unionRef                    // offset to a table whose type is in the previous slot
+	scalarsRef                  // offset to a vector of fixed-size scalars of size bytes
 )
 
 type fieldSpec struct {
@@ -92,6 +92,22 @@ var (
 	specSegment = &tableSpec{"Segment", []fieldSpec{
 		byts("prefix", true), tb("last_compacted_l0_sst_view_id", specULID, false),
 		tbs("l0", specView, true), tbs("compacted", specSortedRunV2, true)}}
+	specTieredSpec = &tableSpec{"TieredCompactionSpec", []fieldSpec{
+		tbs("ssts", specULID, false), scs("sorted_runs", 4), tbs("l0_view_ids", specULID, false),
+		byts("segment", false), sc("destination", 4)}}
+	specDrainSpec = &tableSpec{"DrainSegmentSpec", []fieldSpec{
+		byts("segment", true), tbs("l0_view_ids", specULID, false), scs("sorted_runs", 4)}}
+	specWorker        = &tableSpec{"WorkerSpec", []fieldSpec{str("worker_id", false), sc("last_heartbeat_ms", 8)}}
+	specSubcompaction = &tableSpec{"Subcompaction", []fieldSpec{
+		tb("range", specBytesRange, true), tbs("output_ssts", specCompactedSsTable, false), sc("status", 1)}}
+	specTieredContext = &tableSpec{"TieredCompactionContext", []fieldSpec{
+		tbs("subcompactions", specSubcompaction, false), sc("retention_min_seq", 8)}}
+	specCompaction = &tableSpec{"Compaction", []fieldSpec{
+		tb("id", specULID, true), sc("spec_type", 1), union("spec", true, specTieredSpec, specDrainSpec),
+		sc("status", 1), tbs("output_ssts", specCompactedSsTable, false), tb("worker", specWorker, false),
+		sc("ctx_type", 1), union("ctx", false, specTieredContext)}}
+	specCompactionsV1 = &tableSpec{"CompactionsV1", []fieldSpec{
+		sc("compactor_epoch", 8), tbs("recent_compactions", specCompaction, true)}}
 	specManifestV1 = &tableSpec{"ManifestV1", []fieldSpec{
 		sc("manifest_id", 8), tbs("external_dbs", specExternalDB, false), sc("initialized", 1),
 		sc("writer_epoch", 8), sc("compactor_epoch", 8), sc("replay_after_wal_id", 8),
@@ -132,6 +148,8 @@ const (
 	slotSegmentL0      = 2
 	slotSegmentComp    = 3
 	slotExternalSSTIDs = 3
+
+	slotRecentCompactions = 1
 )
 
 // verifier checks offsets in buf, the FlatBuffer that starts at file offset
