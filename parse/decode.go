@@ -41,7 +41,9 @@ var formats = []format{
 // (<id>.compactions) supplies its id.
 func decodeSlateDBCompactions(name string, r io.ReaderAt, size int64, _ Limits) (*model.Snapshot, error) {
 	cs, err := slatedb.DecodeCompactions(r, size)
-	return cs.Snapshot(name, err), err
+	s := cs.Snapshot(name, err)
+	s.Decoded = cs
+	return s, err
 }
 
 func decodeFlink(_ string, r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error) {
@@ -53,7 +55,9 @@ func decodeFlink(_ string, r io.ReaderAt, size int64, limits Limits) (*model.Sna
 // file itself does not hold it.
 func decodeSlateDB(name string, r io.ReaderAt, size int64, _ Limits) (*model.Snapshot, error) {
 	m, err := slatedb.Decode(r, size)
-	return m.SnapshotWithError(name, err), err
+	s := m.SnapshotWithError(name, err)
+	s.Decoded = m
+	return s, err
 }
 
 // Decode reads one snapshot, choosing the decoder by the content (never the
@@ -156,9 +160,15 @@ func manifestsIn(dir string) []string {
 // LiveDatabaseManifests are the manifests of a SlateDB database folder that
 // its garbage collector keeps alive (slatedb.LiveManifests): the newest,
 // which DecodeFile of the folder decoded (newest), and the ones its
-// checkpoints pin.
+// checkpoints pin; and its newest compactions file.
 func LiveDatabaseManifests(dir string, newest *model.Snapshot) []string {
-	return slatedb.LiveManifests(manifestsIn(dir), func(string) []uint64 {
+	names := manifestsIn(dir)
+	if len(names) > 0 {
+		// The compactor's state sits beside manifest/: the newest is live too.
+		state, _ := filepath.Glob(filepath.Join(filepath.Dir(filepath.Dir(names[0])), "compactions", "*.compactions"))
+		names = append(names, state...)
+	}
+	return slatedb.LiveManifests(names, func(string) []uint64 {
 		return slatedb.CheckpointManifests(newest)
 	})
 }

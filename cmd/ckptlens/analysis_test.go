@@ -64,7 +64,7 @@ func slateDBClone(t *testing.T) (listing string, manifests []string) {
 
 func TestOrphansTextAndJSONAgree(t *testing.T) {
 	listing, manifests := slateDBClone(t)
-	args := append([]string{"orphans", "--listing", listing}, manifests...)
+	args := append([]string{"orphans", "--stopped", "--listing", listing}, manifests...)
 	text, stderr, code := runCLI(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -230,7 +230,7 @@ func TestOrphansDatabaseFolder(t *testing.T) {
 	listing, manifests := slateDBClone(t)
 	db := filepath.Dir(filepath.Dir(manifests[0]))
 	plan := func(args ...string) *parse.OrphanPlan {
-		out, stderr, code := runCLI(t, append([]string{"orphans", "--json", "--listing", listing}, args...)...)
+		out, stderr, code := runCLI(t, append([]string{"orphans", "--json", "--stopped", "--listing", listing}, args...)...)
 		var r parse.Report
 		if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Orphans == nil {
 			t.Fatalf("%q: exit %d, %s", args, code, stderr)

@@ -76,6 +76,11 @@ type Snapshot struct {
 
 	Warnings []string   `json:"warnings,omitempty"`
 	Error    *ErrorInfo `json:"error,omitempty"` // set when decoding stopped early; the rest is partial
+
+	// Decoded is the decoder's own result (a *slatedb.Manifest or
+	// *slatedb.Compactions), for analyses that need more than this model,
+	// such as SlateDB's GC plan. Not serialised: a shared report lacks it.
+	Decoded any `json:"-"`
 }
 
 // Operator is one operator (Flink) or one logical unit of state.

@@ -9,8 +9,42 @@ import (
 // LiveManifests picks, of the manifest files named (paths ending in
 // <id>.manifest), those SlateDB's garbage collector keeps alive: in each
 // folder the newest, and the ones its checkpoints pin, which pins reads
-// (nil: the newest alone). Other names are left out; the order is kept.
+// (nil: the newest alone); and of the compactions files named, the newest
+// in each folder (the compactor's current state). Other names are left out;
+// the order is kept.
 func LiveManifests(names []string, pins func(name string) []uint64) []string {
+	live := liveManifestNames(names, pins)
+	newestCompactions := map[string]string{}
+	for _, n := range names {
+		id, ok := ParseCompactionsName(n)
+		if !ok {
+			continue
+		}
+		dir := n[:max(strings.LastIndexAny(n, `/\`), 0)]
+		if cur, seen := newestCompactions[dir]; !seen || id > mustCompactionsID(cur) {
+			newestCompactions[dir] = n
+		}
+	}
+	for _, n := range newestCompactions {
+		live[n] = true
+	}
+	var out []string
+	for _, n := range names {
+		if live[n] {
+			out = append(out, n)
+			delete(live, n) // a name given twice is kept once
+		}
+	}
+	return out
+}
+
+func mustCompactionsID(name string) uint64 {
+	id, _ := ParseCompactionsName(name)
+	return id
+}
+
+// liveManifestNames is the set of manifest names LiveManifests keeps.
+func liveManifestNames(names []string, pins func(name string) []uint64) map[string]bool {
 	type folder struct {
 		byID   map[uint64]string
 		newest string
@@ -45,14 +79,7 @@ func LiveManifests(names []string, pins func(name string) []uint64) []string {
 			}
 		}
 	}
-	var out []string
-	for _, n := range names {
-		if live[n] {
-			out = append(out, n)
-			delete(live, n) // a name given twice is kept once
-		}
-	}
-	return out
+	return live
 }
 
 // CheckpointManifests are the manifest ids the checkpoints of a manifest's
@@ -66,4 +93,23 @@ func CheckpointManifests(s *model.Snapshot) []uint64 {
 		ids = append(ids, c.ManifestID)
 	}
 	return ids
+}
+
+// ManifestOf is the manifest a snapshot was decoded from (parse.Decode
+// keeps it); ok is false for another snapshot or one rebuilt from JSON.
+func ManifestOf(s *model.Snapshot) (m *Manifest, ok bool) {
+	if s == nil {
+		return nil, false
+	}
+	m, ok = s.Decoded.(*Manifest)
+	return m, ok
+}
+
+// CompactionsOf is the compactions file a snapshot was decoded from.
+func CompactionsOf(s *model.Snapshot) (cs *Compactions, ok bool) {
+	if s == nil {
+		return nil, false
+	}
+	cs, ok = s.Decoded.(*Compactions)
+	return cs, ok
 }
