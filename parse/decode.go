@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -160,7 +161,7 @@ func manifestsIn(dir string) []string {
 // LiveDatabaseManifests are the manifests of a SlateDB database folder that
 // its garbage collector keeps alive (slatedb.LiveManifests): the newest,
 // which DecodeFile of the folder decoded (newest), and the ones its
-// checkpoints pin; and its newest compactions file.
+// unexpired checkpoints pin; and its newest compactions file.
 func LiveDatabaseManifests(dir string, newest *model.Snapshot) []string {
 	names := manifestsIn(dir)
 	if len(names) > 0 {
@@ -169,7 +170,7 @@ func LiveDatabaseManifests(dir string, newest *model.Snapshot) []string {
 		names = append(names, state...)
 	}
 	return slatedb.LiveManifests(names, func(string) []uint64 {
-		return slatedb.CheckpointManifests(newest)
+		return slatedb.CheckpointManifests(newest, time.Now())
 	})
 }
 

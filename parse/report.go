@@ -7,6 +7,7 @@ import (
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/plan"
+	"github.com/ckptlens/ckptlens/parse/slatedb"
 )
 
 // Input is one decoded snapshot and, where the user knows it, its base
@@ -63,6 +64,9 @@ type SnapshotReport struct {
 	// FilesLeftOut counts the files a report made for sharing leaves out
 	// of Files and FileRefs (ForSharing); Sizes still counts them.
 	FilesLeftOut int `json:"filesLeftOut,omitempty"`
+	// SlateDBDatabase is set when a SlateDB database folder was read
+	// (InspectDatabase): its checkpoints' pins, parents and history.
+	SlateDBDatabase *slatedb.DatabaseReport `json:"slatedbDatabase,omitempty"`
 }
 
 // Location is where a snapshot lives, as far as it can be known.

@@ -21,7 +21,8 @@ func init() {
 const inspectUsage = `usage: ckptlens inspect [--json] [--files] [--base LOC] PATH...
 
 PATH is a Flink _metadata file, a checkpoint or savepoint folder holding one,
-a SlateDB manifest, or a SlateDB database folder (its newest manifest). --base LOC is where the PATH after it really lives (for
+a SlateDB manifest or compactions file, or a SlateDB database folder (its
+newest manifest, then what its checkpoints keep and their history). --base LOC is where the PATH after it really lives (for
 example s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab when you copied
 its _metadata): it places relative files. --files lists every referenced file
 (by default the text shows a count and size per kind of file). --json prints
@@ -54,6 +55,10 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		// The report keeps every snapshot field and adds location,
 		// dependencies and sizes.
 		report := parse.Inspect(s, sa.bases[i])
+		if derr := addDatabase(report, p); derr != nil {
+			fmt.Fprintf(stderr, "ckptlens inspect: %s: %v\n", p, derr)
+			status = 1
+		}
 		if asJSON {
 			if jerr := enc.Encode(report); jerr != nil {
 				fmt.Fprintf(stderr, "ckptlens inspect: %v\n", jerr)
@@ -66,6 +71,9 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 			printSnapshot(stdout, s, listFiles)
 			if s.Format != "" {
 				printAnalysis(stdout, report)
+			}
+			if report.SlateDBDatabase != nil {
+				printDatabase(stdout, report.SlateDBDatabase)
 			}
 		}
 		if err != nil {
@@ -94,6 +102,10 @@ func printSnapshot(w io.Writer, s *model.Snapshot, listFiles bool) {
 	}
 	if s.SlateDB != nil {
 		printManifest(w, s, listFiles)
+		return
+	}
+	if s.Compactions != nil {
+		printCompactions(w, s, listFiles)
 		return
 	}
 	kind := s.SnapshotKind
@@ -204,6 +216,7 @@ func printManifest(w io.Writer, s *model.Snapshot, listFiles bool) {
 		}
 		tw.Flush()
 	}
+	printProjections(w, d)
 	printFiles(w, s, listFiles)
 	printError(w, s)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+	"strings"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/listing"
@@ -175,7 +176,11 @@ func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer
 				failed++
 			}
 			given[abs] = true
-			fmt.Fprintf(stderr, "ckptlens orphans: %s: also %s, which its checkpoints pin\n", p, filepath.Base(m))
+			why := "which its checkpoints pin"
+			if strings.HasSuffix(m, ".compactions") {
+				why = "the compactor's current state"
+			}
+			fmt.Fprintf(stderr, "ckptlens orphans: %s: also %s, %s\n", p, filepath.Base(m), why)
 			inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
 		}
 	}

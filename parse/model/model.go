@@ -205,6 +205,10 @@ type SlateDBSST struct {
 	FirstKey    string `json:"firstKey,omitempty"`
 	LastKey     string `json:"lastKey,omitempty"`
 	Compression string `json:"compression"`
+	// VisibleRanges are the key ranges the manifest's views narrow the SST
+	// to, such as "[b-, d-)" in a clone projected to a range; empty when
+	// every view reads it whole.
+	VisibleRanges []string `json:"visibleRanges,omitempty"`
 }
 
 // SlateDBCheckpoint is one checkpoint recorded in a manifest.

@@ -2,10 +2,7 @@ package slatedb
 
 import (
 	"sort"
-	"strings"
 	"time"
-
-	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 // Database is the manifests given for one SlateDB database.
@@ -31,34 +28,6 @@ func NewDatabase(root string, manifests ...*Manifest) *Database {
 	}
 	sort.Slice(d.Manifests, func(i, j int) bool { return d.Manifests[i].ID < d.Manifests[j].ID })
 	return d
-}
-
-// GroupDatabases sorts manifests into databases by the root their source
-// path names (".../<root>/manifest/<id>.manifest"); manifests whose source
-// has no manifest/ folder form one database with Root "". The manifest id is
-// taken from the source's file name when the manifest has none.
-func GroupDatabases(sources []string, manifests []*Manifest) []*Database {
-	byRoot := map[string][]*Manifest{}
-	var roots []string
-	for i, m := range manifests {
-		if m == nil || i >= len(sources) {
-			continue
-		}
-		if id, ok := ParseManifestName(sources[i]); ok && m.ID == 0 {
-			m.ID = id
-		}
-		root, _ := DatabaseRoot(sources[i])
-		if _, ok := byRoot[root]; !ok {
-			roots = append(roots, root)
-		}
-		byRoot[root] = append(byRoot[root], m)
-	}
-	sort.Strings(roots)
-	var out []*Database
-	for _, r := range roots {
-		out = append(out, NewDatabase(r, byRoot[r]...))
-	}
-	return out
 }
 
 // Latest is the manifest with the largest id: SlateDB's current state.
@@ -258,102 +227,10 @@ func sameUUID(a, b *UUID) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
-// CloneLink is a clone-to-parent edge found among several databases: the
-// clone's final checkpoint, looked up in the parent's latest manifest.
-type CloneLink struct {
-	Clone           string `json:"clone"`  // clone's root
-	Parent          string `json:"parent"` // parent path as the clone names it
-	ParentGiven     bool   `json:"parentGiven"`
-	FinalCheckpoint *UUID  `json:"finalCheckpoint,omitempty"`
-	// Found is true when the parent's latest manifest holds the final
-	// checkpoint; ParentManifestID is the parent manifest it pins, which the
-	// parent's GC keeps whole (every SST, not only the ones the clone reads).
-	Found            bool   `json:"found"`
-	ParentManifestID uint64 `json:"parentManifestId"`
-	SSTs             int    `json:"ssts"` // parent SSTs the clone references
-}
-
-// LinkClones matches every clone's external databases with the given
-// databases. A database matches a parent path when its Root equals the path
-// or ends with "/"+path (a local folder holding the object store).
-func LinkClones(dbs []*Database) []CloneLink {
-	var out []CloneLink
-	for _, d := range dbs {
-		for _, dep := range d.ParentDependencies() {
-			l := CloneLink{Clone: d.Root, Parent: dep.Path, FinalCheckpoint: dep.FinalCheckpoint, SSTs: len(dep.Referenced)}
-			for _, p := range dbs {
-				if p == d || !rootMatches(p.Root, dep.Path) {
-					continue
-				}
-				l.ParentGiven = true
-				if pl := p.Latest(); pl != nil && dep.FinalCheckpoint != nil {
-					for _, c := range pl.Checkpoints {
-						if c.ID == *dep.FinalCheckpoint {
-							l.Found, l.ParentManifestID = true, c.ManifestID
-						}
-					}
-				}
-			}
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-func rootMatches(root, dbPath string) bool {
-	root = strings.Trim(strings.ReplaceAll(root, "\\", "/"), "/")
-	dbPath = strings.Trim(dbPath, "/")
-	return root == dbPath || strings.HasSuffix(root, "/"+dbPath)
-}
-
 // Object is one listed object of a database, its path relative to the
 // database root ("compacted/<ULID>.sst", "wal/<id>.sst", "manifest/<id>.manifest").
 type Object struct {
 	Path     string
 	Bytes    int64
 	Modified time.Time // zero when the listing did not say
-}
-
-// ObjectsUnder keeps the listed paths under root and makes them relative to
-// it. root may be an object-store path ("prod/parent") found anywhere in the
-// listed paths at a folder boundary (s3://bucket/prod/parent/..., /data/prod/
-// parent/...), or "" when the paths are already relative to the root.
-func ObjectsUnder(root string, paths []string, sizes []int64) []Object {
-	root = strings.Trim(strings.TrimPrefix(strings.ReplaceAll(root, "\\", "/"), "./"), "/")
-	var out []Object
-	for i, p := range paths {
-		p = strings.TrimPrefix(strings.ReplaceAll(p, "\\", "/"), "./")
-		rel := p
-		if root != "" {
-			t := strings.TrimPrefix(p, "/")
-			switch j := strings.Index(t, "/"+root+"/"); {
-			case strings.HasPrefix(t, root+"/"):
-				rel = t[len(root)+1:]
-			case j >= 0:
-				rel = t[j+len(root)+2:]
-			default:
-				continue
-			}
-		}
-		out = append(out, Object{Path: rel, Bytes: sizes[i]})
-	}
-	return out
-}
-
-// FillSizes sets exact sizes from a listing on a Snapshot made by
-// Manifest.Snapshot: objects are keyed by the paths Snapshot.Files uses
-// (relative to the database root, or store-relative for a parent's SSTs).
-func FillSizes(s *model.Snapshot, sizes map[string]int64) {
-	for i := range s.Files {
-		if n, ok := sizes[s.Files[i].Path]; ok {
-			s.Files[i].Bytes = n
-		}
-	}
-	if s.SlateDB != nil {
-		for i := range s.SlateDB.SSTs {
-			if n, ok := sizes[s.SlateDB.SSTs[i].Path]; ok {
-				s.SlateDB.SSTs[i].Bytes = n
-			}
-		}
-	}
 }

@@ -27,14 +27,8 @@ func BenchmarkReport(b *testing.B) {
 		ms = append(ms, decodeFile(b, f))
 	}
 	d := NewDatabase("prod/parent", ms...)
-	var objects []Object
-	for _, m := range ms {
-		for _, r := range m.SSTRefs() {
-			objects = append(objects, Object{Path: r.Path, Bytes: r.MinBytes})
-		}
-	}
 	now := time.Now()
 	for b.Loop() {
-		d.Report(objects, GCOptions{Now: now})
+		d.Report(now)
 	}
 }

@@ -248,11 +248,6 @@ func readULIDs(n int, get func(*fb.Ulid, int) bool) []ULID {
 	return out
 }
 
-// DecodeCompactionsBytes is DecodeCompactions over a byte slice.
-func DecodeCompactionsBytes(data []byte) (*Compactions, error) {
-	return DecodeCompactions(&model.Memory{Data: data}, int64(len(data)))
-}
-
 // Snapshot turns the compactor state into the format-neutral model. source
 // is the file's path or name; a name <id>.compactions supplies the id. Files
 // are the outputs of the compactions still active, the SSTs this state

@@ -33,3 +33,37 @@ func TestRecognisedByContent(t *testing.T) {
 		}
 	}
 }
+
+// TestCompactionsRecognisedByContent: a compactions file given on its own,
+// under any name, is read as the compactor's state, never as a manifest;
+// and a manifest is never read as one.
+func TestCompactionsRecognisedByContent(t *testing.T) {
+	root, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(root, "testdata/slatedb/proof/proof/*/compactions/*.compactions"))
+	if len(files) == 0 {
+		t.Fatal("no compactions files (testdata/slatedb/regenerate.sh proof writes them)")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := parse.Decode("upload.bin", bytes.NewReader(data), int64(len(data)))
+		if err != nil || s.Format != model.FormatSlateDBCompactions || s.Compactions == nil || s.SlateDB != nil {
+			t.Fatalf("%s as upload.bin: %v, format %q", f, err, s.Format)
+		}
+		if s, _ := parse.DecodeFile(f); s.Compactions == nil || s.Compactions.ID == 0 {
+			t.Fatalf("%s: %+v", f, s.Compactions)
+		}
+	}
+	manifests, _ := filepath.Glob(filepath.Join(root, "testdata/slatedb/proof/proof/*/manifest/*.manifest"))
+	for _, f := range manifests {
+		data, _ := os.ReadFile(f)
+		if s, _ := parse.Decode("upload.bin", bytes.NewReader(data), int64(len(data))); s.Format != model.FormatSlateDB {
+			t.Errorf("%s read as %q", f, s.Format)
+		}
+	}
+}

@@ -19,8 +19,8 @@ const DefaultMinAge = 5 * time.Minute
 // manifests and the listing.
 type GCOptions struct {
 	// Now is when GC runs: checkpoint expiry and min_age are judged at it.
-	// When the listing carries modification times, the newest of them is
-	// used if earlier (the listing was taken no earlier than that).
+	// A plan's deletions happen after it is made, so the planner's clock
+	// serves; objects listed with a time within min_age of it are kept.
 	Now    time.Time
 	MinAge time.Duration // per-resource min_age (DefaultMinAge is SlateDB's)
 	// Compactions is the newest compactions file's content, nil when it was
@@ -58,18 +58,6 @@ type GCPlan struct {
 	DeleteBytes int64        `json:"deleteBytes"`
 	KeepBytes   int64        `json:"keepBytes"`
 	Notes       []string     `json:"notes,omitempty"`
-}
-
-// Deleted is the paths the plan deletes, sorted.
-func (p *GCPlan) Deleted() []string {
-	var out []string
-	for _, d := range p.Decisions {
-		if d.Delete {
-			out = append(out, d.Path)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // gcRun holds what one PlanGC call worked out before judging objects.
@@ -122,11 +110,9 @@ func (d *Database) PlanGC(objects []Object, opt GCOptions) (*GCPlan, error) {
 	return r.plan, nil
 }
 
-// readListing finds the newest manifest and compactions file listed and
-// the listing's own time.
+// readListing finds the newest manifest and compactions file listed.
 func (r *gcRun) readListing(objects []Object) error {
 	var newestManifest uint64
-	var listed time.Time
 	for _, o := range objects {
 		if id, ok := manifestObjectID(o.Path); ok && id > newestManifest {
 			newestManifest = id
@@ -137,12 +123,6 @@ func (r *gcRun) readListing(objects []Object) error {
 				r.newestCompactions = max(r.newestCompactions, id)
 			}
 		}
-		if o.Modified.After(listed) {
-			listed = o.Modified
-		}
-	}
-	if !listed.IsZero() && listed.Before(r.now) {
-		r.now = listed // the listing was taken no earlier than its newest object
 	}
 	if newestManifest > r.latest.ID {
 		return fmt.Errorf("the listing holds manifest %d, newer than the newest given (%d): give every manifest", newestManifest, r.latest.ID)

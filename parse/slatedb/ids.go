@@ -83,3 +83,20 @@ func (u UUID) String() string {
 
 // MarshalText makes UUIDs appear in their text form in JSON.
 func (u UUID) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+
+// UnmarshalText reads the text form MarshalText writes.
+func (u *ULID) UnmarshalText(b []byte) error {
+	v, err := ParseULID(string(b))
+	*u = v
+	return err
+}
+
+// UnmarshalText reads the text form MarshalText writes.
+func (u *UUID) UnmarshalText(b []byte) error {
+	h, err := hex.DecodeString(strings.ReplaceAll(string(b), "-", ""))
+	if err != nil || len(h) != 16 {
+		return fmt.Errorf("checkpoint id %q is not a UUID", b)
+	}
+	copy(u[:], h)
+	return nil
+}

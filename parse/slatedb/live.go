@@ -2,6 +2,7 @@ package slatedb
 
 import (
 	"strings"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse/model"
 )
@@ -83,13 +84,17 @@ func liveManifestNames(names []string, pins func(name string) []uint64) map[stri
 }
 
 // CheckpointManifests are the manifest ids the checkpoints of a manifest's
-// snapshot pin (none for another snapshot).
-func CheckpointManifests(s *model.Snapshot) []uint64 {
+// snapshot pin (none for another snapshot). Checkpoints expired at now pin
+// nothing, as SlateDB's GC drops them first; a zero now keeps them all.
+func CheckpointManifests(s *model.Snapshot, now time.Time) []uint64 {
 	if s == nil || s.SlateDB == nil {
 		return nil
 	}
 	var ids []uint64
 	for _, c := range s.SlateDB.Checkpoints {
+		if !now.IsZero() && c.ExpireTime != 0 && c.ExpireTime <= now.Unix() {
+			continue
+		}
 		ids = append(ids, c.ManifestID)
 	}
 	return ids

@@ -216,11 +216,6 @@ func readInput(r io.ReaderAt, size int64, format model.Format, why string) ([]by
 	return data, nil
 }
 
-// DecodeBytes is Decode over a byte slice.
-func DecodeBytes(data []byte) (*Manifest, error) {
-	return Decode(&model.Memory{Data: data}, int64(len(data)))
-}
-
 func (m *Manifest) decode(data []byte) error {
 	if len(data) < 2 {
 		return &model.FormatError{Format: model.FormatSlateDB, Offset: int64(len(data)), Expected: "a 2-byte manifest format version", Found: "end of file"}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -147,6 +148,28 @@ func (m *Manifest) ReferencedSSTs() []ULID {
 	return ids
 }
 
+// String writes the range as an interval of printable keys, "[b-, d-)";
+// "" for nil (no projection).
+func (r *KeyRange) String() string {
+	if r == nil {
+		return ""
+	}
+	start, end := "(-∞", "+∞)"
+	switch r.Start.Kind {
+	case "Included":
+		start = "[" + Printable(r.Start.Key)
+	case "Excluded":
+		start = "(" + Printable(r.Start.Key)
+	}
+	switch r.End.Kind {
+	case "Included":
+		end = Printable(r.End.Key) + "]"
+	case "Excluded":
+		end = Printable(r.End.Key) + ")"
+	}
+	return start + ", " + end
+}
+
 // Printable renders key bytes for display: printable ASCII as is, other
 // bytes as \xNN.
 func Printable(b []byte) string {
@@ -256,7 +279,11 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 	ext := m.externalIndex()
 	level := map[ULID]string{}
 	segment := map[ULID]string{}
+	ranges := map[ULID][]string{}
 	m.AllViews(func(t *Tree, lv string, v View) {
+		if r := v.VisibleRange.String(); r != "" && !slices.Contains(ranges[v.SST], r) {
+			ranges[v.SST] = append(ranges[v.SST], r)
+		}
 		if _, ok := level[v.SST]; !ok {
 			level[v.SST] = lv
 			if t.Segment {
@@ -272,7 +299,7 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 		d.SSTs = append(d.SSTs, model.SlateDBSST{
 			ID: id.String(), Path: p, Database: db, Created: id.Millis(), MinBytes: sst.MinBytes(), Bytes: -1,
 			Level: level[id], Segment: segment[id], FirstKey: Printable(sst.Info.FirstEntry),
-			LastKey: Printable(sst.Info.LastEntry), Compression: sst.Info.Compression,
+			LastKey: Printable(sst.Info.LastEntry), Compression: sst.Info.Compression, VisibleRanges: ranges[id],
 		})
 	}
 	if m.WALIDLastSeen > m.ReplayAfterWALID {

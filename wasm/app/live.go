@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/slatedb"
@@ -34,7 +35,7 @@ func liveManifests(inputs []Input, loads []*fileLoad) ([]Input, []*fileLoad) {
 			return nil
 		}
 		s, _ := parse.Decode(name, bytes.NewReader(data), in.Size)
-		return slatedb.CheckpointManifests(s)
+		return slatedb.CheckpointManifests(s, time.Now())
 	})
 	if len(live) == len(inFolders) {
 		return inputs, loads
