@@ -109,18 +109,9 @@ func SniffCompactions(prefix []byte) bool {
 // DecodeCompactions reads a compactions file of size bytes. On error it
 // returns what was decoded so far together with a *model.FormatError or
 // *model.UnsupportedError.
-func DecodeCompactions(r io.ReaderAt, size int64) (cs *Compactions, err error) {
-	cs = &Compactions{Size: size, Compactions: []Compaction{}}
-	data, err := readInput(r, size, model.FormatSlateDBCompactions, "SlateDB compactions files are far smaller")
-	if err != nil {
-		return cs, err
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = &model.FormatError{Format: model.FormatSlateDBCompactions, Offset: -1, Expected: "a readable FlatBuffer", Found: fmt.Sprint("decoder fault: ", p)}
-		}
-	}()
-	return cs, cs.decode(data)
+func DecodeCompactions(r io.ReaderAt, size int64) (*Compactions, error) {
+	cs := &Compactions{Size: size, Compactions: []Compaction{}}
+	return cs, decodeInput(r, size, model.FormatSlateDBCompactions, "SlateDB compactions files are far smaller", cs.decode)
 }
 
 func (cs *Compactions) decode(data []byte) error {

@@ -3,11 +3,9 @@ package slatedb
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,25 +172,7 @@ func checkCompactionsErr(t *testing.T, what string, data []byte, cs *Compactions
 	if cs == nil {
 		t.Fatalf("%s: nil result", what)
 	}
-	if err == nil {
-		return
-	}
-	var ue *model.UnsupportedError
-	if errors.As(err, &ue) && ue.Offset == 0 {
-		return
-	}
-	var fe *model.FormatError
-	if !errors.As(err, &fe) || fe.Format != model.FormatSlateDBCompactions {
-		t.Fatalf("%s: error %T %v, want a compactions *model.FormatError", what, err, err)
-	}
-	if fe.Offset < 0 || fe.Offset > int64(len(data)) || strings.Contains(fe.Found, "decoder fault") {
-		t.Fatalf("%s: %v (input of %d bytes)", what, err, len(data))
-	}
-	for _, m := range bytePositions.FindAllStringSubmatch(err.Error(), -1) {
-		if n, _ := strconv.ParseInt(m[1], 10, 64); n > int64(len(data)) {
-			t.Fatalf("%s: error names byte %d of a %d-byte input: %v", what, n, len(data), err)
-		}
-	}
+	checkTypedErr(t, what, data, model.FormatSlateDBCompactions, err)
 }
 
 // TestPlanKeepsUnfinishedCompactionOutputs: with the compactor's state of

@@ -284,6 +284,14 @@ func checkErr(t *testing.T, what string, data []byte, m *Manifest, err error) {
 	if m == nil {
 		t.Fatalf("%s: nil manifest", what)
 	}
+	checkTypedErr(t, what, data, model.FormatSlateDB, err)
+}
+
+// checkTypedErr: err is nil, an UnsupportedError for another format
+// version, or a FormatError of format with an offset inside data that
+// speaks of the end of a cut file rather than of bytes past it.
+func checkTypedErr(t *testing.T, what string, data []byte, format model.Format, err error) {
+	t.Helper()
 	if err == nil {
 		return
 	}
@@ -295,8 +303,8 @@ func checkErr(t *testing.T, what string, data []byte, m *Manifest, err error) {
 		return // another format version: valid input ckptlens does not read
 	}
 	var fe *model.FormatError
-	if !errors.As(err, &fe) {
-		t.Fatalf("%s: error %T %v, want *model.FormatError", what, err, err)
+	if !errors.As(err, &fe) || fe.Format != format {
+		t.Fatalf("%s: error %T %v, want a %s *model.FormatError", what, err, err, format)
 	}
 	// A truncated file is described by its end, never by offsets past it.
 	for _, m := range bytePositions.FindAllStringSubmatch(err.Error(), -1) {

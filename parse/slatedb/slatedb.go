@@ -179,17 +179,22 @@ func sniffRoot(prefix []byte) (vtLen uint16, ok bool) {
 // byte offset) or *model.UnsupportedError.
 func Decode(r io.ReaderAt, size int64) (m *Manifest, err error) {
 	m = &Manifest{Size: size}
-	data, err := readInput(r, size, model.FormatSlateDB, "SlateDB manifests are far smaller")
+	return m, decodeInput(r, size, model.FormatSlateDB, "SlateDB manifests are far smaller", m.decode)
+}
+
+// decodeInput reads a whole SlateDB file and runs decode over its bytes.
+func decodeInput(r io.ReaderAt, size int64, format model.Format, why string, decode func([]byte) error) (err error) {
+	data, err := readInput(r, size, format, why)
 	if err != nil {
-		return m, err
+		return err
 	}
 	// A last safety net only: the verifier is meant to catch every bad offset first.
 	defer func() {
 		if p := recover(); p != nil {
-			err = &model.FormatError{Format: model.FormatSlateDB, Offset: -1, Expected: "a readable FlatBuffer", Found: fmt.Sprint("decoder fault: ", p)}
+			err = &model.FormatError{Format: format, Offset: -1, Expected: "a readable FlatBuffer", Found: fmt.Sprint("decoder fault: ", p)}
 		}
 	}()
-	return m, m.decode(data)
+	return decode(data)
 }
 
 // readInput reads a whole SlateDB file of size bytes, refusing sizes no

@@ -208,6 +208,27 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 			s.Dialect = "ManifestV2 (segmented)"
 		}
 	}
+	d := m.details()
+	s.SlateDB = d
+	m.addTrees(d)
+	m.addFiles(s, d)
+	if m.WALObjectStoreURI != nil {
+		s.Warnings = append(s.Warnings, "the database keeps its WAL in a separate object store; WAL files are not under this root")
+	}
+	if !m.Initialized {
+		s.Warnings = append(s.Warnings, "the manifest is not initialized: a clone whose set-up had not finished when it was written")
+	}
+	if m.SegmentExtractor != nil || len(m.Trees) > 1 {
+		s.BackendHints = append(s.BackendHints, "segmented")
+	}
+	if len(m.ExternalDBs) > 0 {
+		s.BackendHints = append(s.BackendHints, "clone")
+	}
+	return s
+}
+
+// details is the manifest's own fields, checkpoints and parents.
+func (m *Manifest) details() *model.SlateDBDetails {
 	d := &model.SlateDBDetails{
 		ManifestID: m.ID, WriterEpoch: m.WriterEpoch, CompactorEpoch: m.CompactorEpoch,
 		WALIDLastCompacted: m.ReplayAfterWALID, WALIDLastSeen: m.WALIDLastSeen,
@@ -216,7 +237,6 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 		Initialized: m.Initialized, LastL0Seq: m.LastL0Seq, LastL0ClockTick: m.LastL0ClockTick,
 		RecentSnapshotMinSeq: m.RecentSnapshotMinSeq, WALObjectStoreURI: m.WALObjectStoreURI,
 	}
-	s.SlateDB = d
 	if m.SegmentExtractor != nil {
 		d.SegmentExtractor = *m.SegmentExtractor
 	}
@@ -238,6 +258,11 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 		}
 		d.ExternalDBs = append(d.ExternalDBs, x)
 	}
+	return d
+}
+
+// addTrees adds the LSM trees: the root tree's levels and the segments'.
+func (m *Manifest) addTrees(d *model.SlateDBDetails) {
 	for ti, t := range m.Trees {
 		l0 := []string{}
 		for _, v := range t.L0 {
@@ -262,6 +287,11 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 		}
 	}
 
+}
+
+// addFiles lists the files the manifest depends on: itself, the manifests
+// its checkpoints pin, the SSTs (with their details) and the WAL to replay.
+func (m *Manifest) addFiles(s *model.Snapshot, d *model.SlateDBDetails) {
 	// Files: this manifest, the manifests its checkpoints pin, the SSTs, the WAL.
 	seen := map[string]bool{}
 	add := func(f model.File) {
@@ -311,19 +341,6 @@ func (m *Manifest) Snapshot(source string) *model.Snapshot {
 			add(model.File{Path: WALPath(id), Relative: true, Bytes: -1, Kind: model.KindWAL, Operators: []string{}})
 		}
 	}
-	if m.WALObjectStoreURI != nil {
-		s.Warnings = append(s.Warnings, "the database keeps its WAL in a separate object store; WAL files are not under this root")
-	}
-	if !m.Initialized {
-		s.Warnings = append(s.Warnings, "the manifest is not initialized: a clone whose set-up had not finished when it was written")
-	}
-	if m.SegmentExtractor != nil || len(m.Trees) > 1 {
-		s.BackendHints = append(s.BackendHints, "segmented")
-	}
-	if len(m.ExternalDBs) > 0 {
-		s.BackendHints = append(s.BackendHints, "clone")
-	}
-	return s
 }
 
 // SnapshotWithError is Snapshot plus the decoding error, recorded in the

@@ -129,45 +129,50 @@ func diffManifests(a, b *Manifest) []string {
 	if !a.Initialized && b.Initialized {
 		ev = append(ev, "clone set-up finished (initialized)")
 	}
-	aL0, bL0 := viewSet(a, true), viewSet(b, true)
-	aSR, bSR := viewSet(a, false), viewSet(b, false)
-	flushed, absorbed := 0, 0
-	for id := range bL0 {
-		if !aL0[id] {
-			flushed++
-		}
-	}
-	for id := range aL0 {
-		if !bL0[id] {
-			absorbed++
-		}
-	}
-	if flushed > 0 {
-		ev = append(ev, fmt.Sprintf("%d L0 SST(s) flushed", flushed))
-	}
-	newSR := 0
-	for id := range bSR {
-		if !aSR[id] {
-			newSR++
-		}
-	}
-	aRuns, bRuns := runIDs(a), runIDs(b)
-	if newSR > 0 || absorbed > 0 {
-		ev = append(ev, fmt.Sprintf("compaction: %d L0 SST(s) absorbed, %d new sorted-run SST(s), %d → %d sorted runs", absorbed, newSR, len(aRuns), len(bRuns)))
-	} else {
-		dropped := 0
-		for id := range aSR {
-			if !bSR[id] {
-				dropped++
-			}
-		}
-		if dropped > 0 {
-			ev = append(ev, fmt.Sprintf("%d sorted-run SST(s) dropped", dropped))
-		}
-	}
+	ev = append(ev, treeEvents(a, b)...)
 	if b.ReplayAfterWALID != a.ReplayAfterWALID {
 		ev = append(ev, fmt.Sprintf("WAL replay starts after %d (was %d)", b.ReplayAfterWALID, a.ReplayAfterWALID))
 	}
+	ev = append(ev, checkpointEvents(a, b)...)
+	ev = append(ev, parentEvents(a, b)...)
+	if len(ev) == 0 {
+		ev = append(ev, "no change in SSTs, checkpoints or epochs")
+	}
+	return ev
+}
+
+// missing counts the ids of from that are not in in.
+func missing(from, in map[ULID]bool) int {
+	n := 0
+	for id := range from {
+		if !in[id] {
+			n++
+		}
+	}
+	return n
+}
+
+// treeEvents tells flushes and compactions between two manifests.
+func treeEvents(a, b *Manifest) []string {
+	var ev []string
+	aL0, bL0 := viewSet(a, true), viewSet(b, true)
+	aSR, bSR := viewSet(a, false), viewSet(b, false)
+	flushed, absorbed, newSR := missing(bL0, aL0), missing(aL0, bL0), missing(bSR, aSR)
+	if flushed > 0 {
+		ev = append(ev, fmt.Sprintf("%d L0 SST(s) flushed", flushed))
+	}
+	if newSR > 0 || absorbed > 0 {
+		ev = append(ev, fmt.Sprintf("compaction: %d L0 SST(s) absorbed, %d new sorted-run SST(s), %d → %d sorted runs",
+			absorbed, newSR, len(runIDs(a)), len(runIDs(b))))
+	} else if dropped := missing(aSR, bSR); dropped > 0 {
+		ev = append(ev, fmt.Sprintf("%d sorted-run SST(s) dropped", dropped))
+	}
+	return ev
+}
+
+// checkpointEvents tells checkpoints created, refreshed and removed.
+func checkpointEvents(a, b *Manifest) []string {
+	var ev []string
 	aCP := map[UUID]Checkpoint{}
 	for _, c := range a.Checkpoints {
 		aCP[c.ID] = c
@@ -188,6 +193,12 @@ func diffManifests(a, b *Manifest) []string {
 			ev = append(ev, fmt.Sprintf("checkpoint %s removed (deleted, or expired and dropped by GC)", checkpointLabel(c)))
 		}
 	}
+	return ev
+}
+
+// parentEvents tells how a clone's reads of its parents changed.
+func parentEvents(a, b *Manifest) []string {
+	var ev []string
 	aExt := map[string]int{}
 	for _, e := range a.ExternalDBs {
 		aExt[e.Path] = len(e.SSTIDs)
@@ -202,11 +213,13 @@ func diffManifests(a, b *Manifest) []string {
 		}
 		delete(aExt, e.Path)
 	}
+	var detached []string
 	for p := range aExt {
-		ev = append(ev, "detached from parent "+p)
+		detached = append(detached, p)
 	}
-	if len(ev) == 0 {
-		ev = append(ev, "no change in SSTs, checkpoints or epochs")
+	sort.Strings(detached)
+	for _, p := range detached {
+		ev = append(ev, "detached from parent "+p)
 	}
 	return ev
 }

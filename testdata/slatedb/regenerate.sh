@@ -48,7 +48,8 @@ proof() {
 	(cd "$scratch/proof-store" && find proof -type f -printf '%T@ %s %p\n' | LC_ALL=C sort -k3) >"$HERE/proof/listing.txt"
 	(cd "$HERE/../.." && go run ./cmd/ckptlens orphans --paths --listing "$HERE/proof/listing.txt" \
 		--prefix "$scratch/proof-store/" "$scratch/proof-store/proof/main" \
-		"$scratch/proof-store/proof/clone" "$scratch/proof-store/proof/nocompactor") |
+		"$scratch/proof-store/proof/clone" "$scratch/proof-store/proof/nocompactor" \
+		"$scratch/proof-store/proof/nowal" "$scratch/proof-store/proof/projected") |
 		sed "s#^$scratch/proof-store/##" >"$HERE/proof/plan.txt"
 	RUST_LOG=${RUST_LOG:-warn} oracle/target/debug/slatedb-proof verify "$scratch/proof-store" \
 		"$scratch/proof-copy" "$HERE/proof/plan.txt" "$HERE/proof"

@@ -28,6 +28,9 @@ use slatedb::config::{
 };
 use slatedb::object_store::local::LocalFileSystem;
 use slatedb::object_store::ObjectStore;
+use std::ops::Bound;
+
+use slatedb::bytes::Bytes;
 use slatedb::compactor::{CompactionSpec, SourceId};
 use slatedb::{CloneSourceSpec, Db, DbReader, DbReaderMode};
 
@@ -36,6 +39,9 @@ type Res<T> = Result<T, Box<dyn Error>>;
 const MAIN: &str = "proof/main";
 const CLONE: &str = "proof/clone";
 const NO_COMPACTOR: &str = "proof/nocompactor";
+const NO_WAL: &str = "proof/nowal";
+const PROJECTED: &str = "proof/projected";
+const DATABASES: [&str; 5] = [MAIN, CLONE, NO_COMPACTOR, NO_WAL, PROJECTED];
 
 fn settings(compactor: bool) -> Settings {
     let mut s = Settings::default();
@@ -173,9 +179,35 @@ async fn create(store_dir: &FsPath, out: &FsPath) -> Res<()> {
     nc.close().await?;
     expect.push(json!({"db": NO_COMPACTOR, "checkpoint": null, "keys": nkeys}));
 
+    // SlateDB projects only sources whose WAL is empty: a database without
+    // WAL, and a clone of its checkpoint projected to the keys in [b-, d-).
+    let mut nw_settings = settings(false);
+    nw_settings.wal_enabled = false;
+    let nw = Db::builder(NO_WAL, store.clone()).with_settings(nw_settings).build().await?;
+    let mut wkeys = Vec::new();
+    for tag in ["a", "b", "c", "d"] {
+        write(&nw, tag, 50, true, &mut wkeys).await?;
+    }
+    let src = nw.create_checkpoint(CheckpointScope::All, &checkpoint(None, "projection-source")).await?;
+    expect.push(json!({"db": NO_WAL, "checkpoint": src.id.to_string(), "name": "projection-source", "keys": wkeys.clone()}));
+    nw.close().await?;
+    expect.push(json!({"db": NO_WAL, "checkpoint": null, "keys": wkeys.clone()}));
+    AdminBuilder::new(PROJECTED, store.clone())
+        .build()
+        .create_clone_builder_from_source(
+            CloneSourceSpec::with_checkpoint(NO_WAL, src.id).with_projection_range((
+                Bound::Included(Bytes::from_static(b"b-")),
+                Bound::Excluded(Bytes::from_static(b"d-")),
+            )),
+        )
+        .build()
+        .await?;
+    let pkeys: Vec<&String> = wkeys.iter().filter(|k| k.as_str() >= "b-" && k.as_str() < "d-").collect();
+    expect.push(json!({"db": PROJECTED, "checkpoint": null, "keys": pkeys}));
+
     // Readers and the compactor leave unnamed short-lived checkpoints; delete
     // them (their expiry would), so every live checkpoint has known keys.
-    for db in [MAIN, CLONE, NO_COMPACTOR] {
+    for db in DATABASES {
         let a = AdminBuilder::new(db, store.clone()).build();
         for cp in a.list_checkpoints(None).await? {
             if cp.name.is_none() {
@@ -184,7 +216,7 @@ async fn create(store_dir: &FsPath, out: &FsPath) -> Res<()> {
         }
     }
     tokio::time::sleep(Duration::from_secs(2)).await; // "expired" has expired
-    for db in [MAIN, CLONE, NO_COMPACTOR] {
+    for db in DATABASES {
         copy_state(store_dir, out, db)?;
         // SlateDB's reading of every compactions file, for the decoder's test.
         let all = AdminBuilder::new(db, store.clone()).build().list_compactions(..).await?;
@@ -300,7 +332,7 @@ async fn verify(store_dir: &FsPath, copy: &FsPath, plan: &FsPath, out: &FsPath) 
     }
     // Every checkpoint still live in the copy must have been read back.
     let now_secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
-    for db in [MAIN, CLONE, NO_COMPACTOR] {
+    for db in DATABASES {
         let a = AdminBuilder::new(db, store.clone()).build();
         for cp in a.list_checkpoints(None).await? {
             let id = cp.id.to_string();
