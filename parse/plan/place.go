@@ -44,7 +44,7 @@ func (p *planner) placeSnapshots() {
 			// Still placed: what it does name is shown as needed.
 			p.refuse(RefusePartialSnapshot, s.Label+" could not be decoded completely, so the files it references are not all known. Fix or replace the file; nothing is planned until then.")
 		}
-		if s.Format == model.FormatSlateDB {
+		if isSlateDB(s.Format) {
 			p.placeSlateDB(si, s)
 			continue
 		}

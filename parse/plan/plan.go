@@ -165,7 +165,7 @@ func Make(snaps []Snapshot, l *listing.Listing, opts Options) *Plan {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	snaps = withoutSupersededPins(snaps)
+	snaps = withoutSupersededPins(snaps, opts.Now)
 	p := &planner{snaps: snaps, opts: opts}
 	p.readListing(l)
 	p.placeSnapshots()

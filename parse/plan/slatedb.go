@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/paths"
@@ -18,22 +19,24 @@ import (
 // manifest of theirs was given.
 
 type slateDB struct {
-	shown   string
-	db      *slatedb.Database
-	newest  uint64 // the newest given manifest
-	gc      *slatedb.GCPlan
-	err     error
-	verdict map[string]slatedb.GCDecision // by listing key
-	others  map[string]bool               // roots of databases none of whose manifests was given
+	shown       string
+	db          *slatedb.Database
+	compactions *slatedb.Compactions // the newest compactions file given, nil when none
+	newest      uint64               // the newest given manifest
+	gc          *slatedb.GCPlan
+	err         error
+	verdict     map[string]slatedb.GCDecision // by listing key
+	others      map[string]bool               // roots of databases none of whose manifests was given
 }
 
-// slateDBs rebuilds the databases of the given SlateDB manifests, keyed by
-// their root.
+// slateDBs gathers the databases of the given SlateDB manifests and
+// compactions files, keyed by their root, from what the decoder returned
+// (no round trip through the neutral model).
 func (p *planner) slateDBs() map[string]*slateDB {
 	dbs := map[string]*slateDB{}
 	manifests := map[string][]*slatedb.Manifest{}
 	for _, s := range p.snaps {
-		if s.Format != model.FormatSlateDB || s.Model == nil || s.Model.SlateDB == nil || !paths.IsAbsolute(s.Dir) || s.Partial {
+		if !isSlateDB(s.Format) || s.Model == nil || !paths.IsAbsolute(s.Dir) || s.Partial {
 			continue
 		}
 		k := paths.Key(s.Dir)
@@ -42,9 +45,15 @@ func (p *planner) slateDBs() map[string]*slateDB {
 			db = &slateDB{shown: s.Dir}
 			dbs[k] = db
 		}
-		m, err := slatedb.FromSnapshot(s.Model)
-		if err != nil {
-			db.err = err
+		if cs, ok := slatedb.CompactionsOf(s.Model); ok {
+			if db.compactions == nil || cs.ID > db.compactions.ID {
+				db.compactions = cs
+			}
+			continue
+		}
+		m, ok := slatedb.ManifestOf(s.Model)
+		if !ok {
+			db.err = fmt.Errorf("%s: the decoded manifest is not at hand (a report read back from JSON cannot be planned)", s.Label)
 			continue
 		}
 		manifests[k] = append(manifests[k], m)
@@ -52,8 +61,16 @@ func (p *planner) slateDBs() map[string]*slateDB {
 	}
 	for k, db := range dbs {
 		db.db = slatedb.NewDatabase(k, manifests[k]...)
+		if db.err == nil && db.db.Latest() == nil {
+			db.err = fmt.Errorf("a compactions file was given without any manifest of its database")
+		}
 	}
 	return dbs
+}
+
+// isSlateDB tells SlateDB's files: manifests and compactions files.
+func isSlateDB(f model.Format) bool {
+	return f == model.FormatSlateDB || f == model.FormatSlateDBCompactions
 }
 
 // placeSlateDB places a manifest: it must be listed in its database's
@@ -64,10 +81,16 @@ func (p *planner) placeSlateDB(si int, s Snapshot) {
 		return
 	}
 	name := path.Base(strings.ReplaceAll(s.Source, "\\", "/"))
-	if _, ok := slatedb.ParseManifestName(name); !ok {
+	folder := "manifest/"
+	if s.Format == model.FormatSlateDBCompactions {
+		folder = "compactions/"
+		if _, ok := slatedb.ParseCompactionsName(name); !ok {
+			name = path.Base(slatedb.CompactionsPath(uint64(max(s.CheckpointID, 0))))
+		}
+	} else if _, ok := slatedb.ParseManifestName(name); !ok {
 		name = fmt.Sprintf("%020d.manifest", s.CheckpointID)
 	}
-	manifest := paths.Join(s.Dir, "manifest/"+name)
+	manifest := paths.Join(s.Dir, folder+name)
 	if _, listed := p.listedAt(paths.Key(manifest)); !listed {
 		p.refuse(RefuseMetadataNotListed, fmt.Sprintf("%s: %s is not in the listing, whose paths are under %s. List the database's storage, or give its real root with --base.", s.Label, manifest, orNone(p.out.Listing.Root)))
 		return
@@ -84,9 +107,11 @@ func (p *planner) placeSlateDB(si int, s Snapshot) {
 // withoutSupersededPins drops from older SlateDB manifests the manifests
 // they name only through their list of checkpoints: the newest given
 // manifest of the database supersedes that list, and SlateDB's GC follows
-// the newest. What a snapshot needs is decided here, once, for the planner
-// and the last check alike.
-func withoutSupersededPins(snaps []Snapshot) []Snapshot {
+// the newest. From the newest it drops the manifests only checkpoints
+// expired at now pin: SlateDB's GC drops those checkpoints first. What a
+// snapshot needs is decided here, once, for the planner and the last check
+// alike.
+func withoutSupersededPins(snaps []Snapshot, now time.Time) []Snapshot {
 	newest := map[string]int64{}
 	for _, s := range snaps {
 		if s.Format == model.FormatSlateDB && s.Dir != "" {
@@ -97,16 +122,40 @@ func withoutSupersededPins(snaps []Snapshot) []Snapshot {
 	out := make([]Snapshot, len(snaps))
 	for i, s := range snaps {
 		out[i] = s
-		if s.Format != model.FormatSlateDB || s.Dir == "" || s.CheckpointID == newest[paths.Key(s.Dir)] {
+		if s.Format != model.FormatSlateDB || s.Dir == "" {
 			continue
+		}
+		drop := func(id uint64) bool { return int64(id) != s.CheckpointID }
+		if s.CheckpointID == newest[paths.Key(s.Dir)] {
+			expired := expiredOnly(s.Model, now)
+			drop = func(id uint64) bool { return expired[id] }
 		}
 		out[i].Files = nil
 		for _, f := range s.Files {
 			id, ok := slatedb.ParseManifestName(path.Base(f.Path))
-			if f.Kind == model.KindManifest && ok && int64(id) != s.CheckpointID {
+			if f.Kind == model.KindManifest && ok && drop(id) {
 				continue
 			}
 			out[i].Files = append(out[i].Files, f)
+		}
+	}
+	return out
+}
+
+// expiredOnly are the manifests that only checkpoints of a manifest's
+// snapshot expired at now pin.
+func expiredOnly(s *model.Snapshot, now time.Time) map[uint64]bool {
+	out := map[uint64]bool{}
+	if s == nil || s.SlateDB == nil {
+		return out
+	}
+	live := map[uint64]bool{s.SlateDB.ManifestID: true}
+	for _, id := range slatedb.CheckpointManifests(s, now) {
+		live[id] = true
+	}
+	for _, c := range s.SlateDB.Checkpoints {
+		if !live[c.ManifestID] {
+			out[c.ManifestID] = true
 		}
 	}
 	return out
@@ -138,7 +187,8 @@ func (p *planner) planSlateDB() {
 		if db.err != nil {
 			continue
 		}
-		db.gc, db.err = db.db.PlanGC(objects[rk], slatedb.GCOptions{Now: p.opts.Now})
+		db.gc, db.err = db.db.PlanGC(objects[rk], slatedb.GCOptions{Now: p.opts.Now, MinAge: slatedb.DefaultMinAge,
+			Compactions: db.compactions, Stopped: p.opts.Stopped})
 		if db.err != nil {
 			continue
 		}
