@@ -26,3 +26,18 @@ func TestLiveManifests(t *testing.T) {
 		t.Errorf("newest alone: %q", got)
 	}
 }
+
+// The newest compactions file of each folder is live (the compactor's
+// current state); older ones and look-alike names are not.
+func TestLiveCompactions(t *testing.T) {
+	names := []string{
+		"a/manifest/1.manifest", "a/compactions/00000000000000000009.compactions",
+		"a/compactions/00000000000000000010.compactions", "a/compactions/11.compactions.tmp",
+		"b/compactions/2.compactions",
+	}
+	got := LiveManifests(names, nil)
+	want := []string{"a/manifest/1.manifest", "a/compactions/00000000000000000010.compactions", "b/compactions/2.compactions"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("live %q, want %q", got, want)
+	}
+}

@@ -15,12 +15,15 @@ import (
 // keeps alive (slatedb.LiveManifests): a database's folder holds every old
 // version of its manifest, and given them all the plan would keep
 // everything. The others are listed with why, one line a folder, and not
-// read. Manifests dropped as files are all read.
+// read. Manifests dropped as files are all read. Of a compactions/ folder
+// only the newest file, the compactor's state, is read.
 func liveManifests(inputs []Input, loads []*fileLoad) ([]Input, []*fileLoad) {
 	var inFolders []string
 	byName := map[string]Input{}
 	for _, in := range inputs {
-		if _, ok := slatedb.ParseManifestName(in.Name); ok && strings.Contains(in.Name, "/") {
+		_, manifest := slatedb.ParseManifestName(in.Name)
+		_, state := slatedb.ParseCompactionsName(in.Name)
+		if (manifest || state) && strings.Contains(in.Name, "/") {
 			inFolders = append(inFolders, in.Name)
 			byName[in.Name] = in
 		}
@@ -66,6 +69,9 @@ func liveManifests(inputs []Input, loads []*fileLoad) ([]Input, []*fileLoad) {
 	for _, l := range skipped {
 		l.Read = l.Size
 		l.Note = fmt.Sprintf("%s older manifests, not read: neither the newest nor pinned by its checkpoints, so SlateDB's garbage collector no longer needs them (drop them as files to compare them)", Count(left[l]))
+		if strings.HasSuffix(l.Name, "compactions/") {
+			l.Note = fmt.Sprintf("%s older compactions files, not read: the newest is the compactor's state", Count(left[l]))
+		}
 	}
 	return kept, append(keptLoads, skipped...)
 }

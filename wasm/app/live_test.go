@@ -88,3 +88,43 @@ func TestRoleHelpSpeaksTheSnapshotsFormat(t *testing.T) {
 		t.Error("a role SlateDB has no words of its own for")
 	}
 }
+
+// A database folder dropped with its compactions/ folder: of those files
+// only the newest, the compactor's state, is read; the older ones are one
+// line saying why.
+func TestFolderDropReadsNewestCompactions(t *testing.T) {
+	repo, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(repo, "testdata", "slatedb", "proof", "proof", "main")
+	files, _ := filepath.Glob(filepath.Join(db, "compactions", "*.compactions"))
+	manifests, _ := filepath.Glob(filepath.Join(db, "manifest", "*.manifest"))
+	if len(files) < 2 || len(manifests) == 0 {
+		t.Fatalf("%d compactions files, %d manifests in the proof store", len(files), len(manifests))
+	}
+	var inputs []Input
+	var loads []*fileLoad
+	for _, f := range append(files, manifests[len(manifests)-1]) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(filepath.Dir(db), f)
+		inputs = append(inputs, Input{Name: filepath.ToSlash(rel), Size: int64(len(data)), ReaderAt: bytes.NewReader(data)})
+		loads = append(loads, &fileLoad{Name: filepath.ToSlash(rel), Size: int64(len(data))})
+	}
+	kept, keptLoads := liveManifests(inputs, loads)
+	var names []string
+	for _, in := range kept {
+		names = append(names, in.Name)
+	}
+	newest, _ := filepath.Rel(filepath.Dir(db), files[len(files)-1])
+	if !slices.Contains(names, filepath.ToSlash(newest)) || len(kept) != 2 {
+		t.Fatalf("read %q, want the newest compactions file and the manifest", names)
+	}
+	last := keptLoads[len(keptLoads)-1]
+	if last.Name != "main/compactions/" || !strings.HasPrefix(last.Note, Count(len(files)-1)+" older compactions files, not read") {
+		t.Errorf("the line for the files left out: %+v", last)
+	}
+}
