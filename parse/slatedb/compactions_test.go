@@ -253,3 +253,21 @@ func maxULIDMillis(ids map[ULID]Compaction) int64 {
 	}
 	return n
 }
+
+// FuzzDecodeCompactions: any input gives a result and, on error, a typed
+// error with an offset inside the input; never a panic.
+func FuzzDecodeCompactions(f *testing.F) {
+	names, _ := filepath.Glob(filepath.Join(proofDir(f), "proof", "*", "compactions", "*.compactions"))
+	for _, n := range names {
+		if b, err := os.ReadFile(n); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cs, err := DecodeCompactionsBytes(data)
+		checkCompactionsErr(t, "fuzz", data, cs, err)
+		if s := cs.Snapshot("x/compactions/00000000000000000001.compactions", err); s == nil || s.Compactions == nil {
+			t.Fatal("no snapshot")
+		}
+	})
+}
