@@ -329,7 +329,7 @@ func TestSlateDBWithListing(t *testing.T) {
 func TestSlateDBFolderWithListing(t *testing.T) {
 	db := filepath.Join(repoRoot, "testdata", "slatedb", "store", "prod", "clone")
 	const base = "s3://bucket/prod/clone"
-	listingFile := filepath.Join(db, "listing-before.txt")
+	listingFile := timedListing(t, filepath.Join(db, "listing-before.txt"))
 	var inputs []parse.Input
 	var names []string
 	for _, m := range []string{"00000000000000000006.manifest", "00000000000000000007.manifest"} {
@@ -377,4 +377,25 @@ func TestSlateDBFolderWithListing(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameRows(t, "deletable", got, planRows(want.Orphans.Deletable))
+}
+
+// timedListing rewrites a find -printf '%s %p\n' listing in the form with
+// modification times ('%T@ %s %p\n'), every object written long ago: a
+// listing without times keeps what a running SlateDB writer may have just
+// written, and the page has no --stopped.
+func timedListing(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Skip("testdata/slatedb is absent")
+	}
+	var out strings.Builder
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		out.WriteString("1700000000.5 " + line + "\n")
+	}
+	timed := filepath.Join(t.TempDir(), "listing-before.txt")
+	if err := os.WriteFile(timed, []byte(out.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return timed
 }
