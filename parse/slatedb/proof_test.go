@@ -224,9 +224,16 @@ func TestPlanWithinProof(t *testing.T) {
 					rest = append(rest, m)
 				}
 			}
+			pinned := d.Manifest(c.ManifestID)
 			for _, p := range check("without manifest "+ManifestPath(c.ManifestID), NewDatabase(db, rest...)) {
 				if strings.HasPrefix(p, "compacted/") {
 					t.Errorf("%s: with manifest %d withheld the plan still deletes %s", db, c.ManifestID, p)
+				}
+				// The WAL the withheld manifest replays stays.
+				for id := pinned.ReplayAfterWALID + 1; id <= pinned.WALIDLastSeen; id++ {
+					if p == WALPath(id) {
+						t.Errorf("%s: with manifest %d withheld the plan deletes %s, which it replays", db, c.ManifestID, p)
+					}
 				}
 			}
 		}
