@@ -173,6 +173,8 @@ func label(s *SnapshotReport) string {
 	switch {
 	case s.Format == model.FormatSlateDB:
 		return fmt.Sprintf("manifest %d", s.CheckpointID)
+	case s.Format == model.FormatSlateDBCompactions:
+		return fmt.Sprintf("compactions %d", s.CheckpointID)
 	case s.SnapshotKind == model.KindSavepoint:
 		return fmt.Sprintf("savepoint %d", s.CheckpointID)
 	}

@@ -231,6 +231,8 @@ func formatName(f model.Format) string {
 		return "Flink"
 	case model.FormatSlateDB:
 		return "SlateDB manifest"
+	case model.FormatSlateDBCompactions:
+		return "SlateDB compactions file"
 	}
 	return string(f)
 }

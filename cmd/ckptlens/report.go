@@ -304,6 +304,9 @@ func printOrphans(w io.Writer, r *parse.Report) {
 		if s.SlateDB != nil {
 			l += fmt.Sprintf(" (manifest %d)", s.SlateDB.ManifestID)
 		}
+		if s.Compactions != nil {
+			l += fmt.Sprintf(" (compactions %d)", s.Compactions.ID)
+		}
 		labels = append(labels, fmt.Sprintf("  %d  %s", i+1, l))
 	}
 	fmt.Fprintf(w, "kept by the %d given snapshot(s): %s, %s\n%s\n", len(r.Snapshots), files(p.ReferencedFiles), size(p.ReferencedBytes), strings.Join(labels, "\n"))

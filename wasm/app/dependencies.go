@@ -58,7 +58,7 @@ func (c *Dependencies) roles() []string {
 // roleHelp explains a role in a user's words, in SlateDB's where the
 // snapshot is a manifest (the roles are Flink's).
 func (c *Dependencies) roleHelp(role string) string {
-	if c.Snap.SlateDB != nil {
+	if c.Snap.SlateDB != nil || c.Snap.Compactions != nil {
 		switch parse.Role(role) {
 		case parse.RoleExclusive:
 			return "The database's manifest/ folder: this version of its manifest."

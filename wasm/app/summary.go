@@ -15,6 +15,8 @@ func (c *Summary) format() string {
 		name = "Flink _metadata"
 	case model.FormatSlateDB:
 		name = "SlateDB manifest"
+	case model.FormatSlateDBCompactions:
+		name = "SlateDB compactions file (the compactor's state)"
 	}
 	out := fmt.Sprintf("%s, version %d", name, s.FormatVersion)
 	if s.Dialect != "" {
