@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -51,7 +52,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	for i, p := range paths {
-		s, err := parse.DecodeFile(p)
+		s, err := decodeSnapshot(context.Background(), p)
 		// The report keeps every snapshot field and adds location,
 		// dependencies and sizes.
 		report := parse.Inspect(s, sa.bases[i])

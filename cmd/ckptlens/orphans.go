@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,8 +18,20 @@ func init() {
 	register("orphans", "plan what a storage listing holds that no given snapshot needs", orphans)
 }
 
-const orphansUsage = `usage: ckptlens orphans --listing FILE [--prefix PREFIX] [--entropy-key KEY]
+const orphansUsage = `usage: ckptlens orphans [--keep-latest N] [--keep SNAPSHOT]... [--entropy-key KEY]
+                        [--stopped] [--margin DURATION] [--json | --paths] ROOT
+       ckptlens orphans --listing FILE [--prefix PREFIX] [--entropy-key KEY]
                         [--stopped] [--margin DURATION] [--json | --paths] [--base LOC] SNAPSHOT...
+
+ROOT is a checkpoint root (state.checkpoints.dir, savepoints below it too) or
+a SlateDB database's root, read from the storage itself: s3://bucket/dir,
+gs://bucket/dir, abfss://container@account.dfs.core.windows.net/dir (also
+abfs, wasbs, azblob://container/dir), hdfs://namenode:port/dir, file:/dir or
+a local folder. ckptlens lists it with modification times and keeps the
+newest N completed checkpoints (chk-N with a _metadata) of each job folder
+(--keep-latest, default 1), every savepoint under ROOT, each SlateDB
+database's live manifests, and any snapshot given with --keep; then plans as
+with a listing. Progress goes to stderr.
 
 Compares a storage listing with every file the given snapshots reference and
 lists what none of them needs: whole folders first, then single files, each
@@ -47,6 +60,8 @@ snapshots in the listing it refuses and says what to fix.
 --margin DURATION  files written later than the newest given checkpoint's
                  _metadata less this are kept (default 15m: clock skew and
                  concurrent checkpoints)
+--keep-latest N  with ROOT: the completed checkpoints kept per job (default 1)
+--keep SNAPSHOT  also keep this snapshot (may be given more than once)
 --base LOC       the folder of the snapshot after it
 --json           print the whole report as one JSON object
 --paths          print only what is safe to delete, one path a line (a
@@ -70,32 +85,38 @@ type orphansFlags struct {
 
 func orphans(args []string, stdout, stderr io.Writer) int {
 	var fl orphansFlags
-	sa, err := parseArgs(args,
+	args, rf, err := takeRootFlags(args)
+	sa, perr := parseArgs(args,
 		map[string]*string{"listing": &fl.listing, "prefix": &fl.prefix, "entropy-key": &fl.entropyKey, "margin": &fl.margin},
 		map[string]*bool{"json": &fl.asJSON, "paths": &fl.asPaths, "stopped": &fl.stopped, "h": &fl.help, "help": &fl.help})
 	if fl.help {
 		io.WriteString(stdout, orphansUsage)
 		return 0
 	}
-	opts, err := fl.options(err)
-	if err != nil || len(sa.inputs) == 0 {
+	if err == nil {
+		err = perr
+	}
+	opts, err := fl.options(err, len(sa.inputs), rf)
+	if err != nil || len(sa.inputs)+len(rf.keep) == 0 {
 		if err != nil {
 			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 		}
 		io.WriteString(stderr, orphansUsage)
 		return 2
 	}
-	f, err := os.Open(fl.listing)
+	var inputs []parse.Input
+	failed := 0
+	if fl.listing == "" {
+		opts.Listing, inputs, failed, err = rootInputs(context.Background(), sa.inputs[0], rf, stderr)
+	} else {
+		sa.inputs, sa.bases = append(sa.inputs, rf.keep...), append(sa.bases, make([]string, len(rf.keep))...)
+		inputs, failed, err = listingInputs(fl.listing, &opts, sa, stderr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 		return 1
 	}
-	// A listing with a bad line still makes a report: the plan refuses it.
-	opts.Listing, opts.ListingError = listing.Parse(f)
-	f.Close()
-	inputs, failed := decodeAll(sa, "orphans", stderr)
-	inputs, failedPinned := withPinnedManifests(sa, inputs, stderr)
-	if failed += failedPinned; failed > 0 {
+	if failed > 0 {
 		// A partly decoded snapshot names only some of its files: a plan
 		// from it would call needed files deletable.
 		fmt.Fprintf(stderr, "ckptlens orphans: no plan: %d snapshot(s) could not be decoded completely\n", failed)
@@ -105,12 +126,31 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 	return printPlan(r, fl, stdout, stderr)
 }
 
-func (fl orphansFlags) options(err error) (parse.Options, error) {
+// listingInputs reads the listing file into opts and decodes the given
+// snapshots. A listing with a bad line still makes a report: the plan
+// refuses it.
+func listingInputs(path string, opts *parse.Options, sa snapshotArgs, stderr io.Writer) ([]parse.Input, int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	opts.Listing, opts.ListingError = listing.Parse(f)
+	f.Close()
+	inputs, failed := decodeAll(sa, "orphans", stderr)
+	inputs, failedPinned := withPinnedManifests(sa, inputs, stderr)
+	return inputs, failed + failedPinned, nil
+}
+
+func (fl orphansFlags) options(err error, given int, rf rootFlags) (parse.Options, error) {
 	opts := parse.Options{ListingPrefix: fl.prefix, EntropyKey: fl.entropyKey, Stopped: fl.stopped}
 	switch {
 	case err != nil:
-	case fl.listing == "":
-		err = fmt.Errorf("--listing FILE is required")
+	case fl.listing == "" && given != 1:
+		err = fmt.Errorf("give one ROOT to read from the storage, or --listing FILE and the snapshots to keep")
+	case fl.listing != "" && rf.keepLatestSet:
+		err = fmt.Errorf("--keep-latest picks checkpoints from a ROOT read from the storage; with --listing, give the snapshots to keep")
+	case fl.listing == "" && fl.prefix != "":
+		err = fmt.Errorf("--prefix is for a --listing; a ROOT's listing has full URLs")
 	case fl.asJSON && fl.asPaths:
 		err = fmt.Errorf("--json and --paths print different things: give one")
 	case fl.margin != "":

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/storage"
 )
 
 // Printing of the analysis reports (dependencies, sizes, comparison, orphan
@@ -72,14 +74,14 @@ func parseArgs(args []string, valueFlags map[string]*string, boolFlags map[strin
 // partial snapshots kept.
 func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.Input, failed int) {
 	for i, p := range sa.inputs {
-		s, err := parse.DecodeFile(p)
+		s, err := decodeSnapshot(context.Background(), p)
 		if err != nil {
 			fmt.Fprintf(stderr, "ckptlens %s: %s: %v\n", cmd, p, err)
 			failed++
 		}
 		// An absolute source places the snapshot among the listing's
 		// absolute paths, whatever folder the command ran in.
-		if abs, err := filepath.Abs(s.Source); err == nil {
+		if abs, err := filepath.Abs(s.Source); err == nil && !storage.IsURL(s.Source) {
 			s.Source = abs
 		}
 		inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})

@@ -31,6 +31,9 @@ const (
 	// FormatFindTimes is find -printf '%T@ %s %p\n': epoch seconds (with
 	// GNU find's fraction), size, path.
 	FormatFindTimes Format = "find-printf-times"
+	// FormatStorage is a listing ckptlens made itself from the storage
+	// (parse/storage): absolute URLs, sizes and modification times.
+	FormatStorage Format = "storage"
 )
 
 // Entry is one file or folder in a listing.
@@ -60,7 +63,7 @@ type Listing struct {
 // HasTimes reports whether the listing's format prints modification times.
 func (l *Listing) HasTimes() bool {
 	switch l.Format {
-	case FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFindTimes:
+	case FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFindTimes, FormatStorage:
 		return true
 	}
 	return false

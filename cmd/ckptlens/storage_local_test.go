@@ -1,0 +1,120 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/storage/storagetest"
+)
+
+// keptByHand is what a cleanup keeping the newest latest completed
+// checkpoints of each job and every savepoint keeps, found with Glob: an
+// account of the rule independent of parse/retain, in the order orphans
+// gives them to the planner (jobs by folder, newest first; then savepoints).
+func keptByHand(t *testing.T, root string, latest int) []string {
+	metas, err := filepath.Glob(filepath.Join(root, "*", "*", "_metadata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob(filepath.Join(root, "*", "*", "*", "_metadata"))
+	byJob := map[string][]string{}
+	var savepoints, kept []string
+	for _, m := range append(metas, more...) {
+		folder := filepath.Base(filepath.Dir(m))
+		if id, ok := strings.CutPrefix(folder, "chk-"); ok {
+			if _, err := strconv.Atoi(id); err == nil {
+				job := filepath.Dir(filepath.Dir(m))
+				byJob[job] = append(byJob[job], m)
+				continue
+			}
+		}
+		savepoints = append(savepoints, m)
+	}
+	jobs := make([]string, 0, len(byJob))
+	for job := range byJob {
+		jobs = append(jobs, job)
+	}
+	sort.Strings(jobs)
+	for _, job := range jobs {
+		chks := byJob[job]
+		sort.Slice(chks, func(a, b int) bool { return chkID(chks[a]) > chkID(chks[b]) })
+		kept = append(kept, chks[:min(latest, len(chks))]...)
+	}
+	sort.Strings(savepoints)
+	return append(kept, savepoints...)
+}
+
+func chkID(meta string) int {
+	id, _ := strconv.Atoi(strings.TrimPrefix(filepath.Base(filepath.Dir(meta)), "chk-"))
+	return id
+}
+
+// findListing is what find ROOT -printf '%T@ %s %p\n' prints.
+func findListing(t *testing.T, root string) string {
+	out, err := exec.Command("find", root, "-printf", "%T@ %s %p\n").Output()
+	if err != nil {
+		t.Fatalf("find: %v", err)
+	}
+	p := filepath.Join(t.TempDir(), "listing.txt")
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestOrphansLocalRootEqualsFindListing: orphans of a local folder read
+// by ckptlens equals orphans --listing of find's listing of it with the
+// same kept snapshots, for every scenario the Flink oracle wrote.
+func TestOrphansLocalRootEqualsFindListing(t *testing.T) {
+	generated := repoPath(t, "testdata", "flink", "generated")
+	scenarios, _ := filepath.Glob(filepath.Join(generated, "*", "*", "listing.txt"))
+	if len(scenarios) < 30 {
+		t.Fatalf("found %d oracle scenarios", len(scenarios))
+	}
+	base := time.Now().Add(-3 * time.Hour)
+	for _, l := range scenarios {
+		rel, _ := filepath.Rel(generated, filepath.Dir(l))
+		release, scenario := filepath.Split(rel)
+		t.Run(rel, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "checkpoints")
+			files, err := storagetest.Tree(generated, filepath.Clean(release), scenario, "file:"+root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := storagetest.WriteLocal(root, files, base); err != nil {
+				t.Fatal(err)
+			}
+			for _, latest := range []int{1, 2} {
+				compareRootWithListing(t, root, latest)
+			}
+		})
+	}
+}
+
+func compareRootWithListing(t *testing.T, root string, latest int) {
+	t.Helper()
+	for _, form := range []string{"--json", "--paths"} {
+		got, gotErr, gotCode := runCLI(t, "orphans", form, "--keep-latest", strconv.Itoa(latest), root)
+		args := append([]string{"orphans", form, "--listing", findListing(t, root)}, keptByHand(t, root, latest)...)
+		want, wantErr, wantCode := runCLI(t, args...)
+		if got != want || gotCode != wantCode {
+			t.Errorf("--keep-latest %d %s: from the folder, status %d; from find's listing, status %d; first difference:\n%s\n%s\nstderr from the folder:\n%s\nfrom the listing:\n%s",
+				latest, form, gotCode, wantCode, aroundDifference(got, want), aroundDifference(want, got), gotErr, wantErr)
+		}
+	}
+}
+
+// aroundDifference is a's text around where it first differs from b.
+func aroundDifference(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return "…" + a[max(0, i-200):min(len(a), i+200)] + "…"
+}

@@ -1,0 +1,149 @@
+// Package storagetest puts the Flink oracle's real checkpoint trees onto
+// real storage servers it starts (an S3 server, fake-gcs-server, Azurite,
+// Hadoop's MiniDFSCluster), for the tests and benchmarks of parse/storage
+// and the CLI. Servers are built or downloaded once into ~/.cache/ckptlens.
+package storagetest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// File is one file of a checkpoint tree: its path relative to the tree's
+// root and its content.
+type File struct {
+	Rel  string
+	Data []byte
+}
+
+// OracleRoot is where the Flink oracle wrote a scenario's files: the
+// paths inside its _metadata start with "file:" + OracleRoot(...).
+func OracleRoot(release, scenario string) string {
+	return "/tmp/ckptlens-oracle/" + release + "/" + scenario
+}
+
+// Tree is a scenario of testdata/flink/generated as the files it had when
+// the oracle listed it: every listed file at its size (zeros: the planner
+// reads names, sizes and times only), and the real _metadata files with
+// every path under the oracle's root rewritten to start with newRoot.
+func Tree(generated, release, scenario, newRoot string) ([]File, error) {
+	dir := filepath.Join(generated, release, scenario)
+	old := OracleRoot(release, scenario)
+	f, err := os.Open(filepath.Join(dir, "listing.txt"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var files []File
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		size, p, ok := strings.Cut(sc.Text(), " ")
+		n, err := strconv.ParseInt(size, 10, 64)
+		rel, under := strings.CutPrefix(p, old+"/")
+		if !ok || err != nil || !under || n < 0 || n > 64<<20 {
+			return nil, fmt.Errorf("%s/listing.txt: unexpected line %q", dir, sc.Text())
+		}
+		data := make([]byte, n)
+		if filepath.Base(rel) == "_metadata" {
+			if data, err = rewrittenMetadata(filepath.Join(dir, rel), "file:"+old, newRoot); err != nil {
+				return nil, err
+			}
+		}
+		files = append(files, File{Rel: rel, Data: data})
+	}
+	return files, sc.Err()
+}
+
+func rewrittenMetadata(path, from, to string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := RewritePaths(data, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
+// RewritePaths replaces the prefix from of every path string in a Flink
+// _metadata with to. Flink writes paths with DataOutput.writeUTF: a
+// two-byte length, then the bytes; a string starting with from whose length
+// prefix covers it is rewritten with its length. n counts the rewrites.
+// Callers check the result decodes to the same snapshot (see the tests).
+func RewritePaths(data []byte, from, to string) (out []byte, n int, err error) {
+	var b bytes.Buffer
+	last := 0
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte(from))
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + 1
+		if at < 2 {
+			continue
+		}
+		length := int(data[at-2])<<8 | int(data[at-1])
+		if length < len(from) || at+length > len(data) || !utf8.Valid(data[at:at+length]) {
+			continue
+		}
+		rest := data[at+len(from) : at+length]
+		newLen := len(to) + len(rest)
+		if newLen > 0xFFFF {
+			return nil, n, fmt.Errorf("a rewritten path at byte %d is longer than writeUTF allows", at)
+		}
+		b.Write(data[last : at-2])
+		b.Write([]byte{byte(newLen >> 8), byte(newLen)})
+		b.WriteString(to)
+		b.Write(rest)
+		last, i = at+length, at+length
+		n++
+	}
+	b.Write(data[last:])
+	return b.Bytes(), n, nil
+}
+
+// WriteLocal writes a tree under root: listed files as sparse files of
+// their size, _metadata files whole. Data files get the time base, the
+// _metadata files an hour later, as a checkpoint's files are written
+// before its _metadata.
+func WriteLocal(root string, files []File, base time.Time) error {
+	for _, f := range files {
+		p := filepath.Join(root, filepath.FromSlash(f.Rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := writeSparse(p, f); err != nil {
+			return err
+		}
+		t := base
+		if IsMetadata(f.Rel) {
+			t = base.Add(time.Hour)
+		}
+		if err := os.Chtimes(p, t, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// IsMetadata reports whether a tree's file is a _metadata.
+func IsMetadata(rel string) bool { return filepath.Base(rel) == "_metadata" }
+
+func writeSparse(p string, f File) error {
+	if IsMetadata(f.Rel) {
+		return os.WriteFile(p, f.Data, 0o644)
+	}
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		return err
+	}
+	return os.Truncate(p, int64(len(f.Data)))
+}
