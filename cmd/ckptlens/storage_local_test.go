@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -14,22 +15,27 @@ import (
 )
 
 // keptByHand is what a cleanup keeping the newest latest completed
-// checkpoints of each job and every savepoint keeps, found with Glob: an
-// account of the rule independent of parse/retain, in the order orphans
-// gives them to the planner (jobs by folder, newest first; then savepoints).
+// checkpoints of each job and every savepoint keeps, found with Glob.
 func keptByHand(t *testing.T, root string, latest int) []string {
 	metas, err := filepath.Glob(filepath.Join(root, "*", "*", "_metadata"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	more, _ := filepath.Glob(filepath.Join(root, "*", "*", "*", "_metadata"))
+	return keptOf(append(metas, more...), latest)
+}
+
+// keptOf picks from _metadata paths by the rule's own account,
+// independent of parse/retain, in the order orphans gives them to the
+// planner (jobs by folder, newest first; then savepoints by path).
+func keptOf(metas []string, latest int) []string {
 	byJob := map[string][]string{}
 	var savepoints, kept []string
-	for _, m := range append(metas, more...) {
-		folder := filepath.Base(filepath.Dir(m))
+	for _, m := range metas {
+		folder := path.Base(path.Dir(m))
 		if id, ok := strings.CutPrefix(folder, "chk-"); ok {
 			if _, err := strconv.Atoi(id); err == nil {
-				job := filepath.Dir(filepath.Dir(m))
+				job := path.Dir(path.Dir(m))
 				byJob[job] = append(byJob[job], m)
 				continue
 			}
@@ -51,7 +57,7 @@ func keptByHand(t *testing.T, root string, latest int) []string {
 }
 
 func chkID(meta string) int {
-	id, _ := strconv.Atoi(strings.TrimPrefix(filepath.Base(filepath.Dir(meta)), "chk-"))
+	id, _ := strconv.Atoi(strings.TrimPrefix(path.Base(path.Dir(meta)), "chk-"))
 	return id
 }
 

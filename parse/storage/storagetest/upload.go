@@ -1,0 +1,117 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/colinmarc/hdfs/v2"
+	"gocloud.dev/blob"
+
+	"github.com/ckptlens/ckptlens/parse/storage"
+)
+
+// uploadWorkers bounds the concurrent uploads.
+const uploadWorkers = 8
+
+// Upload puts a tree under the URL root (ending in "/"): the data files
+// first, then, a second or more later, the _metadata files, so the
+// storage's own modification times say the data came first (object stores
+// do not let a client set them). HDFS gets the times WriteLocal sets.
+func Upload(ctx context.Context, root string, files []File, base time.Time) error {
+	loc, err := storage.Parse(root)
+	if err != nil {
+		return err
+	}
+	if loc.Scheme == "hdfs" {
+		return uploadHDFS(loc, files, base)
+	}
+	u, err := storage.BucketURL(loc)
+	if err != nil {
+		return err
+	}
+	b, err := blob.OpenBucket(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	var data, metas []File
+	for _, f := range files {
+		if IsMetadata(f.Rel) {
+			metas = append(metas, f)
+		} else {
+			data = append(data, f)
+		}
+	}
+	if err := putAll(ctx, b, loc.Key, data); err != nil {
+		return err
+	}
+	time.Sleep(1100 * time.Millisecond) // S3's times have whole seconds
+	return putAll(ctx, b, loc.Key, metas)
+}
+
+func putAll(ctx context.Context, b *blob.Bucket, prefix string, files []File) error {
+	sem := make(chan struct{}, uploadWorkers)
+	errs := make(chan error, len(files))
+	var wg sync.WaitGroup
+	for _, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := b.WriteAll(ctx, path.Join(prefix, f.Rel), f.Data, nil); err != nil {
+				errs <- fmt.Errorf("uploading %s: %w", f.Rel, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func uploadHDFS(loc storage.Location, files []File, base time.Time) error {
+	c, err := hdfsClientAt(loc.Bucket)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for _, f := range files {
+		p := "/" + path.Join(loc.Key, f.Rel)
+		if err := c.MkdirAll(path.Dir(p), 0o755); err != nil {
+			return err
+		}
+		w, err := c.Create(p)
+		if err != nil {
+			return fmt.Errorf("creating %s: %w", p, err)
+		}
+		if _, err := w.Write(f.Data); err != nil {
+			return err
+		}
+		if err := closeReplicated(w); err != nil {
+			return fmt.Errorf("writing %s: %w", p, err)
+		}
+		t := base
+		if IsMetadata(f.Rel) {
+			t = base.Add(time.Hour)
+		}
+		if err := c.Chtimes(p, t, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// closeReplicated closes an HDFS file, waiting while the datanode still
+// replicates its last block (colinmarc/hdfs asks callers to retry).
+func closeReplicated(w *hdfs.FileWriter) error {
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		err := w.Close()
+		if !errors.Is(err, hdfs.ErrReplicating) || wait > 5*time.Second {
+			return err
+		}
+		time.Sleep(wait)
+	}
+}
