@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -82,10 +81,22 @@ func startServers(t *testing.T) []*storagetest.Server {
 	return servers.running
 }
 
-// storageScenarios are the oracle's trees uploaded to each server: a CLAIM
-// restore (one job's checkpoints use another's shared/), file merging, and
-// savepoints beside checkpoints.
-var storageScenarios = [][2]string{{"1.20", "restore-claim"}, {"1.20", "file-merging"}, {"2.3", "savepoints"}}
+// storageScenario is an oracle tree uploaded to each server, and what
+// its plan keeping the newest 2 checkpoints of each job is: a plan with
+// paths to delete, or a refusal.
+type storageScenario struct {
+	release, name string
+	status        int
+	deletes       bool
+}
+
+// storageScenarios: a NO_CLAIM restore (two jobs' chains), a CLAIM
+// restore (refused: the first job's kept checkpoint lost files to the
+// second), file merging, and savepoints beside checkpoints.
+var storageScenarios = []storageScenario{
+	{"1.20", "restore-no-claim", 0, true}, {"2.3", "restore-claim", 2, false},
+	{"1.20", "file-merging", 0, true}, {"2.3", "savepoints", 0, false},
+}
 
 // TestStorageServers: on each real server, orphans over the live storage
 // equals orphans over the listing the storage's own tool would print, and
@@ -96,25 +107,28 @@ func TestStorageServers(t *testing.T) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			for _, sc := range storageScenarios {
-				t.Run(sc[0]+"/"+sc[1], func(t *testing.T) { checkStoredScenario(t, s, sc[0], sc[1]) })
+				t.Run(sc.release+"/"+sc.name, func(t *testing.T) {
+					t.Parallel()
+					checkStoredScenario(t, s, sc)
+				})
 			}
 		})
 	}
 }
 
-func checkStoredScenario(t *testing.T, s *storagetest.Server, release, scenario string) {
+func checkStoredScenario(t *testing.T, s *storagetest.Server, sc storageScenario) {
 	ctx := context.Background()
-	root := s.Root + release + "/" + scenario + "/"
-	files, err := storagetest.Tree(repoPath(t, "testdata", "flink", "generated"), release, scenario, strings.TrimSuffix(root, "/"))
+	root := s.Root + sc.release + "/" + sc.name + "/"
+	files, err := storagetest.Tree(repoPath(t, "testdata", "flink", "generated"), sc.release, sc.name, strings.TrimSuffix(root, "/"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	if err := storagetest.Upload(ctx, root, files, time.Now().Add(-3*time.Hour)); err != nil {
+	start, base := time.Now(), time.Now().Add(-72*time.Hour)
+	if err := storagetest.Upload(ctx, root, files, base); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("uploaded %d files in %s", len(files), time.Since(start).Round(time.Millisecond))
-	entries := listedFiles(t, root, files)
+	entries := listedFiles(t, root, files, base)
 	listingFile, prefix := nativeListing(t, s, root, entries)
 	var metas []string
 	for _, f := range files {
@@ -123,21 +137,30 @@ func checkStoredScenario(t *testing.T, s *storagetest.Server, release, scenario 
 		}
 	}
 	kept := keptOf(metas, 2)
-	live := planSummary(t, "orphans", "--keep-latest", "2", root)
-	args := []string{"orphans", "--listing", listingFile}
-	if prefix != "" {
-		args = append(args, "--prefix", prefix)
+	var margin []string
+	if !strings.HasPrefix(root, "hdfs:") {
+		// The uploads kept the order of the times, a second or more
+		// apart, not the times themselves (a zero margin means the default).
+		margin = []string{"--margin", "1ns"}
+	}
+	live := planSummary(t, append(append([]string{"orphans", "--keep-latest", "2"}, margin...), root)...)
+	args := append(append([]string{"orphans", "--listing", listingFile}, margin...), "--prefix", prefix)
+	if prefix == "" {
+		args = args[:len(args)-2]
 	}
 	if fromListing := planSummary(t, append(args, kept...)...); !reflect.DeepEqual(live, fromListing) {
 		t.Errorf("orphans over %s:\n%+v\norphans over its listing:\n%+v", root, live, fromListing)
+	}
+	if live["status"] != sc.status || (len(live["paths"].([]string)) > 1) != sc.deletes {
+		t.Errorf("orphans over %s: status %v, %d paths to delete; want status %d, paths: %v", root, live["status"], len(live["paths"].([]string))-1, sc.status, sc.deletes)
 	}
 	checkInspect(t, kept[0], files, root)
 }
 
 // listedFiles lists root with parse/storage and checks it holds exactly
-// the files uploaded, at their sizes, each _metadata written after every
-// data file.
-func listedFiles(t *testing.T, root string, files []storagetest.File) []listing.Entry {
+// the files uploaded, at their sizes, with times in the order of their
+// ModTime (on HDFS, which sets them, those very times).
+func listedFiles(t *testing.T, root string, files []storagetest.File, base time.Time) []listing.Entry {
 	t.Helper()
 	loc, err := storage.Parse(root)
 	if err != nil {
@@ -153,29 +176,32 @@ func listedFiles(t *testing.T, root string, files []storagetest.File) []listing.
 		t.Fatal(err)
 	}
 	want := map[string]int64{}
+	written := map[string]time.Time{}
 	for _, f := range files {
 		want[root+f.Rel] = int64(len(f.Data))
+		written[root+f.Rel] = storagetest.ModTime(f.Rel, base)
 	}
 	got := map[string]int64{}
-	var newestData, oldestMeta time.Time
+	var files2 []listing.Entry
 	for _, e := range l.Entries {
-		if e.Dir {
-			continue
-		}
-		got[e.Path] = e.Bytes
-		if path.Base(e.Path) == "_metadata" {
-			if oldestMeta.IsZero() || e.Modified.Before(oldestMeta) {
-				oldestMeta = e.Modified
-			}
-		} else if e.Modified.After(newestData) {
-			newestData = e.Modified
+		if !e.Dir {
+			got[e.Path] = e.Bytes
+			files2 = append(files2, e)
 		}
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("listed %d files, uploaded %d; listed: %v", len(got), len(want), clipMap(got))
 	}
-	if !oldestMeta.After(newestData) {
-		t.Errorf("the listing's times: oldest _metadata %s, newest data file %s; the uploads were a second apart", oldestMeta, newestData)
+	for _, a := range files2 {
+		for _, b := range files2 {
+			if written[a.Path].Before(written[b.Path]) && !a.Modified.Before(b.Modified) {
+				t.Fatalf("%s was written before %s, but is listed at %s, %s", a.Path, b.Path, a.Modified, b.Modified)
+			}
+		}
+		// HDFS keeps milliseconds; colinmarc/hdfs reads whole seconds.
+		if loc.Scheme == "hdfs" && !a.Modified.Equal(written[a.Path].Truncate(time.Second)) {
+			t.Fatalf("%s: listed at %s, set to %s", a.Path, a.Modified, written[a.Path])
+		}
 	}
 	return l.Entries
 }

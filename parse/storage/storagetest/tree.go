@@ -112,9 +112,7 @@ func RewritePaths(data []byte, from, to string) (out []byte, n int, err error) {
 }
 
 // WriteLocal writes a tree under root: listed files as sparse files of
-// their size, _metadata files whole. Data files get the time base, the
-// _metadata files an hour later, as a checkpoint's files are written
-// before its _metadata.
+// their size, _metadata files whole, each at its ModTime from base.
 func WriteLocal(root string, files []File, base time.Time) error {
 	for _, f := range files {
 		p := filepath.Join(root, filepath.FromSlash(f.Rel))
@@ -124,15 +122,37 @@ func WriteLocal(root string, files []File, base time.Time) error {
 		if err := writeSparse(p, f); err != nil {
 			return err
 		}
-		t := base
-		if IsMetadata(f.Rel) {
-			t = base.Add(time.Hour)
-		}
+		t := ModTime(f.Rel, base)
 		if err := os.Chtimes(p, t, t); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// CheckpointStep is how far apart ModTime puts consecutive checkpoints:
+// more than the planner's default margin, so older checkpoints are plannable.
+const CheckpointStep = 20 * time.Minute
+
+// ModTime is when a tree's file is taken to have been written, as a job
+// writes them: the files of chk-N at base + N steps, its _metadata a
+// minute later; savepoints after every checkpoint; shared/ and other
+// files at base (before the checkpoints that reference them).
+func ModTime(rel string, base time.Time) time.Time {
+	parts := strings.Split(rel, "/")
+	t := base
+	for _, p := range parts[:len(parts)-1] {
+		if id, ok := strings.CutPrefix(p, "chk-"); ok {
+			n, _ := strconv.Atoi(id)
+			t = base.Add(time.Duration(n) * CheckpointStep)
+		} else if strings.HasPrefix(p, "savepoint-") {
+			t = base.Add(100 * CheckpointStep)
+		}
+	}
+	if IsMetadata(rel) {
+		t = t.Add(time.Minute)
+	}
+	return t
 }
 
 // IsMetadata reports whether a tree's file is a _metadata.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,10 +18,11 @@ import (
 // uploadWorkers bounds the concurrent uploads.
 const uploadWorkers = 8
 
-// Upload puts a tree under the URL root (ending in "/"): the data files
-// first, then, a second or more later, the _metadata files, so the
-// storage's own modification times say the data came first (object stores
-// do not let a client set them). HDFS gets the times WriteLocal sets.
+// Upload puts a tree under the URL root (ending in "/"), in the order of
+// the files' ModTime. Object stores do not let a client set times, so the
+// files of each ModTime go up together, a second or more after the
+// earlier ones: the storage's own times then keep ModTime's order (plan
+// with --margin 0s). HDFS gets the times themselves.
 func Upload(ctx context.Context, root string, files []File, base time.Time) error {
 	loc, err := storage.Parse(root)
 	if err != nil {
@@ -38,19 +40,25 @@ func Upload(ctx context.Context, root string, files []File, base time.Time) erro
 		return err
 	}
 	defer b.Close()
-	var data, metas []File
+	groups := map[time.Time][]File{}
+	var times []time.Time
 	for _, f := range files {
-		if IsMetadata(f.Rel) {
-			metas = append(metas, f)
-		} else {
-			data = append(data, f)
+		t := ModTime(f.Rel, base)
+		if groups[t] == nil {
+			times = append(times, t)
+		}
+		groups[t] = append(groups[t], f)
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	for i, t := range times {
+		if i > 0 {
+			time.Sleep(1100 * time.Millisecond) // S3's times have whole seconds
+		}
+		if err := putAll(ctx, b, loc.Key, groups[t]); err != nil {
+			return err
 		}
 	}
-	if err := putAll(ctx, b, loc.Key, data); err != nil {
-		return err
-	}
-	time.Sleep(1100 * time.Millisecond) // S3's times have whole seconds
-	return putAll(ctx, b, loc.Key, metas)
+	return nil
 }
 
 func putAll(ctx context.Context, b *blob.Bucket, prefix string, files []File) error {
@@ -93,10 +101,7 @@ func uploadHDFS(loc storage.Location, files []File, base time.Time) error {
 		if err := closeReplicated(w); err != nil {
 			return fmt.Errorf("writing %s: %w", p, err)
 		}
-		t := base
-		if IsMetadata(f.Rel) {
-			t = base.Add(time.Hour)
-		}
+		t := ModTime(f.Rel, base)
 		if err := c.Chtimes(p, t, t); err != nil {
 			return err
 		}
