@@ -97,7 +97,29 @@ serve() {
 		--port "${PORT:-8787}" --persist-to .wrangler/state --show-interactive-dev-session=false
 }
 
+# storage_servers installs, in the background, the storage servers the
+# storage tests start (testdata/storage/servers.sh: s3proxy and MiniDFSCluster
+# from Maven Central, fake-gcs-server from its Go module, Azurite from npm),
+# cached in ~/.cache/ckptlens; wait_storage_servers waits for it.
+storage_servers() {
+	need_pkg java default-jdk-headless
+	need_pkg mvn maven
+	log "storage servers (in the background)"
+	testdata/storage/servers.sh install >"$ROOT/.storage-install.log" 2>&1 &
+	STORAGE_INSTALL=$!
+}
+
+wait_storage_servers() {
+	local status=0
+	wait "$STORAGE_INSTALL" || status=$?
+	cat "$ROOT/.storage-install.log"
+	rm -f "$ROOT/.storage-install.log"
+	[ "$status" = 0 ] || { echo "installing the storage servers failed" >&2; exit 1; }
+	export CKPTLENS_REQUIRE_STORAGE=1 # storage tests fail, never skip, in CI
+}
+
 test_all() {
+	storage_servers
 	log "go vet"
 	go vet ./...
 	GOOS=js GOARCH=wasm go vet ./web/cmd/worker
@@ -109,6 +131,7 @@ test_all() {
 	need_pkg chromium chromium
 	export CKPTLENS_E2E=1 CKPTLENS_SCREENSHOTS="$ROOT/wasm/screenshots"
 	build
+	wait_storage_servers
 	log "go test"
 	go test ./...
 	fuzz_smoke
