@@ -31,11 +31,7 @@ func Upload(ctx context.Context, root string, files []File, base time.Time) erro
 	if loc.Scheme == "hdfs" {
 		return uploadHDFS(loc, files, base)
 	}
-	u, err := storage.BucketURL(loc)
-	if err != nil {
-		return err
-	}
-	b, err := blob.OpenBucket(ctx, u)
+	b, err := openBucket(ctx, loc)
 	if err != nil {
 		return err
 	}
@@ -59,6 +55,30 @@ func Upload(ctx context.Context, root string, files []File, base time.Time) erro
 		}
 	}
 	return nil
+}
+
+// UploadNow puts a tree under the URL root of an object store at once,
+// with the storage's own times (for benchmarks).
+func UploadNow(ctx context.Context, root string, files []File) error {
+	loc, err := storage.Parse(root)
+	if err != nil {
+		return err
+	}
+	b, err := openBucket(ctx, loc)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return putAll(ctx, b, loc.Key, files)
+}
+
+// openBucket opens loc's bucket for writing, as ckptlens opens it to read.
+func openBucket(ctx context.Context, loc storage.Location) (*blob.Bucket, error) {
+	u, err := storage.BucketURL(loc)
+	if err != nil {
+		return nil, err
+	}
+	return blob.OpenBucket(ctx, u)
 }
 
 func putAll(ctx context.Context, b *blob.Bucket, prefix string, files []File) error {
