@@ -11,9 +11,14 @@ import (
 // state it skips is never fetched (as the page reads a large Blob).
 const wholeLimit = 16 << 20
 
-// chunkSize is one ranged read of a large object: the decoder reads 64 KiB
-// at a time, and a request per 64 KiB would be mostly round trips.
-const chunkSize = 1 << 20
+// minChunk and maxChunk bound one ranged read of a large object. A read
+// that follows the previous one doubles the next (a dense _metadata is read
+// through in few requests); a read after a skip starts small again (the
+// decoder skips inline state it does not need, and that is never fetched).
+const (
+	minChunk = 64 << 10
+	maxChunk = 8 << 20
+)
 
 // readerFor is what the decoder reads r through: the whole object in
 // memory when it is small, else a chunked reader over ranged reads.
@@ -28,15 +33,13 @@ func readerFor(r Reader) (io.ReaderAt, error) {
 	return &chunkedReader{r: r, size: r.Size(), off: -1}, nil
 }
 
-// chunkedReader serves reads from one cached chunk, fetching the chunk
-// that holds a read's start when it is not the cached one.
+// chunkedReader serves reads from one cached chunk, fetching a new chunk
+// from where a read starts when the cached one does not hold it.
 type chunkedReader struct {
 	r     io.ReaderAt
 	size  int64
 	chunk []byte
 	off   int64 // offset of chunk; -1 before the first fetch
-	// Fetched counts the bytes read from storage.
-	fetched int64
 }
 
 func (c *chunkedReader) ReadAt(p []byte, off int64) (int, error) {
@@ -46,7 +49,7 @@ func (c *chunkedReader) ReadAt(p []byte, off int64) (int, error) {
 			return n, io.EOF
 		}
 		if c.off < 0 || off < c.off || off >= c.off+int64(len(c.chunk)) {
-			if err := c.fetch(off - off%chunkSize); err != nil {
+			if err := c.fetch(off); err != nil {
 				return n, err
 			}
 		}
@@ -58,14 +61,17 @@ func (c *chunkedReader) ReadAt(p []byte, off int64) (int, error) {
 }
 
 func (c *chunkedReader) fetch(at int64) error {
-	size := min(chunkSize, c.size-at)
-	if int64(cap(c.chunk)) < size {
-		c.chunk = make([]byte, size)
+	want := int64(minChunk)
+	if c.off >= 0 && at == c.off+int64(len(c.chunk)) {
+		want = min(2*int64(len(c.chunk)), maxChunk)
 	}
-	c.chunk = c.chunk[:size]
+	want = min(want, c.size-at)
+	if int64(cap(c.chunk)) < want {
+		c.chunk = make([]byte, want)
+	}
+	c.chunk = c.chunk[:want]
 	n, err := c.r.ReadAt(c.chunk, at)
-	c.fetched += int64(n)
-	if err != nil && !(err == io.EOF && int64(n) == size) {
+	if err != nil && !(err == io.EOF && int64(n) == want) {
 		c.off = -1
 		return err
 	}

@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+func TestParseLocations(t *testing.T) {
+	cases := []struct {
+		in                              string
+		scheme, bucket, account, domain string
+		key, back                       string
+	}{
+		{"s3://b/flink/cp/", "s3", "b", "", "", "flink/cp/", "s3://b/flink/cp/"},
+		{"s3a://b/x", "s3a", "b", "", "", "x", "s3a://b/x"},
+		{"gs://b", "gs", "b", "", "", "", "gs://b/"},
+		{"abfss://c@acct.dfs.core.windows.net/cp/job", "abfss", "c", "acct", "blob.core.windows.net", "cp/job", "abfss://c@acct.dfs.core.windows.net/cp/job"},
+		{"wasbs://c@acct.blob.core.chinacloudapi.cn/x", "wasbs", "c", "acct", "blob.core.chinacloudapi.cn", "x", "wasbs://c@acct.blob.core.chinacloudapi.cn/x"},
+		{"azblob://c/x", "azblob", "c", "", "", "x", "azblob://c/x"},
+		{"hdfs://nn:8020/flink/cp", "hdfs", "nn:8020", "", "", "flink/cp", "hdfs://nn:8020/flink/cp"},
+		{"file:///tmp/cp", "", "", "", "", "/tmp/cp", "/tmp/cp"},
+		{"file:/tmp/cp", "", "", "", "", "/tmp/cp", "/tmp/cp"},
+		{"/tmp/cp", "", "", "", "", "/tmp/cp", "/tmp/cp"},
+	}
+	for _, c := range cases {
+		l, err := Parse(c.in)
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		got := [6]string{l.Scheme, l.Bucket, l.Account, l.Domain, l.Key, l.String()}
+		want := [6]string{c.scheme, c.bucket, c.account, c.domain, c.key, c.back}
+		if got != want {
+			t.Errorf("%s: %q, want %q", c.in, got, want)
+		}
+		if key, ok := l.KeyOf(l.Join("a/b")); !ok || key != "a/b" && l.Scheme != "" {
+			t.Errorf("%s: KeyOf(Join(a/b)) = %q, %v", c.in, key, ok)
+		}
+	}
+	for _, bad := range []string{"abfss://acct.dfs.core.windows.net/x", "s3:///x", "s3://b/x?endpoint=y", "ftp://h/x", "file://otherhost/x"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r     io.ReaderAt
+	bytes int64
+	reads int
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.bytes += int64(n)
+	c.reads++
+	return n, err
+}
+
+// TestChunkedReaderSkipsInlineState: a _metadata larger than wholeLimit,
+// mostly inline state, decodes through 1 MiB ranged reads to the same
+// snapshot as from memory, fetching a small part of it.
+func TestChunkedReaderSkipsInlineState(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := encode.WriteInline(&buf, encode.InlineSpec{TotalBytes: 48 << 20, HandleBytes: 4 << 20, Parallelism: 4}); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	want, err := parse.Decode("m", &model.Memory{Data: data}, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &countingReader{r: bytes.NewReader(data)}
+	ra, err := readerFor(sizedReader{src, int64(len(data))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := parse.Decode("m", ra, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.InlineBytes != want.InlineBytes || len(got.Files) != len(want.Files) || len(got.Operators) != len(want.Operators) {
+		t.Errorf("decoded through ranged reads: %d inline bytes, %d files; from memory: %d, %d", got.InlineBytes, len(got.Files), want.InlineBytes, len(want.Files))
+	}
+	if src.bytes > int64(len(data))/4 {
+		t.Errorf("fetched %d of %d bytes in %d reads: the inline state was read", src.bytes, len(data), src.reads)
+	}
+	t.Logf("fetched %d of %d bytes in %d ranged reads", src.bytes, len(data), src.reads)
+}
+
+type sizedReader struct {
+	io.ReaderAt
+	size int64
+}
+
+func (s sizedReader) Size() int64  { return s.size }
+func (s sizedReader) Close() error { return nil }
+
+// TestLocalListing: a local folder lists as find does, folders included,
+// and a snapshot folder resolves to its _metadata.
+func TestLocalListing(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "job", "chk-1"), 0o755)
+	os.WriteFile(filepath.Join(root, "job", "chk-1", "x"), []byte("abc"), 0o644)
+	loc, _ := Parse(root)
+	st, _ := Open(context.Background(), loc)
+	l, err := ListTree(context.Background(), st, loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, e := range l.Entries {
+		paths = append(paths, e.Path)
+		if e.Path == filepath.ToSlash(filepath.Join(root, "job", "chk-1", "x")) && (e.Bytes != 3 || e.Dir || e.Modified.IsZero()) {
+			t.Errorf("%+v", e)
+		}
+	}
+	if len(paths) != 4 || paths[0] != filepath.ToSlash(root) {
+		t.Errorf("listed %v", paths)
+	}
+	if _, err := ReadSnapshot(context.Background(), st, mustParse(t, filepath.Join(root, "job", "chk-1"))); err == nil {
+		t.Error("a chk-1 folder without a _metadata read as a snapshot")
+	}
+}
+
+func mustParse(t *testing.T, s string) Location {
+	l, err := Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestChunkedReaderReadsDenseFilesInFewRequests: a large _metadata of
+// file handles only is read through in growing chunks, not 64 KiB requests.
+func TestChunkedReaderReadsDenseFilesInFewRequests(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := encode.WriteDense(&buf, encode.DenseSpec{Operators: 6, Parallelism: 500, SharedPerSubtask: 50}); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	if len(data) <= wholeLimit {
+		t.Fatalf("the dense file is %d bytes, not above wholeLimit", len(data))
+	}
+	src := &countingReader{r: bytes.NewReader(data)}
+	ra, _ := readerFor(sizedReader{src, int64(len(data))})
+	s, err := parse.Decode("m", ra, int64(len(data)))
+	if err != nil || s.BytesRead != int64(len(data)) {
+		t.Fatalf("%v; read %d of %d", err, s.BytesRead, len(data))
+	}
+	// Each of the decoder's two passes: 64 KiB doubling to 8 MiB, then 8 MiB steps.
+	if limit := 2 * (8 + len(data)/maxChunk); src.reads > limit {
+		t.Errorf("%d ranged reads for %d bytes; want at most %d", src.reads, len(data), limit)
+	}
+	t.Logf("%d bytes in %d ranged reads (%d bytes fetched)", len(data), src.reads, src.bytes)
+}
