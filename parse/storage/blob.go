@@ -78,7 +78,7 @@ func (s *bucketStore) listDir(ctx context.Context, dir string) ([]Object, []stri
 	for {
 		o, err := it.Next(ctx)
 		if err == io.EOF {
-			return objects, subdirs, nil
+			return markFolders(objects, subdirs, s.loc), subdirs, nil
 		}
 		if err != nil {
 			return objects, subdirs, fmt.Errorf("listing %s: %w", s.loc.Join(dir), err)
@@ -89,6 +89,23 @@ func (s *bucketStore) listDir(ctx context.Context, dir string) ([]Object, []stri
 		}
 		objects = append(objects, Object{Path: s.loc.Join(o.Key), Size: o.Size, Modified: o.ModTime})
 	}
+}
+
+// markFolders marks the empty objects that stand for folders: a console's
+// folder marker (a key ending in "/") and, on ADLS Gen2, the blob of a
+// directory, named as a sub-folder listed beside it. Listed as files they
+// would be paths that are both a file and a folder.
+func markFolders(objects []Object, subdirs []string, loc Location) []Object {
+	folders := make(map[string]bool, len(subdirs))
+	for _, d := range subdirs {
+		folders[loc.Join(strings.TrimSuffix(d, "/"))] = true
+	}
+	for i, o := range objects {
+		if o.Size == 0 && (strings.HasSuffix(o.Path, "/") || folders[o.Path]) {
+			objects[i].Dir = true
+		}
+	}
+	return objects
 }
 
 func (s *bucketStore) List(ctx context.Context, key string, fn func(Object)) error {

@@ -163,3 +163,20 @@ func TestChunkedReaderReadsDenseFilesInFewRequests(t *testing.T) {
 	}
 	t.Logf("%d bytes in %d ranged reads (%d bytes fetched)", len(data), src.reads, src.bytes)
 }
+
+func TestMarkFolders(t *testing.T) {
+	loc := mustParse(t, "abfss://c@acct.dfs.core.windows.net/cp/")
+	objs := markFolders([]Object{
+		{Path: "abfss://c@acct.dfs.core.windows.net/cp/job"},        // ADLS Gen2's directory blob
+		{Path: "abfss://c@acct.dfs.core.windows.net/cp/marker/"},    // a console's folder marker
+		{Path: "abfss://c@acct.dfs.core.windows.net/cp/empty"},      // an empty file
+		{Path: "abfss://c@acct.dfs.core.windows.net/cp/x", Size: 3}, // a file
+		{Path: "abfss://c@acct.dfs.core.windows.net/cp/y", Size: 3}, // a file beside a folder y/
+	}, []string{"cp/job/", "cp/y/"}, loc)
+	want := []bool{true, true, false, false, false}
+	for i, o := range objs {
+		if o.Dir != want[i] {
+			t.Errorf("%s: folder %v, want %v", o.Path, o.Dir, want[i])
+		}
+	}
+}
