@@ -81,7 +81,9 @@ func rootInputs(ctx context.Context, root string, f rootFlags, stderr io.Writer)
 	found := retain.Find(l.Entries)
 	kept := found.Kept(f.keepLatest)
 	describeKept(stderr, found, f.keepLatest)
+	start := time.Now()
 	inputs, failed := decodeKept(ctx, st, kept)
+	fmt.Fprintf(stderr, "ckptlens orphans: read %d kept snapshots in %.1f s\n", len(kept), time.Since(start).Seconds())
 	more, failedDB := databaseInputs(ctx, st, found.Databases, stderr)
 	inputs, failed = append(inputs, more...), failed+failedDB
 	for _, in := range inputs {
