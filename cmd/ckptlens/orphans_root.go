@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,32 +163,23 @@ func decodeListed(ctx context.Context, st storage.Store, p string) (*model.Snaps
 	return storage.DecodeObject(ctx, st, loc, loc.Key)
 }
 
-// databaseInputs are the manifests each database's garbage collector keeps
-// alive: its newest, and those its checkpoints pin.
+// databaseInputs are what each database's garbage collector keeps alive:
+// its newest manifest, those its unexpired checkpoints pin, and its newest
+// compactions file; every database's newest manifest first, as orphans
+// --listing orders the database folders given to it.
 func databaseInputs(ctx context.Context, st storage.Store, dbs []retain.Database, stderr io.Writer) ([]parse.Input, int) {
-	var inputs []parse.Input
-	failed := 0
-	for _, db := range dbs {
-		newest := db.LiveManifests(nil)
-		if len(newest) == 0 {
-			continue
-		}
-		s, err := decodeListed(ctx, st, newest[0])
-		pins := func(string) []uint64 { return slatedb.CheckpointManifests(s) }
-		live := db.LiveManifests(pins)
-		fmt.Fprintf(stderr, "ckptlens orphans: database %s: keeping %d live manifests of %d\n", db.Root, len(live), len(db.Manifests))
-		var rest []string
-		for _, m := range live {
-			if m != newest[0] {
-				rest = append(rest, m)
-			}
-		}
-		more, n := decodeKept(ctx, st, rest)
-		if err != nil {
-			n++
-		}
-		inputs = append(append(inputs, parse.Input{Snapshot: s}), more...)
-		failed += n
+	newest := make([]string, len(dbs))
+	for i, db := range dbs {
+		newest[i] = db.Live(nil)[0] // manifests come first, and there is one
+	}
+	inputs, failed := decodeKept(ctx, st, newest)
+	for i, db := range dbs {
+		s := inputs[i].Snapshot
+		live := db.Live(func(string) []uint64 { return slatedb.CheckpointManifests(s, time.Now()) })
+		fmt.Fprintf(stderr, "ckptlens orphans: database %s: keeping %d of %d manifests and compactions files\n",
+			db.Root, len(live), len(db.Manifests)+len(db.Compactions))
+		more, n := decodeKept(ctx, st, slices.DeleteFunc(live, func(m string) bool { return m == newest[i] }))
+		inputs, failed = append(inputs, more...), failed+n
 	}
 	return inputs, failed
 }

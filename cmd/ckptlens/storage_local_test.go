@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -141,63 +144,99 @@ func aroundDifference(a, b string) string {
 	return "…" + a[max(0, i-200):min(len(a), i+200)] + "…"
 }
 
-// TestOrphansDatabaseRootEqualsFindListing: a SlateDB database read as a
-// ROOT plans as orphans --listing of find's listing with the database
-// folder given (its newest manifest and those its checkpoints pin).
+// TestOrphansDatabaseRootEqualsFindListing: SlateDB databases read as a
+// ROOT plan as orphans --listing of find's listing with the database
+// folders given (each its newest manifest, those its checkpoints pin and
+// its newest compactions file), for every database the SlateDB oracle and
+// the restore proof wrote.
 func TestOrphansDatabaseRootEqualsFindListing(t *testing.T) {
-	listings, _ := filepath.Glob(repoPath(t, "testdata", "slatedb", "store", "*", "*", "listing-before.txt"))
+	store := repoPath(t, "testdata", "slatedb", "store")
+	listings, _ := filepath.Glob(filepath.Join(store, "*", "*", "listing-before.txt"))
+	proof := repoPath(t, "testdata", "slatedb", "proof")
 	if len(listings) == 0 {
-		t.Skip("no SlateDB database under testdata/slatedb/store (testdata/slatedb/regenerate.sh writes them)")
+		t.Skip("no SlateDB database under testdata/slatedb (testdata/slatedb/regenerate.sh writes them)")
 	}
+	type database struct{ listing, from, root string }
+	var dbs []database
 	for _, l := range listings {
-		store := filepath.Dir(filepath.Dir(filepath.Dir(l)))
 		rel, _ := filepath.Rel(store, filepath.Dir(l))
-		t.Run(rel, func(t *testing.T) {
+		dbs = append(dbs, database{l, store, rel})
+	}
+	for _, root := range []string{"proof/main", "proof/clone", "proof"} {
+		dbs = append(dbs, database{filepath.Join(proof, "listing.txt"), proof, root})
+	}
+	for _, db := range dbs {
+		t.Run(db.root, func(t *testing.T) {
 			tmp := t.TempDir()
-			writeDatabase(t, l, store, tmp)
-			root := filepath.Join(tmp, rel)
-			got, gotErr, gotCode := runCLI(t, "orphans", "--json", root)
-			want, wantErr, wantCode := runCLI(t, "orphans", "--json", "--listing", findListing(t, root), root)
-			if got != want || gotCode != wantCode {
-				t.Errorf("from the folder, status %d; from find's listing, status %d; first difference:\n%s\n%s\nstderr:\n%s\n%s",
-					gotCode, wantCode, aroundDifference(got, want), aroundDifference(want, got), gotErr, wantErr)
+			writeDatabase(t, db.listing, db.from, tmp)
+			root := filepath.Join(tmp, db.root)
+			manifests, _ := filepath.Glob(filepath.Join(root, "manifest"))
+			if len(manifests) == 0 {
+				manifests, _ = filepath.Glob(filepath.Join(root, "*", "manifest"))
+			}
+			var folders []string
+			for _, m := range manifests {
+				folders = append(folders, filepath.Dir(m))
+			}
+			sort.Strings(folders)
+			for _, form := range []string{"--json", "--paths"} {
+				got, gotErr, gotCode := runCLI(t, "orphans", form, root)
+				want, wantErr, wantCode := runCLI(t, append([]string{"orphans", form, "--listing", findListing(t, root)}, folders...)...)
+				if got != want || gotCode != wantCode {
+					t.Errorf("%s: from the folder, status %d; from find's listing, status %d; first difference:\n%s\n%s\nstderr:\n%s\n%s",
+						form, gotCode, wantCode, aroundDifference(got, want), aroundDifference(want, got), gotErr, wantErr)
+				}
 			}
 		})
 	}
 }
 
-// writeDatabase makes the files a SlateDB listing (find's '%s %p' under
-// the store) names: manifests copied from the store, the rest sparse.
-func writeDatabase(t *testing.T, listingPath, store, to string) {
+// writeDatabase makes the files a SlateDB listing (find's, with paths
+// relative to from) names under to: manifests and compactions files copied
+// from from, the rest sparse, each with the listing's time (else 72 hours
+// ago).
+func writeDatabase(t *testing.T, listingPath, from, to string) {
 	t.Helper()
-	data, err := os.ReadFile(listingPath)
+	f, err := os.Open(listingPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		size, rel, _ := strings.Cut(line, " ")
-		n, err := strconv.ParseInt(size, 10, 64)
-		if err != nil {
-			t.Fatalf("%s: %q", listingPath, line)
-		}
-		p := filepath.Join(to, filepath.FromSlash(rel))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if strings.HasSuffix(rel, ".manifest") {
-			content, err := os.ReadFile(filepath.Join(store, filepath.FromSlash(rel)))
+	l, err := listing.Parse(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.Entries {
+		p := filepath.Join(to, filepath.FromSlash(e.Path))
+		var content []byte // nil: a sparse file of the listed size
+		if strings.HasSuffix(e.Path, ".manifest") || strings.HasSuffix(e.Path, ".compactions") {
+			content, err = os.ReadFile(filepath.Join(from, filepath.FromSlash(e.Path)))
+			if errors.Is(err, fs.ErrNotExist) && strings.HasSuffix(e.Path, ".compactions") {
+				continue // the store keeps its manifests, not always its compactions files
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = os.WriteFile(p, content, 0o644)
-		} else {
-			err = os.WriteFile(p, nil, 0o644)
-			if err == nil {
-				err = os.Truncate(p, n)
-			}
 		}
-		if err != nil {
+		if err := writeFileOf(p, content, e.Bytes); err != nil {
 			t.Fatal(err)
 		}
-		old := time.Now().Add(-72 * time.Hour)
-		os.Chtimes(p, old, old)
+		when := e.Modified
+		if when.IsZero() {
+			when = time.Now().Add(-72 * time.Hour)
+		}
+		os.Chtimes(p, when, when)
 	}
+}
+
+// writeFileOf writes content to p, or a sparse file of size when content
+// is nil, making its folder.
+func writeFileOf(p string, content []byte, size int64) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(p, content, 0o644); err != nil || content != nil {
+		return err
+	}
+	return os.Truncate(p, size)
 }

@@ -6,6 +6,7 @@
 package retain
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,8 +34,9 @@ type Job struct {
 
 // Database is a SlateDB database: the parent of a manifest/ folder.
 type Database struct {
-	Root      string
-	Manifests []string // paths of its <id>.manifest files
+	Root        string
+	Manifests   []string // paths of its <id>.manifest files
+	Compactions []string // paths of its compactions/<id>.compactions files
 }
 
 // Found is what a listing holds.
@@ -72,13 +74,16 @@ func Find(entries []listing.Entry) Found {
 			} else {
 				f.Savepoints = append(f.Savepoints, s)
 			}
-		case base(dir) == "manifest":
-			if _, ok := slatedb.ParseManifestName(p); ok {
-				root := parent(dir)
-				if dbs[root] == nil {
-					dbs[root] = &Database{Root: root}
-				}
-				dbs[root].Manifests = append(dbs[root].Manifests, p)
+		case base(dir) == "manifest" || base(dir) == "compactions":
+			db := dbs[parent(dir)]
+			if db == nil {
+				db = &Database{Root: parent(dir)}
+				dbs[db.Root] = db
+			}
+			if _, ok := slatedb.ParseManifestName(p); ok && base(dir) == "manifest" {
+				db.Manifests = append(db.Manifests, p)
+			} else if _, ok := slatedb.ParseCompactionsName(p); ok && base(dir) == "compactions" {
+				db.Compactions = append(db.Compactions, p)
 			}
 		}
 	}
@@ -87,7 +92,9 @@ func Find(entries []listing.Entry) Found {
 		f.Jobs = append(f.Jobs, *j)
 	}
 	for _, d := range dbs {
-		f.Databases = append(f.Databases, *d)
+		if len(d.Manifests) > 0 { // a compactions/ folder alone is no database
+			f.Databases = append(f.Databases, *d)
+		}
 	}
 	sort.Slice(f.Jobs, func(a, b int) bool { return f.Jobs[a].Folder < f.Jobs[b].Folder })
 	sort.Slice(f.Savepoints, func(a, b int) bool { return f.Savepoints[a].Metadata < f.Savepoints[b].Metadata })
@@ -120,11 +127,11 @@ func (f Found) Kept(latest int) []string {
 	return kept
 }
 
-// LiveManifests are the manifests of a database its garbage collector
-// keeps alive, as slatedb.LiveManifests picks them; pins reads the
-// checkpoints of the newest.
-func (d Database) LiveManifests(pins func(newest string) []uint64) []string {
-	return slatedb.LiveManifests(d.Manifests, pins)
+// Live are the manifests of a database its garbage collector keeps alive,
+// as slatedb.LiveManifests picks them (pins reads the checkpoints of the
+// newest), then its newest compactions file.
+func (d Database) Live(pins func(newest string) []uint64) []string {
+	return slatedb.LiveManifests(append(slices.Clip(d.Manifests), d.Compactions...), pins)
 }
 
 // parent and base split a path or URL at its last slash (path.Dir would

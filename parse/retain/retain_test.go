@@ -16,6 +16,8 @@ func TestFindAndKeep(t *testing.T) {
 		"s3://b/cp/savepoints/savepoint-aaaaaa-0123456789ab/_metadata", "s3://b/cp/jobA/chk-x/_metadata",
 		"s3://b/cp/db/manifest/00000000000000000002.manifest", "s3://b/cp/db/manifest/00000000000000000010.manifest",
 		"s3://b/cp/db/wal/00000000000000000001.sst",
+		"s3://b/cp/db/compactions/00000000000000000003.compactions", "s3://b/cp/db/compactions/00000000000000000004.compactions",
+		"s3://b/cp/lonely/compactions/00000000000000000001.compactions",
 	} {
 		entries = append(entries, listing.Entry{Path: p})
 	}
@@ -30,7 +32,7 @@ func TestFindAndKeep(t *testing.T) {
 	if len(f.Databases) != 1 || f.Databases[0].Root != "s3://b/cp/db" {
 		t.Fatalf("databases %+v", f.Databases)
 	}
-	if live := f.Databases[0].LiveManifests(nil); !reflect.DeepEqual(live, []string{"s3://b/cp/db/manifest/00000000000000000010.manifest"}) {
+	if live := f.Databases[0].Live(nil); !reflect.DeepEqual(live, []string{"s3://b/cp/db/manifest/00000000000000000010.manifest", "s3://b/cp/db/compactions/00000000000000000004.compactions"}) {
 		t.Errorf("live manifests %q", live)
 	}
 	if kept := f.Kept(1); len(kept) != 4 {
