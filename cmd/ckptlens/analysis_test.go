@@ -268,7 +268,7 @@ func TestOrphansExitStatuses(t *testing.T) {
 	if code != 2 || !strings.Contains(text, "REFUSED") || !strings.Contains(text, "safe to delete: 0 files") {
 		t.Errorf("cut listing, text: exit %d\n%s", code, text)
 	}
-	if _, stderr, code := runCLI(t, append([]string{"orphans", "--margin", "-5m", "--listing", listing}, manifests...)...); code != 2 || !strings.Contains(stderr, "negative") {
+	if _, stderr, code := runCLI(t, append([]string{"orphans", "--margin", "-5m", "--listing", listing}, manifests...)...); code != 2 || !strings.Contains(stderr, "positive") {
 		t.Errorf("--margin -5m: exit %d, %s", code, stderr)
 	}
 	var sink bytes.Buffer

@@ -155,8 +155,9 @@ func (fl orphansFlags) options(err error, given int, rf rootFlags) (parse.Option
 		err = fmt.Errorf("--json and --paths print different things: give one")
 	case fl.margin != "":
 		opts.Margin, err = time.ParseDuration(fl.margin)
-		if err == nil && opts.Margin < 0 {
-			err = fmt.Errorf("--margin %s: a margin is not negative", fl.margin)
+		// Zero would silently mean the default: the engine's zero value.
+		if err == nil && opts.Margin <= 0 {
+			err = fmt.Errorf("--margin %s: a margin is positive (writers' and storage's clocks differ; the default is 15m)", fl.margin)
 		}
 	}
 	return opts, err
