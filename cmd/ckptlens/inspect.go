@@ -9,10 +9,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/dustin/go-humanize"
-
-	"github.com/ckptlens/ckptlens/parse"
+		"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/units"
 )
 
 func init() {
@@ -85,13 +84,9 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// size formats a recorded size; -1 and other negatives mean unknown.
-func size(n int64) string {
-	if n < 0 {
-		return "unknown"
-	}
-	return humanize.Bytes(uint64(n))
-}
+// size formats a recorded size, in the page's units; -1 and other
+// negatives mean unknown.
+func size(n int64) string { return units.Bytes(n) }
 
 func printSnapshot(w io.Writer, s *model.Snapshot, listFiles bool) {
 	fmt.Fprintln(w, s.Source)
@@ -125,7 +120,7 @@ func printSnapshot(w io.Writer, s *model.Snapshot, listFiles bool) {
 	}
 	fmt.Fprintln(w, head)
 	fmt.Fprintf(w, "  checkpoint id %d, %s (%s of %s bytes decoded)\n", s.CheckpointID, size(s.Size),
-		humanize.Comma(s.BytesRead), humanize.Comma(s.Size))
+		units.Count(s.BytesRead), units.Count(s.Size))
 	if f := s.Flink; f != nil {
 		if p := f.Properties; p != nil {
 			fmt.Fprintf(w, "  properties: %s\n", describeProperties(p))
@@ -169,7 +164,7 @@ func printManifest(w io.Writer, s *model.Snapshot, listFiles bool) {
 		head += ", written by " + s.WrittenBy
 	}
 	fmt.Fprintln(w, head)
-	fmt.Fprintf(w, "  %s (%s of %s bytes decoded)\n", size(s.Size), humanize.Comma(s.BytesRead), humanize.Comma(s.Size))
+	fmt.Fprintf(w, "  %s (%s of %s bytes decoded)\n", size(s.Size), units.Count(s.BytesRead), units.Count(s.Size))
 	fmt.Fprintf(w, "  writer epoch %d, compactor epoch %d; WAL: compacted up to %d, last seen %d\n",
 		d.WriterEpoch, d.CompactorEpoch, d.WALIDLastCompacted, d.WALIDLastSeen)
 	if !d.Initialized {

@@ -186,7 +186,7 @@ func TestInspectSlateDBText(t *testing.T) {
 	}
 	for _, want := range []string{"SlateDB manifest 7, format version 2", "writer epoch 2, compactor epoch 1",
 		"checkpoints: 2", "b3150bb8-b0a0-4d34-bd6e-d50aa62c41ac", "parent databases (this is a clone): 1",
-		"prod/parent  3beb59c4-714c-4f90-a965-1ee3320ed260", "sst (5, 123 kB)"} {
+		"prod/parent  3beb59c4-714c-4f90-a965-1ee3320ed260", "sst (5, 120 KiB)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -7,11 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dustin/go-humanize"
-
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/storage"
+	"github.com/ckptlens/ckptlens/parse/units"
 )
 
 // Printing of the analysis reports (dependencies, sizes, comparison, orphan
@@ -89,7 +88,7 @@ func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.In
 	return inputs, failed
 }
 
-func count(n int) string { return humanize.Comma(int64(n)) }
+func count(n int) string { return units.Count(n) }
 
 // files is "1 file", "1,234 files".
 func files(n int) string {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ckptlens/ckptlens/parse/units"
 )
 
 // sortState is one table's sort column and direction. Its methods are used
@@ -137,46 +139,11 @@ func rowsOf[K int64 | string](keys []sortKey[K]) []int32 {
 	return order
 }
 
-// Bytes formats a byte count for people: "1.5 MiB", "18 MiB", or "unknown"
-// for the -1 that Flink writes when it did not record a size. (Written here
-// rather than taken from go-humanize, whose math/big would grow the wasm.)
-func Bytes(n int64) string {
-	if n < 0 {
-		return "unknown"
-	}
-	if n < 1024 {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	v, unit := float64(n), 0
-	for v >= 1024 && unit < len(binaryUnits) {
-		v /= 1024
-		unit++
-	}
-	if v < 10 {
-		return fmt.Sprintf("%.1f %s", v, binaryUnits[unit-1])
-	}
-	return fmt.Sprintf("%.0f %s", v, binaryUnits[unit-1])
-}
-
-var binaryUnits = []string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+// Bytes formats a byte count for people, as the CLI does (parse/units).
+func Bytes(n int64) string { return units.Bytes(n) }
 
 // Count formats a count with thousands separators: 1,234,567.
-func Count[N ~int | ~int64](n N) string {
-	s := strconv.FormatInt(int64(n), 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func Count[N ~int | ~int64](n N) string { return units.Count(n) }
 
 // Raw is the exact value of a number cell, kept in data-v for tests and copy.
 func Raw[N ~int | ~int64 | ~uint64 | ~uint32](n N) string { return strconv.FormatInt(int64(n), 10) }
