@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-		"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/units"
 )
