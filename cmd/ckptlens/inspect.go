@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/units"
 )
@@ -106,7 +107,7 @@ func printSnapshot(w io.Writer, s *model.Snapshot, listFiles bool) {
 	}
 	kind := s.SnapshotKind
 	if kind == model.KindUnknown || kind == "" {
-		kind = "snapshot (checkpoint or savepoint: the file does not say)"
+		kind = "snapshot (" + flink.KindNotRecorded(s.FormatVersion) + ")"
 	}
 	if s.SavepointFormat != "" {
 		kind += " (" + s.SavepointFormat + ")"
@@ -271,6 +272,9 @@ func printOperators(w io.Writer, s *model.Snapshot) {
 	fmt.Fprintf(w, "\n  operators: %d\n", len(s.Operators))
 	if len(s.Operators) == 0 {
 		return
+	}
+	if why := flink.NamesNotRecorded(s.FormatVersion); why != "" {
+		fmt.Fprintf(w, "  %s\n", why)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  id\tname / uid\tparallelism\tsubtasks\tstate\tcheckpointed\tinline\tcoordinator")

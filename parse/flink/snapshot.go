@@ -517,3 +517,25 @@ func (m *Metadata) fileHandles() int {
 	}
 	return n
 }
+
+// KindNotRecorded says, in Flink's words, why a file of header version v
+// does not say whether it is a checkpoint or a savepoint: before header
+// version 4 a _metadata file keeps no checkpoint properties, and nothing
+// found in it is only written by one of the two.
+func KindNotRecorded(v int) string {
+	if v >= 4 {
+		return "checkpoint or savepoint: its checkpoint properties do not say"
+	}
+	return fmt.Sprintf("checkpoint or savepoint: the file does not say (header versions before 4 keep no checkpoint properties; this is version %d, and nothing in it is written only by checkpoints or only by savepoints)", v)
+}
+
+// NamesNotRecorded says, in Flink's words, why operators of a file of header
+// version v have no names or uids, or "" when the version records them:
+// Flink writes them from header version 5 (Flink 2.0); before that a
+// _metadata file keeps only each operator's id, a hash of its uid.
+func NamesNotRecorded(v int) string {
+	if v >= 5 {
+		return ""
+	}
+	return fmt.Sprintf("Operator names and uids are written from header version 5 (Flink 2.0); this file is header version %d, so it keeps only each operator's id (the hash of its uid, or of its place in the job graph when it had none).", v)
+}

@@ -47,6 +47,33 @@ func TestBytesAndCount(t *testing.T) {
 	}
 }
 
+// A shared report carries the sharer's text in every column: opened from
+// its JSON, none of it becomes a spreadsheet formula in the CSV export, and
+// the numbers stay numbers.
+func TestSharedReportCSVDefusesEveryColumn(t *testing.T) {
+	r := &Root{}
+	err := r.ShowReportJSON([]byte(`{"snapshots":[{"source":"=HYPERLINK(\"http://evil\",\"x\")","checkpointId":-1,
+		"files":[{"path":"@SUM(1+1)","kind":"+cmd|' /C calc'!A0","bytes":-1,"operators":["-2+3","\tx"]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(ReportCSV(r.Report))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%q", rows)
+	}
+	for i, cell := range rows[1] {
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && cell != "-1" {
+			t.Errorf("column %s: %q would run as a formula", rows[0][i], cell)
+		}
+	}
+	if rows[1][1] != "-1" || rows[1][4] != "-1" || rows[1][0] != `'=HYPERLINK("http://evil","x")` || rows[1][6] != "'-2+3 \tx" {
+		t.Errorf("%q", rows[1])
+	}
+}
+
 // A path is data: in CSV a leading = must not become a spreadsheet formula.
 func TestReportCSVDefusesFormulas(t *testing.T) {
 	rep := &Report{Snapshots: []*SnapshotReport{{Snapshot: &model.Snapshot{Source: "_metadata", CheckpointID: 3,

@@ -78,7 +78,7 @@ func (c *Dependencies) roleHelp(role string) string {
 	case parse.RoleFileMerging:
 		return "Physical files that hold file-merging segments; bytes are the segments used."
 	case parse.RoleOtherCheckpoint:
-		return "Another checkpoint's folder, of this job or another (after a CLAIM or LEGACY restore)."
+		return "Another checkpoint's folder, of this job or another (after a CLAIM or LEGACY restore, later checkpoints keep using the restored checkpoint's files)."
 	case parse.RoleForSt:
 		return "ForSt's working folder (shared/op_…__attempt_N/db/): the live database of a running Flink 2.x job, whose files its checkpoints reuse."
 	case parse.RoleChangelog:

@@ -58,20 +58,33 @@ func (r *Root) export(name, mime string, write func(*Report) ([]byte, error)) {
 func ReportCSV(rep *Report) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"snapshot", "checkpoint_id", "path", "kind", "bytes", "relative", "operators"})
+	w.Write(csvRow("snapshot", "checkpoint_id", "path", "kind", "bytes", "relative", "operators"))
 	for _, s := range rep.Snapshots {
 		for _, f := range s.Files {
-			w.Write([]string{s.Source, strconv.FormatInt(s.CheckpointID, 10), csvSafe(f.Path), string(f.Kind),
-				strconv.FormatInt(f.Bytes, 10), strconv.FormatBool(f.Relative), strings.Join(f.Operators, " ")})
+			w.Write(csvRow(s.Source, strconv.FormatInt(s.CheckpointID, 10), f.Path, string(f.Kind),
+				strconv.FormatInt(f.Bytes, 10), strconv.FormatBool(f.Relative), strings.Join(f.Operators, " ")))
 		}
 	}
 	w.Flush()
 	return buf.Bytes()
 }
 
-// csvSafe keeps a spreadsheet from running a path as a formula: a file's
+// csvRow is one CSV row with every cell through csvSafe: a shared report
+// carries the sharer's text in any column, not only in paths.
+func csvRow(cells ...string) []string {
+	for i, c := range cells {
+		cells[i] = csvSafe(c)
+	}
+	return cells
+}
+
+// csvSafe keeps a spreadsheet from running a cell as a formula: a file's
 // strings are data, in CSV as on the page.
+// A plain number ("-1", an unknown size) is no formula and stays a number.
 func csvSafe(s string) string {
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return s
+	}
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
