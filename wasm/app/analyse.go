@@ -203,7 +203,15 @@ func explain(err error) string {
 
 // describe is the one-line note shown next to a decoded file.
 func describe(s *model.Snapshot) string {
-	out := fmt.Sprintf("%s v%d, %s %d", s.Format, s.FormatVersion, s.SnapshotKind, s.CheckpointID)
+	var out string
+	switch {
+	case s.SlateDB != nil:
+		out = fmt.Sprintf("SlateDB manifest %d, format version %d", s.SlateDB.ManifestID, s.FormatVersion)
+	case s.SnapshotKind == model.KindUnknown || s.SnapshotKind == "":
+		out = fmt.Sprintf("Flink _metadata, header version %d, checkpoint id %d (checkpoint or savepoint: the file does not say)", s.FormatVersion, s.CheckpointID)
+	default:
+		out = fmt.Sprintf("Flink _metadata, header version %d, %s %d", s.FormatVersion, s.SnapshotKind, s.CheckpointID)
+	}
 	if s.Error != nil {
 		out += fmt.Sprintf(" — stopped at byte %d", s.Error.Offset)
 	}

@@ -42,12 +42,10 @@ func (c *Chart) bars() []bar {
 	for _, d := range c.Snap.Dependencies {
 		dirs = append(dirs, barPart{Label: d.Dir + " (" + string(d.Role) + ")", Bytes: d.Bytes})
 	}
+	labels := operatorLabels(c.Snap.Operators)
 	for _, op := range c.Snap.Sizes.Operators {
-		label := op.Name
-		if label == "" {
-			label = op.UID
-		}
-		if label == "" {
+		label, ok := labels[op.ID]
+		if !ok {
 			label = op.ID
 		}
 		ops = append(ops, barPart{Label: label, Bytes: op.StateBytes})
@@ -60,6 +58,7 @@ func (c *Chart) bars() []bar {
 		newBar("By folder", dirs),
 		newBar("By operator (full checkpoint data size)", ops),
 		newBar("By kind of file", kinds),
+		slateDBBar(c.Snap),
 	} {
 		if len(b.Parts) > 0 {
 			out = append(out, b)

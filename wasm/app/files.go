@@ -98,18 +98,42 @@ func (c *Files) copyLabel(path string) string {
 // kinds are the kinds of file the snapshot has, for the Kind menu; worked
 // out once per snapshot, not on every render.
 func (c *Files) kinds() []string {
+	c.survey()
+	return c.kindList
+}
+
+// privateInShared counts the snapshot's private files in a shared/ folder.
+func (c *Files) privateInShared() int {
+	c.survey()
+	return c.privateShared
+}
+
+// survey works out kindList and privateShared once per snapshot.
+func (c *Files) survey() {
 	if c.kindsOf == c.Snap {
-		return c.kindList
+		return
 	}
 	var out []string
+	private := 0
 	for _, f := range c.Snap.Files {
 		if !slices.Contains(out, string(f.Kind)) {
 			out = append(out, string(f.Kind))
 		}
+		if f.Kind == model.KindPrivate && strings.Contains(f.Path, "/shared/") {
+			private++
+		}
 	}
 	slices.Sort(out)
-	c.kindsOf, c.kindList = c.Snap, out
-	return out
+	c.kindsOf, c.kindList, c.privateShared = c.Snap, out, private
+}
+
+// privateInSharedNote explains private files found in shared/: Flink's
+// incremental RocksDB checkpoints upload a checkpoint's own RocksDB files
+// there too, although no other checkpoint uses them.
+func privateInSharedNote(n int) string {
+	return fmt.Sprintf("%s private files are in a shared/ folder. They are RocksDB's own files of this checkpoint "+
+		"(MANIFEST, CURRENT, OPTIONS); Flink's incremental checkpoints upload them into shared/ beside the SST files, "+
+		"but only this checkpoint uses them, and Flink deletes them with it.", Count(n))
 }
 
 // filesQuery is what the shown list depends on; matching recomputes only

@@ -22,9 +22,10 @@ type Files struct {
 	wantSort sortState // clicked; applied at once, or by SetSort's goroutine
 	sorting  int       // counts clicks on a large list until it is sorted
 
-	cache    filesCache
-	kindsOf  *SnapshotReport // the snapshot kindList belongs to
-	kindList []string
+	cache         filesCache
+	kindsOf       *SnapshotReport // the snapshot kindList belongs to
+	kindList      []string
+	privateShared int // private files in a shared/ folder
 }
 
 func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -340,6 +341,13 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgout.Components = append(vgout.Components, vgcomp)
 			vgn = &vugu.VGNode{Component: vgcomp}
 			vgparent.AppendChild(vgn)
+		}
+		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
+		vgparent.AppendChild(vgn)
+		if c.privateInShared() > 0 {
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "hint"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "private-in-shared"}}}
+			vgparent.AppendChild(vgn)
+			vgn.SetInnerHTML(privateInSharedNote(c.privateInShared()))
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
 		vgparent.AppendChild(vgn)

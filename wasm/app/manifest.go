@@ -1,17 +1,20 @@
 package app
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
-func (c *Manifest) pinned() string {
-	d := c.Snap.SlateDB
-	n := 0
-	for _, r := range d.SortedRuns {
-		n += len(r.SSTs)
+// expiry is when a checkpoint expires, marked once it has.
+func expiry(sec int64) string {
+	if checkpointExpired(sec) {
+		return unixTime(sec) + " (expired)"
 	}
-	return fmt.Sprintf("%s in L0, %s in %s sorted runs", Count(len(d.L0)), Count(n), Count(len(d.SortedRuns)))
+	return unixTime(sec)
+}
+
+func expiryClass(sec int64) string {
+	if checkpointExpired(sec) {
+		return "expired"
+	}
+	return ""
 }
 
 // unixTime shows seconds since the epoch as UTC, or "never" for 0.

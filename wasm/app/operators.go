@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 
+	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -21,4 +22,13 @@ func (c *Operators) rows() []model.Operator {
 	rows := slices.Clone(c.Snap.Operators)
 	sortBy(rows, c.sort, operatorColumns)
 	return rows
+}
+
+// namesNote says why the Name and UID columns are empty, when the file's
+// header version records neither.
+func (c *Operators) namesNote() string {
+	if c.Snap.Format != model.FormatFlink {
+		return ""
+	}
+	return flink.NamesNotRecorded(c.Snap.FormatVersion)
 }

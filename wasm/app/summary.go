@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -19,6 +20,9 @@ func (c *Summary) format() string {
 		name = "SlateDB compactions file (the compactor's state)"
 	}
 	out := fmt.Sprintf("%s, version %d", name, s.FormatVersion)
+	if s.Format == model.FormatFlink {
+		out = fmt.Sprintf("%s, header version %d", name, s.FormatVersion)
+	}
 	if s.Dialect != "" {
 		out += " (" + s.Dialect + " layout)"
 	}
@@ -35,6 +39,9 @@ func (c *Summary) writtenBy() string {
 func (c *Summary) kind() string {
 	s := c.Snap
 	kind := s.SnapshotKind
+	if kind == model.KindUnknown || kind == "" {
+		kind = flink.KindNotRecorded(s.FormatVersion)
+	}
 	if s.SavepointFormat != "" {
 		kind += ", " + s.SavepointFormat + " format"
 	}
