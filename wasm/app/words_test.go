@@ -45,11 +45,11 @@ func TestSlateDBSummaryInItsOwnTerms(t *testing.T) {
 		ExternalDBs: []model.SlateDBExternalDB{{Path: "prod/parent"}}}
 	s := &Summary{Snap: &SnapshotReport{Snapshot: &model.Snapshot{Format: model.FormatSlateDB, FormatVersion: 2, SlateDB: d}}}
 	for got, want := range map[string]string{
-		s.epochs():      "writer 2, compactor 1",
-		s.walRange():    "WAL SSTs 8–9 to replay (compacted up to 7, last seen 9)",
-		s.checkpoints(): "3 (1 expired: the garbage collector no longer keeps what only they pin)",
-		s.tree():        "1 SSTs in L0, 1 sorted runs holding 2 SSTs",
-		s.parents():     "1: prod/parent",
+		s.epochs():                "writer 2, compactor 1",
+		s.walRange():              "WAL SSTs 8–9 to replay (compacted up to 7, last seen 9)",
+		s.checkpoints():           "3 (1 expired: the garbage collector no longer keeps what only they pin)",
+		s.tree():                  "1 SSTs in L0, 1 sorted runs holding 2 SSTs",
+		s.parents():               "1: prod/parent",
 		describe(s.Snap.Snapshot): "SlateDB manifest 7, format version 2",
 	} {
 		if got != want {
