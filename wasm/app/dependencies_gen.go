@@ -207,10 +207,10 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "dir"}}}
 						vgparent.AppendChild(vgn)
-						vgn.SetInnerHTML(d.Dir)
+						vgn.SetInnerHTML(pathHTML(d.Dir))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "role"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "role"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Role"}}}
 						vgparent.AppendChild(vgn)
 						{
 							vgparent := vgn
@@ -222,19 +222,19 @@ func (c *Dependencies) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Files"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(d.Files))
 						vgn.SetInnerHTML(Count(d.Files))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Bytes"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(d.Bytes))
 						vgn.SetInnerHTML(c.bytes(d))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "share"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "share"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Share"}}}
 						vgparent.AppendChild(vgn)
 						vgn.SetInnerHTML(Share(d.Bytes, c.total()))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}

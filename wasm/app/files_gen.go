@@ -278,21 +278,21 @@ func (c *Files) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "path"}}}
 						vgparent.AppendChild(vgn)
-						vgn.SetInnerHTML(f.Path)
+						vgn.SetInnerHTML(pathHTML(f.Path))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "kind"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "kind"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Kind"}}}
 						vgparent.AppendChild(vgn)
 						vgn.SetInnerHTML(string(f.Kind))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Bytes"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(f.Bytes))
 						vgn.SetInnerHTML(Bytes(f.Bytes))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "operators"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "operators"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Operators"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(len(f.Operators)))
 						vgn.SetInnerHTML(Count(len(f.Operators)))

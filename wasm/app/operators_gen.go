@@ -282,46 +282,46 @@ func (c *Operators) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = vgparent
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "name"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "name"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Name"}}}
 						vgparent.AppendChild(vgn)
 						vgn.SetInnerHTML(op.Name)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "uid"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "uid"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "UID"}}}
 						vgparent.AppendChild(vgn)
 						vgn.SetInnerHTML(op.UID)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "id"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "mono"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "id"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Id"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "mono"}}}
 						vgparent.AppendChild(vgn)
 						vgn.SetInnerHTML(op.ID)
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "parallelism"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "parallelism"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Parallelism"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(op.Parallelism))
 						vgn.SetInnerHTML(Count(op.Parallelism))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "maxParallelism"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "maxParallelism"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Max parallelism"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(op.MaxParallelism))
 						vgn.SetInnerHTML(Count(op.MaxParallelism))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "stateBytes"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "stateBytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Full size"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(op.StateBytes))
 						vgn.SetInnerHTML(Bytes(op.StateBytes))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "checkpointedBytes"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "checkpointedBytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Checkpointed"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(op.CheckpointedBytes))
 						vgn.SetInnerHTML(Bytes(op.CheckpointedBytes))
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
 						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "inlineBytes"}}}
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "inlineBytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Inline"}}}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-v", Raw(op.InlineBytes))
 						vgn.SetInnerHTML(Bytes(op.InlineBytes))

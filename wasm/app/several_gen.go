@@ -88,36 +88,36 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgn.SetInnerHTML(c.Rep.Comparison.Snapshots[i].Label)
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "folders"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "path"}}}
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "folders"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Folders"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "path"}}}
 								vgparent.AppendChild(vgn)
-								vgn.SetInnerHTML(c.folders(i))
+								vgn.SetInnerHTML(pathHTML(c.folders(i)))
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}}}
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Files"}}}
 								vgparent.AppendChild(vgn)
 								vgn.AddAttrInterface("data-v", Raw(c.Rep.Comparison.Snapshots[i].Files))
 								vgn.SetInnerHTML(Count(c.Rep.Comparison.Snapshots[i].Files))
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}}}
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Bytes"}}}
 								vgparent.AppendChild(vgn)
 								vgn.AddAttrInterface("data-v", Raw(c.Rep.Comparison.Snapshots[i].Bytes))
 								vgn.SetInnerHTML(Bytes(c.Rep.Comparison.Snapshots[i].Bytes))
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "sharedBytes"}}}
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "sharedBytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Shared"}}}
 								vgparent.AppendChild(vgn)
 								vgn.AddAttrInterface("data-v", Raw(c.Rep.Comparison.Snapshots[i].SharedBytes))
 								vgn.SetInnerHTML(Bytes(c.Rep.Comparison.Snapshots[i].SharedBytes))
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "newBytes"}}}
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "newBytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "New"}}}
 								vgparent.AppendChild(vgn)
 								vgn.AddAttrInterface("data-v", Raw(c.Rep.Comparison.Snapshots[i].NewBytes))
 								vgn.SetInnerHTML(Bytes(c.Rep.Comparison.Snapshots[i].NewBytes))
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "droppedBytes"}}}
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "droppedBytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "No longer referenced"}}}
 								vgparent.AppendChild(vgn)
 								vgn.AddAttrInterface("data-v", Raw(c.Rep.Comparison.Snapshots[i].DroppedBytes))
 								vgn.SetInnerHTML(Bytes(c.Rep.Comparison.Snapshots[i].DroppedBytes))
@@ -184,26 +184,26 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "path"}}}
 									vgparent.AppendChild(vgn)
-									vgn.SetInnerHTML(f.Path)
+									vgn.SetInnerHTML(pathHTML(f.Path))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "kind"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "kind"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Kind"}}}
 									vgparent.AppendChild(vgn)
 									vgn.SetInnerHTML(string(f.Kind))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Bytes"}}}
 									vgparent.AppendChild(vgn)
 									vgn.AddAttrInterface("data-v", Raw(f.Bytes))
 									vgn.SetInnerHTML(Bytes(f.Bytes))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "snapshots"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "snapshots"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Referenced by"}}}
 									vgparent.AppendChild(vgn)
 									vgn.SetInnerHTML(c.labels(f.Snapshots))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "firstIn"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "firstIn"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "First in"}}}
 									vgparent.AppendChild(vgn)
 									vgn.SetInnerHTML(c.firstIn(f))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -447,22 +447,22 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path delete"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "path"}}}
 									vgparent.AppendChild(vgn)
-									vgn.SetInnerHTML(it.Location())
+									vgn.SetInnerHTML(pathHTML(it.Location()))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Files"}}}
 									vgparent.AppendChild(vgn)
 									vgn.AddAttrInterface("data-v", Raw(it.Files))
 									vgn.SetInnerHTML(Count(it.Files))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Bytes"}}}
 									vgparent.AppendChild(vgn)
 									vgn.AddAttrInterface("data-v", Raw(it.Bytes))
 									vgn.SetInnerHTML(Bytes(it.Bytes))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "reason"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "reason"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Why"}}}
 									vgparent.AppendChild(vgn)
 									vgn.SetInnerHTML(it.Reason)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -536,22 +536,22 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "path"}}}
 									vgparent.AppendChild(vgn)
-									vgn.SetInnerHTML(it.Location())
+									vgn.SetInnerHTML(pathHTML(it.Location()))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "files"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Files"}}}
 									vgparent.AppendChild(vgn)
 									vgn.AddAttrInterface("data-v", Raw(it.Files))
 									vgn.SetInnerHTML(Count(it.Files))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "num"}, vugu.VGAttribute{Namespace: "", Key: "data-k", Val: "bytes"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Bytes"}}}
 									vgparent.AppendChild(vgn)
 									vgn.AddAttrInterface("data-v", Raw(it.Bytes))
 									vgn.SetInnerHTML(Bytes(it.Bytes))
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "reason"}}}
+									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "reason"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Why"}}}
 									vgparent.AppendChild(vgn)
 									vgn.SetInnerHTML(it.Reason)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
@@ -611,7 +611,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								_ = m
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "path"}}}
 								vgparent.AppendChild(vgn)
-								vgn.SetInnerHTML(m.Path)
+								vgn.SetInnerHTML(pathHTML(m.Path))
 							}
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}

@@ -309,7 +309,7 @@ func Eval[T any](p *Page, expression string) (T, error) {
 	return chromedp.Run(p.ctx, chromedp.Evaluate[T](expression, chromedp.EvalAwaitPromise))
 }
 
-// DropFiles drops files (paths on this machine) on the middle of the page
+// DropFiles drops files (paths on this machine) inside the page's window
 // with Input.dispatchDragEvent, as a user dragging them from a file manager.
 func (p *Page) DropFiles(paths ...string) error {
 	abs := make([]string, len(paths))
@@ -324,7 +324,8 @@ func (p *Page) DropFiles(paths ...string) error {
 		abs[i] = a
 	}
 	data := &input.DragData{Items: []*input.DragDataItem{}, Files: abs, DragOperationsMask: 1}
-	x, y := 400.0, 300.0
+	// The middle of a phone's screen too (SetViewport).
+	x, y := 180.0, 300.0
 	for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
 		if _, err := chromedp.Call(p.ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: x, Y: y, Data: data}); err != nil {
 			return fmt.Errorf("%s: %w", typ, err)
@@ -457,4 +458,13 @@ func (p *Page) Clipboard() (string, error) {
 // Screenshot captures the whole page as PNG.
 func (p *Page) Screenshot() ([]byte, error) {
 	return chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+}
+
+// SetViewport emulates a screen width by height CSS pixels (a phone at 390,
+// a desktop at 1280); the page's media queries follow it.
+func (p *Page) SetViewport(width, height int64) error {
+	_, err := chromedp.Call(p.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: width, Height: height, DeviceScaleFactor: 1,
+	})
+	return err
 }
