@@ -58,16 +58,17 @@ func (c *Several) planTotals() string {
 		Bytes(o.ReferencedBytes), Count(o.ReferencedFiles))
 }
 
-// CopyDeletable puts the plan's deletable paths on the clipboard, one a line.
+// CopyDeletable puts the plan's deletable paths on the clipboard, one a
+// line, once the reader has acknowledged what the plan cannot know.
 func (c *Several) CopyDeletable() {
-	if c.Platform != nil {
+	if c.Platform != nil && c.acked() {
 		c.Platform.CopyText(c.Rep.Orphans.DeletableList())
-		c.copiedPlan = c.Rep.Orphans
+		c.copiedPlan, c.copied = c.Rep.Orphans, "paths"
 	}
 }
 
 func (c *Several) copyDeletableLabel() string {
-	if c.copiedPlan == c.Rep.Orphans {
+	if c.copiedPlan == c.Rep.Orphans && c.copied == "paths" {
 		return "Copied"
 	}
 	if n := len(c.Rep.Orphans.Deletable); n > 1 {

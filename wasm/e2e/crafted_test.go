@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/deletecmd"
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
@@ -262,8 +263,11 @@ func checkPlan(t *testing.T, snapshots []string, listingFile string) *parse.Repo
 	if !strings.Contains(totals, " files, ") {
 		t.Errorf("plan totals %q", totals)
 	}
-	// Every deletable path, one a line, for the storage's delete command.
+	checkPlanOrder(t, p)
+	// Every deletable path, one a line, for the storage's delete command,
+	// once the reader has acknowledged what the plan cannot know.
 	if len(want.Orphans.Deletable) > 0 {
+		checkPlanCommands(t, p, want.Orphans)
 		if err := p.Click("#copy-deletable"); err != nil {
 			t.Fatal(err)
 		}
@@ -294,6 +298,63 @@ func writeListing(t *testing.T, dir string, ids ...int64) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// checkPlanOrder checks that what the plan cannot know comes before its
+// lists, and that the section bar links to the plan.
+func checkPlanOrder(t *testing.T, p *browsertest.Page) {
+	t.Helper()
+	first, err := browsertest.Eval[bool](p, `(() => {
+		const u = document.querySelector("#plan-unknowns"), lists = document.querySelectorAll("#deletable-table, #unsure-table, #copy-deletable");
+		return !!u && [...lists].every(l => u.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_FOLLOWING);
+	})()`)
+	if err != nil || !first {
+		t.Errorf("what the plan cannot know does not come first (%v)", err)
+	}
+	if link, _ := browsertest.Eval[bool](p, `!!document.querySelector('nav.sections a[href="#plan-h"]') && !!document.getElementById("plan-h")`); !link {
+		t.Error("the section bar has no link to the plan")
+	}
+}
+
+// checkPlanCommands checks that nothing is copied before the reader's
+// acknowledgement, then that the commands shown and copied are the ones
+// deletecmd makes for the listing's storage.
+func checkPlanCommands(t *testing.T, p *browsertest.Page, plan *parse.OrphanPlan) {
+	t.Helper()
+	for _, id := range []string{"copy-deletable", "copy-commands"} {
+		if off, _ := browsertest.Eval[bool](p, `document.getElementById("`+id+`").disabled`); !off {
+			t.Errorf("#%s works before the acknowledgement", id)
+		}
+	}
+	if shown, _ := browsertest.Eval[bool](p, `!!document.getElementById("plan-commands")`); shown {
+		t.Error("commands shown before the acknowledgement")
+	}
+	if err := p.Click("#plan-ack"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`!document.getElementById("copy-deletable").disabled && !!document.getElementById("plan-commands")`); err != nil {
+		t.Fatal("the acknowledgement does not enable copying:", err)
+	}
+	var targets []deletecmd.Target
+	for _, it := range plan.Deletable {
+		targets = append(targets, deletecmd.Target{Path: it.Path, Dir: it.Dir})
+	}
+	want, err := deletecmd.Script(deletecmd.ToolFor(plan.Listing.Format), targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := browsertest.Eval[string](p, `document.getElementById("plan-commands").textContent`); got != want {
+		t.Errorf("commands shown:\n%s\nwant\n%s", got, want)
+	}
+	if err := p.Click("#copy-commands"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`document.querySelector("#copy-commands").textContent === "Copied"`); err != nil {
+		t.Fatal(err)
+	}
+	if clip, err := p.Clipboard(); err != nil || clip != want {
+		t.Errorf("clipboard %q (%v), want the commands", clip, err)
+	}
 }
 
 // TestSeveralWithListing drops two generated incremental checkpoints that
