@@ -26,7 +26,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgparent.AppendChild(vgn)
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "header", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "top"}}}
 		vgparent.AppendChild(vgn)
-		vgn.SetInnerHTML(vugu.HTML("\n    \x3Ch1\x3Eckptlens\x3C/h1\x3E\n    \x3Cp class=\"tagline\"\x3EWhat a Flink checkpoint or savepoint, or a SlateDB manifest, depends on — every folder and file, with sizes.\x3C/p\x3E\n    \x3Cp class=\"privacy\" id=\"privacy\"\x3E\x3Cstrong\x3EPrivate by design:\x3C/strong\x3E your files are read by this page, in this browser. Nothing is uploaded; once the page has loaded, analysis makes no network requests.\x3C/p\x3E\n  "))
+		vgn.SetInnerHTML(vugu.HTML("\n    \x3Ch1\x3Eckptlens\x3C/h1\x3E\n    \x3Cp class=\"tagline\"\x3EWhat a Flink checkpoint or savepoint, or a SlateDB manifest, depends on — every folder and file, with sizes.\x3C/p\x3E\n    \x3Cp class=\"privacy\" id=\"privacy\"\x3E\x3Cstrong\x3EPrivate by design:\x3C/strong\x3E your files are read by this page, in this browser. Nothing is uploaded; once the page has loaded, analysis makes no network requests. Only a short link, and only after you confirm it, sends the report, encrypted in this browser.\x3C/p\x3E\n  "))
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\n  "}
 		vgparent.AppendChild(vgn)
 		if !c.ReadOnly {

@@ -31,6 +31,12 @@ var (
 	ErrWrongKey = errors.New("the key in this link does not open the shared report: the link was changed or cut short")
 	// ErrShareGone means the Worker has no share under the link's id.
 	ErrShareGone = errors.New("this short link has expired or never existed: ask for a new link")
+	// ErrOffline means the browser is offline, so the share service
+	// cannot be reached.
+	ErrOffline = errors.New("this browser is offline, so the share service cannot be reached; try again once it is back online (a report small enough travels inside a plain link, which needs no server)")
+	// ErrUnreachable means the request got no answer while the browser
+	// believes it is online.
+	ErrUnreachable = errors.New("the share service did not answer: the network or the service is down; try again later")
 )
 
 // ShareState is the share bar's state, kept on Root so a link opened at
@@ -42,6 +48,18 @@ type ShareState struct {
 	Note    string `vugu:"data"` // what the last action did
 	Problem string `vugu:"data"` // why a link could not be made or opened
 	Opened  string `vugu:"data"` // how the shown report arrived: "fragment" or "short link"
+	// Consent asks before anything is sent: what, and where. Nothing
+	// leaves the browser until ConfirmShortLink.
+	Consent string `vugu:"data"`
+	SendTo  string `vugu:"data"` // the host the Send button names
+	pending *pendingShare
+}
+
+// pendingShare is a short link waiting for the user's consent.
+type pendingShare struct {
+	links   ShareLinks
+	payload []byte
+	note    string
 }
 
 // OpenedNote says where a shared report came from, and what saw it.
@@ -154,7 +172,7 @@ func (r *Root) CopyLink() {
 // what a link is made of; ok is false when the bar already says why not.
 func (r *Root) startShare(busy string) (links ShareLinks, rep *Report, redact bool, ok bool) {
 	st := r.shareState()
-	st.Problem, st.Note = "", ""
+	st.Problem, st.Note, st.Consent, st.pending = "", "", "", nil
 	links, ok = r.shareLinks()
 	if !ok {
 		st.Problem = "Links cannot be made outside the browser."
@@ -180,8 +198,7 @@ func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool) {
 	st.Busy = ""
 	frag := share.FragmentLinkFromPayload(payload)
 	if len(frag) > share.MaxFragmentLen {
-		st.Busy = "The report is too big for a plain link; making a short link…"
-		go r.storeShortLink(links, payload, note)
+		r.askConsent(links, payload, note, "The report is too big for a link that carries it. ")
 		return
 	}
 	st.Link = links.PageURL() + "#" + frag
@@ -189,19 +206,75 @@ func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool) {
 	r.Platform.CopyText(st.Link)
 }
 
-// CopyShortLink stores the report encrypted on the Worker and copies a
-// short link; the key stays in the link's fragment.
+// CopyShortLink prepares a short link and asks first: the report would be
+// stored, encrypted, on the Worker (ConfirmShortLink sends it).
 func (r *Root) CopyShortLink() {
-	if links, rep, redact, ok := r.startShare("Encrypting the report and storing it…"); ok {
+	if links, rep, redact, ok := r.startShare("Compressing the report…"); ok {
 		go func() {
 			payload, note, err := packReport(rep, redact)
 			if err != nil {
 				r.shareFailed("Could not make a short link: ", err)
 				return
 			}
-			r.storeShortLink(links, payload, note)
+			r.Env.Lock()
+			defer r.Env.UnlockRender()
+			r.askConsent(links, payload, note, "")
 		}()
 	}
+}
+
+// askConsent says what a short link would send, and where, and waits for
+// the second click. Call it with the render lock held.
+func (r *Root) askConsent(links ShareLinks, payload []byte, note, why string) {
+	st := r.shareState()
+	st.Busy = ""
+	endpoint := shareEndpoint(links.PageURL())
+	st.SendTo = hostOf(endpoint)
+	st.pending = &pendingShare{links, payload, note}
+	st.Consent = fmt.Sprintf("%sNothing has been sent yet. A short link sends the report to %s, encrypted in this browser: "+
+		"the server receives %s of ciphertext it cannot read, and keeps it until the link expires. "+
+		"The key stays in the link, after '#', which browsers never send.", why, endpoint, Bytes(int64(len(payload)+share.SealOverhead)))
+}
+
+// ConfirmShortLink is the second click: it encrypts and sends the report
+// the consent line described.
+func (r *Root) ConfirmShortLink() {
+	st := r.shareState()
+	p := st.pending
+	st.pending, st.Consent = nil, ""
+	if p == nil {
+		return
+	}
+	st.Busy = "Encrypting the report and sending it…"
+	go r.storeShortLink(p.links, p.payload, p.note)
+}
+
+// CancelShortLink drops the short link waiting for consent; nothing is sent.
+func (r *Root) CancelShortLink() {
+	st := r.shareState()
+	st.pending, st.Consent = nil, ""
+	st.Note = "Nothing was sent."
+}
+
+// shareEndpoint is where a short link's ciphertext goes: the page's own
+// origin's /api/shares.
+func shareEndpoint(pageURL string) string {
+	origin := pageURL
+	if i := strings.Index(origin, "://"); i >= 0 {
+		if j := strings.IndexByte(origin[i+3:], '/'); j >= 0 {
+			origin = origin[:i+3+j]
+		}
+	}
+	return origin + "/api/shares"
+}
+
+// hostOf is the host of a URL, for a button's words.
+func hostOf(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		url = url[i+3:]
+	}
+	host, _, _ := strings.Cut(url, "/")
+	return host
 }
 
 // shareFailed ends a share attempt with its problem.
@@ -236,6 +309,7 @@ func (r *Root) SetShareRedact(on bool) {
 	st := r.shareState()
 	st.Redact = on
 	st.Link = "" // a link made before does not reflect the new choice
+	st.pending, st.Consent = nil, ""
 }
 
 // OpenShareLink shows the report a link's fragment carries, read-only. An

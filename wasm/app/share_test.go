@@ -146,6 +146,7 @@ func TestShortLinkRoundTripAndWrongKey(t *testing.T) {
 	src := newRoot(f)
 	src.ShowReport(sampleReport(), false)
 	src.CopyShortLink()
+	consent(t, src, f)
 	waitFor(t, func() bool { return f.lastCopied() != "" }) // made on a goroutine
 	link := f.lastCopied()
 	l, err := share.ParseFragment(fragmentOf(link))
@@ -196,6 +197,7 @@ func TestShareErrorsAreShown(t *testing.T) {
 	src := newRoot(f)
 	src.ShowReport(sampleReport(), false)
 	src.CopyShortLink()
+	consent(t, src, f)
 	waitFor(t, func() bool {
 		src.Env.RLock()
 		defer src.Env.RUnlock()
@@ -214,6 +216,28 @@ func TestShareErrorsAreShown(t *testing.T) {
 	if !strings.Contains(r.Share.Problem, "damaged fragment") {
 		t.Error("an anchor cleared the problem or changed the page")
 	}
+}
+
+// consent waits for the share bar to ask before sending, checks that it
+// says what would be sent and where and that nothing was sent yet, and
+// gives the second click.
+func consent(t *testing.T, r *Root, f *fakeBrowser) {
+	t.Helper()
+	waitFor(t, func() bool {
+		r.Env.RLock()
+		defer r.Env.RUnlock()
+		return r.Share.Consent != "" || r.Share.Problem != ""
+	})
+	r.Env.Lock()
+	defer r.Env.UnlockRender()
+	f.mu.Lock()
+	sent := len(f.stored)
+	f.mu.Unlock()
+	if c := r.Share.Consent; sent != 0 || !strings.Contains(c, "Nothing has been sent yet") ||
+		!strings.Contains(c, "http://127.0.0.1:8787/api/shares") || !strings.Contains(c, "of ciphertext") || r.Share.SendTo != "127.0.0.1:8787" {
+		t.Fatalf("before consent: %d shares sent, consent %q, send to %q", sent, c, r.Share.SendTo)
+	}
+	r.ConfirmShortLink()
 }
 
 func waitFor(t *testing.T, cond func() bool) {
@@ -239,6 +263,10 @@ func TestTooLongForAFragmentBecomesAShortLink(t *testing.T) {
 	}
 	src.ShowReport(rep, false)
 	src.CopyLink()
+	consent(t, src, f)
+	if !strings.Contains(src.Share.Busy, "sending") {
+		t.Errorf("busy %q after the second click", src.Share.Busy)
+	}
 	waitFor(t, func() bool { return f.lastCopied() != "" })
 	link := f.lastCopied()
 	if !strings.Contains(link, "#s=") {
@@ -248,6 +276,36 @@ func TestTooLongForAFragmentBecomesAShortLink(t *testing.T) {
 	dst.OpenShareLink(fragmentOf(link))
 	if dst.Report == nil || len(dst.Report.Snapshots[0].Dependencies) != len(rep.Snapshots[0].Dependencies) {
 		t.Fatalf("short link did not carry the whole report: %+v", dst.Share)
+	}
+}
+
+// Cancelling the consent sends nothing, and says so.
+func TestShortLinkCancelledSendsNothing(t *testing.T) {
+	f := &fakeBrowser{}
+	src := newRoot(f)
+	src.ShowReport(sampleReport(), false)
+	src.CopyShortLink()
+	waitFor(t, func() bool { src.Env.RLock(); defer src.Env.RUnlock(); return src.Share.Consent != "" })
+	src.Env.Lock()
+	src.CancelShortLink()
+	src.ConfirmShortLink() // a stale second click after the cancel does nothing
+	src.Env.UnlockRender()
+	time.Sleep(20 * time.Millisecond)
+	if len(f.stored) != 0 || f.lastCopied() != "" || src.Share.Consent != "" || src.Share.Note != "Nothing was sent." {
+		t.Fatalf("after cancel: %d stored, copied %q, share %+v", len(f.stored), f.lastCopied(), src.Share)
+	}
+}
+
+// Offline, a short link fails in words, never as fetch's TypeError.
+func TestShareOfflineIsExplained(t *testing.T) {
+	f := &fakeBrowser{postErr: ErrOffline}
+	src := newRoot(f)
+	src.ShowReport(sampleReport(), false)
+	src.CopyShortLink()
+	consent(t, src, f)
+	waitFor(t, func() bool { src.Env.RLock(); defer src.Env.RUnlock(); return src.Share.Problem != "" })
+	if p := src.Share.Problem; !strings.Contains(p, "offline") || strings.Contains(p, "TypeError") {
+		t.Errorf("problem %q", p)
 	}
 }
 
@@ -292,6 +350,7 @@ func TestLargeReportIsCutToFitItsLink(t *testing.T) {
 	src := newRoot(f)
 	src.ShowReport(rep, false)
 	src.CopyShortLink()
+	consent(t, src, f)
 	waitFor(t, func() bool { return f.lastCopied() != "" || src.Share.Problem != "" })
 	if src.Share.Problem != "" || !strings.Contains(src.Share.Note, "the 2,000 largest files of each snapshot (118,000 left out)") {
 		t.Fatalf("share bar: problem %q, note %q", src.Share.Problem, src.Share.Note)

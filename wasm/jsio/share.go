@@ -138,7 +138,12 @@ func WatchShareLinks(open func(fragment string)) {
 func fetchBytes(url string, init js.Value) (res js.Value, body []byte, err error) {
 	res, err = await(js.Global().Call("fetch", url, init))
 	if err != nil {
-		return res, nil, fmt.Errorf("could not reach the share service: %v", err)
+		// fetch rejects with a bare "TypeError: Failed to fetch" when no
+		// answer came: say why in words.
+		if !js.Global().Get("navigator").Get("onLine").Bool() {
+			return res, nil, app.ErrOffline
+		}
+		return res, nil, app.ErrUnreachable
 	}
 	buf, err := await(res.Call("arrayBuffer"))
 	if err != nil {

@@ -226,8 +226,23 @@ func sameTables(t *testing.T, what string, got, want tables) {
 func makeLink(t *testing.T, p *browsertest.Page, button, marker string) string {
 	t.Helper()
 	before, _ := browsertest.Eval[string](p, `(document.getElementById("share-link") || {}).value || ""`)
+	sentBefore := len(apiRequests(p.Requests()))
 	if err := p.Click(button); err != nil {
 		t.Fatal(err)
+	}
+	if marker == "#s=" {
+		// A short link asks first, saying what is sent and where; nothing
+		// has left the browser until the second click.
+		if err := p.WaitFor(`!!document.getElementById("share-consent")`); err != nil {
+			t.Fatalf("%s sent without asking: %v", button, err)
+		}
+		text, _ := p.Text("#share-consent")
+		if sent := apiRequests(p.Requests())[sentBefore:]; len(sent) != 0 || !strings.Contains(text, "ciphertext") || !strings.Contains(text, "/api/shares") {
+			t.Fatalf("before consent: requests %q, consent %q", sent, text)
+		}
+		if err := p.Click("#share-send"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cond := fmt.Sprintf(`(() => { const l = document.getElementById("share-link"); return !!l && l.value !== %q && l.value.includes(%q) })()`, before, marker)
 	if err := p.WaitFor(cond); err != nil {
