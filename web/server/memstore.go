@@ -40,9 +40,15 @@ func (m *MemoryStore) Delete(_ context.Context, id string) error {
 	return nil
 }
 
-// Len is the number of records held.
+// Len is the number of shares held (the usage record is not one).
 func (m *MemoryStore) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.records)
+	n := 0
+	for id := range m.records {
+		if ValidID(id) {
+			n++
+		}
+	}
+	return n
 }

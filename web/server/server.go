@@ -71,6 +71,10 @@ type Store interface {
 type Handler struct {
 	Store Store
 	TTL   time.Duration // zero means DefaultTTL
+	// Limiter is the per-client rate limit on creating shares; without
+	// one the Handler creates none (limits.go). Quota bounds all clients.
+	Limiter RateLimiter
+	Quota   Quota
 
 	Now  func() time.Time // nil means time.Now
 	Rand io.Reader        // nil means crypto/rand
@@ -158,6 +162,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("body of %d bytes is too short to be AES-GCM ciphertext (at least %d)", len(body), MinShareBytes))
 		return
 	}
+	usage, ok := h.admit(w, r, len(body))
+	if !ok {
+		return
+	}
 	id, err := h.newID()
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "no_randomness", "could not draw a random id: "+err.Error())
@@ -169,6 +177,9 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "store_failed", "could not store the share: "+err.Error())
 		return
 	}
+	// The share is stored: a usage record that fails to update only
+	// undercounts, which the rate limit bounds.
+	_ = h.record(r.Context(), usage, len(body))
 	w.Header().Set("Location", sharesPath+"/"+id)
 	writeJSON(w, http.StatusCreated, createdResponse{ID: id, Expires: expires.UTC().Format(time.RFC3339)})
 }
@@ -334,7 +345,18 @@ func setCommonHeaders(h http.Header) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	// HTTPS only, for two years, subdomains included; browsers ignore it
+	// on plain-HTTP localhost.
+	h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	// The page uses no device or sensor; the clipboard stays allowed
+	// (copying paths and links).
+	h.Set("Permissions-Policy", PermissionsPolicy)
 }
+
+// PermissionsPolicy turns off every powerful feature the page never uses.
+const PermissionsPolicy = "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), " +
+	"geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), " +
+	"publickey-credentials-get=(), serial=(), usb=(), xr-spatial-tracking=()"
 
 func setPageHeaders(h http.Header) {
 	setCommonHeaders(h)

@@ -27,7 +27,7 @@ func (c *clock) now() time.Time { return c.t }
 func newTestHandler() (*Handler, *MemoryStore, *clock) {
 	st := &MemoryStore{}
 	c := &clock{t: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
-	return &Handler{Store: st, TTL: time.Hour, Now: c.now}, st, c
+	return &Handler{Store: st, TTL: time.Hour, Now: c.now, Limiter: &fakeLimiter{limit: 1 << 30}}, st, c
 }
 
 func do(h http.Handler, method, path, contentType string, body []byte) *httptest.ResponseRecorder {
@@ -316,9 +316,11 @@ func TestUnknownPageIsNotFound(t *testing.T) {
 func checkSecurityHeaders(t *testing.T, h http.Header, csp string) {
 	t.Helper()
 	want := map[string]string{
-		"Content-Security-Policy": csp,
-		"Referrer-Policy":         "no-referrer",
-		"X-Content-Type-Options":  "nosniff",
+		"Content-Security-Policy":   csp,
+		"Referrer-Policy":           "no-referrer",
+		"X-Content-Type-Options":    "nosniff",
+		"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+		"Permissions-Policy":        PermissionsPolicy,
 	}
 	for k, v := range want {
 		if got := h.Values(k); len(got) != 1 || got[0] != v {
