@@ -8,6 +8,46 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
+// summaryRow is one line of the summary: data-k Key (data-v Raw, the exact
+// number, when it has one) for tests and scripts.
+type summaryRow struct {
+	Key, Label, Value, Raw string
+	Path                   bool // Value is a path (pathHTML)
+}
+
+// rows are the summary's lines: Flink's, or a SlateDB manifest's in
+// SlateDB's terms.
+func (c *Summary) rows() []summaryRow {
+	s := c.Snap
+	rows := []summaryRow{
+		{Key: "source", Label: "File", Value: s.Source, Path: true},
+		{Key: "format", Label: "Format", Value: c.format()},
+		{Key: "writtenBy", Label: "Written by", Value: c.writtenBy()},
+	}
+	sz := s.Sizes
+	if s.SlateDB != nil {
+		return append(rows,
+			summaryRow{Key: "manifestId", Label: "Manifest id", Value: Raw(s.SlateDB.ManifestID)},
+			summaryRow{Key: "epochs", Label: "Epochs", Value: c.epochs()},
+			summaryRow{Key: "wal", Label: "WAL", Value: c.walRange()},
+			summaryRow{Key: "checkpoints", Label: "Checkpoints", Value: c.checkpoints()},
+			summaryRow{Key: "tree", Label: "LSM tree", Value: c.tree()},
+			summaryRow{Key: "parents", Label: "Parent databases", Value: c.parents()},
+			summaryRow{Key: "location", Label: "Location", Value: c.location()},
+			summaryRow{Key: "fileBytes", Label: "Referenced files", Value: c.fileBytes(), Raw: Raw(sz.FileBytes)})
+	}
+	return append(rows,
+		summaryRow{Key: "checkpointId", Label: "Checkpoint id", Value: Raw(s.CheckpointID)},
+		summaryRow{Key: "kind", Label: "Kind", Value: c.kind()},
+		summaryRow{Key: "hints", Label: "Backend hints", Value: c.hints()},
+		summaryRow{Key: "operators", Label: "Operators", Value: Count(len(s.Operators))},
+		summaryRow{Key: "location", Label: "Location", Value: c.location()},
+		summaryRow{Key: "full", Label: "Full checkpoint data size", Value: Bytes(sz.Full), Raw: Raw(sz.Full)},
+		summaryRow{Key: "checkpointed", Label: "Checkpointed data size", Value: c.checkpointed(), Raw: Raw(sz.Checkpointed)},
+		summaryRow{Key: "fileBytes", Label: "Referenced files", Value: c.fileBytes(), Raw: Raw(sz.FileBytes)},
+		summaryRow{Key: "inline", Label: "Stored inline in the file", Value: Bytes(sz.Inline), Raw: Raw(sz.Inline)})
+}
+
 func (c *Summary) format() string {
 	s := c.Snap
 	name := string(s.Format)
