@@ -85,7 +85,11 @@ func run(n, conc, minSize, maxSize int, target string) error {
 		}
 		defer os.RemoveAll(assets)
 		os.WriteFile(filepath.Join(assets, "index.html"), []byte("<!doctype html><title>load test</title>"), 0o644)
-		w, err := localworker.Start(context.Background(), localworker.Options{Assets: assets})
+		// The rate limit and daily cap (which this test would hit at once,
+		// from one address) are raised to fit the run; web/localworker's
+		// TestWorkerLimitsUnderLoad tests them under load.
+		w, err := localworker.Start(context.Background(), localworker.Options{Assets: assets,
+			SharesPerMinute: n + 1, Vars: map[string]string{"MAX_SHARES_PER_DAY": fmt.Sprint(n + 1)}})
 		if err != nil {
 			return err
 		}

@@ -9,11 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +34,11 @@ type Options struct {
 	Assets string
 	// TTLSeconds overrides SHARE_TTL_SECONDS; zero keeps wrangler.toml's.
 	TTLSeconds int
+	// SharesPerMinute overrides the rate limit per client (the
+	// SHARE_RATE_LIMIT binding); zero keeps wrangler.toml's.
+	SharesPerMinute int
+	// Vars override wrangler.toml's vars (MAX_SHARES_PER_DAY, …).
+	Vars map[string]string
 	// PersistDir holds KV; empty means a fresh temporary directory.
 	PersistDir string
 	// Log receives wrangler's output; nil keeps it for Worker.Log.
@@ -158,19 +166,30 @@ func (w *Worker) launch(ctx context.Context, wrangler, web, buildDir, persist st
 	if err != nil {
 		return err
 	}
+	config, err := w.config(web, opt)
+	if err != nil {
+		return err
+	}
 	args := []string{"dev", filepath.Join(buildDir, "worker.mjs"),
-		"--config", filepath.Join(web, "wrangler.toml"),
+		"--config", config,
 		"--local", "--ip", "127.0.0.1", "--port", strconv.Itoa(port),
 		"--inspector-port", strconv.Itoa(inspector),
 		"--persist-to", persist,
 		"--show-interactive-dev-session=false",
 		"--log-level", "warn",
 	}
-	if opt.Assets != "" {
-		args = append(args, "--assets", opt.Assets)
+	// Always named: a config copied elsewhere would look for ../dist
+	// beside the copy.
+	assets := opt.Assets
+	if assets == "" {
+		assets = filepath.Join(filepath.Dir(web), "dist")
 	}
+	args = append(args, "--assets", assets)
 	if opt.TTLSeconds > 0 {
 		args = append(args, "--var", "SHARE_TTL_SECONDS:"+strconv.Itoa(opt.TTLSeconds))
+	}
+	for _, k := range slices.Sorted(maps.Keys(opt.Vars)) {
+		args = append(args, "--var", k+":"+opt.Vars[k])
 	}
 	w.logBuf, w.exited, w.waitErr = &lockedBuffer{}, make(chan struct{}), nil
 	w.cmd = exec.Command(wrangler, args...)
@@ -199,6 +218,28 @@ func (w *Worker) launch(ctx context.Context, wrangler, web, buildDir, persist st
 		return fmt.Errorf("%v\nwrangler output:\n%s", err, w.Log())
 	}
 	return nil
+}
+
+// rateLimitLine is the rate limit in wrangler.toml that SharesPerMinute
+// replaces.
+var rateLimitLine = regexp.MustCompile(`(?m)^simple = \{ limit = \d+, period = 60 \}$`)
+
+// config is wrangler.toml, or a copy with opt's rate limit.
+func (w *Worker) config(web string, opt Options) (string, error) {
+	path := filepath.Join(web, "wrangler.toml")
+	if opt.SharesPerMinute <= 0 {
+		return path, nil
+	}
+	toml, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	if !rateLimitLine.Match(toml) {
+		return "", errors.New("wrangler.toml has no `simple = { limit = N, period = 60 }` rate limit to override")
+	}
+	toml = rateLimitLine.ReplaceAll(toml, []byte(fmt.Sprintf("simple = { limit = %d, period = 60 }", opt.SharesPerMinute)))
+	copyPath := filepath.Join(w.tmp, "wrangler.toml")
+	return copyPath, os.WriteFile(copyPath, toml, 0o644)
 }
 
 // waitReady polls until the Worker itself answers (a JSON 404 for an id

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -103,9 +104,11 @@ func createShare(t *testing.T, w *localworker.Worker, body []byte) string {
 func checkHeaders(t *testing.T, what string, h http.Header, csp string) {
 	t.Helper()
 	for k, v := range map[string]string{
-		"Content-Security-Policy": csp,
-		"Referrer-Policy":         "no-referrer",
-		"X-Content-Type-Options":  "nosniff",
+		"Content-Security-Policy":   csp,
+		"Referrer-Policy":           "no-referrer",
+		"X-Content-Type-Options":    "nosniff",
+		"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+		"Permissions-Policy":        server.PermissionsPolicy,
 	} {
 		if got := h.Values(k); len(got) != 1 || got[0] != v { // one policy, not two joined
 			t.Errorf("%s: %s = %q, want %q", what, k, got, v)
@@ -261,5 +264,101 @@ func TestStartTriesAgainOnATakenPort(t *testing.T) {
 	w := start(t, localworker.Options{Assets: assetsDir(t)})
 	if r := request(t, "GET", w.URL+"/", "", nil); r.status != 200 || picks < 4 {
 		t.Errorf("GET /: %d after %d ports picked", r.status, picks)
+	}
+}
+
+// post creates a share and returns the answer, for tests that expect
+// refusals.
+func post(client *http.Client, url string, body []byte) (response, error) {
+	req, _ := http.NewRequest("POST", url+"/api/shares", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/octet-stream")
+	res, err := client.Do(req)
+	if err != nil {
+		return response{}, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return response{res.StatusCode, res.Header, b}, err
+}
+
+// TestWorkerLimitsUnderLoad bursts POSTs at the real Worker on 127.0.0.1
+// (bounded: 60 requests, 12 at a time) with wrangler.toml's own rate limit
+// of 10 a minute: only the limit's worth is stored (twice that if the burst
+// straddles a minute), every other answer is a JSON 429 with Retry-After,
+// nothing fails, and every stored share reads back.
+func TestWorkerLimitsUnderLoad(t *testing.T) {
+	w := start(t, localworker.Options{Assets: assetsDir(t)})
+	const requests, parallel, limit = 60, 12, 10
+	client := &http.Client{Timeout: 30 * time.Second}
+	type result struct {
+		r    response
+		body []byte
+		err  error
+	}
+	results := make(chan result, requests)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Go(func() {
+			for range jobs {
+				body := randomBytes(2000)
+				r, err := post(client, w.URL, body)
+				results <- result{r, body, err}
+			}
+		})
+	}
+	for i := range requests {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	close(results)
+	created := 0
+	for res := range results {
+		switch {
+		case res.err != nil:
+			t.Errorf("POST failed: %v", res.err)
+		case res.r.status == http.StatusCreated:
+			created++
+			var c struct{ ID string }
+			json.Unmarshal(res.r.body, &c)
+			if g := request(t, "GET", w.URL+"/api/shares/"+c.ID, "", nil); g.status != 200 || !bytes.Equal(g.body, res.body) {
+				t.Errorf("share %s does not read back: %d", c.ID, g.status)
+			}
+		default:
+			checkError(t, res.r, http.StatusTooManyRequests, "rate_limited")
+			if res.r.header.Get("Retry-After") == "" {
+				t.Error("a 429 without Retry-After")
+			}
+		}
+	}
+	if created < limit || created > 2*limit {
+		t.Errorf("%d of %d shares stored under a limit of %d a minute", created, requests, limit)
+	}
+	t.Logf("%d of %d POSTs stored, the rest refused with 429", created, requests)
+}
+
+// TestWorkerCaps runs the Worker with small caps: the shares of a day and
+// the bytes still stored are refused past them with clear JSON errors.
+func TestWorkerCaps(t *testing.T) {
+	w := start(t, localworker.Options{Assets: assetsDir(t), SharesPerMinute: 1000,
+		Vars: map[string]string{"MAX_SHARES_PER_DAY": "4", "MAX_STORED_BYTES": "5000"}})
+	client := &http.Client{Timeout: 30 * time.Second}
+	for i, c := range []struct {
+		size   int
+		status int
+		code   string
+	}{{2000, 201, ""}, {2000, 201, ""}, {1500, 507, "storage_full"}, {900, 201, ""}, {64, 201, ""}, {64, 429, "daily_cap"}} {
+		r, err := post(client, w.URL, randomBytes(c.size))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.code == "" {
+			if r.status != c.status {
+				t.Fatalf("share %d (%d bytes): %d %s", i, c.size, r.status, r.body)
+			}
+			continue
+		}
+		checkError(t, r, c.status, c.code)
 	}
 }

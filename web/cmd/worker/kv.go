@@ -60,3 +60,20 @@ func await(ctx context.Context, p js.Value) (js.Value, error) {
 		return js.Value{}, ctx.Err()
 	}
 }
+
+// rateLimiter is server.RateLimiter on Cloudflare's rate-limiting binding:
+// limit({key}) resolves to {success}.
+type rateLimiter struct{ binding js.Value }
+
+func (l rateLimiter) Allow(ctx context.Context, key string) (bool, error) {
+	if l.binding.IsUndefined() || l.binding.IsNull() {
+		return false, errors.New("the SHARE_RATE_LIMIT binding is missing")
+	}
+	opts := js.Global().Get("Object").New()
+	opts.Set("key", key)
+	v, err := await(ctx, l.binding.Call("limit", opts))
+	if err != nil {
+		return false, err
+	}
+	return v.Get("success").Bool(), nil
+}

@@ -1,8 +1,9 @@
 //go:build js && wasm
 
 // Command worker is the ckptlens Cloudflare Worker: it adapts web/server to
-// syumai/workers. Bindings (wrangler.toml): SHARES (KV) and the
-// SHARE_TTL_SECONDS var. The page (dist/) is served by Cloudflare itself.
+// syumai/workers. Bindings (wrangler.toml): SHARES (KV), SHARE_RATE_LIMIT
+// (rate limiting) and the SHARE_TTL_SECONDS, MAX_SHARES_PER_DAY and
+// MAX_STORED_BYTES vars. The page (dist/) is served by Cloudflare itself.
 package main
 
 import (
@@ -32,6 +33,12 @@ func serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "worker misconfigured: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	h := &server.Handler{Store: kvStore{ns: cloudflare.GetBinding("SHARES")}, TTL: ttl}
+	quota, err := server.ParseQuota(cloudflare.Getenv("MAX_SHARES_PER_DAY"), cloudflare.Getenv("MAX_STORED_BYTES"))
+	if err != nil {
+		http.Error(w, "worker misconfigured: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := &server.Handler{Store: kvStore{ns: cloudflare.GetBinding("SHARES")}, TTL: ttl, Quota: quota,
+		Limiter: rateLimiter{binding: cloudflare.GetBinding("SHARE_RATE_LIMIT")}}
 	h.ServeHTTP(w, r)
 }
