@@ -46,6 +46,7 @@ build_page() {
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o dist/app.wasm ./wasm
 	cp index.html dist/
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" dist/
+	go run ./web/cmd/offline dist # sw.js, the manifest and icons: offline after the first visit
 	need_pkg brotli brotli
 	local raw gz br=unknown
 	raw=$(wc -c <dist/app.wasm)

@@ -88,6 +88,7 @@ func setup(chromium string) error {
 		{"go", "build", "-trimpath", "-o", filepath.Join(dist, "app.wasm"), "./wasm"},
 		{"cp", "index.html", filepath.Join(dist, "index.html")},
 		{"cp", filepath.Join(string(trimNL(goroot)), "lib", "wasm", "wasm_exec.js"), filepath.Join(dist, "wasm_exec.js")},
+		{"go", "run", "./web/cmd/offline", dist},
 		{"go", "build", "-o", filepath.Join(work, "ckptlens"), "./cmd/ckptlens"},
 	}
 	for i, s := range steps {
