@@ -357,6 +357,41 @@ func checkPlanCommands(t *testing.T, p *browsertest.Page, plan *parse.OrphanPlan
 	}
 }
 
+// TestPlanRefusalsComeFirst drops a checkpoint with a listing that lacks
+// its files: the planner refuses, and the page says why in words at the
+// top of the plan, with nothing to copy.
+func TestPlanRefusalsComeFirst(t *testing.T) {
+	dir := t.TempDir()
+	snap := generatedCheckpoint(t, dir, 6, nil)
+	listingFile := writeListing(t, dir, 4) // chk-6 is not in it
+	want := engineReport(t, []string{snap}, nil, listingFile)
+	if want.Orphans == nil || len(want.Orphans.Refusals) == 0 {
+		t.Fatalf("the engine does not refuse this plan: %+v", want.Orphans)
+	}
+	p := page(t)
+	drop(t, p, snap, listingFile)
+	var codes []string
+	for _, r := range want.Orphans.Refusals {
+		codes = append(codes, r.Code)
+	}
+	got, err := browsertest.Eval[[]string](p, `[...document.querySelectorAll("#plan-refusals li")].map(li => li.dataset.code + ": " + li.textContent)`)
+	if err != nil || len(got) != len(want.Orphans.Refusals) {
+		t.Fatalf("refusals shown %q (%v), the engine's %q", got, err, codes)
+	}
+	for i, r := range want.Orphans.Refusals {
+		if got[i] != r.Code+": "+r.Message {
+			t.Errorf("refusal %d: %q, want %q", i, got[i], r.Code+": "+r.Message)
+		}
+	}
+	first, _ := browsertest.Eval[bool](p, `document.querySelector("#plan").firstElementChild.id === "plan-refusals"`)
+	if !first {
+		t.Error("the refusals are not the first thing in the plan")
+	}
+	if copyable, _ := browsertest.Eval[bool](p, `!!document.getElementById("copy-deletable")`); copyable {
+		t.Error("a refused plan offers paths to copy")
+	}
+}
+
 // TestSeveralWithListing drops two generated incremental checkpoints that
 // share SSTs and a find listing of their storage, which also holds an older
 // checkpoint and SSTs nothing references any more.
