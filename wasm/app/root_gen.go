@@ -39,7 +39,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "dropzone"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "dropzone"}}}
 				vgparent.AppendChild(vgn)
-				vgn.SetInnerHTML(vugu.HTML("\n      \x3Cp\x3EDrop \x3Ccode\x3E_metadata\x3C/code\x3E files or whole checkpoint folders, SlateDB manifests and storage listings anywhere on this page, or\x3C/p\x3E\n      \x3Clabel class=\"button\" for=\"file-picker\"\x3EChoose files…\x3C/label\x3E\n      \x3Cinput type=\"file\" id=\"file-picker\" multiple=\"multiple\" class=\"picker\"/\x3E\n    "))
+				vgn.SetInnerHTML(vugu.HTML("\n      \x3Cp\x3EDrop \x3Ccode\x3E_metadata\x3C/code\x3E files or whole checkpoint folders, SlateDB manifests and storage listings anywhere on this page, or\x3C/p\x3E\n      \x3Clabel class=\"button\" for=\"file-picker\"\x3EChoose files…\x3C/label\x3E\n      \x3Cinput type=\"file\" id=\"file-picker\" multiple=\"multiple\" class=\"picker\"/\x3E\n      \x3Clabel class=\"button\" for=\"folder-picker\"\x3EChoose folder…\x3C/label\x3E\n      \x3Cinput type=\"file\" id=\"folder-picker\" webkitdirectory=\"webkitdirectory\" multiple=\"multiple\" class=\"picker\"/\x3E\n    "))
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "base"}}}

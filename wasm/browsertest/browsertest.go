@@ -373,6 +373,11 @@ func (p *Page) PickFiles(paths ...string) error {
 	return chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.ID("file-picker"), paths))
 }
 
+// PickFolder chooses a folder in the page's folder picker (#folder-picker).
+func (p *Page) PickFolder(dir string) error {
+	return chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.ID("folder-picker"), []string{dir}))
+}
+
 // Row is one table row: each cell's data-k mapped to its data-v when set
 // (exact numbers) or its text.
 type Row map[string]string

@@ -5,6 +5,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -77,6 +78,33 @@ func TestPickFiles(t *testing.T) {
 	_, wf, _ := wantTables(want)
 	_, gf, _ := pageTables(t, p)
 	sameRows(t, "files", gf, wf)
+}
+
+// TestPickFolder reads a job folder through Choose folder…, as a keyboard
+// user must: only its snapshot files, named by their path in the folder,
+// as a dropped folder's.
+func TestPickFolder(t *testing.T) {
+	job := filepath.Join(t.TempDir(), "job-3b5c")
+	generatedCheckpoint(t, job, 6, nil)
+	generatedCheckpoint(t, job, 7, nil)
+	os.MkdirAll(filepath.Join(job, "shared"), 0o755)
+	os.WriteFile(filepath.Join(job, "shared", "000007.sst"), []byte("not read"), 0o644)
+	p := page(t)
+	reachable, _ := browsertest.Eval[bool](p, `(() => { const i = document.getElementById("folder-picker"); return !!i && i.webkitdirectory && i.tabIndex >= 0 && !!document.querySelector('label[for="folder-picker"]') })()`)
+	if !reachable {
+		t.Fatal("no folder picker in the tab order")
+	}
+	before, _ := p.Loads()
+	if err := p.PickFolder(job); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`Number(document.body.dataset.loads) > ` + itoa(before) + ` && document.body.dataset.state === "done"`); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := browsertest.Eval[[]string](p, `[...document.querySelectorAll(".load .name")].map(e => e.textContent)`)
+	if strings.Join(names, " ") != "job-3b5c/chk-6/_metadata job-3b5c/chk-7/_metadata" {
+		t.Errorf("files read from the folder: %q", names)
+	}
 }
 
 func itoa(n int) string { return i64(int64(n)) }

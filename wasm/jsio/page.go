@@ -68,9 +68,9 @@ func (Browser) Painted() {
 // paintTimeout bounds Painted, in milliseconds.
 const paintTimeout = 50
 
-// WireInputs makes the whole page a drop target and connects the file picker
-// (any <input type=file id=file-picker>, found when it fires, so the app may
-// re-render it freely). Each gesture calls load with the files it carried.
+// WireInputs makes the whole page a drop target and connects the file and
+// folder pickers (<input type=file id=file-picker> and id=folder-picker,
+// found when they fire, so the app may re-render them freely). Each gesture calls load with the files it carried.
 func WireInputs(load func([]app.Input)) {
 	doc := js.Global().Get("document")
 	body := doc.Get("body")
@@ -133,10 +133,14 @@ func WireInputs(load func([]app.Input)) {
 	})
 	on("change", func(ev js.Value) {
 		t := ev.Get("target")
-		if t.Get("id").String() != "file-picker" {
+		switch t.Get("id").String() {
+		case "file-picker":
+			load(inputsOf(t.Get("files")))
+		case "folder-picker":
+			load(folderInputs(t.Get("files")))
+		default:
 			return
 		}
-		load(inputsOf(t.Get("files")))
 		t.Set("value", "") // choosing the same file again fires change again
 	})
 }
@@ -226,6 +230,20 @@ func promiseOf(call func(resolve, reject js.Value)) js.Value {
 func inputOf(f js.Value, name string) app.Input {
 	r := NewBlobReader(f)
 	return app.Input{Name: name, Size: r.Size(), ReaderAt: r}
+}
+
+// folderInputs are the snapshot files of a folder chosen with the folder
+// picker, named by their path inside it, as a dropped folder's are.
+func folderInputs(files js.Value) []app.Input {
+	var out []app.Input
+	for i := 0; i < files.Length() && i < maxFolderEntries; i++ {
+		f := files.Index(i)
+		if snapshotFileName(f.Get("name").String()) {
+			out = append(out, inputOf(f, f.Get("webkitRelativePath").String()))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 // inputsOf wraps a FileList.
