@@ -263,6 +263,32 @@ func TestDropFolder(t *testing.T) {
 	sameRows(t, "dependencies", gd, wd)
 }
 
+// TestDropSavepointFolder drops a canonical savepoint's folder whole: its
+// files are written relative to it, and the page places them in it
+// (exclusive), as the CLI does for the same folder, with no base location.
+func TestDropSavepointFolder(t *testing.T) {
+	src := filepath.Join(repoRoot, "testdata", "flink", "generated", "2.0", "savepoints", "savepoints", "savepoint-b6e920-247a755fb601")
+	data, err := os.ReadFile(filepath.Join(src, "_metadata"))
+	if err != nil {
+		t.Skip("testdata/flink/generated is absent")
+	}
+	dir := filepath.Join(t.TempDir(), "savepoint-b6e920-247a755fb601")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "_metadata"), data, 0o644)
+	p := page(t)
+	drop(t, p, dir)
+	want := inspectCLI(t, dir)
+	deps, err := p.Table("#dependency-table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, _, _ := wantTables(want)
+	sameRows(t, "dependencies", deps, wd)
+	if len(deps) == 0 || deps[0]["role"] != "exclusive" || deps[0]["dir"] != "savepoint-b6e920-247a755fb601" {
+		t.Errorf("the savepoint's files are not its own folder's: %v", deps)
+	}
+}
+
 // TestDropWhileReading drops three files, one of them big, and drops
 // another before they are read: the newer drop wins and the page goes on.
 func TestDropWhileReading(t *testing.T) {
