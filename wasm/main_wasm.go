@@ -40,7 +40,7 @@ func main() {
 	}
 
 	share.DefaultCodec = jsio.Deflate{} // the browser's, not compress/flate
-	root := &app.Root{Env: env, Platform: jsio.Browser{}}
+	root := &app.Root{Env: env, Platform: jsio.Browser{}, Idle: jsio.WaitIdle}
 	jsio.WireInputs(root.Load)
 	jsio.WatchShareLinks(root.OpenShareLink) // #r=… and #s=… links open read-only
 	// ckptlensShowReport(json) shows a report without files (share links).
@@ -59,7 +59,7 @@ func main() {
 		began := root.Platform.Now()
 		results := buildEnv.RunBuild(root)
 		err := renderer.Render(results)
-		root.Rendered()
+		loadStart := root.Rendered()
 		took := root.Platform.Now() - began
 		state, completed, timings := root.Status(), root.Completed, root.Timings
 		env.RUnlock()
@@ -67,6 +67,9 @@ func main() {
 			panic(err)
 		}
 		jsio.Publish(state, completed, timings, took)
+		if loadStart > 0 {
+			jsio.TimePaint(loadStart) // dropToRender: until the result is on the screen
+		}
 		if !warm {
 			warm = true
 			go root.Warmup() // after the first render, never before it

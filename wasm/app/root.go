@@ -95,6 +95,10 @@ type Root struct {
 	// warming is true while Report and Loads are the warm-up's, rendered
 	// hidden (warmup.go).
 	warming bool
+	// Idle waits until the browser is idle and returns the milliseconds
+	// it has to spare (requestIdleCallback); the warm-up runs in them.
+	// Nil only yields.
+	Idle func() float64
 }
 
 // ShowReport makes the page render rep. readOnly marks a report that came
@@ -176,7 +180,8 @@ func (r *Root) SetBase(base string) {
 
 // LoadTimings splits a load's time, in milliseconds.
 type LoadTimings struct {
-	// DropToRender is from receiving the files to the rendered result.
+	// DropToRender is from receiving the files to the rendered result (in
+	// the DOM; the page publishes the time to its paint too).
 	DropToRender float64
 	// Decode is reading and decoding; Read is the part of it spent waiting
 	// for the browser to hand over the files' bytes (pages rendered meanwhile
@@ -285,15 +290,19 @@ func (p *progressBar) position(end int64) int64 {
 func (r *Root) current(seq int64) bool { return r.loadSeq.Load() == seq }
 
 // Rendered is called by the wasm entry after every render. It turns the
-// first render of a new result into the drop-to-render figure.
-func (r *Root) Rendered() {
+// first render of a new result into the drop-to-render figure, and returns
+// when that load started (0 for any other render), so the entry can time
+// the result until it is painted, which is what the user waits for.
+func (r *Root) Rendered() (loadStart float64) {
 	if !r.renderDone && r.Report != nil && !r.Busy {
 		r.renderDone = true
 		if r.loadStart > 0 {
+			loadStart = r.loadStart
 			r.Timings.DropToRender = r.Platform.Now() - r.loadStart
 			r.loadStart = 0
 		}
 	}
+	return loadStart
 }
 
 // Snapshot is the snapshot the detail views show, or nil.

@@ -21,11 +21,11 @@ const warmupRounds = 200
 func (r *Root) Warmup() {
 	var rep *Report
 	for range warmupRounds {
+		r.idle()
 		if r.loadSeq.Load() != 0 {
 			return // the user was quicker: never hold up a real file
 		}
 		rep, _ = warmupOnce()
-		time.Sleep(time.Millisecond) // back to the browser's event loop
 	}
 	if rep != nil && r.Env != nil {
 		r.warmViews(rep)
@@ -41,12 +41,29 @@ const warmViewRounds = 3
 // render compiling the views' code.
 func (r *Root) warmViews(rep *Report) {
 	for range warmViewRounds {
+		r.idle()
 		if !r.setWarming(rep) {
 			return
 		}
 		time.Sleep(time.Millisecond) // the render runs, hidden
 		r.setWarming(nil)
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// warmupSlice is the idle time a warm-up step needs: a round of the engine
+// takes a few milliseconds.
+const warmupSlice = 8 // ms
+
+// idle waits until the browser is idle with time for a warm-up step
+// (Root.Idle), so the warm-up never holds up input or a drop; without
+// Idle it only yields.
+func (r *Root) idle() {
+	if r.Idle == nil {
+		time.Sleep(time.Millisecond)
+		return
+	}
+	for r.loadSeq.Load() == 0 && r.Idle() < warmupSlice {
 	}
 }
 

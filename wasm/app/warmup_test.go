@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
 )
@@ -97,3 +98,33 @@ func (e *countingEnv) UnlockOnly()   {}
 func (e *countingEnv) UnlockRender() { e.renders++ }
 func (e *countingEnv) RLock()        {}
 func (e *countingEnv) RUnlock()      {}
+
+// The warm-up runs only in the browser's idle time, and a load ends its
+// wait for some.
+func TestWarmupWaitsForIdleTime(t *testing.T) {
+	calls := 0
+	r := &Root{Env: &countingEnv{}}
+	r.Idle = func() float64 {
+		calls++
+		if calls%2 == 1 {
+			return warmupSlice - 1 // too short for a step
+		}
+		return 50
+	}
+	r.Warmup()
+	if want := 2 * (warmupRounds + warmViewRounds); calls != want {
+		t.Errorf("Idle asked %d times, want %d (one short period, one long, per step)", calls, want)
+	}
+	busy := &Root{Env: &countingEnv{}}
+	busy.Idle = func() float64 {
+		busy.loadSeq.Store(1) // a drop while the page was never idle
+		return 0
+	}
+	done := make(chan bool)
+	go func() { busy.Warmup(); done <- true }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the warm-up kept waiting for idle time after a load started")
+	}
+}

@@ -268,6 +268,7 @@ func Publish(state string, completed int, load app.LoadTimings, renderMs float64
 	if !t.Truthy() {
 		t = js.Global().Get("Object").New()
 		t.Set("renders", 0)
+		t.Set("paints", 0)
 		t.Set("renderMs", 0)
 		js.Global().Set("ckptlensTimings", t)
 	}
@@ -278,9 +279,58 @@ func Publish(state string, completed int, load app.LoadTimings, renderMs float64
 		t.Set("firstRender", js.Global().Get("performance").Call("now"))
 	}
 	if load.DropToRender > 0 {
-		t.Set("dropToRender", load.DropToRender)
+		t.Set("dropToDOM", load.DropToRender)
 		t.Set("decode", load.Decode)
 		t.Set("read", load.Read)
 		t.Set("analyse", load.Analyse)
 	}
+}
+
+// TimePaint sets window.ckptlensTimings.dropToRender, from loadStart (a
+// performance.now() time) to the paint of the frame that shows the result:
+// the task after the next animation frame runs once it is painted. The
+// render alone ended about 600 ms before the large results reached the
+// screen.
+func TimePaint(loadStart float64) {
+	var frame, after js.Func
+	after = js.FuncOf(func(js.Value, []js.Value) any {
+		t := js.Global().Get("ckptlensTimings")
+		t.Set("dropToRender", js.Global().Get("performance").Call("now").Float()-loadStart)
+		t.Set("paints", t.Get("paints").Int()+1)
+		after.Release()
+		return nil
+	})
+	frame = js.FuncOf(func(js.Value, []js.Value) any {
+		js.Global().Call("setTimeout", after, 0)
+		frame.Release()
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", frame)
+}
+
+// WaitIdle blocks until the browser has an idle period and returns its
+// milliseconds left (requestIdleCallback; a 2 s timeout returns 0, so the
+// caller may wait again). A browser without it gets a 50 ms pause.
+func WaitIdle() float64 {
+	ric := js.Global().Get("requestIdleCallback")
+	if ric.Type() != js.TypeFunction {
+		v, _ := await(promiseOf(func(resolve, _ js.Value) { js.Global().Call("setTimeout", resolve, 50, 16) }))
+		return v.Float()
+	}
+	v, _ := await(promiseOf(func(resolve, _ js.Value) {
+		var cb js.Func
+		cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			cb.Release()
+			left := 0.0
+			if d := args[0]; !d.Get("didTimeout").Bool() {
+				left = d.Call("timeRemaining").Float()
+			}
+			resolve.Invoke(left)
+			return nil
+		})
+		opts := js.Global().Get("Object").New()
+		opts.Set("timeout", 2000)
+		ric.Invoke(cb, opts)
+	}))
+	return v.Float()
 }
