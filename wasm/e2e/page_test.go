@@ -142,6 +142,9 @@ func TestScreenshots(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if scheme == "light" {
+			phoneAndSlateDB(t, out, job, listingFile)
+		}
 		bg, err := browsertest.Eval[string](p, `getComputedStyle(document.body).backgroundColor`)
 		if err != nil {
 			t.Fatal(err)
@@ -150,4 +153,36 @@ func TestScreenshots(t *testing.T) {
 			t.Errorf("%s scheme: background %s", scheme, bg)
 		}
 	}
+}
+
+// phoneAndSlateDB saves the README's screenshots of the page at 390 px
+// (checkpoints and a plan) and of a SlateDB clone's manifest at 1280 px.
+func phoneAndSlateDB(t *testing.T, out, job, listingFile string) {
+	t.Helper()
+	shoot := func(p *browsertest.Page, name, anchor string) {
+		if _, err := browsertest.Eval[bool](p, `(() => { document.querySelector("`+anchor+`").scrollIntoView(); return true })()`); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(p.Context(), chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	phone := page(t)
+	if err := phone.SetViewport(390, 844); err != nil {
+		t.Fatal(err)
+	}
+	drop(t, phone, job, listingFile)
+	shoot(phone, "light-390.png", "#files")
+	shoot(phone, "light-390-plan.png", "#plan-h")
+	manifest := filepath.Join(repoRoot, "testdata", "slatedb", "store", "prod", "clone", "manifest", "00000000000000000007.manifest")
+	if _, err := os.Stat(manifest); err != nil {
+		t.Skip("testdata/slatedb is absent")
+	}
+	slate := page(t)
+	drop(t, slate, manifest)
+	shoot(slate, "light-slatedb.png", "#summary")
 }
