@@ -473,3 +473,18 @@ func (p *Page) SetViewport(width, height int64) error {
 	})
 	return err
 }
+
+// SetOffline cuts the page off the network, or reconnects it, as a
+// browser without a connection: every request fails, navigator.onLine is
+// false; a service worker's cache still answers.
+func (p *Page) SetOffline(offline bool) error {
+	if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
+	}); err != nil {
+		return err
+	}
+	_, err := chromedp.Call(p.ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
+		Offline: offline, DownloadThroughput: -1, UploadThroughput: -1,
+	})
+	return err
+}

@@ -35,6 +35,7 @@ import (
 	"github.com/ckptlens/ckptlens/parse/share"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 	"github.com/ckptlens/ckptlens/web/localworker"
+	"github.com/ckptlens/ckptlens/web/offline"
 )
 
 func repoRoot() string {
@@ -67,7 +68,7 @@ func buildPage(dir string) error {
 			return err
 		}
 	}
-	return nil
+	return offline.Write(dir) // the service worker, as the build writes it
 }
 
 // fixture writes a checkpoint with every handle kind (absolute hdfs paths,
