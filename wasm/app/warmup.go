@@ -21,7 +21,7 @@ const warmupRounds = 200
 func (r *Root) Warmup() {
 	var rep *Report
 	for range warmupRounds {
-		r.idle()
+		r.idle(warmupSlice)
 		if r.loadSeq.Load() != 0 {
 			return // the user was quicker: never hold up a real file
 		}
@@ -41,7 +41,7 @@ const warmViewRounds = 3
 // render compiling the views' code.
 func (r *Root) warmViews(rep *Report) {
 	for range warmViewRounds {
-		r.idle()
+		r.idle(warmViewSlice)
 		if !r.setWarming(rep) {
 			return
 		}
@@ -51,19 +51,24 @@ func (r *Root) warmViews(rep *Report) {
 	}
 }
 
-// warmupSlice is the idle time a warm-up step needs: a round of the engine
-// takes a few milliseconds.
-const warmupSlice = 8 // ms
+// warmupSlice is the idle time a round of the engine needs (a few
+// milliseconds); warmViewSlice a hidden render of the views, which cannot
+// be cut short: it waits for an idle period nearly as long as the browser
+// gives (50 ms), one with nothing else waiting.
+const (
+	warmupSlice   = 8  // ms
+	warmViewSlice = 40 // ms
+)
 
-// idle waits until the browser is idle with time for a warm-up step
+// idle waits until the browser is idle with ms for a warm-up step
 // (Root.Idle), so the warm-up never holds up input or a drop; without
 // Idle it only yields.
-func (r *Root) idle() {
+func (r *Root) idle(ms float64) {
 	if r.Idle == nil {
 		time.Sleep(time.Millisecond)
 		return
 	}
-	for r.loadSeq.Load() == 0 && r.Idle() < warmupSlice {
+	for r.loadSeq.Load() == 0 && r.Idle() < ms {
 	}
 }
 

@@ -107,13 +107,16 @@ func TestWarmupWaitsForIdleTime(t *testing.T) {
 	r.Idle = func() float64 {
 		calls++
 		if calls%2 == 1 {
-			return warmupSlice - 1 // too short for a step
+			return warmupSlice - 1 // too short for any step
+		}
+		if calls > 2*warmupRounds && calls%4 == 2 {
+			return warmViewSlice - 1 // long enough for a round, too short for a render
 		}
 		return 50
 	}
 	r.Warmup()
-	if want := 2 * (warmupRounds + warmViewRounds); calls != want {
-		t.Errorf("Idle asked %d times, want %d (one short period, one long, per step)", calls, want)
+	if want := 2*warmupRounds + 4*warmViewRounds; calls != want {
+		t.Errorf("Idle asked %d times, want %d (a render waits for a longer idle period than a round)", calls, want)
 	}
 	busy := &Root{Env: &countingEnv{}}
 	busy.Idle = func() float64 {
