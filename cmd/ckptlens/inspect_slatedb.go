@@ -8,11 +8,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/dustin/go-humanize"
-
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/slatedb"
+	"github.com/ckptlens/ckptlens/parse/units"
 )
 
 // printCompactions shows a SlateDB compactions file: the compactor's state,
@@ -20,7 +19,7 @@ import (
 func printCompactions(w io.Writer, s *model.Snapshot, listFiles bool) {
 	c := s.Compactions
 	fmt.Fprintf(w, "  SlateDB compactions file %d (the compactor's state), format version %d\n", c.ID, s.FormatVersion)
-	fmt.Fprintf(w, "  %s (%s of %s bytes decoded); compactor epoch %d\n", size(s.Size), humanize.Comma(s.BytesRead), humanize.Comma(s.Size), c.CompactorEpoch)
+	fmt.Fprintf(w, "  %s (%s of %s bytes decoded); compactor epoch %d\n", size(s.Size), units.Count(s.BytesRead), units.Count(s.Size), c.CompactorEpoch)
 	active := 0
 	for _, x := range c.Compactions {
 		if x.Active {

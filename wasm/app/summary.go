@@ -15,8 +15,8 @@ type summaryRow struct {
 	Path                   bool // Value is a path (pathHTML)
 }
 
-// rows are the summary's lines: Flink's, or a SlateDB manifest's in
-// SlateDB's terms.
+// rows are the summary's lines: Flink's, or a SlateDB manifest's or
+// compactions file's in SlateDB's terms.
 func (c *Summary) rows() []summaryRow {
 	s := c.Snap
 	rows := []summaryRow{
@@ -25,6 +25,14 @@ func (c *Summary) rows() []summaryRow {
 		{Key: "writtenBy", Label: "Written by", Value: c.writtenBy()},
 	}
 	sz := s.Sizes
+	if cs := s.Compactions; cs != nil {
+		return append(rows,
+			summaryRow{Key: "compactionsId", Label: "Compactions file id", Value: Raw(cs.ID)},
+			summaryRow{Key: "epochs", Label: "Compactor epoch", Value: Raw(cs.CompactorEpoch)},
+			summaryRow{Key: "compactions", Label: "Compactions", Value: compactionCount(cs.Compactions)},
+			summaryRow{Key: "location", Label: "Location", Value: c.location()},
+			summaryRow{Key: "fileBytes", Label: "Output SSTs", Value: c.fileBytes(), Raw: Raw(sz.FileBytes)})
+	}
 	if s.SlateDB != nil {
 		return append(rows,
 			summaryRow{Key: "manifestId", Label: "Manifest id", Value: Raw(s.SlateDB.ManifestID)},
@@ -33,6 +41,7 @@ func (c *Summary) rows() []summaryRow {
 			summaryRow{Key: "checkpoints", Label: "Checkpoints", Value: c.checkpoints()},
 			summaryRow{Key: "tree", Label: "LSM tree", Value: c.tree()},
 			summaryRow{Key: "parents", Label: "Parent databases", Value: c.parents()},
+			summaryRow{Key: "ranges", Label: "Key ranges read", Value: rangesRead(s)},
 			summaryRow{Key: "location", Label: "Location", Value: c.location()},
 			summaryRow{Key: "fileBytes", Label: "Referenced files", Value: c.fileBytes(), Raw: Raw(sz.FileBytes)})
 	}

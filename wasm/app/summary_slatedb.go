@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -74,3 +75,48 @@ var clock = time.Now
 // checkpointExpired reports whether a checkpoint's expiry (Unix seconds, 0
 // for never) has passed.
 func checkpointExpired(expire int64) bool { return expire != 0 && expire <= clock().Unix() }
+
+// projectedRanges are the key ranges a projected clone's manifest narrows
+// its SSTs to, each once, in order; none when every SST is read whole.
+// Worked out once per snapshot: the SST table asks on every row.
+func projectedRanges(s *SnapshotReport) []string {
+	if s.SlateDB == nil {
+		return nil
+	}
+	if rangesOf.snap == s {
+		return rangesOf.ranges
+	}
+	var out []string
+	for _, sst := range s.SlateDB.SSTs {
+		for _, r := range sst.VisibleRanges {
+			if !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+	}
+	rangesOf.snap, rangesOf.ranges = s, out
+	return out
+}
+
+// rangesOf caches projectedRanges for the snapshot shown.
+var rangesOf struct {
+	snap   *SnapshotReport
+	ranges []string
+}
+
+// rangesRead is the summary's line for a clone's key ranges.
+func rangesRead(s *SnapshotReport) string {
+	r := projectedRanges(s)
+	if len(r) == 0 {
+		return "every key: not a projected clone"
+	}
+	return strings.Join(r, ", ") + " (a clone projected to these ranges)"
+}
+
+// sstRanges is the SST table's cell: the ranges read, or all of it.
+func sstRanges(r []string) string {
+	if len(r) == 0 {
+		return "all"
+	}
+	return strings.Join(r, ", ")
+}
