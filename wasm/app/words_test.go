@@ -144,3 +144,54 @@ func TestPrivateFilesInSharedAreExplained(t *testing.T) {
 		t.Errorf("%q", note)
 	}
 }
+
+// A compactions file is told in SlateDB's terms: its compactions, their
+// state, what they read and write.
+func TestCompactionsInSlateDBsTerms(t *testing.T) {
+	sr := uint32(1)
+	cs := []model.SlateDBCompaction{
+		{ID: "a", Status: "Completed", Kind: "tiered", SourceViews: []string{"x", "y"}, Destination: &sr, Outputs: []string{"o1", "o2"}},
+		{ID: "b", Status: "Running", Active: true, Kind: "drain-segment", Segment: "p/", SourceSortedRuns: []uint32{1, 2}},
+	}
+	if got := compactionCount(cs); !strings.HasPrefix(got, "2, 1 active") {
+		t.Errorf("count %q", got)
+	}
+	for got, want := range map[string]string{
+		compactionState(cs[0]):       "Completed",
+		compactionState(cs[1]):       "Running (active), drain-segment",
+		compactionSources(cs[0]):     "2 L0 SSTs",
+		compactionSources(cs[1]):     "SR 1, SR 2, segment p/",
+		compactionDestination(cs[0]): "SR 1",
+		compactionDestination(cs[1]): "–",
+	} {
+		if got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+	s := &Summary{Snap: &SnapshotReport{Snapshot: &model.Snapshot{Format: model.FormatSlateDBCompactions,
+		Compactions: &model.SlateDBCompactions{ID: 14, CompactorEpoch: 1, Compactions: cs}}}}
+	keys := map[string]string{}
+	for _, r := range s.rows() {
+		keys[r.Key] = r.Value
+	}
+	if keys["compactionsId"] != "14" || keys["epochs"] != "1" || keys["checkpointId"] != "" || keys["operators"] != "" {
+		t.Errorf("summary of a compactions file: %v", keys)
+	}
+}
+
+// A projected clone's key ranges are shown once each, in order.
+func TestProjectedCloneShowsItsRanges(t *testing.T) {
+	s := &SnapshotReport{Snapshot: &model.Snapshot{SlateDB: &model.SlateDBDetails{SSTs: []model.SlateDBSST{
+		{ID: "1", VisibleRanges: []string{"[b-, d-)"}}, {ID: "2"}, {ID: "3", VisibleRanges: []string{"[b-, d-)", "[x, y]"}},
+	}}}}
+	if got := rangesRead(s); got != "[b-, d-), [x, y] (a clone projected to these ranges)" {
+		t.Errorf("summary %q", got)
+	}
+	if sstRanges(nil) != "all" || sstRanges([]string{"[x, y]"}) != "[x, y]" {
+		t.Error("SST cells")
+	}
+	whole := &SnapshotReport{Snapshot: &model.Snapshot{SlateDB: &model.SlateDBDetails{SSTs: []model.SlateDBSST{{ID: "1"}}}}}
+	if got := rangesRead(whole); !strings.HasPrefix(got, "every key") || len(projectedRanges(whole)) != 0 {
+		t.Errorf("not projected: %q", got)
+	}
+}
