@@ -107,7 +107,8 @@ func run(dist, file string, n int, timeout time.Duration) (result, error) {
 			return res, fmt.Errorf("no rendered result: %w", err)
 		}
 		walls = append(walls, float64(time.Since(start).Microseconds())/1000)
-		drop, err := browsertest.Eval[float64](p, `new Promise(r => setTimeout(() => r(window.ckptlensTimings.dropToRender || -1), 50))`)
+		// dropToRender is set once the result is painted (paints counts them).
+		drop, err := browsertest.Eval[float64](p, `new Promise(r => { const t = () => window.ckptlensTimings.paints > 0 ? r(window.ckptlensTimings.dropToRender) : setTimeout(t, 10); t() })`)
 		if err != nil {
 			return res, err
 		}
