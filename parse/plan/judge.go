@@ -87,7 +87,7 @@ func (p *planner) judgeInJob(k string, e Entry, a flinkArea) verdict {
 	case len(j.newer) > 0:
 		return keep("the job has a newer checkpoint that was not given (" + paths.Base(j.newer[0]) + ") that may reference it")
 	case j.newestMeta.IsZero() && !p.opts.Stopped:
-		return keep("the listing has no modification times, so what a running job wrote after its newest given checkpoint cannot be told apart: list with times, or state that the job is stopped (--stopped)")
+		return keep("the listing has no modification times, so what a running job wrote after its newest given checkpoint cannot be told apart: list with times, or state that the job is stopped (--stopped, or the page's box \"The jobs are stopped\")")
 	}
 	return p.timely(k, e, remove(areaReason(a)))
 }

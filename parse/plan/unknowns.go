@@ -32,7 +32,7 @@ func (p *planner) unknowns(out *Plan) []string {
 	}
 	switch {
 	case !out.Listing.HasTimes && !p.opts.Stopped && len(p.jobs) > 0:
-		s = append(s, "The listing has no modification times: a running job may have written shared, task-owned, file-merging, changelog or ForSt files after its newest given checkpoint, so those are kept. List with times (find -printf '%T@ %s %p\\n', hdfs dfs -ls -R, aws s3 ls, gsutil ls -l, rclone lsl), or give --stopped once the job is stopped.")
+		s = append(s, "The listing has no modification times: a running job may have written shared, task-owned, file-merging, changelog or ForSt files after its newest given checkpoint, so those are kept. List with times (find -printf '%T@ %s %p\\n', hdfs dfs -ls -R, aws s3 ls, gsutil ls -l, rclone lsl), or state that the job is stopped once it is (--stopped, or the page's box \"The jobs are stopped\").")
 	case out.Listing.HasTimes && len(p.jobs) > 0:
 		s = append(s, fmt.Sprintf("Files written after each job's newest given checkpoint, less a margin of %s for clock skew and concurrent checkpoints, are kept: a running job may still need them.", p.opts.Margin))
 	}

@@ -13,7 +13,7 @@ import (
 // goroutine: reading a Blob waits for promises, which must not happen on
 // the event callback.
 // loads is this load's own status list: a newer drop replaces r.Loads.
-func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string) {
+func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, where placement) {
 	var snaps []*model.Snapshot
 	var listings []*listing.Listing
 	var listingErr error // a listing with a line that cannot be read: the plan refuses
@@ -84,7 +84,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, base string
 		r.Env.UnlockRender()
 		r.Platform.Painted()
 	}
-	rep := buildReport(snaps, listings, listingErr, base)
+	rep := buildReport(snaps, listings, listingErr, where)
 	analysed := r.Platform.Now()
 	r.Env.Lock()
 	defer r.Env.UnlockRender()

@@ -294,7 +294,7 @@ func TestOneDropHoldsAtMostHeldLimit(t *testing.T) {
 		loads = append(loads, &fileLoad{Name: inputs[i].Name, Size: size})
 	}
 	r := &Root{Env: &countingEnv{}, Platform: &fakeBrowser{}}
-	r.analyse(r.loadSeq.Load(), inputs, loads, "")
+	r.analyse(r.loadSeq.Load(), inputs, loads, placement{})
 	for i, f := range files {
 		readWhole := f.longest >= readStep
 		if want := i < 2; readWhole != want {
@@ -408,7 +408,7 @@ func TestLargeAnalysisIsAnnounced(t *testing.T) {
 	r := &Root{Env: env, Platform: &fakeBrowser{}}
 	env.root = r
 	in := Input{Name: "_metadata", Size: int64(buf.Len()), ReaderAt: bytes.NewReader(buf.Bytes())}
-	r.analyse(r.loadSeq.Load(), []Input{in}, []*fileLoad{{Name: in.Name, Size: in.Size}}, "")
+	r.analyse(r.loadSeq.Load(), []Input{in}, []*fileLoad{{Name: in.Name, Size: in.Size}}, placement{})
 	if !slices.Contains(env.shown, "Working out the folders and sizes of 150 files…") || r.Notice != "" || r.Report == nil {
 		t.Fatalf("status lines rendered %q; now %q", env.shown, r.Notice)
 	}

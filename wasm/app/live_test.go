@@ -41,7 +41,7 @@ func TestFolderDropReadsLiveManifests(t *testing.T) {
 			loads = append(loads, &fileLoad{Name: name, Size: int64(len(data))})
 		}
 		r := &Root{Env: &countingEnv{}, Platform: &fakeBrowser{}, Loads: loads, inputs: inputs} // as Load leaves them
-		r.analyse(r.loadSeq.Load(), inputs, loads, "")
+		r.analyse(r.loadSeq.Load(), inputs, loads, placement{})
 		return r
 	}
 	r := drop(true)

@@ -19,16 +19,16 @@ type SnapshotReport = parse.SnapshotReport
 // (its root, which their own content never names); otherwise each snapshot
 // is located from its own paths. Several listings (say, one per bucket) are
 // read as one; listingErr is why one of them could not be read whole.
-func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, listingErr error, base string) *Report {
+func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, listingErr error, where placement) *Report {
 	inputs := make([]parse.Input, len(snaps))
 	oneLocation := len(snaps) == 1 || oneDatabase(snaps)
 	for i, s := range snaps {
 		inputs[i] = parse.Input{Snapshot: s}
 		if oneLocation {
-			inputs[i].Base = base
+			inputs[i].Base = where.base
 		}
 	}
-	opts := parse.Options{ListingError: listingErr}
+	opts := parse.Options{ListingError: listingErr, Stopped: where.stopped}
 	if len(listings) > 0 {
 		merged := &listing.Listing{Format: listings[0].Format}
 		for _, l := range listings {
@@ -38,6 +38,13 @@ func buildReport(snaps []*model.Snapshot, listings []*listing.Listing, listingEr
 		opts.Listing = merged
 	}
 	return parse.Analyze(inputs, opts)
+}
+
+// placement is what the user says of where the files live and whether
+// their writers still run.
+type placement struct {
+	base    string
+	stopped bool
 }
 
 // oneDatabase reports whether snaps are all manifests of one SlateDB

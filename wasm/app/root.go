@@ -71,6 +71,10 @@ type Root struct {
 	// Base is the user's base location for the snapshot(s), which resolves
 	// relative paths and names a savepoint's own folder.
 	Base string `vugu:"data"`
+	// Stopped states that the jobs (or SlateDB's writer and compactor) are
+	// stopped: the plan may then take shared files from a listing without
+	// times.
+	Stopped bool `vugu:"data"`
 
 	Report   *Report `vugu:"data"`
 	ReadOnly bool    `vugu:"data"` // a shared report: no files behind it
@@ -154,9 +158,9 @@ func (r *Root) load(inputs []Input, again bool) {
 		r.notRead = nil
 	}
 	r.Loads = append(loads, r.notRead...)
-	base := r.Base
+	where := placement{base: r.Base, stopped: r.Stopped}
 	r.Env.UnlockRender()
-	go r.analyse(seq, inputs, loads, base)
+	go r.analyse(seq, inputs, loads, where)
 }
 
 // Reanalyse runs the analysis again over the files already given, for
@@ -175,6 +179,15 @@ func (r *Root) SetBase(base string) {
 		return
 	}
 	r.Base = base
+	r.Reanalyse()
+}
+
+// SetStopped is the "jobs are stopped" box's handler.
+func (r *Root) SetStopped(stopped bool) {
+	if stopped == r.Stopped {
+		return
+	}
+	r.Stopped = stopped
 	r.Reanalyse()
 }
 

@@ -97,5 +97,5 @@ func warmupOnce() (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return buildReport([]*model.Snapshot{snap}, nil, nil, ""), nil
+	return buildReport([]*model.Snapshot{snap}, nil, nil, placement{}), nil
 }

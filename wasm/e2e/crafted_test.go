@@ -495,3 +495,48 @@ func timedListing(t *testing.T, file string) string {
 	}
 	return timed
 }
+
+// TestStoppedJobsBox: from a listing without times the plan keeps the
+// job's shared files; ticking "The jobs are stopped" plans them, as the
+// CLI's --stopped does, and deletes nothing a snapshot references.
+func TestStoppedJobsBox(t *testing.T) {
+	dir := t.TempDir()
+	snaps := []string{generatedCheckpoint(t, dir, 6, nil), generatedCheckpoint(t, dir, 7, nil)}
+	listingFile := writeListing(t, dir, 4, 6, 7)
+	running := engineReport(t, snaps, nil, listingFile).Orphans
+	p := page(t)
+	drop(t, p, append(snaps, listingFile)...)
+	deletable := func() []browsertest.Row {
+		rows, err := p.Table("#deletable-table")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	sameRows(t, "deletable, running", deletable(), planRows(running.Deletable))
+	if err := p.Click("#stopped"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitFor(`[...document.querySelectorAll("#deletable-table td")].some(td => td.textContent.includes("/shared/"))`); err != nil {
+		t.Fatalf("stopped: no shared file planned: %v", err)
+	}
+	shared := 0
+	for _, r := range deletable() {
+		if strings.Contains(r["path"], "/shared/") {
+			shared++
+		}
+	}
+	if shared == 0 || shared <= countShared(running.Deletable) {
+		t.Errorf("stopped: %d shared files or folders planned, %d before", shared, countShared(running.Deletable))
+	}
+}
+
+func countShared(items []parse.OrphanItem) int {
+	n := 0
+	for _, it := range items {
+		if strings.Contains(it.Path, "/shared/") {
+			n++
+		}
+	}
+	return n
+}
