@@ -24,9 +24,15 @@ type format struct {
 	decode func(name string, r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error)
 }
 
-// Limits bound what decoding builds (see flink.Limits); the page sets them
-// for the browser's memory, the CLI does not.
+// Limits bound what decoding builds (see flink.Limits).
 type Limits = flink.Limits
+
+// DefaultMaxModelBytes is the model-size guard the page and the CLI apply
+// unless told otherwise. A checkpoint of 10 million state handles (a 1.5 GB
+// _metadata, whose model takes 2.0 GB) renders in the page in about a
+// minute; one of 16 million never finished in WebAssembly's 4 GiB. Real
+// jobs stay far below either.
+const DefaultMaxModelBytes = 2_000_000_000
 
 // headSize is how many leading bytes the formats sniff.
 const headSize = 512
@@ -111,6 +117,11 @@ func foreign(head []byte, size int64) error {
 // the file read, so a folder of any name places the snapshot (its relative
 // paths) and is never taken for a file of its own.
 func DecodeFile(path string) (*model.Snapshot, error) {
+	return DecodeFileWithin(path, Limits{})
+}
+
+// DecodeFileWithin is DecodeFile within limits.
+func DecodeFileWithin(path string, limits Limits) (*model.Snapshot, error) {
 	file := path
 	st, err := os.Stat(path)
 	if err != nil {
@@ -132,7 +143,7 @@ func DecodeFile(path string) (*model.Snapshot, error) {
 		return failed(file, err)
 	}
 	defer f.Close()
-	return Decode(file, f, st.Size())
+	return DecodeWithin(file, f, st.Size(), limits)
 }
 
 // snapshotIn is the snapshot file a folder holds (see DecodeFile).

@@ -3,8 +3,10 @@ package parse
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -558,6 +560,32 @@ func TestCompareRestoredFiles(t *testing.T) {
 		}
 		if f.Path == own && (f.UploadedElsewhere || !f.UploadedBefore) {
 			t.Errorf("own shared file of the oldest (not full) checkpoint: %+v", f)
+		}
+	}
+}
+
+// largestFirst orders as the stable sort by state size then id did, ties
+// kept in file order, on operators with repeated sizes and ids.
+func TestLargestFirstIsTheStableOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ops := make([]OperatorSize, 5000)
+	for i := range ops {
+		ops[i] = OperatorSize{ID: fmt.Sprintf("%x", rng.IntN(300)), StateBytes: int64(rng.IntN(20)), Files: i}
+		if i%7 == 0 {
+			ops[i].ID = ops[i].ID[:1] // shorter than the 8-byte prefix
+		}
+	}
+	want := append([]OperatorSize{}, ops...)
+	sort.SliceStable(want, func(i, j int) bool {
+		if want[i].StateBytes != want[j].StateBytes {
+			return want[i].StateBytes > want[j].StateBytes
+		}
+		return want[i].ID < want[j].ID
+	})
+	got := largestFirst(ops)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("position %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
 }

@@ -4,6 +4,8 @@
 //	go run ./bench/gen -kind dense    -o /tmp/ckptlens-bench/dense       # 2,000 keyed subtasks × 50 SSTs
 //	go run ./bench/gen -kind dense-xl -o /tmp/ckptlens-bench/dense-xl    # 12,000 × 50, ~650k handles, ~100 MB
 //	go run ./bench/gen -kind inline   -o /tmp/ckptlens-bench/inline      # 1 GiB of inline state
+//	go run ./bench/gen -kind operators -operators 2000000 -o /tmp/ckptlens-bench/ops-2m
+//	                                  # 2 M operators without state, 29 bytes each (58 MB)
 //	go run ./bench/gen -kind sample -version 6 -text '<img src=x onerror=alert(1)>' -o /tmp/hostile
 //	                                  # small file with every handle kind, text in every name and path
 //
@@ -24,11 +26,11 @@ import (
 )
 
 func main() {
-	kind := flag.String("kind", "dense", "dense, dense-xl, inline or sample")
+	kind := flag.String("kind", "dense", "dense, dense-xl, inline, operators or sample")
 	text := flag.String("text", "", "sample: text woven into every name, uid and path")
 	out := flag.String("o", "", "output directory (or file path ending in _metadata)")
 	version := flag.Int("version", 4, "header version 2–6")
-	operators := flag.Int("operators", 0, "dense: keyed operators (default 4, dense-xl 8)")
+	operators := flag.Int("operators", 0, "dense: keyed operators (default 4, dense-xl 8); operators: how many (default 2,000,000)")
 	parallelism := flag.Int("parallelism", 0, "subtasks per operator (dense 500, dense-xl 1500, inline 128)")
 	shared := flag.Int("shared", 50, "dense: shared SSTs per keyed subtask")
 	total := flag.Int64("total", 1<<30, "inline: payload bytes in all")
@@ -63,6 +65,8 @@ func main() {
 	case "inline":
 		st, err = encode.WriteInline(f, encode.InlineSpec{Version: *version, TotalBytes: *total,
 			HandleBytes: int32(*handleBytes), Parallelism: *parallelism, Seed: *seed})
+	case "operators":
+		st, err = encode.WriteEmptyOperators(f, *version, or(*operators, 2_000_000))
 	case "sample":
 		var n int64
 		cw := &countingWriter{w: f}

@@ -12,7 +12,7 @@ func init() {
 	register("compare", "show what several snapshots share, depend on and add", compare)
 }
 
-const compareUsage = `usage: ckptlens compare [--json] [--base LOC] SNAPSHOT [--base LOC] SNAPSHOT...
+const compareUsage = `usage: ckptlens compare [--json] [--max-model SIZE] [--base LOC] SNAPSHOT [--base LOC] SNAPSHOT...
 
 SNAPSHOT is a Flink _metadata file, a checkpoint or savepoint folder holding
 one, or a SlateDB manifest. --base LOC gives the folder of the snapshot after
@@ -21,7 +21,8 @@ Snapshots are ordered oldest first by checkpoint id. For each: its files,
 those shared with the others, what it adds to the older ones, what it drops
 from the one before, and the other checkpoints' folders it depends on. Then
 every shared file with the snapshot that first references (uploaded) it.
---json prints the whole report as one JSON object.
+--json prints the whole report as one JSON object. --max-model SIZE is the
+most memory one snapshot's model may take (2GB by default, as in the page).
 `
 
 func compare(args []string, stdout, stderr io.Writer) int {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -19,7 +20,7 @@ func init() {
 	register("inspect", "show what snapshots hold: operators, sizes, every referenced file", inspect)
 }
 
-const inspectUsage = `usage: ckptlens inspect [--json] [--files] [--base LOC] PATH...
+const inspectUsage = `usage: ckptlens inspect [--json] [--files] [--max-model SIZE] [--base LOC] PATH...
 
 PATH is a Flink _metadata file, a checkpoint or savepoint folder holding one,
 a SlateDB manifest or compactions file, or a SlateDB database folder (its
@@ -28,6 +29,8 @@ example s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab when you copied
 its _metadata): it places relative files. --files lists every referenced file
 (by default the text shows a count and size per kind of file). --json prints
 one JSON object per input, one per line, always with every file.
+--max-model SIZE is the most memory one snapshot's model may take, 2GB by
+default as in the page (for example 8GB, or none).
 The exit status is 1 when any input could not be decoded completely; the
 partial result is still printed.
 `
@@ -52,7 +55,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	for i, p := range paths {
-		s, err := decodeSnapshot(context.Background(), p)
+		s, err := decodeSnapshot(context.Background(), p, sa.limits())
 		// The report keeps every snapshot field and adds location,
 		// dependencies and sizes.
 		report := parse.Inspect(s, sa.bases[i])
@@ -276,35 +279,44 @@ func printOperators(w io.Writer, s *model.Snapshot) {
 	if why := flink.NamesNotRecorded(s.FormatVersion); why != "" {
 		fmt.Fprintf(w, "  %s\n", why)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  id\tname / uid\tparallelism\tsubtasks\tstate\tcheckpointed\tinline\tcoordinator")
 	var state, ckpt, inline int64
 	for _, o := range s.Operators {
-		label := o.Name
-		if o.UID != "" {
-			if label != "" {
-				label += " / "
-			}
-			label += o.UID
-		}
-		if label == "" {
-			label = "-"
-		}
-		subtasks := fmt.Sprint(o.Subtasks)
-		switch {
-		case o.FullyFinished:
-			subtasks = "finished"
-		case o.Finished > 0:
-			subtasks = fmt.Sprintf("%d (%d finished)", o.Subtasks, o.Finished)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t%s\n", o.ID, label, o.Parallelism, o.MaxParallelism,
-			subtasks, size(o.StateBytes), size(o.CheckpointedBytes), size(o.InlineBytes), size(o.CoordinatorBytes))
 		state += o.StateBytes
 		ckpt += o.CheckpointedBytes
 		inline += o.InlineBytes
 	}
-	fmt.Fprintf(tw, "  total\t\t\t\t%s\t%s\t%s\n", size(state), size(ckpt), size(inline))
-	tw.Flush()
+	n := len(s.Operators)
+	printRows(w, "  ", "llrrrrrr", n+2, func(i int, cells []string) []string {
+		switch i {
+		case 0:
+			return append(cells, "id", "name / uid", "parallelism", "subtasks", "state", "checkpointed", "inline", "coordinator")
+		case n + 1:
+			return append(cells, "total", "", "", "", size(state), size(ckpt), size(inline))
+		}
+		return operatorRow(cells, &s.Operators[i-1])
+	})
+}
+
+func operatorRow(cells []string, o *model.Operator) []string {
+	label := o.Name
+	if o.UID != "" {
+		if label != "" {
+			label += " / "
+		}
+		label += o.UID
+	}
+	if label == "" {
+		label = "-"
+	}
+	subtasks := strconv.Itoa(o.Subtasks)
+	switch {
+	case o.FullyFinished:
+		subtasks = "finished"
+	case o.Finished > 0:
+		subtasks = fmt.Sprintf("%d (%d finished)", o.Subtasks, o.Finished)
+	}
+	return append(cells, o.ID, label, strconv.Itoa(o.Parallelism)+"/"+strconv.Itoa(o.MaxParallelism),
+		subtasks, size(o.StateBytes), size(o.CheckpointedBytes), size(o.InlineBytes), size(o.CoordinatorBytes))
 }
 
 var kindOrder = []model.FileKind{model.KindKeyed, model.KindOperator, model.KindShared, model.KindPrivate,
@@ -315,9 +327,9 @@ var kindOrder = []model.FileKind{model.KindKeyed, model.KindOperator, model.Kind
 // every file: a large job references hundreds of thousands.
 func printFiles(w io.Writer, s *model.Snapshot, listFiles bool) {
 	var total int64
-	byKind := map[model.FileKind][]model.File{}
-	for _, f := range s.Files {
-		byKind[f.Kind] = append(byKind[f.Kind], f)
+	byKind := map[model.FileKind][]int32{} // positions in s.Files, not copies
+	for i, f := range s.Files {
+		byKind[f.Kind] = append(byKind[f.Kind], int32(i))
 		if f.Bytes > 0 {
 			total += f.Bytes
 		}
@@ -337,8 +349,8 @@ func printFiles(w io.Writer, s *model.Snapshot, listFiles bool) {
 		}
 		seen[k] = true
 		var sum int64
-		for _, f := range files {
-			if f.Bytes > 0 {
+		for _, i := range files {
+			if f := &s.Files[i]; f.Bytes > 0 {
 				sum += f.Bytes
 			}
 		}
@@ -346,8 +358,8 @@ func printFiles(w io.Writer, s *model.Snapshot, listFiles bool) {
 		if !listFiles {
 			continue
 		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, f := range files {
+		printRows(w, "      ", "lrll", len(files), func(i int, cells []string) []string {
+			f := &s.Files[files[i]]
 			note := ""
 			if f.Relative {
 				note = "relative"
@@ -355,9 +367,8 @@ func printFiles(w io.Writer, s *model.Snapshot, listFiles bool) {
 			if f.Segments > 0 {
 				note = fmt.Sprintf("%d segments", f.Segments)
 			}
-			fmt.Fprintf(tw, "      %s\t%s\t%s\t%s\n", f.Path, size(f.Bytes), note, strings.Join(f.Operators, " "))
-		}
-		tw.Flush()
+			return append(cells, f.Path, size(f.Bytes), note, strings.Join(f.Operators, " "))
+		})
 	}
 }
 

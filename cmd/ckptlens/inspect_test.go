@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -195,5 +196,34 @@ func TestInspectSlateDBText(t *testing.T) {
 		if strings.Contains(out, absent) {
 			t.Errorf("SlateDB output shows Flink's %q:\n%s", absent, out)
 		}
+	}
+}
+
+// The model-size guard is on by default, as in the page, and --max-model
+// moves it: a file of many operators is refused under a small guard with
+// the flag to raise it, and read whole with a large one or none.
+func TestMaxModelGuard(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "_metadata")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := encode.WriteEmptyOperators(f, 4, 50_000); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, _, stderr := execCLI("inspect", "--max-model", "1MB", path)
+	if code != 1 || !strings.Contains(stderr, "--max-model") {
+		t.Errorf("under a 1 MB guard: exit %d, stderr %q; want 1 and the flag named", code, stderr)
+	}
+	for _, limit := range []string{"1GB", "none"} {
+		code, stdout, stderr := execCLI("inspect", "--max-model", limit, path)
+		if code != 0 || !strings.Contains(stdout, "operators: 50000") {
+			t.Errorf("--max-model %s: exit %d, stderr %q", limit, code, stderr)
+		}
+	}
+	if code, _, stderr := execCLI("inspect", "--max-model", "lots", path); code != 2 || !strings.Contains(stderr, "--max-model") {
+		t.Errorf("a bad size: exit %d, stderr %q", code, stderr)
 	}
 }

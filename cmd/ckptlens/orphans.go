@@ -21,7 +21,7 @@ func init() {
 const orphansUsage = `usage: ckptlens orphans [--keep-latest N] [--keep SNAPSHOT]... [--entropy-key KEY]
                         [--stopped] [--margin DURATION] [--json | --paths] ROOT
        ckptlens orphans --listing FILE [--prefix PREFIX] [--entropy-key KEY]
-                        [--stopped] [--margin DURATION] [--json | --paths] [--base LOC] SNAPSHOT...
+                        [--stopped] [--margin DURATION] [--json | --paths] [--max-model SIZE] [--base LOC] SNAPSHOT...
 
 ROOT is a checkpoint root (state.checkpoints.dir, savepoints below it too) or
 a SlateDB database's root, read from the storage itself: s3://bucket/dir,
@@ -63,6 +63,8 @@ snapshots in the listing it refuses and says what to fix.
 --keep-latest N  with ROOT: the completed checkpoints kept per job (default 1)
 --keep SNAPSHOT  also keep this snapshot (may be given more than once)
 --base LOC       the folder of the snapshot after it
+--max-model SIZE the most memory one snapshot's model may take (2GB by
+                 default, as in the page; for example 8GB, or none)
 --json           print the whole report as one JSON object
 --paths          print only what is safe to delete, one path a line (a
                  folder ends in /), for your storage's delete command once
@@ -211,7 +213,7 @@ func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer
 			if given[abs] {
 				continue
 			}
-			s, err := parse.DecodeFile(abs)
+			s, err := parse.DecodeFileWithin(abs, sa.limits())
 			if err != nil {
 				fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", m, err)
 				failed++

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ckptlens/ckptlens/parse"
@@ -22,12 +24,42 @@ import (
 type snapshotArgs struct {
 	inputs []string
 	bases  []string
+	// maxModel is --max-model: the most memory one snapshot's model may
+	// take (0: no limit).
+	maxModel int64
 }
+
+// limits is the decoders' guard: the page's by default, --max-model's when
+// given.
+func (sa snapshotArgs) limits() parse.Limits {
+	return parse.Limits{MaxModelBytes: sa.maxModel,
+		Hint: "; give --max-model SIZE (for example 8GB, or none) to raise it"}
+}
+
+// parseMaxModel reads --max-model: a size such as 8GB, or 0 or none for no
+// limit.
+func parseMaxModel(v string) (int64, error) {
+	if v == "none" {
+		return 0, nil
+	}
+	num := strings.TrimRightFunc(v, func(r rune) bool { return r < '0' || r > '9' && r != '.' })
+	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(v[len(num):]))]
+	n, err := strconv.ParseFloat(num, 64)
+	if !ok || err != nil || n < 0 || n*unit >= math.MaxInt64 {
+		return 0, fmt.Errorf("--max-model %q: expected a size such as 4GB, 4GiB or 4000000000, or none", v)
+	}
+	return int64(n * unit), nil
+}
+
+// sizeUnits are the units --max-model takes: decimal and binary.
+var sizeUnits = map[string]float64{"": 1, "b": 1,
+	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
 
 // parseArgs splits args into snapshots (each with its --base) and lets
 // flag consume the other flags; value flags take the next argument.
 func parseArgs(args []string, valueFlags map[string]*string, boolFlags map[string]*bool) (snapshotArgs, error) {
-	var sa snapshotArgs
+	sa := snapshotArgs{maxModel: parse.DefaultMaxModelBytes}
 	base := ""
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -44,7 +76,7 @@ func parseArgs(args []string, valueFlags map[string]*string, boolFlags map[strin
 			sa.inputs = append(sa.inputs, a)
 			sa.bases = append(sa.bases, base)
 			base = ""
-		case name == "base" || valueFlags[name] != nil:
+		case name == "base" || name == "max-model" || valueFlags[name] != nil:
 			if !hasVal {
 				if i+1 >= len(args) {
 					return sa, fmt.Errorf("flag %s needs a value", a)
@@ -52,9 +84,15 @@ func parseArgs(args []string, valueFlags map[string]*string, boolFlags map[strin
 				i++
 				val = args[i]
 			}
-			if name == "base" {
+			switch name {
+			case "base":
 				base = val
-			} else {
+			case "max-model":
+				var err error
+				if sa.maxModel, err = parseMaxModel(val); err != nil {
+					return sa, err
+				}
+			default:
 				*valueFlags[name] = val
 			}
 		case boolFlags[name] != nil && !hasVal:
@@ -73,7 +111,7 @@ func parseArgs(args []string, valueFlags map[string]*string, boolFlags map[strin
 // partial snapshots kept.
 func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.Input, failed int) {
 	for i, p := range sa.inputs {
-		s, err := decodeSnapshot(context.Background(), p)
+		s, err := decodeSnapshot(context.Background(), p, sa.limits())
 		if err != nil {
 			fmt.Fprintf(stderr, "ckptlens %s: %s: %v\n", cmd, p, err)
 			failed++

@@ -11,16 +11,16 @@ import (
 
 // decodeSnapshot decodes a snapshot given by local path or storage URL
 // (s3://, gs://, Azure, hdfs://, file:), as a file or as its folder.
-func decodeSnapshot(ctx context.Context, p string) (*model.Snapshot, error) {
+func decodeSnapshot(ctx context.Context, p string, limits parse.Limits) (*model.Snapshot, error) {
 	if !storage.IsURL(p) {
 		if strings.HasPrefix(p, "file:") {
 			l, err := storage.Parse(p)
 			if err != nil {
-				return parse.DecodeFile(p)
+				return parse.DecodeFileWithin(p, limits)
 			}
 			p = l.Key
 		}
-		return parse.DecodeFile(p)
+		return parse.DecodeFileWithin(p, limits)
 	}
 	l, err := storage.Parse(p)
 	if err != nil {

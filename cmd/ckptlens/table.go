@@ -1,9 +1,8 @@
 package main
 
 import (
-	"fmt"
+	"bufio"
 	"io"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -27,32 +26,57 @@ func newTable(indent, align string, header ...string) *table {
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
 func (t *table) print(w io.Writer) {
+	printRows(w, t.indent, t.align, len(t.rows), func(i int, _ []string) []string { return t.rows[i] })
+}
+
+// printRows prints n rows as a table without holding them: row(i, cells)
+// returns row i's cells (it may reuse cells) and is called twice per row,
+// once to measure the columns and once to print. A snapshot of millions of
+// operators or files prints in constant memory.
+func printRows(w io.Writer, indent, align string, n int, row func(i int, cells []string) []string) {
 	var width []int
-	for _, r := range t.rows {
-		for i, c := range r {
-			if i >= len(width) {
+	var cells []string
+	for i := 0; i < n; i++ {
+		cells = row(i, cells[:0])
+		for c, s := range cells {
+			if c >= len(width) {
 				width = append(width, 0)
 			}
-			width[i] = max(width[i], utf8.RuneCountInString(c))
+			width[c] = max(width[c], utf8.RuneCountInString(s))
 		}
 	}
-	for _, r := range t.rows {
-		var b strings.Builder
-		b.WriteString(t.indent)
-		for i, c := range r {
-			if i > 0 {
-				b.WriteString("  ")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	line := []byte{}
+	for i := 0; i < n; i++ {
+		cells = row(i, cells[:0])
+		line = append(line[:0], indent...)
+		for c, s := range cells {
+			if c > 0 {
+				line = append(line, "  "...)
 			}
-			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			pad := width[c] - utf8.RuneCountInString(s)
 			switch {
-			case i < len(t.align) && t.align[i] == 'r':
-				b.WriteString(pad + c)
-			case i == len(r)-1:
-				b.WriteString(c)
+			case c < len(align) && align[c] == 'r':
+				line = appendSpaces(line, pad)
+				line = append(line, s...)
 			default:
-				b.WriteString(c + pad)
+				line = append(line, s...)
+				if c < len(cells)-1 {
+					line = appendSpaces(line, pad)
+				}
 			}
 		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		for len(line) > 0 && line[len(line)-1] == ' ' {
+			line = line[:len(line)-1]
+		}
+		bw.Write(append(line, '\n'))
 	}
+	bw.Flush()
+}
+
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, ' ')
+	}
+	return b
 }

@@ -16,6 +16,7 @@ package flink_test
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"github.com/ckptlens/ckptlens/parse/fixtures"
 	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 func BenchmarkDecodeSharedFixtures(b *testing.B) {
@@ -192,6 +194,51 @@ func TestGeneratedFilesMatchFlink(t *testing.T) {
 			if d := diff(snap, tr); len(d) > 0 {
 				t.Errorf("generated %s (read by Flink %s) differs from Flink:\n  %s", name, tr.FlinkVersion, strings.Join(d, "\n  "))
 			}
+		})
+	}
+}
+
+// BenchmarkEmptyOperators grows a file of operators without state 10× and
+// 100× and times each stage on its own: the decoder, the neutral model and
+// the analysis. Each stage's ns per operator must stay flat across sizes.
+func BenchmarkEmptyOperators(b *testing.B) {
+	for _, n := range []int{20_000, 200_000, 2_000_000} {
+		var buf bytes.Buffer
+		if _, err := encode.WriteEmptyOperators(&buf, 4, n); err != nil {
+			b.Fatal(err)
+		}
+		data := buf.Bytes()
+		perOp := func(b *testing.B) {
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/operator")
+		}
+		b.Run(fmt.Sprintf("decode/%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := flink.Decode(&model.Memory{Data: data}, int64(len(data))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perOp(b)
+		})
+		m, err := flink.Decode(&model.Memory{Data: data}, int64(len(data)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("model/%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Snapshot("ops/_metadata")
+			}
+			perOp(b)
+		})
+		snap := m.Snapshot("/cp/job/chk-1/_metadata")
+		b.Run(fmt.Sprintf("analysis/%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				parse.Inspect(snap, "")
+			}
+			perOp(b)
 		})
 	}
 }

@@ -7,12 +7,10 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-// pageLimits keep a file the page cannot hold from stalling it. A
-// checkpoint of 10 million state handles (a 1.5 GB _metadata, whose model
-// takes 2.0 GB) renders in about a minute; one of 16 million never
-// finished in WebAssembly's 4 GiB. Real jobs stay far below either.
+// pageLimits keep a file the page cannot hold from stalling it (see
+// parse.DefaultMaxModelBytes).
 var pageLimits = parse.Limits{
-	MaxModelBytes: 2_000_000_000,
+	MaxModelBytes: parse.DefaultMaxModelBytes,
 	Hint:          " in a browser tab; the command-line tool (ckptlens inspect) reads it",
 }
 

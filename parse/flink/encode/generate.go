@@ -263,3 +263,34 @@ func WriteInline(out io.Writer, spec InlineSpec) (Stats, error) {
 	st.Bytes = e.Written()
 	return st, err
 }
+
+// WriteEmptyOperators streams a checkpoint of n operators without any
+// subtask state: valid for Flink, and the most records per byte a file can
+// hold (29 bytes each in V4), the hostile-but-valid case for per-record
+// costs.
+func WriteEmptyOperators(out io.Writer, version int, n int) (Stats, error) {
+	if version == 0 {
+		version = 4
+	}
+	var st Stats
+	e, err := NewEncoder(out, version)
+	if err != nil {
+		return st, err
+	}
+	if err := e.Header(1, nil, n); err != nil {
+		return st, err
+	}
+	for i := 0; i < n; i++ {
+		op := Operator{ID: IDFor(fmt.Sprint("op-", i)), Parallelism: 1, MaxParallelism: 128}
+		if version >= 5 {
+			op.UID = fmt.Sprint("op-", i)
+		}
+		if err := e.Operator(&op); err != nil {
+			return st, err
+		}
+	}
+	st.Operators = n
+	err = e.Finish(CheckpointProperties())
+	st.Bytes = e.Written()
+	return st, err
+}
