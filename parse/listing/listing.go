@@ -88,48 +88,39 @@ func (e *Error) Error() string {
 // GCS, HDFS paths a few KiB.
 const maxLine = 1 << 20
 
-// Parse reads a listing, detecting its format from its lines. An error names
-// the first line that fits no format (or not the detected one); the entries
-// read before it are returned with it.
+// Parse reads a whole listing, detecting its format from its lines (see
+// Scanner). An error names the first line that fits no format (or not the
+// detected one); the entries read before it are returned with it.
 func Parse(r io.Reader) (*Listing, error) {
-	lr := newLineReader(r)
+	return Collect(NewScanner(r))
+}
+
+// Stream is a listing read one entry at a time: a Scanner, or an inventory
+// report's reader.
+type Stream interface {
+	Next() bool
+	Entry() Entry
+	Err() error
+	Format() Format
+}
+
+// Collect reads a whole stream into a Listing. A find listing's folders are
+// marked among all its entries, whatever their order.
+func Collect(st Stream) (*Listing, error) {
 	l := &Listing{}
-	n := 0
-	for {
-		line, ok, err := lr.next()
-		if err != nil {
-			return finish(l), &Error{Line: n + 1, Format: l.Format, Expected: "a line shorter than 1 MiB", Found: err.Error()}
-		}
-		if !ok {
-			break
-		}
-		n++
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		if l.Format == "" {
-			f, ok := detect(line)
-			if !ok {
-				if ignorable(line) {
-					continue
-				}
-				return l, &Error{Line: n, Expected: "a line of hdfs dfs -ls -R, aws s3 ls --recursive, gsutil ls -l -r, rclone lsl or find -printf '%T@ %s %p\\n'", Found: clip(line)}
+	for st.Next() {
+		l.Entries = append(l.Entries, st.Entry())
+	}
+	l.Format = st.Format()
+	if sc, ok := st.(*Scanner); ok {
+		l.Unterminated = sc.Unterminated()
+		for i := range l.Entries {
+			if e := &l.Entries[i]; !e.Dir && sc.IsFolder(e.Path) {
+				e.Dir, e.Bytes = true, 0
 			}
-			l.Format = f
-		}
-		e, skip, err := parseLine(l.Format, line)
-		if err != nil {
-			return finish(l), &Error{Line: n, Format: l.Format, Expected: err.Error(), Found: clip(line)}
-		}
-		if !skip {
-			l.Entries = append(l.Entries, e)
 		}
 	}
-	l.Unterminated = lr.unterminated
-	if l.Format == "" {
-		return l, &Error{Line: n, Expected: "at least one listed file", Found: "nothing"}
-	}
-	return finish(l), nil
+	return l, st.Err()
 }
 
 // lineReader yields lines without their "\n" (and "\r"), remembering whether
@@ -169,34 +160,6 @@ func (lr *lineReader) next() (string, bool, error) {
 		}
 		return strings.TrimRight(string(line[:len(line)-1]), "\r"), true, nil
 	}
-}
-
-// finish marks folders: find prints folders like files (with their inode
-// size), so an entry that is the parent of another entry is a folder.
-func finish(l *Listing) *Listing {
-	if l.Format != FormatFind && l.Format != FormatFindTimes {
-		return l
-	}
-	// Every folder above an entry, not only its parent: a filtered listing
-	// may skip levels.
-	parents := make(map[string]bool, len(l.Entries))
-	for _, e := range l.Entries {
-		p := strings.TrimRight(e.Path, "/")
-		for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p, '/') {
-			if p = p[:i]; parents[p] {
-				break
-			}
-			parents[p] = true
-		}
-	}
-	for i := range l.Entries {
-		p := strings.TrimSuffix(l.Entries[i].Path, "/")
-		if parents[p] || p == "." || p == "" {
-			l.Entries[i].Dir = true
-			l.Entries[i].Bytes = 0
-		}
-	}
-	return l
 }
 
 // ignorable lines carry no entry in any format: hdfs's "Found N items",
@@ -241,20 +204,32 @@ func parseLine(f Format, line string) (e Entry, skip bool, err error) {
 	return e, false, fmt.Errorf("a known listing format")
 }
 
-// fields splits off the first n space-separated fields and returns the rest
-// of the line (which may itself contain spaces: it is the path).
-func fields(line string, n int) ([]string, string, bool) {
-	out := make([]string, 0, n)
-	rest := strings.TrimLeft(line, " \t")
-	for len(out) < n {
-		i := strings.IndexAny(rest, " \t")
-		if i < 0 {
-			return nil, "", false
+// fields splits off the first n (at most 7) space-separated fields and
+// returns the rest of the line (which may itself contain spaces: it is the
+// path). It allocates nothing: it runs on every line of listings of
+// millions.
+func fields(line string, n int) ([7]string, string, bool) {
+	var out [7]string
+	rest := trimBlanks(line)
+	for k := 0; k < n; k++ {
+		i := 0
+		for i < len(rest) && rest[i] != ' ' && rest[i] != '\t' {
+			i++
 		}
-		out = append(out, rest[:i])
-		rest = strings.TrimLeft(rest[i:], " \t")
+		if i == len(rest) {
+			return out, "", false
+		}
+		out[k] = rest[:i]
+		rest = trimBlanks(rest[i:])
 	}
 	return out, rest, rest != ""
+}
+
+func trimBlanks(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	return s
 }
 
 // parseHDFS reads `drwxr-xr-x   - user group          0 2024-05-01 10:00 /flink/cp/job/chk-1`.
@@ -274,7 +249,7 @@ func parseHDFS(line string) (Entry, bool, error) {
 	if dir {
 		size = 0
 	}
-	mod := localTime("2006-01-02 15:04", f[5]+" "+f[6])
+	mod := localTime(f[5], f[6])
 	return Entry{Path: path, Bytes: size, Dir: dir, Relative: !isAbsolute(path), Modified: mod}, false, nil
 }
 
@@ -290,7 +265,7 @@ func parseS3(line string) (Entry, bool, error) {
 	}
 	// A zero-byte key ending in "/" is a folder marker made by consoles.
 	dir := strings.HasSuffix(key, "/")
-	mod := localTime("2006-01-02 15:04:05", f[0]+" "+f[1])
+	mod := localTime(f[0], f[1])
 	return Entry{Path: key, Bytes: size, Dir: dir, Relative: !isAbsolute(key), Modified: mod}, false, nil
 }
 
@@ -322,7 +297,7 @@ func parseRcloneLSL(line string) (Entry, bool, error) {
 	if err != nil || size < 0 {
 		return Entry{}, false, fmt.Errorf("a size in bytes")
 	}
-	mod := localTime("2006-01-02 15:04:05.999999999", f[1]+" "+f[2])
+	mod := localTime(f[1], f[2])
 	return Entry{Path: path, Bytes: size, Relative: !isAbsolute(path), Modified: mod}, false, nil
 }
 
@@ -369,11 +344,30 @@ func epochTime(s string) (time.Time, bool) {
 	return time.Unix(sec, nsec).UTC(), true
 }
 
-// localTime reads a time printed without a zone; "" when it does not parse
-// (the line's own checks have already judged its shape).
-func localTime(layout, value string) time.Time {
-	t, err := time.Parse(layout, value)
-	if err != nil {
+// localTime reads a date (2024-05-01) and a clock (10:00, 10:00:00 or
+// 10:00:00.062626927) printed without a zone; zero when they name no real
+// time (the line's own checks have already judged their shape). By hand:
+// time.Parse took most of a line's time.
+func localTime(date, clock string) time.Time {
+	secs, frac, _ := strings.Cut(clock, ".")
+	if !isDate(date) || !isClock(secs) || len(frac) > 9 || frac != "" && !digits(frac) {
+		return time.Time{}
+	}
+	num := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	y, mo, d, h, mi := num(date[:4]), num(date[5:7]), num(date[8:]), num(secs[:2]), num(secs[3:5])
+	sec := 0
+	if len(secs) == 8 {
+		sec = num(secs[6:])
+	}
+	ns := 0
+	if frac != "" {
+		ns = num((frac + "00000000")[:9])
+	}
+	if mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC)
+	if t.Day() != d { // February 30th
 		return time.Time{}
 	}
 	return t
@@ -382,8 +376,10 @@ func localTime(layout, value string) time.Time {
 func isAbsolute(p string) bool { return strings.HasPrefix(p, "/") || strings.Contains(p, ":/") }
 
 func isPerm(s string) bool {
-	for _, c := range s {
-		if !strings.ContainsRune("rwxstST-", c) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case 'r', 'w', 'x', 's', 't', 'S', 'T', '-':
+		default:
 			return false
 		}
 	}
