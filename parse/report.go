@@ -47,6 +47,8 @@ type Options struct {
 // Report is everything the CLI prints and the page renders, self-contained
 // and JSON-serialisable (share links carry it).
 type Report struct {
+	// Schema is ReportSchema in reports made by this version.
+	Schema     string            `json:"schema,omitempty"`
 	Snapshots  []*SnapshotReport `json:"snapshots"`
 	Comparison *Comparison       `json:"comparison,omitempty"` // two or more snapshots
 	Orphans    *OrphanPlan       `json:"orphans,omitempty"`    // when a listing was given
@@ -193,7 +195,7 @@ type KindSize struct {
 // dependencies and sizes; with two or more, how they relate; with a
 // listing, what storage holds that none of them references.
 func Analyze(inputs []Input, opts Options) *Report {
-	r := &Report{Snapshots: make([]*SnapshotReport, 0, len(inputs))}
+	r := &Report{Schema: ReportSchema, Snapshots: make([]*SnapshotReport, 0, len(inputs))}
 	for _, in := range inputs {
 		r.Snapshots = append(r.Snapshots, Inspect(in.Snapshot, in.Base))
 	}

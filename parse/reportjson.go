@@ -1,6 +1,9 @@
 package parse
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // snapshotReportJSON is SnapshotReport without its JSON methods.
 type snapshotReportJSON SnapshotReport
@@ -19,7 +22,13 @@ func (s *SnapshotReport) MarshalJSON() ([]byte, error) {
 			out.FileRefs[i] = ref
 		}
 	}
-	return json.Marshal(&out)
+	// As the streaming writer does (WriteJSON): <, > and & stay as they
+	// are; a page embedding JSON in HTML escapes it there.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(&out)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, and the reports written

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -42,9 +41,7 @@ func compare(args []string, stdout, stderr io.Writer) int {
 	inputs, failed := decodeAll(sa, "compare", stderr)
 	r := parse.Analyze(inputs, parse.Options{})
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r); err != nil {
+		if err := r.WriteJSON(stdout); err != nil {
 			fmt.Fprintf(stderr, "ckptlens compare: %v\n", err)
 			return 1
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -52,8 +51,6 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	status := 0
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
 	for i, p := range paths {
 		s, err := decodeSnapshot(context.Background(), p, sa.limits())
 		// The report keeps every snapshot field and adds location,
@@ -64,7 +61,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 			status = 1
 		}
 		if asJSON {
-			if jerr := enc.Encode(report); jerr != nil {
+			if jerr := report.WriteJSON(stdout); jerr != nil {
 				fmt.Fprintf(stderr, "ckptlens inspect: %v\n", jerr)
 				return 1
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -181,9 +180,7 @@ func printPlan(r *parse.Report, fl orphansFlags, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case fl.asJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r); err != nil {
+		if err := r.WriteJSON(stdout); err != nil {
 			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 			return 1
 		}
