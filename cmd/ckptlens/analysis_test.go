@@ -10,9 +10,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/parse/inventory/generate"
+	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/plan"
 )
 
@@ -275,5 +278,58 @@ func TestOrphansExitStatuses(t *testing.T) {
 	r := &parse.Report{Orphans: &parse.OrphanPlan{Refusals: []plan.Refusal{{Code: plan.RefuseLastCheck}}, LastCheck: []string{"/x"}}}
 	if code := printPlan(r, orphansFlags{asPaths: true}, &sink, &sink); code != 3 {
 		t.Errorf("a plan the last check withdrew exits %d, want 3", code)
+	}
+}
+// --listing takes an inventory report: the plan from an S3 Inventory of the
+// clone's objects is the plan from `aws s3 ls` of the same objects.
+func TestOrphansFromAnInventory(t *testing.T) {
+	listingPath, manifests := slateDBClone(t)
+	f, err := os.Open(listingPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := listing.Parse(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs []generate.Object
+	var ls strings.Builder
+	t0 := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	for _, e := range l.Entries {
+		if !e.Dir {
+			o := generate.Object{Key: e.Path, Size: e.Bytes, Modified: t0}
+			if strings.Contains(e.Path, "/manifest/") { // the manifests after every SST
+				o.Modified = t0.Add(24 * time.Hour)
+			}
+			objs = append(objs, o)
+			fmt.Fprintf(&ls, "%s %10d %s\n", o.Modified.Format("2006-01-02 15:04:05"), o.Size, o.Key)
+		}
+	}
+	dir := t.TempDir()
+	s3ls := filepath.Join(dir, "s3ls.txt")
+	os.WriteFile(s3ls, []byte(ls.String()), 0o644)
+	plan := func(listing string) *parse.OrphanPlan {
+		store := repoPath(t, "testdata", "slatedb", "store") + "/"
+		js, stderr, code := runCLI(t, append([]string{"orphans", "--json", "--prefix", store, "--listing", listing}, manifests...)...)
+		var r parse.Report
+		if err := json.Unmarshal([]byte(js), &r); err != nil || r.Orphans == nil {
+			t.Fatalf("%s: exit %d, %v: %s", listing, code, err, stderr)
+		}
+		r.Orphans.Listing.Format = ""
+		return r.Orphans
+	}
+	want := plan(s3ls)
+	if want.DeletableFiles == 0 {
+		t.Fatal("the listing's plan deletes nothing: nothing to compare")
+	}
+	for _, kind := range []generate.Kind{generate.S3CSVGzip, generate.S3Parquet, generate.AzureCSV} {
+		path, err := generate.Write(kind, filepath.Join(dir, string(kind)), "b", objs, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := plan(path); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: plan\n%+v\nwant\n%+v", kind, got, want)
+		}
 	}
 }

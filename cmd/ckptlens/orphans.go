@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/inventory"
 	"github.com/ckptlens/ckptlens/parse/listing"
 )
 
@@ -46,10 +47,15 @@ snapshots in the listing it refuses and says what to fix.
                    gsutil ls -l -r gs://bucket/DIR   (or gcloud storage ls -l -r)
                    rclone lsl REMOTE:DIR
                    find DIR -printf '%s %p\n'  or  rclone ls REMOTE:DIR
+                 or an inventory report, with times: an S3 Inventory
+                 manifest.json (its CSV, CSV.gz or Parquet data files beside
+                 it as downloaded), or one CSV or Parquet file of a Storage
+                 Insights or Azure Blob Inventory report
 --prefix PREFIX  what relative listing paths are relative to (aws s3 ls
                  prints keys without the bucket: --prefix s3://bucket/;
                  rclone paths under the listed DIR: --prefix s3://bucket/DIR/);
-                 inferred from the snapshots' paths when not given
+                 inferred from the snapshots' paths when not given (an
+                 inventory's own bucket when it names one)
 --entropy-key KEY  the s3.entropy.key the jobs used; entropy segments are
                  learned from the snapshots' own paths either way, with the
                  key also from the listing
@@ -131,15 +137,39 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 // snapshots. A listing with a bad line still makes a report: the plan
 // refuses it.
 func listingInputs(path string, opts *parse.Options, sa snapshotArgs, stderr io.Writer) ([]parse.Input, int, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	if err := readListing(path, opts); err != nil {
 		return nil, 0, err
 	}
-	opts.Listing, opts.ListingError = listing.Parse(f)
-	f.Close()
 	inputs, failed := decodeAll(sa, "orphans", stderr)
 	inputs, failedPinned := withPinnedManifests(sa, inputs, stderr)
 	return inputs, failed + failedPinned, nil
+}
+
+// readListing reads a listing or an inventory report into opts. One that
+// cannot be read whole still makes a report: the plan refuses it. An
+// inventory that names its bucket is what relative entries are relative
+// to, unless --prefix says otherwise.
+func readListing(path string, opts *parse.Options) error {
+	if !inventory.Is(path) {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		opts.Listing, opts.ListingError = listing.Parse(f)
+		return nil
+	}
+	r, err := inventory.Open(path)
+	if err != nil {
+		opts.Listing, opts.ListingError = &listing.Listing{}, err
+		return nil
+	}
+	defer r.Close()
+	opts.Listing, opts.ListingError = listing.Collect(r)
+	if opts.ListingPrefix == "" {
+		opts.ListingPrefix = r.Root()
+	}
+	return nil
 }
 
 func (fl orphansFlags) options(err error, given int, rf rootFlags) (parse.Options, error) {

@@ -27,9 +27,9 @@ import (
 
 // Formats of the entries an inventory yields.
 const (
-	FormatS3    listing.Format = "s3-inventory"
-	FormatGCS   listing.Format = "gcs-inventory"
-	FormatAzure listing.Format = "azure-inventory"
+	FormatS3    = listing.FormatS3Inventory
+	FormatGCS   = listing.FormatGCSInventory
+	FormatAzure = listing.FormatAzureInventory
 )
 
 // Error says what in an inventory could not be read, and where.

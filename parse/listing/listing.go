@@ -34,6 +34,11 @@ const (
 	// FormatStorage is a listing ckptlens made itself from the storage
 	// (parse/storage): absolute URLs, sizes and modification times.
 	FormatStorage Format = "storage"
+	// Inventory reports (read by parse/inventory): every object with its
+	// size and modification time.
+	FormatS3Inventory    Format = "s3-inventory"
+	FormatGCSInventory   Format = "gcs-inventory"
+	FormatAzureInventory Format = "azure-inventory"
 )
 
 // Entry is one file or folder in a listing.
@@ -63,7 +68,8 @@ type Listing struct {
 // HasTimes reports whether the listing's format prints modification times.
 func (l *Listing) HasTimes() bool {
 	switch l.Format {
-	case FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFindTimes, FormatStorage:
+	case FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFindTimes, FormatStorage,
+		FormatS3Inventory, FormatGCSInventory, FormatAzureInventory:
 		return true
 	}
 	return false
