@@ -23,8 +23,10 @@ const ReportSchema = "ckptlens-report/2"
 // written into its place element by element. Memory stays that of one
 // element; the output is what encoding/json writes for the whole value.
 
-// WriteJSON writes the report as one JSON object and a newline.
-func (r *Report) WriteJSON(w io.Writer) error {
+// WriteReportJSON writes the report as one JSON object and a newline. (A
+// function, not a method: the page never calls it, and the linker keeps
+// every method of a type encoding/json reflects on.)
+func WriteReportJSON(w io.Writer, r *Report) error {
 	jw := newJSONWriter(w)
 	rest := *r
 	rest.Schema = ReportSchema
@@ -63,9 +65,9 @@ func (jw *jsonWriter) emptyLists(within string, ptr any) []list {
 	return lists
 }
 
-// WriteJSON writes one snapshot's report as one JSON object, with the
-// schema, and a newline: a line of `ckptlens inspect --json`.
-func (s *SnapshotReport) WriteJSON(w io.Writer) error {
+// WriteSnapshotJSON writes one snapshot's report as one JSON object, with
+// the schema, and a newline: a line of `ckptlens inspect --json`.
+func WriteSnapshotJSON(w io.Writer, s *SnapshotReport) error {
 	jw := newJSONWriter(w)
 	jw.snapshot(s, true)
 	jw.raw("\n")
@@ -82,8 +84,7 @@ type jsonWriter struct {
 
 func newJSONWriter(w io.Writer) *jsonWriter {
 	jw := &jsonWriter{w: bufio.NewWriterSize(w, 256<<10)}
-	jw.enc = json.NewEncoder(&jw.buf)
-	jw.enc.SetEscapeHTML(false)
+	jw.enc = json.NewEncoder(&jw.buf) // escaping <, > and & as json.Marshal does
 	return jw
 }
 

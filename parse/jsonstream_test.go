@@ -9,22 +9,20 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-// encodeWhole is the report's JSON as encoding/json writes it in one piece.
+// encodeWhole is the report's JSON as json.Marshal writes it in one piece.
 func encodeWhole(t *testing.T, v any) string {
 	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := json.Marshal(v)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return b.String()
+	return string(b) + "\n"
 }
 
 func checkStreamed(t *testing.T, name string, r *Report) {
 	t.Helper()
 	var got bytes.Buffer
-	if err := r.WriteJSON(&got); err != nil {
+	if err := WriteReportJSON(&got, r); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	withSchema := *r
@@ -41,7 +39,7 @@ func checkStreamed(t *testing.T, name string, r *Report) {
 			continue
 		}
 		got.Reset()
-		if err := s.WriteJSON(&got); err != nil {
+		if err := WriteSnapshotJSON(&got, s); err != nil {
 			t.Fatal(err)
 		}
 		want := `{"schema":"` + ReportSchema + `",` + strings.TrimPrefix(encodeWhole(t, s), "{")

@@ -1,9 +1,6 @@
 package parse
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "encoding/json"
 
 // snapshotReportJSON is SnapshotReport without its JSON methods.
 type snapshotReportJSON SnapshotReport
@@ -22,13 +19,7 @@ func (s *SnapshotReport) MarshalJSON() ([]byte, error) {
 			out.FileRefs[i] = ref
 		}
 	}
-	// As the streaming writer does (WriteJSON): <, > and & stay as they
-	// are; a page embedding JSON in HTML escapes it there.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(&out)
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
+	return json.Marshal(&out)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, and the reports written

@@ -36,6 +36,7 @@ func main() {
 	total := flag.Int64("total", 1<<30, "inline: payload bytes in all")
 	handleBytes := flag.Int("handle-bytes", 1<<20, "inline: payload bytes per handle")
 	seed := flag.Uint64("seed", 0, "random seed of ids and sizes")
+	root := flag.String("root", "", "dense: the checkpoint directory root (default hdfs://namenode.example.com:8020/jobs/flink/checkpoints)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "gen: -o is required")
@@ -57,7 +58,7 @@ func main() {
 	switch *kind {
 	case "dense", "dense-xl":
 		spec := encode.DenseSpec{Version: *version, Operators: *operators, Parallelism: *parallelism,
-			SharedPerSubtask: *shared, Seed: *seed}
+			SharedPerSubtask: *shared, Seed: *seed, Root: *root}
 		if *kind == "dense-xl" {
 			spec.Operators, spec.Parallelism = or(*operators, 8), or(*parallelism, 1500)
 		}

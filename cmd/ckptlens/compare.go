@@ -41,7 +41,7 @@ func compare(args []string, stdout, stderr io.Writer) int {
 	inputs, failed := decodeAll(sa, "compare", stderr)
 	r := parse.Analyze(inputs, parse.Options{})
 	if asJSON {
-		if err := r.WriteJSON(stdout); err != nil {
+		if err := parse.WriteReportJSON(stdout, r); err != nil {
 			fmt.Fprintf(stderr, "ckptlens compare: %v\n", err)
 			return 1
 		}

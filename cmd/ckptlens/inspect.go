@@ -61,7 +61,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 			status = 1
 		}
 		if asJSON {
-			if jerr := report.WriteJSON(stdout); jerr != nil {
+			if jerr := parse.WriteSnapshotJSON(stdout, report); jerr != nil {
 				fmt.Fprintf(stderr, "ckptlens inspect: %v\n", jerr)
 				return 1
 			}

@@ -210,7 +210,7 @@ func printPlan(r *parse.Report, fl orphansFlags, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case fl.asJSON:
-		if err := r.WriteJSON(stdout); err != nil {
+		if err := parse.WriteReportJSON(stdout, r); err != nil {
 			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 			return 1
 		}
