@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -52,7 +51,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	for i, p := range paths {
-		s, err := decodeSnapshot(context.Background(), p, sa.limits())
+		s, err := decode(p, sa)
 		// The report keeps every snapshot field and adds location,
 		// dependencies and sizes.
 		report := parse.Inspect(s, sa.bases[i])
