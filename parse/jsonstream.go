@@ -76,16 +76,25 @@ func WriteSnapshotJSON(w io.Writer, s *SnapshotReport) error {
 
 // jsonWriter writes JSON to a buffered writer, remembering the first error.
 type jsonWriter struct {
-	w   *bufio.Writer
-	buf bytes.Buffer // one marshalled value
-	enc *json.Encoder
-	err error
+	w       *bufio.Writer
+	scratch []byte       // one record, appended by hand (jsonappend.go)
+	buf     bytes.Buffer // one marshalled value
+	enc     *json.Encoder
+	err     error
 }
 
 func newJSONWriter(w io.Writer) *jsonWriter {
 	jw := &jsonWriter{w: bufio.NewWriterSize(w, 256<<10)}
 	jw.enc = json.NewEncoder(&jw.buf) // escaping <, > and & as json.Marshal does
 	return jw
+}
+
+// bytes writes one record and keeps its buffer for the next.
+func (jw *jsonWriter) bytes(b []byte) {
+	jw.scratch = b
+	if jw.err == nil {
+		_, jw.err = jw.w.Write(b)
+	}
 }
 
 func (jw *jsonWriter) raw(s string) {
@@ -227,8 +236,8 @@ func (jw *jsonWriter) snapshot(s *SnapshotReport, schema bool) {
 		snap.Operators, snap.Files = []model.Operator{}, []model.File{}
 		rest.Snapshot = &snap
 		lists = append(lists,
-			list{key: "operators", n: len(ops), null: ops == nil, elem: func(i int) { jw.value(&ops[i]) }},
-			list{key: "files", n: len(files), null: files == nil, elem: func(i int) { jw.value(&files[i]) }})
+			list{key: "operators", n: len(ops), null: ops == nil, elem: func(i int) { jw.bytes(appendOperator(jw.scratch[:0], &ops[i])) }},
+			list{key: "files", n: len(files), null: files == nil, elem: func(i int) { jw.bytes(appendFile(jw.scratch[:0], &files[i])) }})
 	}
 	refs, sizes := s.FileRefs, s.Sizes.Operators
 	rest.FileRefs, rest.Sizes.Operators = []FileRef{}, []OperatorSize{}
@@ -241,9 +250,9 @@ func (jw *jsonWriter) snapshot(s *SnapshotReport, schema bool) {
 			if parallel && ref.Path == files[i].Path {
 				ref.Path = ""
 			}
-			jw.value(&ref)
+			jw.bytes(appendFileRef(jw.scratch[:0], &ref))
 		}},
-		list{within: "sizes", key: "operators", n: len(sizes), null: sizes == nil, elem: func(i int) { jw.value(&sizes[i]) }})
+		list{within: "sizes", key: "operators", n: len(sizes), null: sizes == nil, elem: func(i int) { jw.bytes(appendOperatorSize(jw.scratch[:0], &sizes[i])) }})
 	jw.splice((*snapshotReportJSON)(&rest), lists, schema)
 }
 
