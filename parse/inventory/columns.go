@@ -171,31 +171,30 @@ func flag(c cells, col int) bool {
 	return ok && strings.EqualFold(s, "true")
 }
 
-// urlDecode reads S3 Inventory's form encoding of keys.
+// urlDecode reads S3 Inventory's form encoding of keys ("%2F" for "/",
+// "+" for a space), copying the runs between escapes whole.
 func urlDecode(s string) (string, error) {
-	if !strings.ContainsAny(s, "%+") {
+	i := strings.IndexAny(s, "%+")
+	if i < 0 {
 		return s, nil
 	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '+':
-			b.WriteByte(' ')
-		case c == '%':
-			if i+2 >= len(s) {
-				return "", fmt.Errorf("%q ends inside an escape", s)
-			}
-			v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			if err != nil {
-				return "", fmt.Errorf("%q: bad escape %q", s, s[i:i+3])
-			}
-			b.WriteByte(byte(v))
-			i += 2
-		default:
-			b.WriteByte(c)
+	b := make([]byte, 0, len(s))
+	for ; i >= 0; i = strings.IndexAny(s, "%+") {
+		b = append(b, s[:i]...)
+		if s[i] == '+' {
+			b, s = append(b, ' '), s[i+1:]
+			continue
 		}
+		if i+3 > len(s) {
+			return "", fmt.Errorf("%q ends inside an escape", s)
+		}
+		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		if err != nil {
+			return "", fmt.Errorf("bad escape %q", s[i:i+3])
+		}
+		b, s = append(b, byte(v)), s[i+3:]
 	}
-	return b.String(), nil
+	return string(append(b, s...)), nil
 }
 
 // parseTime reads the times the services print: RFC 3339 with any

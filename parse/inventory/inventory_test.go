@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -205,5 +206,19 @@ func TestInventoryErrors(t *testing.T) {
 	os.WriteFile(noTime, []byte("bucket,name,size\nb1,x,1\n"), 0o644)
 	if err := collect(noTime); !inventory.Is(noTime) || err == nil || !strings.Contains(err.Error(), "updated") {
 		t.Errorf("a report without times: %v", err)
+	}
+}
+
+func TestURLDecodeIsQueryUnescape(t *testing.T) {
+	for _, key := range []string{"", "a", "a/b c+d%e&é/😀", "%", "100%", "+++", "a%2Fb"} {
+		enc := url.QueryEscape(key)
+		if got, err := inventory.URLDecode(enc); err != nil || got != key {
+			t.Errorf("%q -> %q: %q, %v", key, enc, got, err)
+		}
+	}
+	for _, bad := range []string{"%", "%2", "%zz", "a%4"} {
+		if _, err := inventory.URLDecode(bad); err == nil {
+			t.Errorf("%q decoded", bad)
+		}
 	}
 }

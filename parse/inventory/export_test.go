@@ -1,0 +1,3 @@
+package inventory
+
+var URLDecode = urlDecode
