@@ -37,8 +37,8 @@ type tools struct{ gen, listgen, cli, dir string }
 type run struct {
 	wall time.Duration
 	cpu  time.Duration // user + system: on a shared machine the wall clock also measures the neighbours
-	rss  float64 // MB
-	out  int64   // bytes written to stdout
+	rss  float64       // MB
+	out  int64         // bytes written to stdout
 }
 
 func (t tools) run(name string, args ...string) run {
