@@ -64,12 +64,7 @@ func TestSlateDBOrphansMatchSlateDBGC(t *testing.T) {
 				}
 				inputs = append(inputs, Input{Snapshot: s})
 			}
-			f, err := os.Open(filepath.Join(dbDir, "listing-before.txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			l, err := listing.Parse(f)
-			f.Close()
+			l, err := listing.ParseFile(filepath.Join(dbDir, "listing-before.txt"))
 			if err != nil {
 				t.Fatal(err)
 			}

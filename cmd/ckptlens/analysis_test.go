@@ -284,12 +284,7 @@ func TestOrphansExitStatuses(t *testing.T) {
 // clone's objects is the plan from `aws s3 ls` of the same objects.
 func TestOrphansFromAnInventory(t *testing.T) {
 	listingPath, manifests := slateDBClone(t)
-	f, err := os.Open(listingPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := listing.Parse(f)
-	f.Close()
+	l, err := listing.ParseFile(listingPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,12 +151,11 @@ func listingInputs(path string, opts *parse.Options, sa snapshotArgs, stderr io.
 // to, unless --prefix says otherwise.
 func readListing(path string, opts *parse.Options) error {
 	if !inventory.Is(path) {
-		f, err := os.Open(path)
-		if err != nil {
+		l, err := listing.ParseFile(path)
+		if l == nil { // not opened
 			return err
 		}
-		defer f.Close()
-		opts.Listing, opts.ListingError = listing.Parse(f)
+		opts.Listing, opts.ListingError = l, err
 		return nil
 	}
 	r, err := inventory.Open(path)

@@ -37,12 +37,7 @@ func oracleScenarios(t *testing.T) []scenario {
 	}
 	var out []scenario
 	for _, lp := range paths {
-		f, err := os.Open(lp)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := listing.Parse(f)
-		f.Close()
+		l, err := listing.ParseFile(lp)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -99,6 +100,16 @@ const maxLine = 1 << 20
 // detected one); the entries read before it are returned with it.
 func Parse(r io.Reader) (*Listing, error) {
 	return Collect(NewScanner(r))
+}
+
+// ParseFile parses the listing in the file at path (see Parse).
+func ParseFile(path string) (*Listing, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Parse(f)
 }
 
 // Stream is a listing read one entry at a time: a Scanner, or an inventory
