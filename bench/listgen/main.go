@@ -39,30 +39,33 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: listgen -metadata FILE -base LOC [-garbage N] [-format F] -o OUT")
 		os.Exit(2)
 	}
-	objs, bucket, err := objects(*metadata, base, *garbage)
+	objs, junk, bucket, err := objects(*metadata, base, *garbage)
 	if err != nil {
 		fail(err)
 	}
 	path := *out
 	switch *format {
-	case "hdfs", "find-times", "s3ls":
-		err = writeListing(*out, *format, bucket, objs)
+	case "hdfs", "find-times", "s3ls": // garbage written as it is made: 20 M lines take no memory
+		err = writeListing(*out, *format, bucket, objs, *garbage, junk)
 	default:
+		for i := 0; i < *garbage; i++ {
+			objs = append(objs, junk(i))
+		}
 		path, err = generate.Write(generate.Kind(*format), *out, bucket, objs, 1_000_000)
 	}
 	if err != nil {
 		fail(err)
 	}
-	json.NewEncoder(os.Stdout).Encode(map[string]any{"path": path, "objects": len(objs), "garbage": *garbage,
+	json.NewEncoder(os.Stdout).Encode(map[string]any{"path": path, "objects": len(objs) + *garbage, "garbage": *garbage,
 		"prefix": "s3://" + bucket + "/", "base": *base})
 }
 
-// objects are the checkpoint's files, its _metadata and the garbage, as
-// keys of the bucket the base names.
-func objects(metadata string, basePtr *string, garbage int) ([]generate.Object, string, error) {
+// objects are the checkpoint's files and its _metadata as keys of the
+// bucket the base names, and junk makes the i-th unreferenced file.
+func objects(metadata string, basePtr *string, garbage int) ([]generate.Object, func(int) generate.Object, string, error) {
 	snap, err := parse.DecodeFile(metadata)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	if *basePtr == "" {
 		*basePtr = fmt.Sprintf("%s/chk-%d", parse.Inspect(snap, "").Location.JobDir, snap.CheckpointID)
@@ -71,7 +74,7 @@ func objects(metadata string, basePtr *string, garbage int) ([]generate.Object, 
 	r := parse.Inspect(snap, base)
 	bucket, _, ok := strings.Cut(strings.TrimPrefix(base, "s3://"), "/")
 	if !ok || !strings.HasPrefix(base, "s3://") {
-		return nil, "", fmt.Errorf("-base %s: expected s3://bucket/…", base)
+		return nil, nil, "", fmt.Errorf("-base %s: expected s3://bucket/…", base)
 	}
 	key := func(p string) string { return p[len("s3://"+bucket+"/"):] }
 	t0 := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
@@ -80,14 +83,14 @@ func objects(metadata string, basePtr *string, garbage int) ([]generate.Object, 
 		objs = append(objs, generate.Object{Key: key(ref.Path), Size: max(snap.Files[i].Bytes, 0), Modified: t0})
 	}
 	objs = append(objs, generate.Object{Key: key(base + "/_metadata"), Size: snap.Size, Modified: t0.Add(time.Hour)})
-	for i := 0; i < garbage; i++ {
-		objs = append(objs, generate.Object{Key: key(fmt.Sprintf("%s/shared/%08x-dead-4bad-8bad-%012x", r.Location.JobDir, i, i)),
-			Size: 1 << 20, Modified: t0.Add(-24 * time.Hour)})
+	shared := key(r.Location.JobDir + "/shared/")
+	junk := func(i int) generate.Object {
+		return generate.Object{Key: fmt.Sprintf("%s%08x-dead-4bad-8bad-%012x", shared, i, i), Size: 1 << 20, Modified: t0.Add(-24 * time.Hour)}
 	}
-	return objs, bucket, nil
+	return objs, junk, bucket, nil
 }
 
-func writeListing(path, format, bucket string, objs []generate.Object) error {
+func writeListing(path, format, bucket string, objs []generate.Object, garbage int, junk func(int) generate.Object) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -95,6 +98,9 @@ func writeListing(path, format, bucket string, objs []generate.Object) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	for _, o := range objs {
 		writeLine(w, format, bucket, o)
+	}
+	for i := 0; i < garbage; i++ {
+		writeLine(w, format, bucket, junk(i))
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -83,7 +83,14 @@ func main() {
 	flag.StringVar(&t.dir, "dir", "/tmp/ckptlens-bench/scale", "where the inputs are written")
 	only := flag.String("only", "operators,json,listing,inventory", "cases to run")
 	big := flag.Int("garbage", 2_000_000, "unreferenced files in the largest listing (20000000 for the 20 M-line run)")
+	readerOnly := flag.Bool("reader-only", false, "listing, inventory: time the reader alone, not the plan (whose memory grows with the listing)")
+	read := flag.String("read", "", "read this listing or inventory, print how many entries (the reader's process for the table)")
 	flag.Parse()
+	if *read != "" {
+		n, err := readAll(*read)
+		fmt.Println(n, err)
+		return
+	}
 	os.MkdirAll(t.dir, 0o755)
 	fmt.Println("| case | size | command | wall (s) | CPU (s) | peak RSS (MB) | per item | output |")
 	fmt.Println("|---|---|---|---|---|---|---|---|")
@@ -94,7 +101,7 @@ func main() {
 		case "json":
 			t.json()
 		case "listing", "inventory":
-			t.listings(c, *big)
+			t.listings(c, *big, *readerOnly)
 		}
 	}
 }
@@ -137,7 +144,7 @@ func (t tools) json() {
 
 // listings plans a 217k-file checkpoint against listings (or inventories)
 // of it with 1%, 10% and 100% of garbage.
-func (t tools) listings(kase string, big int) {
+func (t tools) listings(kase string, big int, readerOnly bool) {
 	dir := filepath.Join(t.dir, "dense-4x1000-s3")
 	var st struct{ Path string }
 	output(&st, t.gen, "-kind", "dense", "-operators", "4", "-parallelism", "1000", "-root", "s3://bench/flink/checkpoints", "-o", dir)
@@ -154,44 +161,41 @@ func (t tools) listings(kase string, big int) {
 			}
 			output(&l, t.listgen, "-metadata", st.Path, "-garbage", fmt.Sprint(garbage), "-format", f, "-o", out)
 			size := fmt.Sprintf("%s lines, %s", count(l.Objects), f)
-			rate, cpuRate := readRate(l.Path)
+			rd := t.run(os.Args[0], "-read", l.Path)
+			row(kase, size, "reader alone (listing.Scanner, inventory.Reader)", rd,
+				fmt.Sprintf("%s lines/s, %s per CPU s", count(int(float64(l.Objects)/rd.wall.Seconds())), count(int(float64(l.Objects)/rd.cpu.Seconds()))), "")
+			if readerOnly {
+				continue
+			}
 			r := t.run(t.cli, "orphans", "--listing", l.Path, "--base", l.Base, st.Path)
-			row(kase, size, "ckptlens orphans", r, fmt.Sprintf("%.2f µs CPU/line; reader alone %s lines/s (%s per CPU s)",
-				float64(r.cpu.Microseconds())/float64(l.Objects), count(int(rate)), count(int(cpuRate))), mb(r.out))
+			row(kase, size, "ckptlens orphans", r, fmt.Sprintf("%.2f µs CPU/line", float64(r.cpu.Microseconds())/float64(l.Objects)), mb(r.out))
 		}
 	}
 }
 
-// readRate is how many entries per second (and per CPU second) the reader
-// alone yields, in this process.
-func readRate(path string) (float64, float64) {
+// readAll reads a listing or inventory to its end, as the CLI's reader does.
+func readAll(path string) (int, error) {
 	var st listing.Stream
 	if inventory.Is(path) {
 		r, err := inventory.Open(path)
 		if err != nil {
-			return 0, 0
+			return 0, err
 		}
 		defer r.Close()
 		st = r
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return 0, 0
+			return 0, err
 		}
 		defer f.Close()
 		st = listing.NewScanner(f)
 	}
-	start, cpu0, n := time.Now(), cpuTime(), 0
+	n := 0
 	for st.Next() {
 		n++
 	}
-	return float64(n) / time.Since(start).Seconds(), float64(n) / (cpuTime() - cpu0).Seconds()
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return n, st.Err()
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }
