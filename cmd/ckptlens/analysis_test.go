@@ -280,6 +280,7 @@ func TestOrphansExitStatuses(t *testing.T) {
 		t.Errorf("a plan the last check withdrew exits %d, want 3", code)
 	}
 }
+
 // --listing takes an inventory report: the plan from an S3 Inventory of the
 // clone's objects is the plan from `aws s3 ls` of the same objects.
 func TestOrphansFromAnInventory(t *testing.T) {
