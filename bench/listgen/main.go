@@ -43,7 +43,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	path := *out
+	path, total := *out, len(objs)+*garbage
 	switch *format {
 	case "hdfs", "find-times", "s3ls": // garbage written as it is made: 20 M lines take no memory
 		err = writeListing(*out, *format, bucket, objs, *garbage, junk)
@@ -56,7 +56,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	json.NewEncoder(os.Stdout).Encode(map[string]any{"path": path, "objects": len(objs) + *garbage, "garbage": *garbage,
+	json.NewEncoder(os.Stdout).Encode(map[string]any{"path": path, "objects": total, "garbage": *garbage,
 		"prefix": "s3://" + bucket + "/", "base": *base})
 }
 
