@@ -29,35 +29,68 @@ type parquetRows struct {
 	cells  parquetCells
 }
 
-func openParquet(path string) (rows, error) {
+// damaged turns a panic of the Parquet library on a corrupt file into an
+// error naming the file: a damaged report must not stop the CLI.
+func damaged(path string, err *error) {
+	if r := recover(); r != nil {
+		*err = &Error{File: path, What: fmt.Sprintf("a damaged Parquet file (%v)", r)}
+	}
+}
+
+func openParquet(path string) (_ rows, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
+	defer damaged(path, &err)
 	st, err := f.Stat()
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
 	pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		f.Close()
 		return nil, &Error{File: path, What: "a Parquet file: " + err.Error()}
+	}
+	if err := checkSizes(pf, st.Size()); err != nil {
+		return nil, &Error{File: path, What: err.Error()}
 	}
 	p := &parquetRows{path: path, f: f, groups: pf.RowGroups(), batch: make([]parquet.Row, 256)}
 	var names []string
-	var units []time.Duration
 	for _, col := range pf.Schema().Columns() {
 		leaf, _ := pf.Schema().Lookup(col...)
 		names = append(names, strings.Join(col, "."))
-		units = append(units, timeUnit(leaf.Node.Type()))
+		p.cells.units = append(p.cells.units, timeUnit(leaf.Node.Type()))
 	}
 	if p.layout, err = layoutOf(names); err != nil {
-		f.Close()
 		return nil, &Error{File: path, What: err.Error()}
 	}
-	p.cells.units = units
 	return p, nil
+}
+
+// maxExpansion bounds how much larger than the file its column chunks may
+// say they are uncompressed: the reader allocates what they say, and an
+// inventory's columns compress far less than this.
+const maxExpansion = 1000
+
+// checkSizes refuses a file whose metadata claims more data than the file
+// can hold, before anything is allocated for it.
+func checkSizes(pf *parquet.File, size int64) error {
+	for _, rg := range pf.Metadata().RowGroups {
+		for _, cc := range rg.Columns {
+			m := cc.MetaData
+			if m.TotalCompressedSize < 0 || m.TotalCompressedSize > size || m.TotalUncompressedSize < 0 ||
+				m.TotalUncompressedSize > max(size, 1<<20)*maxExpansion {
+				return fmt.Errorf("a column chunk of %d bytes (%d uncompressed) in a file of %d: the file is damaged",
+					m.TotalCompressedSize, m.TotalUncompressedSize, size)
+			}
+		}
+	}
+	return nil
 }
 
 // timeUnit is what one integer of a timestamp column counts (0: none).
@@ -78,7 +111,8 @@ func timeUnit(t parquet.Type) time.Duration {
 	return 0
 }
 
-func (p *parquetRows) next() (row, bool, error) {
+func (p *parquetRows) next() (_ row, _ bool, err error) {
+	defer damaged(p.path, &err)
 	for p.at == p.have {
 		if p.rows == nil {
 			if len(p.groups) == 0 {
