@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -37,7 +38,7 @@ func openCSV(path string, columns []string) (rows, error) {
 			return nil, &Error{File: path, What: "a gzip stream: " + err.Error()}
 		}
 	}
-	c := &csvRows{path: path, f: f, r: csv.NewReader(in)}
+	c := &csvRows{path: path, f: f, r: csv.NewReader(&lineLimit{r: in})}
 	c.r.ReuseRecord = true
 	c.r.FieldsPerRecord = -1
 	fromHeader := columns == nil
@@ -101,4 +102,27 @@ func (c csvCells) time(col int) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("an empty field")
 	}
 	return parseTime(s)
+}
+
+// maxLine bounds one CSV row (object names are at most 1 KiB on S3 and
+// GCS): a file without newlines must not be read into one record.
+const maxLine = 1 << 20
+
+// lineLimit fails a read once a line runs past maxLine.
+type lineLimit struct {
+	r   io.Reader
+	run int // bytes since the last newline
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
+		l.run = n - i - 1
+	} else {
+		l.run += n
+	}
+	if l.run > maxLine {
+		return n, fmt.Errorf("a row longer than %d bytes", maxLine)
+	}
+	return n, err
 }

@@ -197,6 +197,11 @@ func TestInventoryErrors(t *testing.T) {
 	if err := collect(two); err == nil || !strings.Contains(err.Error(), "two buckets") {
 		t.Errorf("two buckets: %v", err)
 	}
+	long := filepath.Join(dir, "long.csv")
+	os.WriteFile(long, []byte("bucket,name,size,updated\nb1,"+strings.Repeat("x", 3<<20)+",1,2024-05-01T10:00:00Z\n"), 0o644)
+	if err := collect(long); err == nil || !strings.Contains(err.Error(), "longer") {
+		t.Errorf("a 3 MiB row: %v", err)
+	}
 	noTime := filepath.Join(dir, "notime.csv")
 	os.WriteFile(noTime, []byte("bucket,name,size\nb1,x,1\n"), 0o644)
 	if err := collect(noTime); !inventory.Is(noTime) || err == nil || !strings.Contains(err.Error(), "updated") {
