@@ -6,8 +6,8 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"strconv"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/ckptlens/ckptlens/parse"
