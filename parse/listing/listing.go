@@ -99,7 +99,20 @@ const maxLine = 1 << 20
 // Scanner). An error names the first line that fits no format (or not the
 // detected one); the entries read before it are returned with it.
 func Parse(r io.Reader) (*Listing, error) {
-	return Collect(NewScanner(r))
+	sc := NewScanner(r)
+	l := &Listing{}
+	for sc.Next() {
+		l.Entries = append(l.Entries, sc.Entry())
+	}
+	l.Format, l.Unterminated = sc.Format(), sc.Unterminated()
+	// A find listing's folders are marked among all its entries, whatever
+	// their order.
+	for i := range l.Entries {
+		if e := &l.Entries[i]; !e.Dir && sc.IsFolder(e.Path) {
+			e.Dir, e.Bytes = true, 0
+		}
+	}
+	return l, sc.Err()
 }
 
 // ParseFile parses the listing in the file at path (see Parse).
@@ -121,22 +134,15 @@ type Stream interface {
 	Format() Format
 }
 
-// Collect reads a whole stream into a Listing. A find listing's folders are
-// marked among all its entries, whatever their order.
+// Collect reads a whole stream into a Listing (an inventory report's, in
+// the CLI). Parse calls its Scanner directly, without the interface: the
+// page never links this.
 func Collect(st Stream) (*Listing, error) {
 	l := &Listing{}
 	for st.Next() {
 		l.Entries = append(l.Entries, st.Entry())
 	}
 	l.Format = st.Format()
-	if sc, ok := st.(*Scanner); ok {
-		l.Unterminated = sc.Unterminated()
-		for i := range l.Entries {
-			if e := &l.Entries[i]; !e.Dir && sc.IsFolder(e.Path) {
-				e.Dir, e.Bytes = true, 0
-			}
-		}
-	}
 	return l, st.Err()
 }
 
@@ -221,12 +227,12 @@ func parseLine(f Format, line string) (e Entry, skip bool, err error) {
 	return e, false, fmt.Errorf("a known listing format")
 }
 
-// fields splits off the first n (at most 7) space-separated fields and
-// returns the rest of the line (which may itself contain spaces: it is the
-// path). It allocates nothing: it runs on every line of listings of
-// millions.
-func fields(line string, n int) ([7]string, string, bool) {
-	var out [7]string
+// fields splits off the first n (at most 7) space-separated fields into
+// out and returns the rest of the line (which may itself contain spaces: it
+// is the path). It allocates nothing: it runs on every line of listings of
+// millions. (out is the caller's: returning the array by value cost the
+// page 1.5 KB of WebAssembly.)
+func fields(out *[7]string, line string, n int) (string, bool) {
 	rest := trimBlanks(line)
 	for k := 0; k < n; k++ {
 		i := 0
@@ -234,12 +240,12 @@ func fields(line string, n int) ([7]string, string, bool) {
 			i++
 		}
 		if i == len(rest) {
-			return out, "", false
+			return "", false
 		}
 		out[k] = rest[:i]
 		rest = trimBlanks(rest[i:])
 	}
-	return out, rest, rest != ""
+	return rest, rest != ""
 }
 
 func trimBlanks(s string) string {
@@ -251,7 +257,8 @@ func trimBlanks(s string) string {
 
 // parseHDFS reads `drwxr-xr-x   - user group          0 2024-05-01 10:00 /flink/cp/job/chk-1`.
 func parseHDFS(line string) (Entry, bool, error) {
-	f, path, ok := fields(line, 7)
+	var f [7]string
+	path, ok := fields(&f, line, 7)
 	if !ok || len(f[0]) < 10 || !strings.ContainsRune("d-l", rune(f[0][0])) || !isPerm(f[0][1:10]) {
 		return Entry{}, false, fmt.Errorf("permissions, replication, owner, group, size, date, time, path")
 	}
@@ -272,7 +279,8 @@ func parseHDFS(line string) (Entry, bool, error) {
 
 // parseS3 reads `2024-05-01 10:00:00       1234 flink/cp/job/chk-1/_metadata`.
 func parseS3(line string) (Entry, bool, error) {
-	f, key, ok := fields(line, 3)
+	var f [7]string
+	key, ok := fields(&f, line, 3)
 	if !ok || !isDate(f[0]) || !isClock(f[1]) {
 		return Entry{}, false, fmt.Errorf("date, time, size, key")
 	}
@@ -288,7 +296,8 @@ func parseS3(line string) (Entry, bool, error) {
 
 // parseGSUtil reads `      1234  2024-05-01T10:00:00Z  gs://bucket/flink/cp/job/chk-1/_metadata`.
 func parseGSUtil(line string) (Entry, bool, error) {
-	f, path, ok := fields(line, 2)
+	var f [7]string
+	path, ok := fields(&f, line, 2)
 	if !ok || !strings.Contains(path, "://") {
 		return Entry{}, false, fmt.Errorf("size, timestamp, gs:// URL")
 	}
@@ -306,7 +315,8 @@ func parseGSUtil(line string) (Entry, bool, error) {
 // parseRcloneLSL reads `     1234 2024-05-01 10:00:00.062626927 job/chk-1/_metadata`: the
 // path relative to the listed remote path.
 func parseRcloneLSL(line string) (Entry, bool, error) {
-	f, path, ok := fields(line, 3)
+	var f [7]string
+	path, ok := fields(&f, line, 3)
 	if !ok || !isDate(f[1]) || !isClock(strings.SplitN(f[2], ".", 2)[0]) {
 		return Entry{}, false, fmt.Errorf("size, date, time, path")
 	}
@@ -320,7 +330,8 @@ func parseRcloneLSL(line string) (Entry, bool, error) {
 
 // parseFind reads `1234 /flink/cp/job/chk-1/_metadata`.
 func parseFind(line string) (Entry, bool, error) {
-	f, path, ok := fields(line, 1)
+	var f [7]string
+	path, ok := fields(&f, line, 1)
 	if !ok {
 		return Entry{}, false, fmt.Errorf("size, path")
 	}
@@ -333,7 +344,8 @@ func parseFind(line string) (Entry, bool, error) {
 
 // parseFindTimes reads `1714557600.1234567890 1234 /tmp/cp/job/chk-1/_metadata`.
 func parseFindTimes(line string) (Entry, bool, error) {
-	f, path, ok := fields(line, 2)
+	var f [7]string
+	path, ok := fields(&f, line, 2)
 	if !ok {
 		return Entry{}, false, fmt.Errorf("epoch seconds, size, path")
 	}
