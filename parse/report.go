@@ -4,6 +4,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/ckptlens/ckptlens/parse/jobs"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/plan"
@@ -43,9 +44,11 @@ type Options struct {
 // Report is everything the CLI prints and the page renders, self-contained
 // and JSON-serialisable (share links carry it).
 type Report struct {
-	Snapshots  []*SnapshotReport `json:"snapshots"`
-	Comparison *Comparison       `json:"comparison,omitempty"` // two or more snapshots
-	Orphans    *OrphanPlan       `json:"orphans,omitempty"`    // when a listing was given
+	Snapshots []*SnapshotReport `json:"snapshots"`
+	// Jobs groups the snapshots by job and links jobs through restores.
+	Jobs       *jobs.Grouping `json:"jobs,omitempty"`
+	Comparison *Comparison    `json:"comparison,omitempty"` // two or more snapshots
+	Orphans    *OrphanPlan    `json:"orphans,omitempty"`    // when a listing was given
 	// LeftOut is set in a report made for sharing whose long lists were
 	// cut (ForSharing).
 	LeftOut *LeftOut `json:"leftOut,omitempty"`
@@ -211,8 +214,11 @@ func Analyze(inputs []Input, opts Options) *Report {
 			addPhysicalSizes(s, listed)
 		}
 	}
+	if len(r.Snapshots) > 0 {
+		r.Jobs = groupJobs(r.Snapshots)
+	}
 	if len(r.Snapshots) >= 2 {
-		r.Comparison = compare(r.Snapshots)
+		r.Comparison = compare(r.Snapshots, r.Jobs)
 	}
 	if listed != nil && len(r.Snapshots) > 0 {
 		r.Orphans = planDeletions(r.Snapshots, opts)
