@@ -138,7 +138,7 @@ func denseReport(b *testing.B) *Report {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return buildReport([]*model.Snapshot{snap}, nil, nil, "")
+	return buildReport([]*model.Snapshot{snap}, nil, nil, placement{})
 }
 
 // BenchmarkCharts is what drawing the charts adds to the budget's drop:
