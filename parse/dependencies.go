@@ -39,6 +39,11 @@ func locate(snap *model.Snapshot, keys keyedFiles, base string) Location {
 				// A copy: the job folder it was read from has the same name
 				// (the job id) as the one its absolute paths point to.
 				readJob := parentDir(readDir)
+				if readJob == "" && ownJob != "" {
+					// A chk-N folder dropped on the page on its own: its job
+					// is the one its absolute paths name most.
+					return Location{Dir: joinPath(ownJob, readDir), From: "absolute-paths", Kind: kind, JobDir: ownJob, ReadFrom: readDir}
+				}
 				for _, j := range sortedByCount(jobDirs) {
 					if baseName(j) == baseName(readJob) && pathKey(j) != pathKey(readJob) {
 						return Location{Dir: joinPath(j, baseName(readDir)), From: "absolute-paths", Kind: kind, JobDir: j, ReadFrom: readDir}

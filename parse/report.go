@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ckptlens/ckptlens/parse/jobs"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/plan"
@@ -48,10 +49,12 @@ type Options struct {
 // and JSON-serialisable (share links carry it).
 type Report struct {
 	// Schema is ReportSchema in reports made by this version.
-	Schema     string            `json:"schema,omitempty"`
-	Snapshots  []*SnapshotReport `json:"snapshots"`
-	Comparison *Comparison       `json:"comparison,omitempty"` // two or more snapshots
-	Orphans    *OrphanPlan       `json:"orphans,omitempty"`    // when a listing was given
+	Schema    string            `json:"schema,omitempty"`
+	Snapshots []*SnapshotReport `json:"snapshots"`
+	// Jobs groups the snapshots by job and links jobs through restores.
+	Jobs       *jobs.Grouping `json:"jobs,omitempty"`
+	Comparison *Comparison    `json:"comparison,omitempty"` // two or more snapshots
+	Orphans    *OrphanPlan    `json:"orphans,omitempty"`    // when a listing was given
 	// LeftOut is set in a report made for sharing whose long lists were
 	// cut (ForSharing).
 	LeftOut *LeftOut `json:"leftOut,omitempty"`
@@ -217,8 +220,11 @@ func Analyze(inputs []Input, opts Options) *Report {
 			addPhysicalSizes(s, listed)
 		}
 	}
+	if len(r.Snapshots) > 0 {
+		r.Jobs = groupJobs(r.Snapshots)
+	}
 	if len(r.Snapshots) >= 2 {
-		r.Comparison = compare(r.Snapshots)
+		r.Comparison = compare(r.Snapshots, r.Jobs)
 	}
 	if listed != nil && len(r.Snapshots) > 0 {
 		r.Orphans = planDeletions(r.Snapshots, opts)

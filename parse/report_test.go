@@ -257,7 +257,7 @@ func TestCompareChain(t *testing.T) {
 		t.Errorf("first uploaded by = %v, want %v", first, want)
 	}
 	s3 := c.Snapshots[0]
-	if s3.Label != "chk-3" || s3.NewFiles != 1+2 || s3.NewBytes != 1000+70 || s3.DroppedFiles != 2+2 || s3.DroppedBytes != 2000+70 || s3.SharedFiles != 1 || s3.Previous != 2 {
+	if s3.Label != "5c3e0f8d/chk-3" || s3.NewFiles != 1+2 || s3.NewBytes != 1000+70 || s3.DroppedFiles != 2+2 || s3.DroppedBytes != 2000+70 || s3.SharedFiles != 1 || s3.Previous != 2 {
 		t.Errorf("chk-3 = %+v", s3)
 	}
 	if c.SharedFiles != 3 || c.SharedBytes != 3000 {

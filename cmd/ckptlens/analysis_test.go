@@ -136,7 +136,7 @@ func TestCompareTable(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(text, "\n")
-	if !strings.HasPrefix(lines[0], "2 snapshots, oldest first") {
+	if !strings.HasPrefix(lines[0], "2 snapshots, job by job, oldest first") {
 		t.Fatalf("first line %q", lines[0])
 	}
 	header := lines[2]

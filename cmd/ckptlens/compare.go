@@ -16,10 +16,12 @@ const compareUsage = `usage: ckptlens compare [--json] [--max-model SIZE] [--bas
 SNAPSHOT is a Flink _metadata file, a checkpoint or savepoint folder holding
 one, or a SlateDB manifest. --base LOC gives the folder of the snapshot after
 it (needed for savepoints read from elsewhere, to place relative files).
-Snapshots are ordered oldest first by checkpoint id. For each: its files,
-those shared with the others, what it adds to the older ones, what it drops
-from the one before, and the other checkpoints' folders it depends on. Then
-every shared file with the snapshot that first references (uploaded) it.
+Snapshots are grouped by the job that wrote them (jobs restored from another
+in CLAIM or LEGACY mode are linked to it) and ordered job by job, oldest
+first, labelled <job id, first 8>/chk-N. For each: its files, those shared
+with the others, what it adds to the older ones of its chain, what it drops
+from the one before it there, and the folders it depends on. Then every
+shared file with the snapshot that first references (uploaded) it.
 --json prints the whole report as one JSON object. --max-model SIZE is the
 most memory one snapshot's model may take (2GB by default, as in the page).
 `

@@ -166,6 +166,7 @@ func printLocation(w io.Writer, s *parse.SnapshotReport) {
 	default:
 		fmt.Fprintf(w, "  location: %s (%s)\n", l.Dir, how)
 	}
+	fmt.Fprintf(w, "  label: %s (as compare and the page name it)\n", s.Label())
 }
 
 // printSizes prints Flink's full and checkpointed totals.
@@ -238,10 +239,15 @@ func printAnalysis(w io.Writer, s *parse.SnapshotReport) {
 // printComparison prints how several snapshots relate.
 func printComparison(w io.Writer, r *parse.Report) {
 	c := r.Comparison
-	fmt.Fprintf(w, "%d snapshots, oldest first\n\n", len(r.Snapshots))
-	t := newTable("", "rlrrrrrrrrl", "#", "snapshot", "files", "size", "shared", "new files", "new size", "dropped", "full", "checkpointed", "depends on")
+	printJobs(w, r)
+	fmt.Fprintf(w, "%d snapshots, job by job, oldest first\n\n", len(r.Snapshots))
+	t := newTable("", "rllrrrrrrrrl", "#", "snapshot", "after", "files", "size", "shared", "new files", "new size", "dropped", "full", "checkpointed", "depends on")
 	for row, i := range c.Order {
 		s, cs := r.Snapshots[i], c.Snapshots[i]
+		after := "-"
+		if cs.Previous >= 0 {
+			after = c.Snapshots[cs.Previous].Label
+		}
 		deps := "-"
 		if len(cs.Folders) > 1 {
 			var names []string
@@ -250,7 +256,7 @@ func printComparison(w io.Writer, r *parse.Report) {
 			}
 			deps = strings.Join(names, ", ")
 		}
-		t.add(fmt.Sprint(row+1), cs.Label, count(cs.Files), size(cs.Bytes), count(cs.SharedFiles), count(cs.NewFiles),
+		t.add(fmt.Sprint(row+1), cs.Label, after, count(cs.Files), size(cs.Bytes), count(cs.SharedFiles), count(cs.NewFiles),
 			size(cs.NewBytes), count(cs.DroppedFiles), size(s.Sizes.Full), checkpointed(s.Sizes.Checkpointed), deps)
 	}
 	t.print(w)

@@ -126,6 +126,9 @@ type Link struct {
 	Report json.RawMessage // set for a fragment link (#r=)
 	ID     string          // set for a short link (#s=)
 	Key    []byte          // AES-256 key of a short link
+	// View is what follows the link's own part after '&': the page's view
+	// ("snap=…&sec=…"), which the share's base64 never contains.
+	View string
 }
 
 // ErrNoLink means the fragment carries no share at all (an ordinary visit).
@@ -133,7 +136,14 @@ var ErrNoLink = errors.New("share: no shared report in this link")
 
 // ParseFragment reads location.hash (with or without its '#').
 func ParseFragment(fragment string) (Link, error) {
-	f := strings.TrimPrefix(fragment, "#")
+	f, view, _ := strings.Cut(strings.TrimPrefix(fragment, "#"), "&")
+	link, err := parseLinkPart(f)
+	link.View = view
+	return link, err
+}
+
+// parseLinkPart reads a fragment's "r=…" or "s=…" part.
+func parseLinkPart(f string) (Link, error) {
 	switch {
 	case strings.HasPrefix(f, "r="):
 		data := f[2:]

@@ -105,7 +105,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, where place
 		return
 	}
 	r.Report = rep
-	r.Selected = 0
+	r.newReport()
 }
 
 // analysingNotice is the fewest files whose analysis the status line

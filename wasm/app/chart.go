@@ -3,6 +3,8 @@ package app
 import (
 	"cmp"
 	"slices"
+
+	"github.com/vugu/vugu"
 )
 
 // chartParts bounds a bar's segments; the rest are summed as "others".
@@ -65,4 +67,32 @@ func (c *Chart) bars() []bar {
 		}
 	}
 	return out
+}
+
+// Chart draws stacked bars of where a snapshot's bytes are, with plain CSS.
+// It is built in Go, as the other charts are (svg.go says why).
+type Chart struct {
+	Snap *SnapshotReport
+}
+
+// Build implements vugu.Builder: per bar a title, the bar and its legend.
+func (c *Chart) Build(*vugu.BuildIn) *vugu.BuildOut {
+	sec := htmlElement(nil, "section", "id", "chart", "aria-labelledby", "chart-h")
+	htmlText(sec, "h2", "Where the bytes are", "id", "chart-h")
+	for _, b := range c.bars() {
+		block := htmlElement(sec, "div", "class", "chart-block")
+		htmlText(block, "h3", b.Title)
+		stack := htmlElement(block, "div", "class", "stack", "role", "img", "aria-label", b.Title)
+		legend := htmlElement(block, "ol", "class", "legend")
+		for i, p := range b.Parts {
+			seg := "seg-" + Raw(i%8)
+			htmlElement(stack, "div", "class", "seg "+seg, "style", Width(p.Bytes, b.Total), "title", p.Label+": "+Bytes(p.Bytes))
+			li := htmlElement(legend, "li")
+			htmlElement(li, "span", "class", "swatch "+seg, "aria-hidden", "true")
+			htmlText(li, "span", p.Label, "class", "label")
+			htmlText(li, "span", Bytes(p.Bytes), "class", "num")
+			htmlText(li, "span", Share(p.Bytes, b.Total), "class", "num share")
+		}
+	}
+	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
 }

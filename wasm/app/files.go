@@ -49,7 +49,13 @@ const (
 	filterPause    = 250 * time.Millisecond
 )
 
-func (c *Files) applyFilter() { c.Filter = c.Typed; c.Rows.Rewind() }
+func (c *Files) applyFilter() {
+	c.Filter = c.Typed
+	c.Rows.Rewind()
+	if c.View != nil {
+		c.View.Filter = c.Filter
+	}
+}
 
 // SetSort is a column header's click handler: it sorts by key (see
 // sortState.Toggle) from the first page. A large list is sorted after the
@@ -60,6 +66,7 @@ func (c *Files) SetSort(key string, numeric bool, env vugu.EventEnv) {
 	if len(c.Snap.Files) <= filterNowFiles || env == nil || c.Platform == nil {
 		c.sort = c.wantSort
 		c.Rows.Rewind()
+		c.keepSort()
 		return
 	}
 	c.sorting++
@@ -73,12 +80,19 @@ func (c *Files) SetSort(key string, numeric bool, env vugu.EventEnv) {
 		}
 		c.sort, c.sorting = want, 0
 		c.Rows.Rewind()
+		c.keepSort()
 		c.matching()
 		env.UnlockRender()
 	}()
 }
 
-func (c *Files) SetKind(s string) { c.Kind = s; c.Rows.Rewind() }
+func (c *Files) SetKind(s string) {
+	c.Kind = s
+	c.Rows.Rewind()
+	if c.View != nil {
+		c.View.Kind = s
+	}
+}
 
 // Copy puts path on the clipboard.
 func (c *Files) Copy(path string) {
@@ -141,6 +155,7 @@ func privateInSharedNote(n int) string {
 type filesQuery struct {
 	snap         *SnapshotReport
 	filter, kind string
+	dep, op      string
 	sort         sortState
 	n            int
 }
@@ -155,7 +170,7 @@ type filesCache struct {
 
 // matching is the filtered, sorted list.
 func (c *Files) matching() []*model.File {
-	q := filesQuery{c.Snap, c.Filter, c.Kind, c.sort, len(c.Snap.Files)}
+	q := filesQuery{c.Snap, c.Filter, c.Kind, c.Dep, c.Op, c.sort, len(c.Snap.Files)}
 	if c.cache.rows != nil && c.cache.query == q {
 		return c.cache.rows
 	}
@@ -164,6 +179,9 @@ func (c *Files) matching() []*model.File {
 	for i := range c.Snap.Files {
 		f := &c.Snap.Files[i]
 		if c.Kind != "" && string(f.Kind) != c.Kind {
+			continue
+		}
+		if c.Dep != "" && !c.picked(i) {
 			continue
 		}
 		if needle != "" && !strings.Contains(strings.ToLower(f.Path), needle) {

@@ -85,6 +85,11 @@ type Root struct {
 
 	// Selected is the index of the snapshot the detail views show.
 	Selected int
+	// View is what is shown, kept in the URL (viewstate.go); linkFragment
+	// is the share link part of the fragment a shown report came from, and
+	// shownFragment the fragment last written.
+	View                        ViewState
+	linkFragment, shownFragment string
 
 	// Timings is how long the last load took, for the page's budget check.
 	Timings LoadTimings
@@ -115,7 +120,7 @@ func (r *Root) ShowReport(rep *Report, readOnly bool) {
 	r.Busy = false
 	r.Report = rep
 	r.ReadOnly = readOnly
-	r.Selected = 0
+	r.newReport()
 	r.Loads = nil
 	r.inputs, r.notRead = nil, nil
 }
@@ -315,6 +320,7 @@ func (r *Root) Rendered() (loadStart float64) {
 			r.loadStart = 0
 		}
 	}
+	r.showView()
 	return loadStart
 }
 
@@ -336,9 +342,6 @@ func (r *Root) appClass() string {
 	}
 	return "app"
 }
-
-// Select shows snapshot i in the detail views.
-func (r *Root) Select(i int) { r.Selected = i }
 
 // Status is the page state published on <body data-state> for tests and
 // scripts: "empty", "loading" or "done".

@@ -23,15 +23,7 @@ func (c *Several) shared() []parse.ComparedFile {
 	return out
 }
 
-func (c *Several) label(i int) string {
-	if cmp := c.Rep.Comparison; cmp != nil && i >= 0 && i < len(cmp.Snapshots) && cmp.Snapshots[i].Label != "" {
-		return cmp.Snapshots[i].Label
-	}
-	if i >= 0 && i < len(c.Rep.Snapshots) {
-		return c.Rep.Snapshots[i].Source
-	}
-	return "?"
-}
+func (c *Several) label(i int) string { return snapshotLabel(c.Rep, i) }
 
 func (c *Several) labels(idx []int) string {
 	var names []string
@@ -79,4 +71,13 @@ func (c *Several) copyDeletableLabel() string {
 
 func (c *Several) folders(i int) string {
 	return strings.Join(c.Rep.Comparison.Snapshots[i].Folders, ", ")
+}
+
+// after names the snapshot i is compared with: the one before it in its
+// job's chain (the restored checkpoint, for a restored job's first).
+func (c *Several) after(i int) string {
+	if p := c.Rep.Comparison.Snapshots[i].Previous; p >= 0 {
+		return c.label(p)
+	}
+	return "–"
 }

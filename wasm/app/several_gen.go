@@ -73,7 +73,7 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "thead", Attr: []vugu.VGAttribute(nil)}
 					vgparent.AppendChild(vgn)
-					vgn.SetInnerHTML(vugu.HTML("\x3Ctr\x3E\n        \x3Cth\x3ESnapshot\x3C/th\x3E\x3Cth\x3EFolders it depends on\x3C/th\x3E\n        \x3Cth class=\"num\"\x3EFiles\x3C/th\x3E\x3Cth class=\"num\"\x3EBytes\x3C/th\x3E\n        \x3Cth class=\"num\"\x3EShared\x3C/th\x3E\x3Cth class=\"num\"\x3ENew\x3C/th\x3E\x3Cth class=\"num\"\x3ENo longer referenced\x3C/th\x3E\n      \x3C/tr\x3E"))
+					vgn.SetInnerHTML(vugu.HTML("\x3Ctr\x3E\n        \x3Cth\x3ESnapshot\x3C/th\x3E\x3Cth\x3ECompared with\x3C/th\x3E\x3Cth\x3EFolders it depends on\x3C/th\x3E\n        \x3Cth class=\"num\"\x3EFiles\x3C/th\x3E\x3Cth class=\"num\"\x3EBytes\x3C/th\x3E\n        \x3Cth class=\"num\"\x3EShared\x3C/th\x3E\x3Cth class=\"num\"\x3ENew\x3C/th\x3E\x3Cth class=\"num\"\x3ENo longer referenced\x3C/th\x3E\n      \x3C/tr\x3E"))
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 					vgparent.AppendChild(vgn)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "tbody", Attr: []vugu.VGAttribute(nil)}
@@ -98,6 +98,11 @@ func (c *Several) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "label"}}}
 								vgparent.AppendChild(vgn)
 								vgn.SetInnerHTML(c.Rep.Comparison.Snapshots[i].Label)
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
+								vgparent.AppendChild(vgn)
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "after"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Compared with"}}}
+								vgparent.AppendChild(vgn)
+								vgn.SetInnerHTML(c.after(i))
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n          "}
 								vgparent.AppendChild(vgn)
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-k", Val: "folders"}, vugu.VGAttribute{Namespace: "", Key: "data-label", Val: "Folders"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "path"}}}

@@ -60,6 +60,7 @@ type pendingShare struct {
 	links   ShareLinks
 	payload []byte
 	note    string
+	view    string // the view the link opens on (ViewState.Encode)
 }
 
 // OpenedNote says where a shared report came from, and what saw it.
@@ -164,7 +165,7 @@ func leftOutNotice(l *parse.LeftOut) string {
 // which no server ever sees. A report too big for a URL gets a short link.
 func (r *Root) CopyLink() {
 	if links, rep, redact, ok := r.startShare("Compressing the report…"); ok {
-		go r.makeLink(links, rep, redact)
+		go r.makeLink(links, rep, redact, r.View.Encode())
 	}
 }
 
@@ -186,7 +187,8 @@ func (r *Root) startShare(busy string) (links ShareLinks, rep *Report, redact bo
 	return links, r.Report, st.Redact, true
 }
 
-func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool) {
+// makeLink makes a fragment link to rep that opens on view.
+func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool, view string) {
 	payload, note, err := packReport(rep, redact)
 	if err != nil {
 		r.shareFailed("Could not make a link: ", err)
@@ -198,10 +200,10 @@ func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool) {
 	st.Busy = ""
 	frag := share.FragmentLinkFromPayload(payload)
 	if len(frag) > share.MaxFragmentLen {
-		r.askConsent(links, payload, note, "The report is too big for a link that carries it. ")
+		r.askConsent(links, payload, note, view, "The report is too big for a link that carries it. ")
 		return
 	}
-	st.Link = links.PageURL() + "#" + frag
+	st.Link = links.PageURL() + "#" + withView(frag, view)
 	st.Note = fmt.Sprintf("Link copied. The report travels inside the link (%s) and is never sent to a server. %s", Bytes(int64(len(st.Link))), note)
 	r.Platform.CopyText(st.Link)
 }
@@ -210,6 +212,7 @@ func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool) {
 // stored, encrypted, on the Worker (ConfirmShortLink sends it).
 func (r *Root) CopyShortLink() {
 	if links, rep, redact, ok := r.startShare("Compressing the report…"); ok {
+		view := r.View.Encode()
 		go func() {
 			payload, note, err := packReport(rep, redact)
 			if err != nil {
@@ -218,19 +221,19 @@ func (r *Root) CopyShortLink() {
 			}
 			r.Env.Lock()
 			defer r.Env.UnlockRender()
-			r.askConsent(links, payload, note, "")
+			r.askConsent(links, payload, note, view, "")
 		}()
 	}
 }
 
 // askConsent says what a short link would send, and where, and waits for
 // the second click. Call it with the render lock held.
-func (r *Root) askConsent(links ShareLinks, payload []byte, note, why string) {
+func (r *Root) askConsent(links ShareLinks, payload []byte, note, view, why string) {
 	st := r.shareState()
 	st.Busy = ""
 	endpoint := shareEndpoint(links.PageURL())
 	st.SendTo = hostOf(endpoint)
-	st.pending = &pendingShare{links, payload, note}
+	st.pending = &pendingShare{links, payload, note, view}
 	st.Consent = fmt.Sprintf("%sNothing has been sent yet. A short link sends the report to %s, encrypted in this browser: "+
 		"the server receives %s of ciphertext it cannot read, and keeps it until the link expires. "+
 		"The key stays in the link, after '#', which browsers never send.", why, endpoint, Bytes(int64(len(payload)+share.SealOverhead)))
@@ -246,7 +249,7 @@ func (r *Root) ConfirmShortLink() {
 		return
 	}
 	st.Busy = "Encrypting the report and sending it…"
-	go r.storeShortLink(p.links, p.payload, p.note)
+	go r.storeShortLink(p.links, p.payload, p.note, p.view)
 }
 
 // CancelShortLink drops the short link waiting for consent; nothing is sent.
@@ -285,7 +288,7 @@ func (r *Root) shareFailed(what string, err error) {
 	st.Busy, st.Problem = "", what+err.Error()
 }
 
-func (r *Root) storeShortLink(links ShareLinks, payload []byte, note string) {
+func (r *Root) storeShortLink(links ShareLinks, payload []byte, note, view string) {
 	sealed, key, err := links.Seal(payload)
 	var id string
 	if err == nil {
@@ -299,7 +302,7 @@ func (r *Root) storeShortLink(links ShareLinks, payload []byte, note string) {
 	defer r.Env.UnlockRender()
 	st := r.shareState()
 	st.Busy = ""
-	st.Link = links.PageURL() + "#" + share.ShortLink(id, key)
+	st.Link = links.PageURL() + "#" + withView(share.ShortLink(id, key), view)
 	st.Note = "Short link copied. The server stores only ciphertext; the key is in the link after '#', which browsers never send. " + note
 	r.Platform.CopyText(st.Link)
 }
@@ -317,6 +320,7 @@ func (r *Root) SetShareRedact(on bool) {
 func (r *Root) OpenShareLink(fragment string) {
 	link, err := share.ParseFragment(fragment)
 	if errors.Is(err, share.ErrNoLink) {
+		r.followFragment(fragment)
 		return
 	}
 	how := "fragment"
@@ -342,6 +346,8 @@ func (r *Root) OpenShareLink(fragment string) {
 	st.Problem = ""
 	st.Opened = how
 	r.ShowReport(&rep, true)
+	r.linkFragment, _, _ = strings.Cut(strings.TrimPrefix(fragment, "#"), "&")
+	r.applyView(parseView(link.View))
 }
 
 func (r *Root) fetchShortLink(link share.Link) (json.RawMessage, error) {

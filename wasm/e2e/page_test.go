@@ -153,6 +153,7 @@ func TestScreenshots(t *testing.T) {
 			t.Errorf("%s scheme: background %s", scheme, bg)
 		}
 	}
+	t.Run("charts", func(t *testing.T) { chartScreenshots(t, out) })
 }
 
 // phoneAndSlateDB saves the README's screenshots of the page at 390 px

@@ -1,0 +1,92 @@
+package parse
+
+import (
+	"github.com/ckptlens/ckptlens/parse/jobs"
+	"github.com/ckptlens/ckptlens/parse/model"
+)
+
+// groupJobs groups the analysed snapshots by job (parse/jobs) from their
+// locations and the other jobs' folders they depend on.
+func groupJobs(snaps []*SnapshotReport) *jobs.Grouping {
+	in := make([]jobs.Snapshot, len(snaps))
+	for i, s := range snaps {
+		in[i] = jobSnapshot(s)
+	}
+	return jobs.Group(in)
+}
+
+// Label names one snapshot as a comparison of it with others would:
+// "<job id, first 8>/chk-N", its savepoint folder, or "chk-N" when its job
+// is unknown.
+func (s *SnapshotReport) Label() string {
+	return jobs.Group([]jobs.Snapshot{jobSnapshot(s)}).Labels[0]
+}
+
+// CheckJobs groups the snapshots again when the report's grouping does not
+// fit them: a report read from a link may carry any indices.
+func (r *Report) CheckJobs() {
+	if len(r.Snapshots) > 0 && !r.Jobs.Valid(len(r.Snapshots)) {
+		r.Jobs = groupJobs(r.Snapshots)
+	}
+}
+
+// jobSnapshot is what grouping needs of one snapshot.
+func jobSnapshot(s *SnapshotReport) jobs.Snapshot {
+	js := jobs.Snapshot{Name: label(s), ID: s.CheckpointID}
+	loc := s.Location
+	switch {
+	case s.Format == model.FormatSlateDB && loc.Dir != "":
+		js.JobKey, js.JobDir = pathKey(loc.Dir), loc.Dir
+	case loc.Kind == model.KindSavepoint:
+		js.SavepointJob = savepointJob(baseName(loc.Dir))
+	case loc.JobDir != "":
+		js.JobKey, js.JobDir = pathKey(loc.JobDir), loc.JobDir
+	}
+	reads := map[string]int{}
+	for _, d := range s.Dependencies {
+		if d.Role != RoleOtherCheckpoint {
+			continue
+		}
+		r := otherJob(s, d)
+		k := r.JobKey + "\x00" + r.SavepointJob
+		if r.JobKey == "" && r.SavepointJob == "" {
+			continue
+		}
+		i, ok := reads[k]
+		if !ok {
+			i = len(js.Reads)
+			reads[k] = i
+			js.Reads = append(js.Reads, r)
+		}
+		js.Reads[i].Files += d.Files
+		js.Reads[i].Bytes += d.Bytes
+	}
+	return js
+}
+
+// otherJob is the job whose folder an other-checkpoint dependency is: the
+// parent of its chk-N, shared/ or taskowned/ folder, the job a savepoint
+// folder names, or for SlateDB the database holding the parent's SSTs.
+func otherJob(s *SnapshotReport, d Dependency) jobs.Read {
+	name := baseName(d.Dir)
+	switch {
+	case s.Format == model.FormatSlateDB:
+		root := parentDir(d.Dir)
+		return jobs.Read{JobKey: pathKey(root), JobDir: root}
+	case isSavepointDir(name):
+		return jobs.Read{SavepointJob: savepointJob(name), JobDir: d.Dir}
+	}
+	if pl, ok := placeInFlinkLayout(pathKey(d.Dir) + "/f"); ok {
+		dir := writtenPrefix(d.Dir+"/f", pl.JobDir)
+		return jobs.Read{JobKey: pl.JobDir, JobDir: dir}
+	}
+	return jobs.Read{}
+}
+
+// savepointJob is the job-id prefix in a savepoint folder's name.
+func savepointJob(name string) string {
+	if !isSavepointDir(name) {
+		return ""
+	}
+	return name[len("savepoint-") : len("savepoint-")+6]
+}

@@ -1,0 +1,55 @@
+package app
+
+import "github.com/vugu/vugu"
+
+// The charts (treemap, jobs, timeline) are built as vugu nodes by a few
+// lines of Go rather than by templates: vugugen's code for their templates,
+// every element and attribute set one by one, took 280 KB of the app's
+// wasm (56 KB brotli).
+
+// svgElement adds an SVG element to parent (none for the root) with the
+// attributes given as name, value pairs.
+func svgElement(parent *vugu.VGNode, tag string, attrs ...string) *vugu.VGNode {
+	return element(parent, "svg", tag, attrs...)
+}
+
+// htmlElement adds an HTML element, as svgElement does.
+func htmlElement(parent *vugu.VGNode, tag string, attrs ...string) *vugu.VGNode {
+	return element(parent, "", tag, attrs...)
+}
+
+// htmlText adds an HTML element holding text.
+func htmlText(parent *vugu.VGNode, tag, text string, attrs ...string) *vugu.VGNode {
+	n := htmlElement(parent, tag, attrs...)
+	n.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: text})
+	return n
+}
+
+func element(parent *vugu.VGNode, namespace, tag string, attrs ...string) *vugu.VGNode {
+	n := &vugu.VGNode{Type: vugu.ElementNode, Namespace: namespace, Data: tag, Attr: make([]vugu.VGAttribute, 0, len(attrs)/2)}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		n.Attr = append(n.Attr, vugu.VGAttribute{Key: attrs[i], Val: attrs[i+1]})
+	}
+	if parent != nil {
+		parent.AppendChild(n)
+	}
+	return n
+}
+
+// svgText adds an element holding text (a <text> or <title>); the text is
+// set as text, never read as markup.
+func svgText(parent *vugu.VGNode, tag, text string, attrs ...string) *vugu.VGNode {
+	n := svgElement(parent, tag, attrs...)
+	n.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: text})
+	return n
+}
+
+// svgRect adds a rectangle at x, y, w wide and h high.
+func svgRect(parent *vugu.VGNode, x, y, w, h float64, attrs ...string) *vugu.VGNode {
+	return svgElement(parent, "rect", append([]string{"x", Num(x), "y", Num(y), "width", Num(w), "height", Num(h)}, attrs...)...)
+}
+
+// onEvent makes n call f on events of type typ.
+func onEvent(n *vugu.VGNode, typ string, f func(vugu.DOMEvent)) {
+	n.DOMEventHandlerSpecList = append(n.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{EventType: typ, Func: f})
+}
