@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  *                                   OUT/<fixture-id>.json for every FIXTURES/<id>/_metadata this release reads
  *   bench METADATA ITERATIONS [T0]  time Flink's loader; T0 = launch time in epoch ms
  *   jobs ROOT SCENARIO...           run MiniCluster scenarios under ROOT
+ *   proof ROOT OUT CKPTLENS SCENARIO...
+ *                                   proof by restore (Proof): run, plan with CKPTLENS, delete, restore, check
  */
 public final class Main {
     public static void main(String[] args) {
@@ -54,6 +56,10 @@ public final class Main {
                 long launched = args.length > 3 ? Long.parseLong(args[3]) : -1;
                 bench(Paths.get(args[1]), Integer.parseInt(args[2]), launched);
             }
+            case "proof" -> {
+                if (args.length < 5) usage();
+                Proof.run(Paths.get(args[1]), Paths.get(args[2]), args[3], Arrays.asList(args).subList(4, args.length));
+            }
             case "jobs" -> {
                 if (args.length < 3) usage();
                 Jobs.run(Paths.get(args[1]), Arrays.asList(args).subList(2, args.length));
@@ -63,7 +69,7 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO...");
+        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO... | proof ROOT OUT CKPTLENS SCENARIO...");
         System.exit(2);
     }
 

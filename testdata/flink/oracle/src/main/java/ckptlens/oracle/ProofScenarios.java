@@ -1,0 +1,172 @@
+package ckptlens.oracle;
+
+import ckptlens.oracle.Proof.Setup;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** The proof's scenarios: which jobs run, what is kept, which flags the planner gets. */
+final class ProofScenarios {
+    private ProofScenarios() {}
+
+    static List<String> plain(Path snapshot) {
+        return List.of(snapshot.resolve("_metadata").toString());
+    }
+
+    /** Incremental chain with savepoints; kept: the 2nd and 3rd newest checkpoints (not the newest) and both savepoints. */
+    static void incremental(ProofRun r) throws Exception {
+        Setup s = Setup.of("rocksdb", 4);
+        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        Jobs.awaitCheckpoints(r.dir, job, 3);
+        Proof.savepoint(job, r.dir, SavepointFormatType.CANONICAL);
+        Jobs.awaitCheckpoints(r.dir, job, 1);
+        Proof.savepoint(job, r.dir, SavepointFormatType.NATIVE);
+        Jobs.awaitCheckpoints(r.dir, job, 3);
+        Jobs.cancel(job);
+        r.jobsDone();
+        List<Path> chk = checkpoints(r.dir, job);
+        List<Path> kept = new ArrayList<>(chk.subList(chk.size() - 3, chk.size() - 1));
+        kept.addAll(ProofStorage.savepoints(r.dir));
+        planAndRestore(r, s, "stopped", "listing.txt", true, Proof.STOPPED, kept);
+    }
+
+    /** A second job restores the first one's newest checkpoint in CLAIM mode; kept: its newest checkpoint only. */
+    static void claim(ProofRun r) throws Exception {
+        JobClient first = Proof.start(r, Proof.conf(r.dir, Setup.of("rocksdb", 2)));
+        Jobs.awaitCheckpoints(r.dir, first, 3);
+        Jobs.cancel(first);
+        Path chk = last(checkpoints(r.dir, first));
+        Setup s = Setup.of("rocksdb", 3);
+        Configuration c = Proof.conf(r.dir, s);
+        Jobs.set(c, Jobs.uri(chk), "execution.savepoint.path", "execution.state-recovery.path");
+        Jobs.set(c, "CLAIM", "execution.savepoint-restore-mode", "execution.state-recovery.claim-mode");
+        JobClient second = Proof.start(r, c);
+        Jobs.awaitCheckpoints(r.dir, second, 3);
+        Jobs.cancel(second);
+        r.jobsDone();
+        planAndRestore(r, s, "stopped", "listing.txt", true, Proof.STOPPED, List.of(last(checkpoints(r.dir, second))));
+    }
+
+    /** One job, n checkpoints; kept: the newest `keep`. */
+    static void simple(ProofRun r, Setup s, int n, int keep) throws Exception {
+        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        Jobs.awaitCheckpoints(r.dir, job, n);
+        Jobs.cancel(job);
+        r.jobsDone();
+        List<Path> chk = checkpoints(r.dir, job);
+        planAndRestore(r, s, "stopped", "listing.txt", true, Proof.STOPPED, chk.subList(chk.size() - keep, chk.size()));
+    }
+
+    /** ForSt with its default primary dir (the live database under shared/); kept: the newest checkpoint and a native savepoint. */
+    static void forst(ProofRun r) throws Exception {
+        Setup s = Setup.of("forst", 3);
+        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        Jobs.awaitCheckpoints(r.dir, job, 3);
+        Proof.savepoint(job, r.dir, SavepointFormatType.NATIVE);
+        Jobs.awaitCheckpoints(r.dir, job, 2);
+        Jobs.cancel(job);
+        r.jobsDone();
+        List<Path> kept = new ArrayList<>(List.of(last(checkpoints(r.dir, job))));
+        kept.addAll(ProofStorage.savepoints(r.dir));
+        planAndRestore(r, s, "stopped", "listing.txt", true, Proof.STOPPED, kept);
+    }
+
+    /**
+     * Entropy injection (EntropyFs): data files under a random segment each, _metadata under the
+     * plain path. The listing is relative (find run in the root, as `aws s3 ls` prints keys), so
+     * the planner gets --prefix, and each snapshot its --base on the entropy file system.
+     */
+    static void entropy(ProofRun r) throws Exception {
+        Setup s = new Setup("rocksdb", false, false, true, 3);
+        Path cp = Proof.checkpointRoot(r.dir, s);
+        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        Jobs.awaitCheckpoints(cp, job, 3);
+        Proof.savepoint(job, r.dir, SavepointFormatType.CANONICAL);
+        Jobs.awaitCheckpoints(cp, job, 2);
+        Jobs.cancel(job);
+        r.jobsDone();
+        List<Path> chk = checkpoints(cp, job);
+        List<Path> kept = new ArrayList<>(chk.subList(chk.size() - 2, chk.size()));
+        kept.addAll(ProofStorage.savepoints(r.dir));
+        List<String> flags = new ArrayList<>(Proof.STOPPED);
+        flags.addAll(List.of("--entropy-key", EntropyFs.KEY, "--prefix", Proof.entropyUri(r.dir)));
+        Function<Path, List<String>> withBase = k -> List.of("--base", Proof.entropyUri(k).replaceAll("/$", ""), k.resolve("_metadata").toString());
+        r.plan("stopped", "listing.txt", true, true, flags, kept, withBase, new ProofStorage.Prefix(r.dir), true);
+        for (Path k : kept) r.restored(Proof.restore(r, s, k, "stopped"));
+    }
+
+    /**
+     * (a) A ForSt job (default primary dir) runs while the listing with times is taken and the plan
+     * applied (--margin 10s); it checkpoints 3 more times, stops; kept and newest are restored.
+     */
+    static void runningWithTimes(ProofRun r) throws Exception {
+        Setup s = Setup.of("forst", 6);
+        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        Jobs.awaitCheckpoints(r.dir, job, 8);
+        List<Path> chk = checkpoints(r.dir, job);
+        List<Path> kept = chk.subList(chk.size() - 2, chk.size());
+        r.jobsDone();
+        r.plan("running", "listing.txt", true, false, List.of("--margin", "10s"), kept, ProofScenarios::plain,
+                new ProofStorage.Prefix(r.dir), true);
+        survive(r, job, 3);
+        restoreAfterStop(r, s, job, kept, "running");
+    }
+
+    /**
+     * (b) The same job, listings without times: while it runs (no --stopped: the plan must keep
+     * what the job may still write or need), then after it stopped, with --stopped.
+     */
+    static void runningWithoutTimes(ProofRun r) throws Exception {
+        Setup s = Setup.of("forst", 6);
+        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        Jobs.awaitCheckpoints(r.dir, job, 8);
+        List<Path> chk = checkpoints(r.dir, job);
+        List<Path> kept = chk.subList(chk.size() - 2, chk.size());
+        r.jobsDone();
+        r.plan("running", "listing-running.txt", false, false, List.of(), kept, ProofScenarios::plain,
+                new ProofStorage.Prefix(r.dir), true);
+        survive(r, job, 3);
+        restoreAfterStop(r, s, job, kept, "running");
+        chk = checkpoints(r.dir, job);
+        planAndRestore(r, s, "stopped", "listing-stopped.txt", false, List.of("--stopped"), chk.subList(chk.size() - 2, chk.size()));
+    }
+
+    /** The running job checkpoints n more times after a deletion; a failure is recorded as the proof's. */
+    static void survive(ProofRun r, JobClient job, int n) {
+        try {
+            Jobs.awaitCheckpoints(r.dir, job, n);
+        } catch (Exception e) {
+            r.jobFailures.add("after the deletion, the running job did not complete " + n + " checkpoints: " + ProofJob.rootCause(e));
+        }
+    }
+
+    /** Stops the job, then restores the kept snapshots and the newest checkpoint completed after the deletion. */
+    static void restoreAfterStop(ProofRun r, Setup s, JobClient job, List<Path> kept, String phase) throws Exception {
+        Jobs.cancel(job);
+        List<Path> all = new ArrayList<>(kept);
+        Path newest = last(checkpoints(r.dir, job));
+        if (!all.contains(newest)) all.add(newest);
+        for (Path k : all) r.restored(Proof.restore(r, s, k, phase));
+    }
+
+    static void planAndRestore(ProofRun r, Setup s, String phase, String listing, boolean times, List<String> flags, List<Path> kept) throws Exception {
+        r.plan(phase, listing, times, false, flags, kept, ProofScenarios::plain, new ProofStorage.Prefix(r.dir), true);
+        for (Path k : kept) r.restored(Proof.restore(r, s, k, phase));
+    }
+
+    /** A job's completed checkpoints, oldest first. */
+    static List<Path> checkpoints(Path cpRoot, JobClient job) throws Exception {
+        Path jobDir = cpRoot.resolve(job.getJobID().toString());
+        return Jobs.completed(jobDir).stream().sorted().map(n -> jobDir.resolve("chk-" + n)).toList();
+    }
+
+    static Path last(List<Path> l) {
+        if (l.isEmpty()) throw new IllegalStateException("no completed checkpoint");
+        return l.get(l.size() - 1);
+    }
+}
