@@ -28,6 +28,11 @@ final class Proof {
         static Setup of(String backend, int retained) {
             return new Setup(backend, false, false, false, retained);
         }
+
+        /** ForSt runs its disaggregated (asynchronous) backend only for operators on the async state API. */
+        boolean asyncState() {
+            return backend.equals("forst");
+        }
     }
 
     static final int DELAY_MILLIS = 5; // ~200 records/s: every checkpoint uploads new SST files
@@ -87,8 +92,12 @@ final class Proof {
         return s.entropy() ? dir.resolve("checkpoints") : dir;
     }
 
-    static JobClient start(ProofRun r, Configuration c) throws Exception {
-        return ProofJob.start(c, DELAY_MILLIS, r.scenario);
+    static JobClient start(ProofRun r, Setup s) throws Exception {
+        return start(r, s, conf(r.dir, s));
+    }
+
+    static JobClient start(ProofRun r, Setup s, Configuration c) throws Exception {
+        return ProofJob.start(c, DELAY_MILLIS, r.scenario, s.asyncState());
     }
 
     static String savepoint(JobClient job, Path dir, SavepointFormatType format) throws Exception {
@@ -107,7 +116,7 @@ final class Proof {
         m.put("snapshot", r.rel(snapshot));
         m.put("phase", phase);
         try {
-            m.putAll(ProofJob.restoreAndCheck(c, Jobs.uri(snapshot), r.scenario + "-restore"));
+            m.putAll(ProofJob.restoreAndCheck(c, Jobs.uri(snapshot), r.scenario + "-restore", s.asyncState()));
         } catch (Exception e) {
             m.put("ok", false);
             m.put("error", ProofJob.rootCause(e));

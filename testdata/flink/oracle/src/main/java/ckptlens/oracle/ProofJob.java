@@ -10,6 +10,7 @@ import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -45,13 +46,16 @@ final class ProofJob {
         MISMATCHES.clear();
     }
 
-    static JobClient start(Configuration c, int delayMillis, String name) throws Exception {
+    /** asyncState: the counter on the async state API (AsyncCompat), as ForSt's disaggregated backend needs. */
+    static JobClient start(Configuration c, int delayMillis, String name, boolean asyncState) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
-        env.fromSource(new NumberSequenceSource(0, Long.MAX_VALUE), WatermarkStrategy.noWatermarks(), "numbers")
+        KeyedStream<Long, Long> keyed = env
+                .fromSource(new NumberSequenceSource(0, Long.MAX_VALUE), WatermarkStrategy.noWatermarks(), "numbers")
                 .uid("numbers").name("numbers").setParallelism(1)
                 .map(new Pace(delayMillis)).uid("pace").name("pace").setParallelism(1)
-                .keyBy(new Key())
-                .process(new Counter()).uid("counter").name("counter").setMaxParallelism(256);
+                .keyBy(new Key());
+        if (asyncState) AsyncCompat.counter(keyed);
+        else keyed.process(new Counter()).uid("counter").name("counter").setMaxParallelism(256);
         return env.executeAsync(name);
     }
 
@@ -88,12 +92,16 @@ final class ProofJob {
             if (checked == null) checked = new HashSet<>();
             long k = v % KEYS;
             long c = count.value() == null ? 0 : count.value();
-            if (checked.add(k)) check(k, v, c, last.value());
+            if (checked.add(k)) check(v, c, last.value());
             count.update(c + 1);
             last.update(Jobs.payload(v, PAYLOAD_CHARS));
         }
 
-        private static void check(long k, long v, long c, String last) {
+    }
+
+    /** Checks a key's state as its first record after a (re)start, v, finds it: count c, last value. */
+    static void check(long v, long c, String last) {
+            long k = v % KEYS;
             long want = (v - k) / KEYS;
             if (c != want) {
                 mismatch("key " + k + ": count " + c + " before " + v + ", want " + want);
@@ -103,16 +111,15 @@ final class ProofJob {
             FIRST.put(k, new long[] {v, c});
         }
 
-        private static void mismatch(String m) {
-            if (MISMATCHES.size() < 20) MISMATCHES.add(m);
-        }
+    private static void mismatch(String m) {
+        if (MISMATCHES.size() < 20) MISMATCHES.add(m);
     }
 
     /**
      * Restores a snapshot (NO_CLAIM, so the scratch storage is only read) and runs until every
      * key has been checked once. The result is the proof's record of that restore.
      */
-    static Map<String, Object> restoreAndCheck(Configuration c, String snapshotUri, String name) throws Exception {
+    static Map<String, Object> restoreAndCheck(Configuration c, String snapshotUri, String name, boolean asyncState) throws Exception {
         resetChecks();
         Jobs.set(c, snapshotUri, "execution.savepoint.path", "execution.state-recovery.path");
         Jobs.set(c, "NO_CLAIM", "execution.savepoint-restore-mode", "execution.state-recovery.claim-mode");
@@ -120,7 +127,7 @@ final class ProofJob {
         long t0 = System.currentTimeMillis();
         Map<String, Object> r = new LinkedHashMap<>();
         String error = null;
-        JobClient job = start(c, 0, name);
+        JobClient job = start(c, 0, name, asyncState);
         try {
             error = awaitAllKeys(job, t0 + 300_000);
         } finally {

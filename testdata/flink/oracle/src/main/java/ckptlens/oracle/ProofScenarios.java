@@ -21,7 +21,7 @@ final class ProofScenarios {
     /** Incremental chain with savepoints; kept: the 2nd and 3rd newest checkpoints (not the newest) and both savepoints. */
     static void incremental(ProofRun r) throws Exception {
         Setup s = Setup.of("rocksdb", 4);
-        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        JobClient job = Proof.start(r, s);
         Jobs.awaitCheckpoints(r.dir, job, 3);
         Proof.savepoint(job, r.dir, SavepointFormatType.CANONICAL);
         Jobs.awaitCheckpoints(r.dir, job, 1);
@@ -37,7 +37,7 @@ final class ProofScenarios {
 
     /** A second job restores the first one's newest checkpoint in CLAIM mode; kept: its newest checkpoint only. */
     static void claim(ProofRun r) throws Exception {
-        JobClient first = Proof.start(r, Proof.conf(r.dir, Setup.of("rocksdb", 2)));
+        JobClient first = Proof.start(r, Setup.of("rocksdb", 2));
         Jobs.awaitCheckpoints(r.dir, first, 3);
         Jobs.cancel(first);
         Path chk = last(checkpoints(r.dir, first));
@@ -45,7 +45,7 @@ final class ProofScenarios {
         Configuration c = Proof.conf(r.dir, s);
         Jobs.set(c, Jobs.uri(chk), "execution.savepoint.path", "execution.state-recovery.path");
         Jobs.set(c, "CLAIM", "execution.savepoint-restore-mode", "execution.state-recovery.claim-mode");
-        JobClient second = Proof.start(r, c);
+        JobClient second = Proof.start(r, s, c);
         Jobs.awaitCheckpoints(r.dir, second, 3);
         Jobs.cancel(second);
         r.jobsDone();
@@ -54,7 +54,7 @@ final class ProofScenarios {
 
     /** One job, n checkpoints; kept: the newest `keep`. */
     static void simple(ProofRun r, Setup s, int n, int keep) throws Exception {
-        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        JobClient job = Proof.start(r, s);
         Jobs.awaitCheckpoints(r.dir, job, n);
         Jobs.cancel(job);
         r.jobsDone();
@@ -65,7 +65,7 @@ final class ProofScenarios {
     /** ForSt with its default primary dir (the live database under shared/); kept: the newest checkpoint and a native savepoint. */
     static void forst(ProofRun r) throws Exception {
         Setup s = Setup.of("forst", 3);
-        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        JobClient job = Proof.start(r, s);
         Jobs.awaitCheckpoints(r.dir, job, 3);
         Proof.savepoint(job, r.dir, SavepointFormatType.NATIVE);
         Jobs.awaitCheckpoints(r.dir, job, 2);
@@ -84,7 +84,7 @@ final class ProofScenarios {
     static void entropy(ProofRun r) throws Exception {
         Setup s = new Setup("rocksdb", false, false, true, 3);
         Path cp = Proof.checkpointRoot(r.dir, s);
-        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        JobClient job = Proof.start(r, s);
         Jobs.awaitCheckpoints(cp, job, 3);
         Proof.savepoint(job, r.dir, SavepointFormatType.CANONICAL);
         Jobs.awaitCheckpoints(cp, job, 2);
@@ -106,7 +106,7 @@ final class ProofScenarios {
      */
     static void runningWithTimes(ProofRun r) throws Exception {
         Setup s = Setup.of("forst", 6);
-        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        JobClient job = Proof.start(r, s);
         Jobs.awaitCheckpoints(r.dir, job, 8);
         List<Path> chk = checkpoints(r.dir, job);
         List<Path> kept = chk.subList(chk.size() - 2, chk.size());
@@ -123,7 +123,7 @@ final class ProofScenarios {
      */
     static void runningWithoutTimes(ProofRun r) throws Exception {
         Setup s = Setup.of("forst", 6);
-        JobClient job = Proof.start(r, Proof.conf(r.dir, s));
+        JobClient job = Proof.start(r, s);
         Jobs.awaitCheckpoints(r.dir, job, 8);
         List<Path> chk = checkpoints(r.dir, job);
         List<Path> kept = chk.subList(chk.size() - 2, chk.size());
