@@ -131,7 +131,7 @@ final class ProofJob {
         try {
             error = awaitAllKeys(job, t0 + 300_000);
         } finally {
-            Jobs.cancel(job);
+            stop(job);
         }
         long position = Long.MAX_VALUE, sum = 0, withState = 0;
         for (long[] f : FIRST.values()) {
@@ -155,19 +155,33 @@ final class ProofJob {
     /** null when every key was checked; otherwise why not (the job failed, or time ran out). */
     private static String awaitAllKeys(JobClient job, long deadline) throws Exception {
         while (FIRST.size() < KEYS) {
-            JobStatus st = job.getJobStatus().get();
-            if (st.isGloballyTerminalState()) {
-                try {
-                    job.getJobExecutionResult().get();
-                    return "job ended (" + st + ") before every key was checked";
-                } catch (Exception e) {
-                    return "job " + st + ": " + rootCause(e);
-                }
-            }
+            String ended = ended(job);
+            if (ended != null) return "job ended before every key was checked: " + ended;
             if (System.currentTimeMillis() > deadline) return "timed out with " + FIRST.size() + " of " + KEYS + " keys checked";
             Thread.sleep(100);
         }
         return null;
+    }
+
+    /** null while the job runs; otherwise how it ended (a per-job MiniCluster is gone once its job ended). */
+    static String ended(JobClient job) {
+        try {
+            JobStatus st = job.getJobStatus().get();
+            if (!st.isGloballyTerminalState()) return null;
+            try {
+                job.getJobExecutionResult().get();
+                return st.toString();
+            } catch (Exception e) {
+                return st + ": " + rootCause(e);
+            }
+        } catch (Exception e) {
+            return "unknown (" + rootCause(e) + ")";
+        }
+    }
+
+    /** Cancels the job unless it already ended. */
+    static void stop(JobClient job) throws Exception {
+        if (ended(job) == null) Jobs.cancel(job);
     }
 
     static String rootCause(Throwable t) {
