@@ -112,6 +112,7 @@ final class Proof {
         ProofStorage.deleteTree(scratch);
         Setup plain = new Setup(s.backend(), s.changelog(), s.fileMerging(), false, s.retained());
         Configuration c = conf(scratch, plain);
+        ProofStorage.stageTruth(r.dir, snapshot, r.out);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("snapshot", r.rel(snapshot));
         m.put("phase", phase);

@@ -18,9 +18,12 @@ final class ProofScenarios {
         return List.of(snapshot.resolve("_metadata").toString());
     }
 
-    /** Incremental chain with savepoints; kept: the 2nd and 3rd newest checkpoints (not the newest) and both savepoints. */
+    /**
+     * Incremental chain with savepoints. First plan: kept the 2nd and 3rd newest checkpoints (not
+     * the newest) and both savepoints; second plan: the newest 2 and both savepoints.
+     */
     static void incremental(ProofRun r) throws Exception {
-        Setup s = Setup.of("rocksdb", 4);
+        Setup s = Setup.of("rocksdb", 5);
         JobClient job = Proof.start(r, s);
         Jobs.awaitCheckpoints(r.dir, job, 3);
         Proof.savepoint(job, r.dir, SavepointFormatType.CANONICAL);
@@ -32,7 +35,10 @@ final class ProofScenarios {
         List<Path> chk = checkpoints(r.dir, job);
         List<Path> kept = new ArrayList<>(chk.subList(chk.size() - 3, chk.size() - 1));
         kept.addAll(ProofStorage.savepoints(r.dir));
-        planAndRestore(r, s, "stopped", "listing.txt", true, Proof.STOPPED, kept);
+        planAndRestore(r, s, "older", "listing.txt", true, Proof.STOPPED, kept);
+        kept = new ArrayList<>(chk.subList(chk.size() - 2, chk.size()));
+        kept.addAll(ProofStorage.savepoints(r.dir));
+        planAndRestore(r, s, "newest", "listing-newest.txt", true, Proof.STOPPED, kept);
     }
 
     /** A second job restores the first one's newest checkpoint in CLAIM mode; kept: its newest checkpoint only. */
@@ -102,16 +108,18 @@ final class ProofScenarios {
 
     /**
      * (a) A ForSt job (default primary dir) runs while the listing with times is taken and the plan
-     * applied (--margin 10s); it checkpoints 3 more times, stops; kept and newest are restored.
+     * applied (--margin 5s; the job checkpoints every second, each in well under a second); it
+     * checkpoints 3 more times, stops; kept and newest are restored. It runs 16 checkpoints first,
+     * so that older ones fall outside the margin.
      */
     static void runningWithTimes(ProofRun r) throws Exception {
-        Setup s = Setup.of("forst", 6);
+        Setup s = Setup.of("forst", 20);
         JobClient job = Proof.start(r, s);
-        Jobs.awaitCheckpoints(r.dir, job, 8);
+        Jobs.awaitCheckpoints(r.dir, job, 16);
         List<Path> chk = checkpoints(r.dir, job);
         List<Path> kept = chk.subList(chk.size() - 2, chk.size());
         r.jobsDone();
-        r.plan("running", "listing.txt", true, false, List.of("--margin", "10s"), kept, ProofScenarios::plain,
+        r.plan("running", "listing.txt", true, false, List.of("--margin", "5s"), kept, ProofScenarios::plain,
                 new ProofStorage.Prefix(r.dir), true);
         survive(r, job, 3);
         restoreAfterStop(r, s, job, kept, "running");

@@ -55,7 +55,7 @@ final class ProofStorage {
         }
     }
 
-    /** Copies every _metadata under root to out at its relative path, with Flink's truth.json beside it. */
+    /** Copies every _metadata under root to out at its relative path (a running job's may vanish meanwhile). */
     static void stageMetadata(Path root, Path out) throws IOException {
         for (Path p : files(root)) {
             Path target = out.resolve(root.relativize(p));
@@ -63,11 +63,23 @@ final class ProofStorage {
             Files.createDirectories(target.getParent());
             try {
                 Files.copy(p, target);
-                Files.writeString(target.resolveSibling("truth.json"), Json.write(Truth.dump(p)), StandardCharsets.UTF_8);
             } catch (NoSuchFileException subsumed) { // a running job's checkpoint Flink discarded meanwhile
                 Files.deleteIfExists(target);
             }
         }
+    }
+
+    /**
+     * Flink's truth.json for a restored snapshot, beside its _metadata copy in out; read from the
+     * original (relative handles resolve against its folder). Only restored snapshots get one:
+     * they are what the committed proof is about, and truth files are most of its size.
+     */
+    static void stageTruth(Path root, Path snapshot, Path out) throws IOException {
+        Path meta = snapshot.resolve("_metadata");
+        Path target = out.resolve(root.relativize(meta));
+        Files.createDirectories(target.getParent());
+        if (!Files.exists(target)) Files.copy(meta, target);
+        Files.writeString(target.resolveSibling("truth.json"), Json.write(Truth.dump(meta)), StandardCharsets.UTF_8);
     }
 
     record PlanRun(int exit, List<String> paths, String stderr) {}
