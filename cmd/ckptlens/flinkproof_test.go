@@ -207,3 +207,29 @@ func withinProven(rel string, proven []string) bool {
 	}
 	return false
 }
+
+// TestFlinkProofSubsetCheck: the subset check rejects what lies outside the
+// proven set, including a sibling sharing a proven folder's name prefix and a
+// folder holding proven files, and reads every spelling the planner prints.
+func TestFlinkProofSubsetCheck(t *testing.T) {
+	root := "/tmp/ckptlens-proof/2.0/x"
+	proven := []string{"job/chk-1/", "job/shared/a", "3fa1/"}
+	for planned, want := range map[string]bool{
+		root + "/job/chk-1/":                   true,
+		"file:" + root + "/job/chk-1/_m":       true,
+		"file://" + root + "/job/shared/a":     true,
+		"entropyfs:" + root + "/3fa1/b/c":      true,
+		"3fa1/b":                               true,
+		root + "/job/chk-10/":                  false,
+		root + "/job/shared/":                  false,
+		root + "/job/shared/b":                 false,
+		"/tmp/ckptlens-proof/2.0/y/job/chk-1/": false,
+		root + "/":                             false,
+		"../x/job/chk-1/":                      false,
+	} {
+		rel, ok := proofRelative(root, planned)
+		if got := ok && withinProven(rel, proven); got != want {
+			t.Errorf("%s (relative %q): within the proven set %v, want %v", planned, rel, got, want)
+		}
+	}
+}
