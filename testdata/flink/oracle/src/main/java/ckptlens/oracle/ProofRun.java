@@ -1,5 +1,6 @@
 package ckptlens.oracle;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,17 +48,20 @@ final class ProofRun {
                              ProofStorage.Prefix prefix, boolean expectDeletion) throws Exception {
         Path listing = out.resolve(listingName);
         ProofStorage.listing(dir, listing, times, relative);
-        ProofStorage.stageMetadata(dir, out);
+        ProofStorage.stageMetadata(dir, kept, out);
         List<String> used = dropUnsupported(flags);
         List<String> snaps = new ArrayList<>();
         for (Path k : kept) snaps.addAll(snapshotArgs.apply(k));
         Map<String, Object> usage = ProofStorage.usage(dir);
-        ProofStorage.PlanRun p = ProofStorage.plan(ckptlens, listing, used, snaps);
+        ProofStorage.PlanRun p = ProofStorage.plan(ckptlens, listing, true, used, snaps);
+        ProofStorage.PlanRun text = ProofStorage.plan(ckptlens, listing, false, used, snaps);
+        Files.writeString(out.resolve("plan-" + name + ".txt"), String.join("\n", text.paths()) + "\n" + text.stderr(), StandardCharsets.UTF_8);
         List<String> deleted = new ArrayList<>(), gone = new ArrayList<>();
         if (p.exit() == 0) ProofStorage.apply(p.paths(), dir, prefix, deleted, gone);
         Map<String, Object> ph = new LinkedHashMap<>();
         ph.put("name", name);
         ph.put("listing", listingName);
+        ph.put("planText", "plan-" + name + ".txt");
         ph.put("listingTimes", times);
         ph.put("flags", used);
         ph.put("flagsDropped", flags.size() == used.size() ? List.of() : flags.stream().filter(f -> !used.contains(f)).toList());
@@ -96,7 +100,6 @@ final class ProofRun {
     }
 
     void finish() throws Exception {
-        ProofStorage.stageMetadata(dir, out);
         long failed = restores.stream().filter(r -> !Boolean.TRUE.equals(r.get("ok"))).count();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", "ckptlens-flink-proof/1");

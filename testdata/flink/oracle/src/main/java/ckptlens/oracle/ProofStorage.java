@@ -55,24 +55,21 @@ final class ProofStorage {
         }
     }
 
-    /** Copies every _metadata under root to out at its relative path (a running job's may vanish meanwhile). */
-    static void stageMetadata(Path root, Path out) throws IOException {
-        for (Path p : files(root)) {
-            Path target = out.resolve(root.relativize(p));
-            if (!p.getFileName().toString().equals("_metadata") || Files.exists(target)) continue;
+    /** Copies the snapshots' _metadata to out at their paths relative to root. */
+    static void stageMetadata(Path root, List<Path> snapshots, Path out) throws IOException {
+        for (Path snapshot : snapshots) {
+            Path meta = snapshot.resolve("_metadata");
+            Path target = out.resolve(root.relativize(meta));
+            if (Files.exists(target)) continue;
             Files.createDirectories(target.getParent());
-            try {
-                Files.copy(p, target);
-            } catch (NoSuchFileException subsumed) { // a running job's checkpoint Flink discarded meanwhile
-                Files.deleteIfExists(target);
-            }
+            Files.copy(meta, target);
         }
     }
 
     /**
      * Flink's truth.json for a restored snapshot, beside its _metadata copy in out; read from the
-     * original (relative handles resolve against its folder). Only restored snapshots get one:
-     * they are what the committed proof is about, and truth files are most of its size.
+     * original (relative handles resolve against its folder). Only kept and restored snapshots
+     * are committed: they are what the proof is about, and keep testdata/flink under 20 MB.
      */
     static void stageTruth(Path root, Path snapshot, Path out) throws IOException {
         Path meta = snapshot.resolve("_metadata");
@@ -84,9 +81,13 @@ final class ProofStorage {
 
     record PlanRun(int exit, List<String> paths, String stderr) {}
 
-    /** Runs `ckptlens orphans --listing L --paths FLAGS SNAPSHOT…` as a user would. */
-    static PlanRun plan(String ckptlens, Path listing, List<String> flags, List<String> snapshotArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ckptlens, "orphans", "--listing", listing.toString(), "--paths"));
+    /**
+     * Runs `ckptlens orphans --listing L [--paths] FLAGS SNAPSHOT…` as a user would: with --paths
+     * for what to delete, without it for the plan a person reviews (its reasons).
+     */
+    static PlanRun plan(String ckptlens, Path listing, boolean paths, List<String> flags, List<String> snapshotArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ckptlens, "orphans", "--listing", listing.toString()));
+        if (paths) cmd.add("--paths");
         cmd.addAll(flags);
         cmd.addAll(snapshotArgs);
         Path out = Files.createTempFile("ckptlens-plan", ".out"), err = Files.createTempFile("ckptlens-plan", ".err");
@@ -96,8 +97,9 @@ final class ProofStorage {
                 p.destroyForcibly();
                 throw new IOException("ckptlens orphans did not finish: " + cmd);
             }
-            List<String> paths = Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-            return new PlanRun(p.exitValue(), paths, Files.readString(err, StandardCharsets.UTF_8));
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            List<String> printed = paths ? lines.stream().filter(l -> !l.isBlank()).toList() : lines;
+            return new PlanRun(p.exitValue(), printed, Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
