@@ -100,7 +100,8 @@ final class Proof {
         return ProofJob.start(c, DELAY_MILLIS, r.scenario, s.asyncState());
     }
 
-    static String savepoint(JobClient job, Path dir, SavepointFormatType format) throws Exception {
+    /** A savepoint into the configured savepoint dir. */
+    static String savepoint(JobClient job, SavepointFormatType format) throws Exception {
         String p = job.triggerSavepoint(null, format).get();
         System.out.println(format + " savepoint " + p);
         return p;

@@ -24,14 +24,7 @@ final class ProofScenarios {
      */
     static void incremental(ProofRun r) throws Exception {
         Setup s = Setup.of("rocksdb", 5);
-        JobClient job = Proof.start(r, s);
-        Jobs.awaitCheckpoints(r.dir, job, 3);
-        Proof.savepoint(job, r.dir, SavepointFormatType.CANONICAL);
-        Jobs.awaitCheckpoints(r.dir, job, 1);
-        Proof.savepoint(job, r.dir, SavepointFormatType.NATIVE);
-        Jobs.awaitCheckpoints(r.dir, job, 3);
-        Jobs.cancel(job);
-        r.jobsDone();
+        JobClient job = withSavepoints(r, s, r.dir, SavepointFormatType.CANONICAL, SavepointFormatType.NATIVE);
         List<Path> chk = checkpoints(r.dir, job);
         List<Path> kept = new ArrayList<>(chk.subList(chk.size() - 3, chk.size() - 1));
         kept.addAll(ProofStorage.savepoints(r.dir));
@@ -58,6 +51,19 @@ final class ProofScenarios {
         planAndRestore(r, s, "stopped", "listing.txt", true, Proof.STOPPED, List.of(last(checkpoints(r.dir, second))));
     }
 
+    /** A job that checkpoints 3 times, then after each savepoint twice more; cancelled. */
+    static JobClient withSavepoints(ProofRun r, Setup s, Path cpRoot, SavepointFormatType... formats) throws Exception {
+        JobClient job = Proof.start(r, s);
+        Jobs.awaitCheckpoints(cpRoot, job, 3);
+        for (SavepointFormatType f : formats) {
+            Proof.savepoint(job, f);
+            Jobs.awaitCheckpoints(cpRoot, job, 2);
+        }
+        Jobs.cancel(job);
+        r.jobsDone();
+        return job;
+    }
+
     /** One job, n checkpoints; kept: the newest `keep`. */
     static void simple(ProofRun r, Setup s, int n, int keep) throws Exception {
         JobClient job = Proof.start(r, s);
@@ -71,12 +77,7 @@ final class ProofScenarios {
     /** ForSt with its default primary dir (the live database under shared/); kept: the newest checkpoint and a native savepoint. */
     static void forst(ProofRun r) throws Exception {
         Setup s = Setup.of("forst", 3);
-        JobClient job = Proof.start(r, s);
-        Jobs.awaitCheckpoints(r.dir, job, 3);
-        Proof.savepoint(job, r.dir, SavepointFormatType.NATIVE);
-        Jobs.awaitCheckpoints(r.dir, job, 2);
-        Jobs.cancel(job);
-        r.jobsDone();
+        JobClient job = withSavepoints(r, s, r.dir, SavepointFormatType.NATIVE);
         List<Path> kept = new ArrayList<>(List.of(last(checkpoints(r.dir, job))));
         kept.addAll(ProofStorage.savepoints(r.dir));
         planAndRestore(r, s, "stopped", "listing.txt", true, Proof.STOPPED, kept);
@@ -90,12 +91,7 @@ final class ProofScenarios {
     static void entropy(ProofRun r) throws Exception {
         Setup s = new Setup("rocksdb", false, false, true, 3);
         Path cp = Proof.checkpointRoot(r.dir, s);
-        JobClient job = Proof.start(r, s);
-        Jobs.awaitCheckpoints(cp, job, 3);
-        Proof.savepoint(job, r.dir, SavepointFormatType.CANONICAL);
-        Jobs.awaitCheckpoints(cp, job, 2);
-        Jobs.cancel(job);
-        r.jobsDone();
+        JobClient job = withSavepoints(r, s, cp, SavepointFormatType.CANONICAL);
         List<Path> chk = checkpoints(cp, job);
         List<Path> kept = new ArrayList<>(chk.subList(chk.size() - 2, chk.size()));
         kept.addAll(ProofStorage.savepoints(r.dir));
@@ -115,13 +111,7 @@ final class ProofScenarios {
     static void runningWithTimes(ProofRun r) throws Exception {
         Setup s = Setup.of("forst", 20);
         JobClient job = Proof.start(r, s);
-        Jobs.awaitCheckpoints(r.dir, job, 16);
-        List<Path> chk = checkpoints(r.dir, job);
-        List<Path> kept = chk.subList(chk.size() - 2, chk.size());
-        r.jobsDone();
-        r.plan("running", "listing.txt", true, false, List.of("--margin", "5s"), kept, ProofScenarios::plain,
-                new ProofStorage.Prefix(r.dir), true);
-        survive(r, job, 3);
+        List<Path> kept = whileRunning(r, job, 16, "listing.txt", true, List.of("--margin", "5s"));
         restoreAfterStop(r, s, job, kept, "running");
     }
 
@@ -132,16 +122,24 @@ final class ProofScenarios {
     static void runningWithoutTimes(ProofRun r) throws Exception {
         Setup s = Setup.of("forst", 6);
         JobClient job = Proof.start(r, s);
-        Jobs.awaitCheckpoints(r.dir, job, 8);
+        List<Path> kept = whileRunning(r, job, 8, "listing-running.txt", false, List.of());
+        restoreAfterStop(r, s, job, kept, "running");
+        List<Path> chk = checkpoints(r.dir, job);
+        planAndRestore(r, s, "stopped", "listing-stopped.txt", false, List.of("--stopped"), chk.subList(chk.size() - 2, chk.size()));
+    }
+
+    /**
+     * After n checkpoints, plans with the newest 2 kept and deletes while the job runs; the job
+     * must then complete 3 more checkpoints. Returns the kept checkpoints.
+     */
+    static List<Path> whileRunning(ProofRun r, JobClient job, int n, String listing, boolean times, List<String> flags) throws Exception {
+        Jobs.awaitCheckpoints(r.dir, job, n);
         List<Path> chk = checkpoints(r.dir, job);
         List<Path> kept = chk.subList(chk.size() - 2, chk.size());
         r.jobsDone();
-        r.plan("running", "listing-running.txt", false, false, List.of(), kept, ProofScenarios::plain,
-                new ProofStorage.Prefix(r.dir), true);
+        r.plan("running", listing, times, false, flags, kept, ProofScenarios::plain, new ProofStorage.Prefix(r.dir), true);
         survive(r, job, 3);
-        restoreAfterStop(r, s, job, kept, "running");
-        chk = checkpoints(r.dir, job);
-        planAndRestore(r, s, "stopped", "listing-stopped.txt", false, List.of("--stopped"), chk.subList(chk.size() - 2, chk.size()));
+        return kept;
     }
 
     /**
