@@ -7,7 +7,7 @@
 #
 # Usage: ./proof.sh                                   (every scenario, Flink 2.0)
 #        SCENARIOS="forst entropy" ./proof.sh
-#        RELEASE=2.3 ./proof.sh
+#        RELEASE=1.20 ./proof.sh                      (the scenarios without ForSt)
 #        CKPTLENS_DROP_FLAGS="--stopped --margin --entropy-key" ./proof.sh   (a CLI without those flags)
 # CI never runs this; it checks the committed outputs (cmd/ckptlens/flinkproof_test.go).
 set -euo pipefail
@@ -16,7 +16,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 RELEASE="${RELEASE:-2.0}"
 ROOT="${PROOF_ROOT:-/tmp/ckptlens-proof}/$RELEASE"
-SCENARIOS="${SCENARIOS:-incremental claim file-merging changelog forst entropy running running-notimes}"
+# ForSt (forst, running, running-notimes) is Flink 2.x only; file merging needs 1.20+.
+case "$RELEASE" in
+  2.*) DEFAULT_SCENARIOS="incremental claim file-merging changelog forst entropy running running-notimes" ;;
+  *) DEFAULT_SCENARIOS="incremental claim file-merging changelog entropy" ;;
+esac
+SCENARIOS="${SCENARIOS:-$DEFAULT_SCENARIOS}"
 OUT="$HERE/proof/$RELEASE"
 
 tmp="$(mktemp -d)"
