@@ -86,26 +86,38 @@ final class ProofScenarios {
     /**
      * Entropy injection (EntropyFs): data files under a random segment each, _metadata under the
      * plain path. The listing is relative (find run in the root, as `aws s3 ls` prints keys), so
-     * the planner gets --prefix, and each snapshot its --base on the entropy file system.
+     * the planner gets --prefix, and each snapshot its --base on the entropy file system. First
+     * plan: the entropy segments learned (no --entropy-key), kept the 2nd and 3rd newest
+     * checkpoints (the newest one's files must be protected) and the savepoint; second plan: with
+     * --entropy-key, the newest 2 and the savepoint.
      */
     static void entropy(ProofRun r) throws Exception {
-        Setup s = new Setup("rocksdb", false, false, true, 3);
+        Setup s = new Setup("rocksdb", false, false, true, 4);
         Path cp = Proof.checkpointRoot(r.dir, s);
         JobClient job = withSavepoints(r, s, cp, SavepointFormatType.CANONICAL);
         List<Path> chk = checkpoints(cp, job);
-        List<Path> kept = new ArrayList<>(chk.subList(chk.size() - 2, chk.size()));
-        kept.addAll(ProofStorage.savepoints(r.dir));
+        List<Path> older = new ArrayList<>(chk.subList(chk.size() - 3, chk.size() - 1));
+        older.addAll(ProofStorage.savepoints(r.dir));
+        entropyPlan(r, s, "learned", "listing.txt", List.of(), older);
+        List<Path> newest = new ArrayList<>(chk.subList(chk.size() - 2, chk.size()));
+        newest.addAll(ProofStorage.savepoints(r.dir));
+        entropyPlan(r, s, "key", "listing-key.txt", List.of("--entropy-key", EntropyFs.KEY), newest);
+    }
+
+    /** One entropy plan: --prefix for the relative listing, --base on entropyfs for each snapshot; then the restores. */
+    static void entropyPlan(ProofRun r, Setup s, String phase, String listing, List<String> extra, List<Path> kept) throws Exception {
         List<String> flags = new ArrayList<>(Proof.STOPPED);
-        flags.addAll(List.of("--entropy-key", EntropyFs.KEY, "--prefix", Proof.entropyUri(r.dir)));
+        flags.addAll(extra);
+        flags.addAll(List.of("--prefix", Proof.entropyUri(r.dir)));
         Function<Path, List<String>> withBase = k -> List.of("--base", Proof.entropyUri(k).replaceAll("/$", ""), k.resolve("_metadata").toString());
-        r.plan("stopped", "listing.txt", true, true, flags, kept, withBase, new ProofStorage.Prefix(r.dir), true);
-        for (Path k : kept) r.restored(Proof.restore(r, s, k, "stopped"));
+        r.plan(phase, listing, true, true, flags, kept, withBase, new ProofStorage.Prefix(r.dir), true);
+        for (Path k : kept) r.restored(Proof.restore(r, s, k, phase));
     }
 
     /**
      * (a) A ForSt job (default primary dir) runs while the listing with times is taken and the plan
      * applied (--margin 5s; the job checkpoints every second, each in well under a second); it
-     * checkpoints 3 more times, stops; kept and newest are restored. It runs 16 checkpoints first,
+     * checkpoints 5 more times, stops; kept and newest are restored. It runs 16 checkpoints first,
      * so that older ones fall outside the margin.
      */
     static void runningWithTimes(ProofRun r) throws Exception {
@@ -130,7 +142,7 @@ final class ProofScenarios {
 
     /**
      * After n checkpoints, plans with the newest 2 kept and deletes while the job runs; the job
-     * must then complete 3 more checkpoints. Returns the kept checkpoints.
+     * must then complete 5 more checkpoints. Returns the kept checkpoints.
      */
     static List<Path> whileRunning(ProofRun r, JobClient job, int n, String listing, boolean times, List<String> flags) throws Exception {
         Jobs.awaitCheckpoints(r.dir, job, n);
@@ -138,7 +150,7 @@ final class ProofScenarios {
         List<Path> kept = chk.subList(chk.size() - 2, chk.size());
         r.jobsDone();
         r.plan("running", listing, times, false, flags, kept, ProofScenarios::plain, new ProofStorage.Prefix(r.dir), true);
-        survive(r, job, 3);
+        survive(r, job, 5);
         return kept;
     }
 
