@@ -7,8 +7,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,15 +126,7 @@ final class Proof {
         return m;
     }
 
-    static String json(Object o) {
-        return Json.write(o);
-    }
-
     static void write(Path p, Object o) throws Exception {
-        Files.writeString(p, json(o), StandardCharsets.UTF_8);
-    }
-
-    static List<String> args(String... a) {
-        return new ArrayList<>(Arrays.asList(a));
+        Files.writeString(p, Json.write(o), StandardCharsets.UTF_8);
     }
 }
