@@ -111,11 +111,11 @@ final class Proof {
         ProofStorage.deleteTree(scratch);
         Setup plain = new Setup(s.backend(), s.changelog(), s.fileMerging(), false, s.retained());
         Configuration c = conf(scratch, plain);
-        ProofStorage.stageTruth(r.dir, snapshot, r.out);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("snapshot", r.rel(snapshot));
         m.put("phase", phase);
         try {
+            ProofStorage.stageTruth(r.dir, snapshot, r.out); // a kept _metadata deleted fails the restore here
             m.putAll(ProofJob.restoreAndCheck(c, Jobs.uri(snapshot), r.scenario + "-restore", s.asyncState()));
         } catch (Exception e) {
             m.put("ok", false);

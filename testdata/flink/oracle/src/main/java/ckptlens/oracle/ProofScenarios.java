@@ -132,7 +132,7 @@ final class ProofScenarios {
      * what the job may still write or need), then after it stopped, with --stopped.
      */
     static void runningWithoutTimes(ProofRun r) throws Exception {
-        Setup s = Setup.of("forst", 6);
+        Setup s = Setup.of("forst", 10); // the kept ones outlive the 5 checkpoints after the deletion
         JobClient job = Proof.start(r, s);
         List<Path> kept = whileRunning(r, job, 8, "listing-running.txt", false, List.of());
         restoreAfterStop(r, s, job, kept, "running");
