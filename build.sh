@@ -35,13 +35,7 @@ need_pkg() { # need_pkg COMMAND PACKAGE
 # build_page builds dist/: index.html, Go's wasm_exec.js and the vugu app.
 build_page() {
 	log "build dist/"
-	go tool vugugen -skip-go-mod -skip-main wasm/app
-	# vugugen imports log and vjson into every file and keeps them with blank
-	# variables; the views use neither, and log's init alone cost the page
-	# 4.6 KB of brotli (vjson 1.6 KB). A view that needs them fails to build.
-	sed -i -e '/^import "log"$/d' -e '/^var _ log\.Logger$/d' \
-		-e '/^import "github.com\/vugu\/vjson"$/d' -e '/^var _ vjson\.RawMessage$/d' wasm/app/*_gen.go
-	gofmt -w wasm/app/*_gen.go
+	go generate ./wasm/app # the views' *_gen.go from the .vugu files (wasm/app/generate.go)
 	rm -rf dist && mkdir -p dist
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o dist/app.wasm ./wasm
 	cp index.html dist/
@@ -119,6 +113,23 @@ wait_storage_servers() {
 	export CKPTLENS_REQUIRE_STORAGE=1 # storage tests fail, never skip, in CI
 }
 
+# tree_state is what git sees changed in the tree, screenshots aside (the
+# browser tests retake them); "" outside a git checkout.
+tree_state() {
+	git status --porcelain -- . ':!wasm/screenshots' 2>/dev/null | sort
+	git diff -- . ':!wasm/screenshots' 2>/dev/null | md5sum
+}
+
+# unused_code fails on code nothing reaches, for the host and for the page
+# and the Worker (js/wasm), with the staticcheck pinned in go.mod.
+unused_code() {
+	log "unused code (staticcheck U1000)"
+	go tool staticcheck -checks U1000 ./...
+	local sc
+	sc=$(go tool -n staticcheck)
+	GOOS=js GOARCH=wasm "$sc" -checks U1000 ./wasm/... ./web/cmd/worker
+}
+
 test_all() {
 	storage_servers
 	log "go vet"
@@ -131,7 +142,15 @@ test_all() {
 	# fail instead of skipping, and they refresh the README's screenshots.
 	need_pkg chromium chromium
 	export CKPTLENS_E2E=1 CKPTLENS_SCREENSHOTS="$ROOT/wasm/screenshots"
+	local before
+	before=$(tree_state)
 	build
+	if [ "$(tree_state)" != "$before" ]; then
+		echo "the build changed tracked files (regenerate and commit them: go generate ./wasm/app):" >&2
+		git status --short -- . ':!wasm/screenshots' >&2
+		exit 1
+	fi
+	unused_code
 	wait_storage_servers
 	log "go test"
 	go test ./...

@@ -438,9 +438,6 @@ func printItems(w io.Writer, items []parse.OrphanItem) {
 
 func dirOf(p string) string { return p[:max(strings.LastIndexByte(p, '/'), 0)] }
 
-// snapshotFailed reports whether a snapshot was only partly decoded.
-func snapshotFailed(s *model.Snapshot) bool { return s == nil || s.Error != nil }
-
 // commonFolder is the longest folder prefix (ending in "/") of all paths,
 // or "" when they share none worth naming.
 func commonFolder(paths []string) string {

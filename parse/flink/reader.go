@@ -383,17 +383,6 @@ func (r *reader) utfView(what string) []byte {
 	return r.buf[r.pos-n : r.pos]
 }
 
-// skipUTF skips a writeUTF string and returns its byte length.
-func (r *reader) skipUTF(what string) int {
-	if !r.need(2, what) {
-		return 0
-	}
-	n := int(binary.BigEndian.Uint16(r.buf[r.pos:]))
-	r.pos += 2
-	r.skip(int64(n), what)
-	return n
-}
-
 // modifiedUTF8 converts Java's modified UTF-8 (C0 80 for U+0000, surrogate
 // pairs as two 3-byte sequences) to UTF-8. Malformed sequences are a
 // FormatError, as they are for DataInputStream.readUTF.
