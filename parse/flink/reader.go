@@ -189,7 +189,7 @@ func (r *reader) need(n int, what string) bool {
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		r.fail(fmt.Errorf("reading flink metadata at byte %d: %w", r.bufOff+int64(r.end), err))
+		r.fail(&model.ReadError{Format: model.FormatFlink, Offset: r.bufOff + int64(r.end), Err: err})
 		return false
 	}
 	return r.end-r.pos >= n

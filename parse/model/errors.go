@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // FormatError reports input that is corrupt: at byte Offset the decoder
 // expected one thing and found another. Decoders return it together with the
@@ -32,16 +35,37 @@ func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("unsupported %s at byte %d: %s: %s", e.Format, e.Offset, e.What, e.Reason)
 }
 
-// Info turns a decoding error into the JSON form carried by a Snapshot.
+// ReadError reports that reading the input itself failed at byte Offset (a
+// file cut off under the reader, a storage request that failed), not that
+// its content is wrong.
+type ReadError struct {
+	Format Format
+	Offset int64
+	Err    error
+}
+
+func (e *ReadError) Error() string {
+	return fmt.Sprintf("reading %s at byte %d: %v", e.Format, e.Offset, e.Err)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// Info turns a decoding error into the JSON form carried by a Snapshot. A
+// wrapped error keeps its offset.
 func Info(err error) *ErrorInfo {
-	switch e := err.(type) {
-	case nil:
+	if err == nil {
 		return nil
-	case *FormatError:
-		return &ErrorInfo{Offset: e.Offset, Message: e.Error()}
-	case *UnsupportedError:
-		return &ErrorInfo{Offset: e.Offset, Message: e.Error()}
-	default:
-		return &ErrorInfo{Offset: -1, Message: err.Error()}
 	}
+	var fe *FormatError
+	var ue *UnsupportedError
+	var re *ReadError
+	switch {
+	case errors.As(err, &fe):
+		return &ErrorInfo{Offset: fe.Offset, Message: err.Error()}
+	case errors.As(err, &ue):
+		return &ErrorInfo{Offset: ue.Offset, Message: err.Error()}
+	case errors.As(err, &re):
+		return &ErrorInfo{Offset: re.Offset, Message: err.Error()}
+	}
+	return &ErrorInfo{Offset: -1, Message: err.Error()}
 }
