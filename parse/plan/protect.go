@@ -57,6 +57,7 @@ func (p *planner) jobNamed(id string) (string, bool) {
 // chkFolder is one listed chk-N folder of a given job.
 type chkFolder struct {
 	shown   string
+	plain   bool // shown from an entry without an entropy segment
 	given   bool
 	hasMeta bool
 	kept    bool
@@ -87,11 +88,17 @@ func (p *planner) protect() {
 		}
 		c := p.chks[d]
 		if c == nil {
-			c = &chkFolder{shown: paths.Parent(e.Path)}
+			c = &chkFolder{}
+			p.chks[d] = c
+		}
+		// Shown as an entry without an entropy segment spells it, when one
+		// does (the _metadata's): with entropy, Flink also leaves folders
+		// under the key's own name and each data file's random one.
+		if c.shown == "" || !c.plain && e.Key == k {
+			c.shown, c.plain = paths.Parent(e.Path), e.Key == k
 			if e.Dir {
 				c.shown = e.Path
 			}
-			p.chks[d] = c
 		}
 		if !e.Dir && path.Base(k) == paths.MetadataName {
 			c.hasMeta = true
