@@ -349,7 +349,12 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 	if snap.InlineBytes > 0 {
 		deps = append(deps, Dependency{Dir: metadataPath(snap, loc), Role: RoleInline, Bytes: snap.InlineBytes})
 	}
-	// Sort, then renumber the file references.
+	return sortDependencies(deps, refs)
+}
+
+// sortDependencies orders the dependencies from "most its own" to "least",
+// then by folder, and renumbers the file references to match.
+func sortDependencies(deps []Dependency, refs []FileRef) ([]Dependency, []FileRef) {
 	order := make([]int, len(deps))
 	for i := range order {
 		order[i] = i
