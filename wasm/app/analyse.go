@@ -14,77 +14,107 @@ import (
 // the event callback.
 // loads is this load's own status list: a newer drop replaces r.Loads.
 func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, where placement) {
-	var snaps []*model.Snapshot
-	var listings []*listing.Listing
-	var listingErr error // a listing with a line that cannot be read: the plan refuses
 	start := r.Platform.Now()
-	readMs := 0.0
-	if live, liveLoads := liveManifests(inputs, loads); len(live) < len(inputs) {
-		r.Env.Lock()
-		if !r.current(seq) {
-			r.Env.UnlockOnly()
-			return
-		}
-		inputs, loads, r.inputs, r.Loads = live, liveLoads, live, liveLoads
-		r.notRead = liveLoads[len(live):]
-		r.Env.UnlockRender()
+	inputs, loads, ok := r.keepLiveManifests(seq, inputs, loads)
+	if !ok {
+		return
 	}
-	held := int64(0) // bytes of files read whole, which their snapshots keep
+	d := &decodedInputs{start: start}
 	for i, in := range inputs {
-		load := loads[i]
-		show := func(done int64) {
-			r.Env.Lock()
-			load.Read = done
-			r.Env.UnlockRender()
-			// The decoder does not wait for a file held in memory: this
-			// hands the thread to the render and the browser, which draws
-			// the bar and answers input. (After a 1 ms sleep the bar was
-			// rendered but often not painted before decoding went on.)
-			r.Platform.Painted()
-		}
-		pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{size: in.Size, passes: decodingPasses,
-			now: r.Platform.Now, lastDraw: start, onStep: show, drawEnds: in.Size >= finishingDraw}}
-		src := readWhole(in, pr, min(inMemoryLimit, heldLimit-held))
-		if _, ok := src.(*model.Memory); ok {
-			held += in.Size
-		}
-		snap, lst, lerr, problem := decodeInput(in, src)
-		if lerr != nil && listingErr == nil {
-			listingErr = lerr
-		}
-		readMs += pr.readMs
-		if !r.current(seq) {
+		if !r.readInput(seq, in, loads[i], d, i == len(inputs)-1) {
 			return
 		}
-		r.Env.Lock()
-		load.Read, load.Done, load.Problem = in.Size, true, problem
-		load.Snapshot = snap != nil
-		switch {
-		case snap != nil:
-			load.Note = describe(snap)
-		case lst != nil:
-			load.Note = fmt.Sprintf("storage listing (%s), %s entries", lst.Format, Count(len(lst.Entries)))
-		}
-		if i == len(inputs)-1 {
-			r.Env.UnlockOnly() // the result's render, right after the analysis, shows it
-		} else {
-			r.Env.UnlockRender()
-		}
-		if snap != nil {
-			snaps = append(snaps, snap)
-		}
-		if lst != nil {
-			listings = append(listings, lst)
-		}
 	}
-	decoded := r.Platform.Now()
-	if n := fileCount(snaps); n >= analysingNotice {
+	decodedAt := r.Platform.Now()
+	if n := fileCount(d.snaps); n >= analysingNotice {
 		r.Env.Lock()
 		r.Notice = fmt.Sprintf("Working out the folders and sizes of %s files…", Count(n))
 		r.Env.UnlockRender()
 		r.Platform.Painted()
 	}
-	rep := buildReport(snaps, listings, listingErr, where)
+	rep := buildReport(d.snaps, d.listings, d.listingErr, where)
+	r.showResult(seq, rep, d, decodedAt)
+}
+
+// decodedInputs is what the inputs of one load turned out to be so far.
+type decodedInputs struct {
+	start      float64 // when the load began
+	snaps      []*model.Snapshot
+	listings   []*listing.Listing
+	listingErr error   // a listing with a line that cannot be read: the plan refuses
+	readMs     float64 // time spent waiting for the browser to hand over bytes
+	held       int64   // bytes of files read whole, which their snapshots keep
+}
+
+// keepLiveManifests leaves out the SlateDB manifests no live one needs
+// (liveManifests); ok is false when a newer load superseded this one.
+func (r *Root) keepLiveManifests(seq int64, inputs []Input, loads []*fileLoad) ([]Input, []*fileLoad, bool) {
+	live, liveLoads := liveManifests(inputs, loads)
+	if len(live) == len(inputs) {
+		return inputs, loads, true
+	}
+	r.Env.Lock()
+	if !r.current(seq) {
+		r.Env.UnlockOnly()
+		return nil, nil, false
+	}
+	r.inputs, r.Loads = live, liveLoads
+	r.notRead = liveLoads[len(live):]
+	r.Env.UnlockRender()
+	return live, liveLoads, true
+}
+
+// readInput reads and decodes one input, showing its progress and then what
+// it is; false when a newer load superseded this one.
+func (r *Root) readInput(seq int64, in Input, load *fileLoad, d *decodedInputs, last bool) bool {
+	show := func(done int64) {
+		r.Env.Lock()
+		load.Read = done
+		r.Env.UnlockRender()
+		// The decoder does not wait for a file held in memory: this
+		// hands the thread to the render and the browser, which draws
+		// the bar and answers input. (After a 1 ms sleep the bar was
+		// rendered but often not painted before decoding went on.)
+		r.Platform.Painted()
+	}
+	pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{size: in.Size, passes: decodingPasses,
+		now: r.Platform.Now, lastDraw: d.start, onStep: show, drawEnds: in.Size >= finishingDraw}}
+	src := readWhole(in, pr, min(inMemoryLimit, heldLimit-d.held))
+	if _, ok := src.(*model.Memory); ok {
+		d.held += in.Size
+	}
+	snap, lst, lerr, problem := decodeInput(in, src)
+	if lerr != nil && d.listingErr == nil {
+		d.listingErr = lerr
+	}
+	d.readMs += pr.readMs
+	if !r.current(seq) {
+		return false
+	}
+	r.Env.Lock()
+	load.Read, load.Done, load.Problem = in.Size, true, problem
+	load.Snapshot = snap != nil
+	switch {
+	case snap != nil:
+		load.Note = describe(snap)
+		d.snaps = append(d.snaps, snap)
+	case lst != nil:
+		load.Note = fmt.Sprintf("storage listing (%s), %s entries", lst.Format, Count(len(lst.Entries)))
+	}
+	if lst != nil {
+		d.listings = append(d.listings, lst)
+	}
+	if last {
+		r.Env.UnlockOnly() // the result's render, right after the analysis, shows it
+	} else {
+		r.Env.UnlockRender()
+	}
+	return true
+}
+
+// showResult hands the report to the views, unless a newer load superseded
+// this one.
+func (r *Root) showResult(seq int64, rep *Report, d *decodedInputs, decodedAt float64) {
 	analysed := r.Platform.Now()
 	r.Env.Lock()
 	defer r.Env.UnlockRender()
@@ -94,12 +124,12 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, where place
 	r.Busy = false
 	r.Notice = ""
 	r.Completed++
-	r.Timings = LoadTimings{Decode: decoded - start, Read: readMs, Analyse: analysed - decoded}
+	r.Timings = LoadTimings{Decode: decodedAt - d.start, Read: d.readMs, Analyse: analysed - decodedAt}
 	r.renderDone = false
 	if len(rep.Snapshots) == 0 {
 		r.Report = nil
 		r.Notice = "None of the files is a snapshot ckptlens can read; see the reasons above."
-		if len(listings) > 0 {
+		if len(d.listings) > 0 {
 			r.Notice = "A listing alone says nothing about what is referenced: drop it together with the snapshots."
 		}
 		return
