@@ -53,3 +53,27 @@ func svgRect(parent *vugu.VGNode, x, y, w, h float64, attrs ...string) *vugu.VGN
 func onEvent(n *vugu.VGNode, typ string, f func(vugu.DOMEvent)) {
 	n.DOMEventHandlerSpecList = append(n.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{EventType: typ, Func: f})
 }
+
+// htmlMarkup adds an HTML element holding markup: a constant of the page's
+// own, or a path marked up by pathHTML (which escapes it); never a string
+// taken from a file as it is.
+func htmlMarkup(parent *vugu.VGNode, tag string, markup vugu.HTML, attrs ...string) *vugu.VGNode {
+	n := htmlElement(parent, tag, attrs...)
+	s := string(markup)
+	n.InnerHTML = &s
+	return n
+}
+
+// htmlSpace adds a space between inline elements, as a template's line
+// break between them did.
+func htmlSpace(parent *vugu.VGNode) {
+	parent.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: " "})
+}
+
+// flagAttr sets a boolean attribute such as disabled when on, as vugu's
+// templates do (the attribute's value is its name).
+func flagAttr(n *vugu.VGNode, key string, on bool) {
+	if on {
+		n.Attr = append(n.Attr, vugu.VGAttribute{Key: key, Val: key})
+	}
+}
