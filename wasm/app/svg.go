@@ -77,3 +77,27 @@ func flagAttr(n *vugu.VGNode, key string, on bool) {
 		n.Attr = append(n.Attr, vugu.VGAttribute{Key: key, Val: key})
 	}
 }
+
+// sortHead is a sortable column's head: its key for sortState, its label,
+// and whether it holds numbers (right-aligned, largest first).
+type sortHead struct {
+	key, label string
+	numeric    bool
+}
+
+// sortHeads adds a table's head row of sortable columns; clicking one calls
+// sortBy with its key.
+func sortHeads(table *vugu.VGNode, s *sortState, heads []sortHead, sortBy func(key string, numeric bool)) *vugu.VGNode {
+	tr := htmlElement(htmlElement(table, "thead"), "tr")
+	for _, h := range heads {
+		th := htmlElement(tr, "th", "aria-sort", s.Aria(h.key))
+		if h.numeric {
+			th.Attr = append(th.Attr, vugu.VGAttribute{Key: "class", Val: "num"})
+		}
+		button := htmlElement(th, "button")
+		button.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: h.label})
+		htmlText(button, "span", s.Arrow(h.key))
+		onEvent(button, "click", func(vugu.DOMEvent) { sortBy(h.key, h.numeric) })
+	}
+	return tr
+}
