@@ -20,7 +20,7 @@ func (c *Dependencies) Build(*vugu.BuildIn) *vugu.BuildOut {
 	htmlText(sec, "h2", "Dependencies", "id", "dependencies-h")
 	htmlText(sec, "p", "Every folder this snapshot needs. Deleting any of them breaks a restore from it.", "class", "hint")
 	table := htmlElement(sec, "table", "class", "data", "id", "dependency-table")
-	sortHeads(table, &c.sort, dependencyHeads, c.sort.Toggle)
+	sortHeads(table, &c.sort, dependencyHeads, toggleSort(&c.sort))
 	body := htmlElement(table, "tbody")
 	total := c.total()
 	for _, d := range c.rows() {

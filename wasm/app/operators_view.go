@@ -23,7 +23,7 @@ func (c *Operators) Build(*vugu.BuildIn) *vugu.BuildOut {
 		htmlText(sec, "p", note, "class", "hint", "id", "operator-names-note")
 	}
 	table := htmlElement(sec, "table", "class", "data", "id", "operator-table")
-	sortHeads(table, &c.sort, operatorHeads, c.sort.Toggle)
+	sortHeads(table, &c.sort, operatorHeads, toggleSort(&c.sort))
 	body := htmlElement(table, "tbody")
 	for _, op := range c.rows() {
 		tr := htmlElement(body, "tr")

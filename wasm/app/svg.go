@@ -87,7 +87,7 @@ type sortHead struct {
 
 // sortHeads adds a table's head row of sortable columns; clicking one calls
 // sortBy with its key.
-func sortHeads(table *vugu.VGNode, s *sortState, heads []sortHead, sortBy func(key string, numeric bool)) *vugu.VGNode {
+func sortHeads(table *vugu.VGNode, s *sortState, heads []sortHead, sortBy func(key string, numeric bool, env vugu.EventEnv)) *vugu.VGNode {
 	tr := htmlElement(htmlElement(table, "thead"), "tr")
 	for _, h := range heads {
 		th := htmlElement(tr, "th", "aria-sort", s.Aria(h.key))
@@ -97,7 +97,12 @@ func sortHeads(table *vugu.VGNode, s *sortState, heads []sortHead, sortBy func(k
 		button := htmlElement(th, "button")
 		button.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: h.label})
 		htmlText(button, "span", s.Arrow(h.key))
-		onEvent(button, "click", func(vugu.DOMEvent) { sortBy(h.key, h.numeric) })
+		onEvent(button, "click", func(e vugu.DOMEvent) { sortBy(h.key, h.numeric, e.EventEnv()) })
 	}
 	return tr
+}
+
+// toggleSort sorts by a column at once, for a table short enough for that.
+func toggleSort(s *sortState) func(key string, numeric bool, _ vugu.EventEnv) {
+	return func(key string, numeric bool, _ vugu.EventEnv) { s.Toggle(key, numeric) }
 }
