@@ -35,7 +35,6 @@ need_pkg() { # need_pkg COMMAND PACKAGE
 # build_page builds dist/: index.html, Go's wasm_exec.js and the vugu app.
 build_page() {
 	log "build dist/"
-	go generate ./wasm/app # the views' *_gen.go from the .vugu files (wasm/app/generate.go)
 	rm -rf dist && mkdir -p dist
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o dist/app.wasm ./wasm
 	cp index.html dist/
@@ -146,7 +145,7 @@ test_all() {
 	before=$(tree_state)
 	build
 	if [ "$(tree_state)" != "$before" ]; then
-		echo "the build changed tracked files (regenerate and commit them: go generate ./wasm/app):" >&2
+		echo "the build changed tracked files:" >&2
 		git status --short -- . ':!wasm/screenshots' >&2
 		exit 1
 	fi

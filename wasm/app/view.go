@@ -11,7 +11,7 @@ import (
 )
 
 // sortState is one table's sort column and direction. Its methods are used
-// from the .vugu templates.
+// by the views and by sortHeads.
 type sortState struct {
 	Key  string
 	Desc bool
