@@ -77,6 +77,8 @@ func (c *Manifest) ssts(sec *vugu.VGNode) {
 
 // tableOf adds a data table with the given head cells (the page's own
 // markup) and returns its body.
+//
+//go:noinline
 func tableOf(parent *vugu.VGNode, id string, heads vugu.HTML) *vugu.VGNode {
 	table := htmlElement(parent, "table", "class", "data", "id", id)
 	htmlMarkup(htmlElement(table, "thead"), "tr", heads)

@@ -158,6 +158,8 @@ func (c *Root) sectionLinks(nav *vugu.VGNode) {
 // child adds under parent the component of type T that was at this place
 // in the last build, or a new one, as vugu's templates do; the caller sets
 // its fields. id tells apart the children of one parent.
+//
+//go:noinline
 func child[T any, P interface {
 	*T
 	vugu.Builder

@@ -89,6 +89,8 @@ func (c *Several) comparison(div *vugu.VGNode) {
 
 // numCell adds a number's cell: k names its column for the tests, label
 // names it where a phone stacks the rows, v is the exact value.
+//
+//go:noinline
 func numCell(tr *vugu.VGNode, k, label, v, text string) {
 	htmlText(tr, "td", text, "class", "num", "data-k", k, "data-label", label, "data-v", v)
 }

@@ -2,29 +2,37 @@ package app
 
 import "github.com/vugu/vugu"
 
-// The charts (treemap, jobs, timeline) are built as vugu nodes by a few
-// lines of Go rather than by templates: vugugen's code for their templates,
-// every element and attribute set one by one, took 280 KB of the app's
-// wasm (56 KB brotli).
+// The page's views are built as vugu nodes by a few lines of Go rather
+// than by templates: vugugen's code, every element and attribute set one by
+// one, was most of the app's wasm (bench/RESULTS.md has the sizes). The
+// helpers below are kept out of line (go:noinline): inlined, every call
+// copied a node's allocation into its caller.
 
 // svgElement adds an SVG element to parent (none for the root) with the
 // attributes given as name, value pairs.
+//
+//go:noinline
 func svgElement(parent *vugu.VGNode, tag string, attrs ...string) *vugu.VGNode {
 	return element(parent, "svg", tag, attrs...)
 }
 
 // htmlElement adds an HTML element, as svgElement does.
+//
+//go:noinline
 func htmlElement(parent *vugu.VGNode, tag string, attrs ...string) *vugu.VGNode {
 	return element(parent, "", tag, attrs...)
 }
 
 // htmlText adds an HTML element holding text.
+//
+//go:noinline
 func htmlText(parent *vugu.VGNode, tag, text string, attrs ...string) *vugu.VGNode {
 	n := htmlElement(parent, tag, attrs...)
 	n.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: text})
 	return n
 }
 
+//go:noinline
 func element(parent *vugu.VGNode, namespace, tag string, attrs ...string) *vugu.VGNode {
 	n := &vugu.VGNode{Type: vugu.ElementNode, Namespace: namespace, Data: tag, Attr: make([]vugu.VGAttribute, 0, len(attrs)/2)}
 	for i := 0; i+1 < len(attrs); i += 2 {
@@ -38,6 +46,8 @@ func element(parent *vugu.VGNode, namespace, tag string, attrs ...string) *vugu.
 
 // svgText adds an element holding text (a <text> or <title>); the text is
 // set as text, never read as markup.
+//
+//go:noinline
 func svgText(parent *vugu.VGNode, tag, text string, attrs ...string) *vugu.VGNode {
 	n := svgElement(parent, tag, attrs...)
 	n.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: text})
@@ -45,11 +55,15 @@ func svgText(parent *vugu.VGNode, tag, text string, attrs ...string) *vugu.VGNod
 }
 
 // svgRect adds a rectangle at x, y, w wide and h high.
+//
+//go:noinline
 func svgRect(parent *vugu.VGNode, x, y, w, h float64, attrs ...string) *vugu.VGNode {
 	return svgElement(parent, "rect", append([]string{"x", Num(x), "y", Num(y), "width", Num(w), "height", Num(h)}, attrs...)...)
 }
 
 // onEvent makes n call f on events of type typ.
+//
+//go:noinline
 func onEvent(n *vugu.VGNode, typ string, f func(vugu.DOMEvent)) {
 	n.DOMEventHandlerSpecList = append(n.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{EventType: typ, Func: f})
 }
@@ -57,6 +71,8 @@ func onEvent(n *vugu.VGNode, typ string, f func(vugu.DOMEvent)) {
 // htmlMarkup adds an HTML element holding markup: a constant of the page's
 // own, or a path marked up by pathHTML (which escapes it); never a string
 // taken from a file as it is.
+//
+//go:noinline
 func htmlMarkup(parent *vugu.VGNode, tag string, markup vugu.HTML, attrs ...string) *vugu.VGNode {
 	n := htmlElement(parent, tag, attrs...)
 	s := string(markup)
@@ -66,12 +82,16 @@ func htmlMarkup(parent *vugu.VGNode, tag string, markup vugu.HTML, attrs ...stri
 
 // htmlSpace adds a space between inline elements, as a template's line
 // break between them did.
+//
+//go:noinline
 func htmlSpace(parent *vugu.VGNode) {
 	parent.AppendChild(&vugu.VGNode{Type: vugu.TextNode, Data: " "})
 }
 
 // flagAttr sets a boolean attribute such as disabled when on, as vugu's
 // templates do (the attribute's value is its name).
+//
+//go:noinline
 func flagAttr(n *vugu.VGNode, key string, on bool) {
 	if on {
 		n.Attr = append(n.Attr, vugu.VGAttribute{Key: key, Val: key})

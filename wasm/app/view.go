@@ -140,12 +140,20 @@ func rowsOf[K int64 | string](keys []sortKey[K]) []int32 {
 }
 
 // Bytes formats a byte count for people, as the CLI does (parse/units).
+// Bytes, Count and Raw are called from every table cell; kept out of line,
+// they are not copied into each (svg.go says why).
+//
+//go:noinline
 func Bytes(n int64) string { return units.Bytes(n) }
 
 // Count formats a count with thousands separators: 1,234,567.
+//
+//go:noinline
 func Count[N ~int | ~int64](n N) string { return units.Count(n) }
 
 // Raw is the exact value of a number cell, kept in data-v for tests and copy.
+//
+//go:noinline
 func Raw[N ~int | ~int64 | ~uint64 | ~uint32](n N) string { return strconv.FormatInt(int64(n), 10) }
 
 // Share is part/total as a percentage with one decimal.
