@@ -94,5 +94,5 @@ func (c *Chart) Build(*vugu.BuildIn) *vugu.BuildOut {
 			htmlText(li, "span", Share(p.Bytes, b.Total), "class", "num share")
 		}
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }

@@ -20,7 +20,7 @@ func (c *Compactions) Build(*vugu.BuildIn) *vugu.BuildOut {
 	list := c.Snap.Compactions.Compactions
 	if len(list) == 0 {
 		htmlText(sec, "p", "The compactor tracks no compactions.")
-		return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+		return built(sec)
 	}
 	body := tableOf(sec, "compactions-table",
 		`<th>Compaction</th><th>State</th><th>Reads</th><th>Writes</th><th class="num">Output SSTs</th>`)
@@ -33,5 +33,5 @@ func (c *Compactions) Build(*vugu.BuildIn) *vugu.BuildOut {
 		htmlText(tr, "td", Count(len(cp.Outputs)), "class", "num", "data-k", "outputs", "data-label", "Output SSTs",
 			"title", strings.Join(cp.Outputs, " "))
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }

@@ -37,5 +37,5 @@ func (c *Dependencies) Build(*vugu.BuildIn) *vugu.BuildOut {
 		htmlText(roles, "dt", r)
 		htmlText(roles, "dd", c.roleHelp(r))
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }

@@ -63,7 +63,7 @@ func (c *Files) Build(*vugu.BuildIn) *vugu.BuildOut {
 	if n := c.privateInShared(); n > 0 {
 		htmlText(sec, "p", privateInSharedNote(n), "class", "hint", "id", "private-in-shared")
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }
 
 // controls is the filter box, the kind picker and the count of files shown.

@@ -30,7 +30,7 @@ func (c *History) Build(*vugu.BuildIn) *vugu.BuildOut {
 	if c.timeline() == nil {
 		htmlText(sec, "p", "Drop several checkpoints of a job (and of the jobs it was restored from) to see, on a timeline, "+
 			"which checkpoint first referenced the files each one still holds.", "id", "timeline-none")
-		return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+		return built(sec)
 	}
 	div := htmlElement(sec, "div", "class", "chart-block", "id", "timeline")
 	htmlText(div, "h3", "Timeline of "+c.jobName())
@@ -44,7 +44,7 @@ func (c *History) Build(*vugu.BuildIn) *vugu.BuildOut {
 		htmlText(age, "li", a)
 	}
 	c.timelineTable(htmlElement(div, "details"))
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }
 
 // timelineTable is the timeline's bands as a table, for reading them

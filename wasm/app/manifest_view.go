@@ -33,7 +33,7 @@ func (c *Manifest) Build(*vugu.BuildIn) *vugu.BuildOut {
 	htmlText(sec, "h3", "Parent databases")
 	if len(db.ExternalDBs) == 0 {
 		htmlText(sec, "p", "This database is not a clone: it reads no other database's files.")
-		return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+		return built(sec)
 	}
 	body := tableOf(sec, "slatedb-parents",
 		`<th>Path</th><th>Source checkpoint</th><th>Final checkpoint</th><th class="num">SSTs still read</th>`)
@@ -44,7 +44,7 @@ func (c *Manifest) Build(*vugu.BuildIn) *vugu.BuildOut {
 		htmlText(tr, "td", ext.FinalCheckpoint, "class", "mono", "data-label", "Final checkpoint")
 		htmlText(tr, "td", Count(len(ext.SSTIDs)), "class", "num", "data-label", "SSTs still read")
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }
 
 // ssts is the table of the SSTs the manifest keeps alive, a page at a time.

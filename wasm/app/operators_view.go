@@ -36,5 +36,5 @@ func (c *Operators) Build(*vugu.BuildIn) *vugu.BuildOut {
 		numCell(tr, "checkpointedBytes", "Checkpointed", Raw(op.CheckpointedBytes), Bytes(op.CheckpointedBytes))
 		numCell(tr, "inlineBytes", "Inline", Raw(op.InlineBytes), Bytes(op.InlineBytes))
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }

@@ -7,9 +7,8 @@ import "github.com/vugu/vugu"
 // Build implements vugu.Builder: the page's header, the drop zone (none for
 // a shared report), the files being read and the views of the report.
 func (c *Root) Build(in *vugu.BuildIn) *vugu.BuildOut {
-	out := &vugu.BuildOut{}
 	page := htmlElement(nil, "div", "class", c.appClass(), "data-state", c.Status())
-	out.Out = []*vugu.VGNode{page}
+	out := &vugu.BuildOut{Out: []*vugu.VGNode{page}}
 	header := htmlElement(page, "header", "class", "top")
 	htmlText(header, "h1", "ckptlens")
 	htmlText(header, "p", "What a Flink checkpoint or savepoint, or a SlateDB manifest, depends on — every folder and file, with sizes.", "class", "tagline")
@@ -37,6 +36,7 @@ func (c *Root) Build(in *vugu.BuildIn) *vugu.BuildOut {
 	}
 	htmlMarkup(htmlElement(page, "footer", "class", "foot"), "p",
 		"ckptlens decodes the file format itself, in WebAssembly. Flink and SlateDB are trademarks of their owners.")
+	keepEmpty(page)
 	return out
 }
 

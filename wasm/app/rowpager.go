@@ -2,26 +2,9 @@ package app
 
 import "github.com/vugu/vugu"
 
-// RowPager is the buttons under a long table: show more of its N rows,
-// then page through them (Pager). ID prefixes the buttons' ids. It is
-// built in Go, as the charts are (svg.go says why).
-type RowPager struct {
-	P  *Pager
-	N  int
-	ID string
-}
-
-// Build implements vugu.Builder.
-func (c *RowPager) Build(*vugu.BuildIn) *vugu.BuildOut {
-	out := &vugu.BuildOut{}
-	if p := rowPager(nil, c.P, c.N, c.ID); p != nil {
-		out.Out = []*vugu.VGNode{p}
-	}
-	return out
-}
-
-// rowPager adds the buttons for n rows paged by p under parent, or nothing
-// while every row is shown.
+// rowPager adds the buttons under a long table of n rows paged by p: show
+// more of them, then page through them; id prefixes the buttons' ids.
+// Nothing while every row is shown.
 func rowPager(parent *vugu.VGNode, p *Pager, n int, id string) *vugu.VGNode {
 	if n <= rowsFirst || (p.Paged && n <= rowsPage) {
 		return nil

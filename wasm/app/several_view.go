@@ -41,7 +41,7 @@ func (c *Several) Build(*vugu.BuildIn) *vugu.BuildOut {
 	} else {
 		c.plan(htmlElement(sec, "div", "id", "plan"))
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }
 
 // comparison is the table of the snapshots compared and of the files

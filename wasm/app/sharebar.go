@@ -46,7 +46,7 @@ func (c *ShareBar) Build(*vugu.BuildIn) *vugu.BuildOut {
 		htmlText(div, "h3", "Sharing did not work")
 		htmlText(div, "p", s.Problem)
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }
 
 // controls are the redaction box and the two copy buttons.

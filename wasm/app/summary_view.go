@@ -38,5 +38,5 @@ func (c *Summary) Build(*vugu.BuildIn) *vugu.BuildOut {
 			htmlText(ul, "li", w)
 		}
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }

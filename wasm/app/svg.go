@@ -126,3 +126,26 @@ func sortHeads(table *vugu.VGNode, s *sortState, heads []sortHead, sortBy func(k
 func toggleSort(s *sortState) func(key string, numeric bool, _ vugu.EventEnv) {
 	return func(key string, numeric bool, _ vugu.EventEnv) { s.Toggle(key, numeric) }
 }
+
+// built is a component's output, its root n once keepEmpty went over it.
+func built(n *vugu.VGNode) *vugu.BuildOut {
+	keepEmpty(n)
+	return &vugu.BuildOut{Out: []*vugu.VGNode{n}}
+}
+
+// keepEmpty gives every element under n without children an empty text
+// node: vugu's renderer removes an element's old children only while
+// walking new ones, so a table body or list that became empty would keep
+// its old rows. (vugugen's whitespace nodes did this for the templates.)
+func keepEmpty(n *vugu.VGNode) {
+	if n.Type != vugu.ElementNode || n.InnerHTML != nil || n.Data == "input" {
+		return
+	}
+	if n.FirstChild == nil {
+		n.AppendChild(&vugu.VGNode{Type: vugu.TextNode})
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		keepEmpty(c)
+	}
+}

@@ -23,7 +23,7 @@ func (c *Treemap) Build(*vugu.BuildIn) *vugu.BuildOut {
 	htmlText(sec, "h2", "Treemap of the bytes", "id", "treemap-h")
 	if c.layout().Total <= 0 {
 		htmlText(sec, "p", "This snapshot references no file with a recorded size, so there is nothing to draw.")
-		return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+		return built(sec)
 	}
 	htmlText(sec, "p", "Folder (with its role), then operator, kind of file and the largest files, by size. "+
 		"Pick a tile (click, or Tab to it and press Enter) to list its files in the table below.", "class", "chart-note")
@@ -33,7 +33,7 @@ func (c *Treemap) Build(*vugu.BuildIn) *vugu.BuildOut {
 		b := htmlText(htmlElement(list, "li"), "button", t.Name, "class", "tm-key tm-c"+Raw(t.Color), "title", t.Pick.Dep)
 		onEvent(b, "click", func(vugu.DOMEvent) { c.Pick(t) })
 	}
-	return &vugu.BuildOut{Out: []*vugu.VGNode{sec}}
+	return built(sec)
 }
 
 // layout is the snapshot's treemap, laid out once per snapshot.
