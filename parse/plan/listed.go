@@ -64,8 +64,13 @@ func (lf *Listed) findFilesHoldingEntries() {
 func (lf *Listed) add(e listing.Entry) {
 	p, key := e.Path, ""
 	if e.Relative {
-		if lf.Prefix != "" {
-			p = paths.Join(lf.Prefix, strings.TrimPrefix(path.Clean(e.Path), "/"))
+		switch rel := strings.TrimPrefix(path.Clean(e.Path), "/"); {
+		case lf.Prefix == "":
+		case rel == ".": // the listed folder itself (find .)
+			p = strings.TrimRight(lf.Prefix, "/")
+			key = paths.Key(p)
+		default:
+			p = paths.Join(lf.Prefix, rel)
 			key = paths.Key(p)
 		}
 	} else {
