@@ -42,7 +42,7 @@ func main() {
 	share.DefaultCodec = jsio.Deflate{} // the browser's, not compress/flate
 	root := &app.Root{Env: env, Platform: jsio.Browser{}, Idle: jsio.WaitIdle}
 	jsio.WireInputs(root.Load)
-	jsio.WatchShareLinks(root.OpenShareLink) // #r=… and #s=… links open read-only
+	jsio.WatchShareLinks(root.OpenShareLink)   // #r=… and #s=… links open read-only
 	jsio.WatchSectionLinks(root.FollowSection) // the section is part of the view in the URL
 	// ckptlensShowReport(json) shows a report without files (share links).
 	js.Global().Set("ckptlensShowReport", js.FuncOf(func(_ js.Value, args []js.Value) any {
