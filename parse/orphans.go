@@ -12,8 +12,9 @@ type (
 	ListingSummary = plan.ListingSummary
 )
 
-// planDeletions hands the analysed snapshots to the planner.
-func planDeletions(snaps []*SnapshotReport, opts Options) *OrphanPlan {
+// planDeletions hands the analysed snapshots, and the listing Analyze
+// already resolved, to the planner.
+func planDeletions(snaps []*SnapshotReport, listed *plan.Listed, opts Options) *OrphanPlan {
 	in := make([]plan.Snapshot, len(snaps))
 	for i, s := range snaps {
 		ps := plan.Snapshot{
@@ -33,6 +34,6 @@ func planDeletions(snaps []*SnapshotReport, opts Options) *OrphanPlan {
 	}
 	return plan.Make(in, opts.Listing, plan.Options{
 		Prefix: opts.ListingPrefix, EntropyKey: opts.EntropyKey, Stopped: opts.Stopped,
-		Margin: opts.Margin, Now: opts.Now, ListingError: opts.ListingError,
+		Margin: opts.Margin, Now: opts.Now, ListingError: opts.ListingError, Listed: listed,
 	})
 }

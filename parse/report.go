@@ -227,7 +227,7 @@ func Analyze(inputs []Input, opts Options) *Report {
 		r.Comparison = compare(r.Snapshots, r.Jobs)
 	}
 	if listed != nil && len(r.Snapshots) > 0 {
-		r.Orphans = planDeletions(r.Snapshots, opts)
+		r.Orphans = planDeletions(r.Snapshots, listed, opts)
 	}
 	return r
 }

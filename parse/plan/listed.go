@@ -145,15 +145,18 @@ func inferPrefix(l *listing.Listing, referenced []string) string {
 // readListing is the first phase: resolve the listing, find the folder it
 // covers, and refuse a listing that cannot be read whole.
 func (p *planner) readListing(l *listing.Listing) {
-	var referenced []string
-	for _, s := range p.snaps {
-		for _, f := range s.Files {
-			if !f.Relative && paths.IsAbsolute(f.Path) {
-				referenced = append(referenced, f.Path)
+	p.listed = p.opts.Listed
+	if p.listed == nil {
+		var referenced []string
+		for _, s := range p.snaps {
+			for _, f := range s.Files {
+				if !f.Relative && paths.IsAbsolute(f.Path) {
+					referenced = append(referenced, f.Path)
+				}
 			}
 		}
+		p.listed = NewListed(l, p.opts.Prefix, referenced)
 	}
-	p.listed = NewListed(l, p.opts.Prefix, referenced)
 	p.out.Listing = ListingSummary{Format: l.Format, Prefix: p.listed.Prefix, Entries: len(p.listed.Entries), HasTimes: l.HasTimes()}
 	if p.opts.ListingError != nil {
 		p.refuse(RefuseListingUnreadable, "the listing has a line ckptlens cannot read ("+p.opts.ListingError.Error()+

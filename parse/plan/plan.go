@@ -48,6 +48,9 @@ type Options struct {
 	// ListingError is why the listing could not be read whole, if it could
 	// not: the plan is then refused.
 	ListingError error
+	// Listed is the listing already resolved (NewListed), when the caller
+	// made it: the planner then does not index it again.
+	Listed *Listed
 }
 
 // Snapshot is what the planner needs of one given snapshot.
