@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
 )

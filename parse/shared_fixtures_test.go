@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/listing"
 )
 

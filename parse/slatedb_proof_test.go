@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/slatedb"
 )

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/listing"
 )
 

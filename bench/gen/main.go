@@ -22,7 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 )
 
 func main() {

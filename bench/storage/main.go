@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/retain"
 	"github.com/ckptlens/ckptlens/parse/storage"
 	"github.com/ckptlens/ckptlens/parse/storage/storagetest"

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/fixtures"
 	"github.com/ckptlens/ckptlens/parse/inventory/generate"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/plan"

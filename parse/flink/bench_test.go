@@ -24,10 +24,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/fixtures"
 	"github.com/ckptlens/ckptlens/parse/flink"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 

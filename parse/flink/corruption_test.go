@@ -27,9 +27,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/flink"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -164,7 +164,7 @@ func TestForeignInputs(t *testing.T) {
 	stats.allocation.report(t)
 }
 
-// encoderCorpus is built by parse/flink/encode, so it always exists; the
+// encoderCorpus is built by internal/flink/encode, so it always exists; the
 // encoder also says where its length and count fields are.
 func encoderCorpus(t *testing.T) []corpusFile {
 	var files []corpusFile

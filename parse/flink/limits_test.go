@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/flink"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 )
 
 // The oracle fixtures: testdata/slatedb/store/<db>/..., written by

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 

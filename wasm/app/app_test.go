@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 

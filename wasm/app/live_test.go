@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/fixtures"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 )
 
 var updateWarmup = flag.Bool("update-warmup", false, "rewrite warmup_metadata.go from the generator")

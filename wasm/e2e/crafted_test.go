@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/deletecmd"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 )

@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/fixtures"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 )
 

@@ -17,9 +17,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/fixtures"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/wasm/app"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 )

@@ -28,9 +28,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/fixtures"
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/share"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"

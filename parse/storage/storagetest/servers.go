@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 )
 
 // Server is a storage server running for a test.

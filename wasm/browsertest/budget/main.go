@@ -30,7 +30,7 @@ import (
 	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 
-	"github.com/ckptlens/ckptlens/parse/flink/encode"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/wasm/browsertest"
 )
 

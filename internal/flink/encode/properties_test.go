@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/ckptlens/ckptlens/parse/fixtures"
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 )
 
 // TestPropertiesMatchFlink re-encodes the CheckpointProperties blob of every
