@@ -53,6 +53,8 @@ run() {
   [[ "$rel" == 1.3 ]] && main=ckptlens.oracle.legacy.LegacyTruth
   # bench's cold figure counts from here: the JVM launch.
   [[ "${1:-}" == bench ]] && set -- "$@" "$(date +%s%3N)"
+  # Flink's plugins (the S3 file system, where the release has it) load from here, as from a distribution's plugins/.
+  [[ -d "$ORACLE/target/$rel/plugins" ]] && export FLINK_PLUGINS_DIR="$ORACLE/target/$rel/plugins"
   "$java" ${ORACLE_JAVA_OPTS:-} "${JAVA_OPENS[@]}" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel="${ORACLE_LOG_LEVEL:-warn}" \
     -cp "$cp" "$main" "$@"

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
  *   jobs ROOT SCENARIO...           run MiniCluster scenarios under ROOT
  *   proof ROOT OUT CKPTLENS SCENARIO...
  *                                   proof by restore (Proof): run, plan with CKPTLENS, delete, restore, check
+ *   s3 ROOT OUT                     a job writing to s3://… through Flink's S3 plugin (S3Run), recorded in OUT
  */
 public final class Main {
     public static void main(String[] args) {
@@ -60,6 +61,10 @@ public final class Main {
                 if (args.length < 5) usage();
                 Proof.run(Paths.get(args[1]), Paths.get(args[2]), args[3], Arrays.asList(args).subList(4, args.length));
             }
+            case "s3" -> {
+                if (args.length < 3) usage();
+                S3Run.run(args[1], Paths.get(args[2]));
+            }
             case "jobs" -> {
                 if (args.length < 3) usage();
                 Jobs.run(Paths.get(args[1]), Arrays.asList(args).subList(2, args.length));
@@ -69,7 +74,7 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO... | proof ROOT OUT CKPTLENS SCENARIO...");
+        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO... | proof ROOT OUT CKPTLENS SCENARIO... | s3 ROOT OUT");
         System.exit(2);
     }
 

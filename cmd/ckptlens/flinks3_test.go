@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/storage"
+	"github.com/ckptlens/ckptlens/parse/storage/storagetest"
+)
+
+// flinkS3Release is the oracle release whose S3 plugin Maven Central has
+// (flink-s3-fs-hadoop 2.3.0; there is none for 1.20.3 or 2.0.1).
+const flinkS3Release = "2.3"
+
+// TestFlinkS3Recorded: what real Flink wrote through its own S3 plugin
+// (testdata/flink/s3, recorded by testdata/flink/s3.sh), put back on a
+// fresh s3proxy at the paths Flink wrote, byte for byte for every _metadata.
+func TestFlinkS3Recorded(t *testing.T) {
+	run, err := storagetest.ReadFlinkS3Run(repoPath(t, "testdata", "flink", "s3", flinkS3Release))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3 := s3Server(t)
+	if !strings.HasPrefix(run.Root, s3.Root) {
+		t.Fatalf("the recorded root %s is not in the test bucket %s", run.Root, s3.Root)
+	}
+	if err := storagetest.Upload(context.Background(), run.Root, run.Files, time.Now().Add(-72*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	checkFlinkS3(t, run)
+}
+
+// TestFlinkS3Live runs real Flink (the oracle's s3 command) against an
+// s3proxy of its own, then checks what it wrote. It needs the oracle built
+// for Flink 2.3 with its S3 plugin (testdata/flink/oracle.sh build 2.3);
+// CKPTLENS_FLINK_S3_RECORD=1 also records the run into testdata/flink/s3.
+func TestFlinkS3Live(t *testing.T) {
+	target := repoPath(t, "testdata", "flink", "oracle", "target", flinkS3Release)
+	plugins, _ := filepath.Glob(filepath.Join(target, "plugins", "s3-fs-hadoop", "flink-s3-fs-hadoop-*.jar"))
+	if _, err := os.Stat(filepath.Join(target, "flink-oracle-1.jar")); err != nil || len(plugins) == 0 {
+		t.Skip("the Flink " + flinkS3Release + " oracle with its S3 plugin is not built: testdata/flink/oracle.sh build " + flinkS3Release +
+			" builds it; TestFlinkS3Recorded checks the recorded run meanwhile")
+	}
+	if err := storagetest.Install("s3"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s3, err := storagetest.StartS3(dir)
+	defer s3.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	cmd := exec.Command("nice", repoPath(t, "testdata", "flink", "oracle.sh"), "run", flinkS3Release, "s3", s3.Root+"flink/", out)
+	cmd.Env = append(os.Environ(), "ORACLE_LOG_LEVEL=error", "AWS_EC2_METADATA_DISABLED=true", "AWS_JAVA_V1_DISABLE_DEPRECATION_ANNOUNCEMENT=true")
+	for k, v := range s3.Env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+		t.Setenv(k, v)
+	}
+	start := time.Now()
+	if log, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the oracle's s3 run: %v\n%s", err, log[max(0, len(log)-4000):])
+	}
+	run, err := storagetest.ReadFlinkS3Run(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Flink %s wrote %d objects through %v in %d ms (the job), %s with the JVM and the read-back",
+		run.FlinkVersion, len(run.Files), run.Plugins, run.JobMillis, time.Since(start).Round(time.Second))
+	checkFlinkS3(t, run)
+	if os.Getenv("CKPTLENS_FLINK_S3_RECORD") != "" {
+		recordFlinkS3(t, out)
+	}
+}
+
+// s3Server is the package's s3proxy (see startServers).
+func s3Server(t *testing.T) *storagetest.Server {
+	for _, s := range startServers(t) {
+		if strings.HasPrefix(s.Root, "s3://") {
+			return s
+		}
+	}
+	t.Skip("s3proxy did not start")
+	return nil
+}
+
+// checkFlinkS3: the objects ckptlens lists are those Flink's file system
+// listed; every file Flink's own loader finds in a _metadata is an object
+// of that size; inspect of each stored snapshot equals inspect of a local
+// copy; and orphans over the bucket equals orphans over its listing.
+func checkFlinkS3(t *testing.T, run *storagetest.FlinkS3Run) {
+	entries := listedObjects(t, run)
+	sizes := map[string]int64{}
+	for _, e := range entries {
+		sizes[e.Path] = e.Bytes
+	}
+	var metas []string
+	for _, rel := range run.Metadata {
+		metas = append(metas, run.Root+rel)
+		checkTruthFilesStored(t, run, rel, sizes)
+		checkInspect(t, run.Root+rel, run.Files, run.Root)
+	}
+	if len(metas) < 3 || !strings.HasPrefix(run.Savepoint, run.Root+"savepoints/") {
+		t.Fatalf("the run recorded %d snapshots, savepoint %q", len(metas), run.Savepoint)
+	}
+	listingFile, prefix := nativeListing(t, &storagetest.Server{Name: "flink-s3"}, run.Root, entries)
+	flags := []string{"--stopped", "--margin", "1ns"}
+	live := planSummary(t, append(append([]string{"orphans", "--keep-latest", "2"}, flags...), run.Root)...)
+	kept := keptOf(metas, 2)
+	args := append(append([]string{"orphans", "--listing", listingFile, "--prefix", prefix}, flags...), kept...)
+	if fromListing := planSummary(t, args...); !reflect.DeepEqual(live, fromListing) {
+		t.Errorf("orphans over %s:\n%+v\norphans over its listing:\n%+v", run.Root, live, fromListing)
+	}
+	checkPlanSparesKept(t, run, live, kept)
+}
+
+// listedObjects lists the root with parse/storage: exactly the objects
+// Flink's S3 file system listed, at their sizes.
+func listedObjects(t *testing.T, run *storagetest.FlinkS3Run) []listing.Entry {
+	t.Helper()
+	loc, err := storage.Parse(run.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(context.Background(), loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	l, err := storage.ListTree(context.Background(), st, loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := map[string]int64{}, map[string]int64{}
+	for _, f := range run.Files {
+		want[run.Root+f.Rel] = int64(len(f.Data))
+	}
+	var files []listing.Entry
+	for _, e := range l.Entries {
+		if !e.Dir {
+			got[e.Path] = e.Bytes
+			files = append(files, e)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("ckptlens listed %d objects under %s, Flink's S3 file system %d; ckptlens: %v", len(got), run.Root, len(want), clipMap(got))
+	}
+	return files
+}
+
+// flinkTruth is the part of the oracle's truth.json (Flink's own loader)
+// this test reads: every file reference, absolute or relative.
+type flinkTruth struct {
+	Files []struct {
+		Path, ResolvedPath, Handle string
+		Bytes                      int64
+	} `json:"files"`
+}
+
+func readTruth(t *testing.T, run *storagetest.FlinkS3Run, rel string) flinkTruth {
+	t.Helper()
+	var tr flinkTruth
+	data, err := os.ReadFile(filepath.Join(run.Dir, filepath.FromSlash(path2dir(rel)), "truth.json"))
+	if err == nil {
+		err = json.Unmarshal(data, &tr)
+	}
+	if err != nil || len(tr.Files) == 0 {
+		t.Fatalf("%s: truth.json: %v (%d files)", rel, err, len(tr.Files))
+	}
+	return tr
+}
+
+func path2dir(rel string) string { return rel[:strings.LastIndexByte(rel, '/')] }
+
+// truthPath is where a reference points: relative handles resolved.
+func truthPath(p, resolved string) string {
+	if resolved != "" {
+		return resolved
+	}
+	return p
+}
+
+// checkTruthFilesStored: every file Flink's loader reads from a _metadata
+// is an object under the root, of the size its handle records.
+func checkTruthFilesStored(t *testing.T, run *storagetest.FlinkS3Run, rel string, sizes map[string]int64) {
+	t.Helper()
+	for _, f := range readTruth(t, run, rel).Files {
+		p := truthPath(f.Path, f.ResolvedPath)
+		size, ok := sizes[p]
+		if !ok {
+			t.Errorf("%s references %s (%s), which is not in the bucket", rel, p, f.Handle)
+		} else if f.Bytes > 0 && size != f.Bytes {
+			t.Errorf("%s references %s at %d bytes; the object has %d", rel, p, f.Bytes, size)
+		}
+	}
+}
+
+// checkPlanSparesKept: the plan deletes the checkpoint not kept and
+// nothing a kept snapshot references (by Flink's own loader).
+func checkPlanSparesKept(t *testing.T, run *storagetest.FlinkS3Run, plan map[string]any, kept []string) {
+	t.Helper()
+	var deletable []string
+	for _, p := range plan["paths"].([]string) {
+		if p != "" {
+			deletable = append(deletable, p)
+		}
+	}
+	if plan["status"] != 0 || len(deletable) == 0 {
+		t.Fatalf("orphans --keep-latest 2 over %s: status %v, nothing to delete: %v", run.Root, plan["status"], plan)
+	}
+	for _, k := range kept {
+		for _, f := range readTruth(t, run, strings.TrimPrefix(k, run.Root)).Files {
+			p := truthPath(f.Path, f.ResolvedPath)
+			for _, d := range deletable {
+				if p == d || (strings.HasSuffix(d, "/") && strings.HasPrefix(p, d)) {
+					t.Errorf("the plan deletes %s, which kept %s references", d, k)
+				}
+			}
+		}
+	}
+}
+
+// recordFlinkS3 replaces testdata/flink/s3/<release> with the run in out.
+func recordFlinkS3(t *testing.T, out string) {
+	dest := repoPath(t, "testdata", "flink", "s3", flinkS3Release)
+	if err := os.RemoveAll(dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dest, os.DirFS(out)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recorded into %s", dest)
+}
