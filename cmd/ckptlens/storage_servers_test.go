@@ -240,7 +240,8 @@ func planSummary(t *testing.T, args ...string) map[string]any {
 
 // checkInspect: inspect of a stored _metadata, and of its folder, equals
 // inspect of a local copy of it, but for the names they were read by.
-func checkInspect(t *testing.T, meta string, files []storagetest.File, root string) {
+// stored are flags for the stored reads only.
+func checkInspect(t *testing.T, meta string, files []storagetest.File, root string, stored ...string) {
 	t.Helper()
 	local := filepath.Join(t.TempDir(), "_metadata")
 	for _, f := range files {
@@ -251,7 +252,7 @@ func checkInspect(t *testing.T, meta string, files []storagetest.File, root stri
 	folder := meta[:strings.LastIndexByte(meta, '/')]
 	want := inspectJSON(t, "--base", folder, local)
 	for _, p := range []string{meta, folder} {
-		if got := inspectJSON(t, p); !reflect.DeepEqual(got, want) {
+		if got := inspectJSON(t, append(stored, p)...); !reflect.DeepEqual(got, want) {
 			t.Errorf("inspect %s differs from inspect of a local copy:\n%.3000v\n%.3000v", p, got, want)
 		}
 	}

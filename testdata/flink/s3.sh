@@ -3,10 +3,11 @@
 # MiniCluster job whose checkpoints and savepoint go to s3://ckptlens/flink/ on a local s3proxy,
 # through the flink-s3-fs-hadoop plugin loaded by Flink's PluginManager. The Go test that drives
 # it (cmd/ckptlens TestFlinkS3Live) starts s3proxy, checks ckptlens against what Flink wrote and,
-# here, records the run into s3/<release>/ (run.json, listing.txt, every _metadata with
-# truth.json), which TestFlinkS3Recorded puts back on a fresh s3proxy in every ./build.sh test.
+# here, records the run into s3/2.3/ (run.json, listing.txt, every _metadata with truth.json),
+# which TestFlinkS3Recorded puts back on a fresh s3proxy in every ./build.sh test. A second run
+# injects entropy (s3.entropy.key) into s3://ckptlens/flink-entropy/, recorded in s3/2.3-entropy/.
 #
-# Usage: testdata/flink/s3.sh        (about 20 s of Flink once the oracle is built)
+# Usage: testdata/flink/s3.sh        (about 40 s of Flink once the oracle is built)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"

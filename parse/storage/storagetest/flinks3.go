@@ -18,7 +18,8 @@ type FlinkS3Run struct {
 	Schema       string   `json:"schema"`
 	FlinkVersion string   `json:"flinkVersion"`
 	Plugins      []string `json:"plugins"`
-	Root         string   `json:"root"` // s3://bucket/dir/, as Flink was given it
+	Root         string   `json:"root"`       // s3://bucket/dir/, as Flink was given it
+	EntropyKey   string   `json:"entropyKey"` // s3.entropy.key, when the run injected entropy
 	Job          string   `json:"job"`
 	Savepoint    string   `json:"savepoint"`
 	Retained     int      `json:"retained"`

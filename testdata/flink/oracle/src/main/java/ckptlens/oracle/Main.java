@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  *   jobs ROOT SCENARIO...           run MiniCluster scenarios under ROOT
  *   proof ROOT OUT CKPTLENS SCENARIO...
  *                                   proof by restore (Proof): run, plan with CKPTLENS, delete, restore, check
- *   s3 ROOT OUT                     a job writing to s3://… through Flink's S3 plugin (S3Run), recorded in OUT
+ *   s3 ROOT OUT [entropy]           a job writing to s3://… through Flink's S3 plugin (S3Run), recorded in OUT
  */
 public final class Main {
     public static void main(String[] args) {
@@ -63,7 +63,7 @@ public final class Main {
             }
             case "s3" -> {
                 if (args.length < 3) usage();
-                S3Run.run(args[1], Paths.get(args[2]));
+                S3Run.run(args[1], Paths.get(args[2]), args.length > 3 && args[3].equals("entropy"));
             }
             case "jobs" -> {
                 if (args.length < 3) usage();
@@ -74,7 +74,7 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO... | proof ROOT OUT CKPTLENS SCENARIO... | s3 ROOT OUT");
+        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO... | proof ROOT OUT CKPTLENS SCENARIO... | s3 ROOT OUT [entropy]");
         System.exit(2);
     }
 

@@ -40,18 +40,29 @@ final class S3Run {
 
     static final int CHECKPOINTS_BEFORE_SAVEPOINT = 3, CHECKPOINTS_AFTER = 2, RETAINED = 3;
 
-    static void run(String root, Path out) throws Exception {
+    /** The s3.entropy.key of the entropy run, as Flink's documentation spells it. */
+    static final String ENTROPY_KEY = "_entropy_";
+
+    /**
+     * entropy: with s3.entropy.key, checkpoints into ROOT/_entropy_/checkpoints, so data files land
+     * under ROOT/<4 hex digits>/checkpoints/… and each _metadata under ROOT/checkpoints/….
+     */
+    static void run(String root, Path out, boolean entropy) throws Exception {
         if (!root.startsWith("s3://") || !root.endsWith("/")) throw new IllegalArgumentException("ROOT must be s3://bucket/dir/, not " + root);
         long t0 = System.currentTimeMillis();
         Configuration fs = fileSystemConf();
+        if (entropy) {
+            fs.setString("s3.entropy.key", ENTROPY_KEY);
+            fs.setString("s3.entropy.length", "4");
+        }
         FileSystem.initialize(fs, PluginUtils.createPluginManagerFromRootFolder(fs));
         Path work = Files.createTempDirectory("ckptlens-s3-work");
         Configuration c = Jobs.smallInline(Jobs.conf(work.resolve("s3"), "rocksdb", true, RETAINED));
         c.addAll(fs);
-        Jobs.set(c, root, "state.checkpoints.dir", "execution.checkpointing.dir");
+        Jobs.set(c, root + (entropy ? ENTROPY_KEY + "/checkpoints" : ""), "state.checkpoints.dir", "execution.checkpointing.dir");
         Jobs.set(c, root + "savepoints", "state.savepoints.dir", "execution.checkpointing.savepoint-dir");
         JobClient job = ProofJob.start(c, Proof.DELAY_MILLIS, "s3", false);
-        String jobDir = root + job.getJobID();
+        String jobDir = root + (entropy ? "checkpoints/" : "") + job.getJobID();
         awaitCheckpoints(jobDir, job, CHECKPOINTS_BEFORE_SAVEPOINT);
         String savepoint = Proof.savepoint(job, SavepointFormatType.CANONICAL);
         awaitCheckpoints(jobDir, job, CHECKPOINTS_AFTER);
@@ -71,6 +82,7 @@ final class S3Run {
         m.put("flinkVersion", org.apache.flink.runtime.util.EnvironmentInformation.getVersion());
         m.put("plugins", plugins());
         m.put("root", root);
+        m.put("entropyKey", entropy ? ENTROPY_KEY : null);
         m.put("job", job.getJobID().toString());
         m.put("savepoint", savepoint);
         m.put("retained", RETAINED);
