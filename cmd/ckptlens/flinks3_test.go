@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
-	"github.com/ckptlens/ckptlens/parse/storage"
 	"github.com/ckptlens/ckptlens/parse/storage/storagetest"
 )
 
@@ -119,11 +118,7 @@ func s3Server(t *testing.T) *storagetest.Server {
 // of that size; inspect of each stored snapshot equals inspect of a local
 // copy; and orphans over the bucket equals orphans over its listing.
 func checkFlinkS3(t *testing.T, run *storagetest.FlinkS3Run) {
-	entries := listedObjects(t, run)
-	sizes := map[string]int64{}
-	for _, e := range entries {
-		sizes[e.Path] = e.Bytes
-	}
+	entries, sizes := listedObjects(t, run)
 	var metas []string
 	for _, rel := range run.Metadata {
 		metas = append(metas, run.Root+rel)
@@ -156,36 +151,22 @@ func checkFlinkS3(t *testing.T, run *storagetest.FlinkS3Run) {
 
 // listedObjects lists the root with parse/storage: exactly the objects
 // Flink's S3 file system listed, at their sizes.
-func listedObjects(t *testing.T, run *storagetest.FlinkS3Run) []listing.Entry {
+func listedObjects(t *testing.T, run *storagetest.FlinkS3Run) (files []listing.Entry, sizes map[string]int64) {
 	t.Helper()
-	loc, err := storage.Parse(run.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := storage.Open(context.Background(), loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	l, err := storage.ListTree(context.Background(), st, loc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, got := map[string]int64{}, map[string]int64{}
+	_, entries, got := storedFiles(t, run.Root)
+	want := map[string]int64{}
 	for _, f := range run.Files {
 		want[run.Root+f.Rel] = int64(len(f.Data))
-	}
-	var files []listing.Entry
-	for _, e := range l.Entries {
-		if !e.Dir {
-			got[e.Path] = e.Bytes
-			files = append(files, e)
-		}
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("ckptlens listed %d objects under %s, Flink's S3 file system %d; ckptlens: %v", len(got), run.Root, len(want), clipMap(got))
 	}
-	return files
+	for _, e := range entries {
+		if !e.Dir {
+			files = append(files, e)
+		}
+	}
+	return files, got
 }
 
 // flinkTruth is the part of the oracle's truth.json (Flink's own loader)

@@ -162,6 +162,40 @@ func checkStoredScenario(t *testing.T, s *storagetest.Server, sc storageScenario
 // ModTime (on HDFS, which sets them, those very times).
 func listedFiles(t *testing.T, root string, files []storagetest.File, base time.Time) []listing.Entry {
 	t.Helper()
+	loc, entries, got := storedFiles(t, root)
+	want := map[string]int64{}
+	written := map[string]time.Time{}
+	for _, f := range files {
+		want[root+f.Rel] = int64(len(f.Data))
+		written[root+f.Rel] = storagetest.ModTime(f.Rel, base)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("listed %d files, uploaded %d; listed: %v", len(got), len(want), clipMap(got))
+	}
+	var stored []listing.Entry
+	for _, e := range entries {
+		if !e.Dir {
+			stored = append(stored, e)
+		}
+	}
+	for _, a := range stored {
+		for _, b := range stored {
+			if written[a.Path].Before(written[b.Path]) && !a.Modified.Before(b.Modified) {
+				t.Fatalf("%s was written before %s, but is listed at %s, %s", a.Path, b.Path, a.Modified, b.Modified)
+			}
+		}
+		// HDFS keeps milliseconds; colinmarc/hdfs reads whole seconds.
+		if loc.Scheme == "hdfs" && !a.Modified.Equal(written[a.Path].Truncate(time.Second)) {
+			t.Fatalf("%s: listed at %s, set to %s", a.Path, a.Modified, written[a.Path])
+		}
+	}
+	return entries
+}
+
+// storedFiles lists root with parse/storage: every entry (a folder's
+// Bytes and Modified are zero), and the files' sizes by path.
+func storedFiles(t *testing.T, root string) (storage.Location, []listing.Entry, map[string]int64) {
+	t.Helper()
 	loc, err := storage.Parse(root)
 	if err != nil {
 		t.Fatal(err)
@@ -175,35 +209,13 @@ func listedFiles(t *testing.T, root string, files []storagetest.File, base time.
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{}
-	written := map[string]time.Time{}
-	for _, f := range files {
-		want[root+f.Rel] = int64(len(f.Data))
-		written[root+f.Rel] = storagetest.ModTime(f.Rel, base)
-	}
-	got := map[string]int64{}
-	var files2 []listing.Entry
+	sizes := map[string]int64{}
 	for _, e := range l.Entries {
 		if !e.Dir {
-			got[e.Path] = e.Bytes
-			files2 = append(files2, e)
+			sizes[e.Path] = e.Bytes
 		}
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("listed %d files, uploaded %d; listed: %v", len(got), len(want), clipMap(got))
-	}
-	for _, a := range files2 {
-		for _, b := range files2 {
-			if written[a.Path].Before(written[b.Path]) && !a.Modified.Before(b.Modified) {
-				t.Fatalf("%s was written before %s, but is listed at %s, %s", a.Path, b.Path, a.Modified, b.Modified)
-			}
-		}
-		// HDFS keeps milliseconds; colinmarc/hdfs reads whole seconds.
-		if loc.Scheme == "hdfs" && !a.Modified.Equal(written[a.Path].Truncate(time.Second)) {
-			t.Fatalf("%s: listed at %s, set to %s", a.Path, a.Modified, written[a.Path])
-		}
-	}
-	return l.Entries
+	return loc, l.Entries, sizes
 }
 
 func clipMap(m map[string]int64) string {

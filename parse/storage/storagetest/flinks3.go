@@ -1,12 +1,10 @@
 package storagetest
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -51,29 +49,17 @@ func ReadFlinkS3Run(dir string) (*FlinkS3Run, error) {
 // recordedObjects reads listing.txt ("size path" lines, paths relative to
 // the root) with the recorded _metadata files' content.
 func recordedObjects(dir string) ([]File, error) {
-	f, err := os.Open(filepath.Join(dir, "listing.txt"))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var files []File
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		size, rel, ok := strings.Cut(sc.Text(), " ")
-		n, err := strconv.ParseInt(size, 10, 64)
-		if !ok || err != nil || n < 0 || n > 64<<20 || rel == "" || strings.Contains(rel, "..") {
-			return nil, fmt.Errorf("%s/listing.txt:%d: unexpected line %q", dir, line, sc.Text())
+	return readSizedListing(filepath.Join(dir, "listing.txt"), func(n int64, rel string) (File, bool, error) {
+		if rel == "" || strings.Contains(rel, "..") || strings.Contains(rel, ":") {
+			return File{}, false, nil
 		}
-		data := make([]byte, n)
-		if IsMetadata(rel) {
-			if data, err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
-				return nil, err
-			}
-			if int64(len(data)) != n {
-				return nil, fmt.Errorf("%s: %d bytes, listed at %d", rel, len(data), n)
-			}
+		if !IsMetadata(rel) {
+			return File{Rel: rel, Data: make([]byte, n)}, true, nil
 		}
-		files = append(files, File{Rel: rel, Data: data})
-	}
-	return files, sc.Err()
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err == nil && int64(len(data)) != n {
+			err = fmt.Errorf("%s: %d bytes, listed at %d", rel, len(data), n)
+		}
+		return File{Rel: rel, Data: data}, err == nil, err
+	})
 }

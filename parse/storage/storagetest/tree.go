@@ -36,27 +36,46 @@ func OracleRoot(release, scenario string) string {
 func Tree(generated, release, scenario, newRoot string) ([]File, error) {
 	dir := filepath.Join(generated, release, scenario)
 	old := OracleRoot(release, scenario)
-	f, err := os.Open(filepath.Join(dir, "listing.txt"))
+	return readSizedListing(filepath.Join(dir, "listing.txt"), func(n int64, p string) (File, bool, error) {
+		rel, under := strings.CutPrefix(p, old+"/")
+		if !under {
+			return File{}, false, nil
+		}
+		data := make([]byte, n)
+		if IsMetadata(rel) {
+			var err error
+			if data, err = rewrittenMetadata(filepath.Join(dir, rel), "file:"+old, newRoot); err != nil {
+				return File{}, false, err
+			}
+		}
+		return File{Rel: rel, Data: data}, true, nil
+	})
+}
+
+// readSizedListing reads a "size path" listing (find -printf '%s %p\n'),
+// each line made a File by file; ok false rejects the line.
+func readSizedListing(listing string, file func(size int64, path string) (f File, ok bool, err error)) ([]File, error) {
+	f, err := os.Open(listing)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	var files []File
 	sc := bufio.NewScanner(f)
-	for sc.Scan() {
+	for line := 1; sc.Scan(); line++ {
 		size, p, ok := strings.Cut(sc.Text(), " ")
 		n, err := strconv.ParseInt(size, 10, 64)
-		rel, under := strings.CutPrefix(p, old+"/")
-		if !ok || err != nil || !under || n < 0 || n > 64<<20 {
-			return nil, fmt.Errorf("%s/listing.txt: unexpected line %q", dir, sc.Text())
+		if !ok || err != nil || n < 0 || n > 64<<20 {
+			return nil, fmt.Errorf("%s:%d: unexpected line %q", listing, line, sc.Text())
 		}
-		data := make([]byte, n)
-		if filepath.Base(rel) == "_metadata" {
-			if data, err = rewrittenMetadata(filepath.Join(dir, rel), "file:"+old, newRoot); err != nil {
-				return nil, err
-			}
+		fl, ok, err := file(n, p)
+		if err != nil {
+			return nil, err
 		}
-		files = append(files, File{Rel: rel, Data: data})
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: unexpected line %q", listing, line, sc.Text())
+		}
+		files = append(files, fl)
 	}
 	return files, sc.Err()
 }
