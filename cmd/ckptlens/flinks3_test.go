@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
@@ -131,6 +132,7 @@ func checkFlinkS3(t *testing.T, run *storagetest.FlinkS3Run) {
 			stored = []string{"--base", run.Root + path2dir(rel)}
 		}
 		checkInspect(t, run.Root+rel, run.Files, run.Root, stored...)
+		checkResolvedStored(t, run.Root+rel, sizes, stored...)
 	}
 	if len(metas) < 3 || !strings.HasPrefix(run.Savepoint, run.Root+"savepoints/") {
 		t.Fatalf("the run recorded %d snapshots, savepoint %q", len(metas), run.Savepoint)
@@ -212,6 +214,31 @@ func checkTruthFilesStored(t *testing.T, run *storagetest.FlinkS3Run, rel string
 			t.Errorf("%s references %s (%s), which is not in the bucket", rel, p, f.Handle)
 		} else if f.Bytes > 0 && size != f.Bytes {
 			t.Errorf("%s references %s at %d bytes; the object has %d", rel, p, f.Bytes, size)
+		}
+	}
+}
+
+// checkResolvedStored: every file ckptlens resolves for a stored snapshot
+// (relative ones against its folder) is an object of the size it records.
+func checkResolvedStored(t *testing.T, meta string, sizes map[string]int64, stored ...string) {
+	t.Helper()
+	out, errText, code := runCLI(t, append(append([]string{"inspect", "--json"}, stored...), meta)...)
+	var r struct {
+		Files []struct {
+			Path  string `json:"path"`
+			Bytes int64  `json:"bytes"`
+		} `json:"files"`
+		FileRefs []struct {
+			Path string `json:"path"`
+		} `json:"fileRefs"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || len(r.Files) == 0 || len(r.FileRefs) != len(r.Files) {
+		t.Fatalf("inspect %s: status %d, %v, %d files, %d refs: %s", meta, code, err, len(r.Files), len(r.FileRefs), errText)
+	}
+	for i, f := range r.Files {
+		p := cmp.Or(r.FileRefs[i].Path, f.Path)
+		if size, ok := sizes[p]; !ok || (f.Bytes >= 0 && size != f.Bytes) {
+			t.Errorf("inspect %s: file %s (%d bytes) is not an object of that size in the bucket (listed: %v, %d)", meta, p, f.Bytes, ok, size)
 		}
 	}
 }
