@@ -46,6 +46,7 @@ func TestFlinkS3Recorded(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkFlinkS3(t, run)
+			checkFlinkS3Proof(t, run)
 		})
 	}
 }
@@ -78,6 +79,7 @@ func TestFlinkS3Live(t *testing.T) {
 			out := filepath.Join(dir, r.name)
 			run := runFlinkS3(t, s3.Root+r.root, out, r.mode)
 			checkFlinkS3(t, run)
+			proveFlinkS3(t, run, filepath.Join(dir, "ckptlens"))
 			if os.Getenv("CKPTLENS_FLINK_S3_RECORD") != "" {
 				recordFlinkS3(t, out, r.name)
 			}
@@ -88,12 +90,8 @@ func TestFlinkS3Live(t *testing.T) {
 // runFlinkS3 runs the oracle's s3 command against the server in the
 // environment and reads what it recorded.
 func runFlinkS3(t *testing.T, root, out, mode string) *storagetest.FlinkS3Run {
-	cmd := exec.Command("nice", repoPath(t, "testdata", "flink", "oracle.sh"), "run", flinkS3Release, "s3", root, out, mode)
-	cmd.Env = append(os.Environ(), "ORACLE_LOG_LEVEL=error", "AWS_EC2_METADATA_DISABLED=true", "AWS_JAVA_V1_DISABLE_DEPRECATION_ANNOUNCEMENT=true")
 	start := time.Now()
-	if log, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the oracle's s3 run: %v\n%s", err, log[max(0, len(log)-4000):])
-	}
+	runOracle(t, "s3", root, out, mode)
 	run, err := storagetest.ReadFlinkS3Run(out)
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +99,85 @@ func runFlinkS3(t *testing.T, root, out, mode string) *storagetest.FlinkS3Run {
 	t.Logf("Flink %s wrote %d objects through %v in %d ms (the job), %s with the JVM and the read-back",
 		run.FlinkVersion, len(run.Files), run.Plugins, run.JobMillis, time.Since(start).Round(time.Second))
 	return run
+}
+
+// runOracle runs the Flink oracle of flinkS3Release with the server in the
+// environment.
+func runOracle(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("nice", append([]string{repoPath(t, "testdata", "flink", "oracle.sh"), "run", flinkS3Release}, args...)...)
+	cmd.Env = append(os.Environ(), "ORACLE_LOG_LEVEL=error", "AWS_EC2_METADATA_DISABLED=true", "AWS_JAVA_V1_DISABLE_DEPRECATION_ANNOUNCEMENT=true")
+	if log, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the oracle's %s: %v\n%s", args[0], err, log[max(0, len(log)-4000):])
+	}
+}
+
+// proveFlinkS3 runs the oracle's s3-proof: the CLI's plan over the bucket
+// (newest 2 checkpoints and the savepoint kept) really applied, then each
+// kept snapshot restored from the bucket and checked.
+func proveFlinkS3(t *testing.T, run *storagetest.FlinkS3Run, cli string) {
+	t.Helper()
+	if _, err := os.Stat(cli); err != nil {
+		if out, err := exec.Command("go", "build", "-o", cli, ".").CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+	}
+	var metas []string
+	for _, rel := range run.Metadata {
+		metas = append(metas, run.Root+rel)
+	}
+	args := []string{"s3-proof", run.Root, run.Dir, cli, cmp.Or(run.EntropyKey, "-")}
+	for _, k := range keptOf(metas, 2) {
+		args = append(args, path2dir(k))
+	}
+	runOracle(t, args...)
+	proved, err := storagetest.ReadFlinkS3Run(run.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Proof = proved.Proof
+	t.Logf("proof: %d paths deleted, %d restores in %d ms", len(run.Proof.Deleted), len(run.Proof.Restores), run.Proof.ProofMillis)
+	checkFlinkS3Proof(t, run)
+}
+
+// checkFlinkS3Proof: the proof deleted something, every kept snapshot
+// restored with every key checked; and today's plan over the recorded
+// bucket deletes nothing the proof did not (it may be more careful, never
+// bolder, as flinkproof_test.go checks the local proofs).
+func checkFlinkS3Proof(t *testing.T, run *storagetest.FlinkS3Run) {
+	t.Helper()
+	p := run.Proof
+	if p == nil {
+		t.Fatalf("%s has no proof.json (testdata/flink/s3.sh records it)", run.Dir)
+	}
+	if p.ExitStatus != 0 || len(p.Deleted) == 0 || p.FailedRestores != 0 || len(p.Restores) != len(p.Kept) || len(p.Kept) < 3 {
+		t.Fatalf("proof: exit %d, %d deleted, %d of %d restores failed (kept %v): %s", p.ExitStatus, len(p.Deleted), p.FailedRestores, len(p.Restores), p.Kept, p.Stderr)
+	}
+	for _, r := range p.Restores {
+		if !r.OK || r.KeysChecked != 500 || len(r.Mismatches) > 0 {
+			t.Errorf("proof: restoring %s: ok %v, %d keys checked, mismatches %v, error %v", r.Snapshot, r.OK, r.KeysChecked, r.Mismatches, r.Error)
+		}
+	}
+	args := append([]string{"orphans", "--paths"}, p.Flags...)
+	paths, errText, code := runCLI(t, append(args, run.Root)...)
+	if code != 0 {
+		t.Fatalf("orphans %v: status %d: %s", p.Flags, code, errText)
+	}
+	for _, planned := range strings.Fields(paths) {
+		if !deletedByProof(strings.TrimPrefix(planned, run.Root), p.Deleted) {
+			t.Errorf("orphans %v plans %s, which the proof did not delete", p.Flags, planned)
+		}
+	}
+}
+
+// deletedByProof: rel is a path the proof deleted, or lies in a folder it deleted.
+func deletedByProof(rel string, deleted []string) bool {
+	for _, d := range deleted {
+		if rel == d || (strings.HasSuffix(d, "/") && strings.HasPrefix(rel, d)) {
+			return true
+		}
+	}
+	return false
 }
 
 // s3Server is the package's s3proxy (see startServers).

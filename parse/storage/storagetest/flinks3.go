@@ -24,6 +24,8 @@ type FlinkS3Run struct {
 	Metadata     []string `json:"metadata"` // relative to Root
 	JobMillis    int64    `json:"jobMillis"`
 	TotalMillis  int64    `json:"totalMillis"`
+	// Proof is the proof by restore made on the run (proof.json), if any.
+	Proof *FlinkS3Proof `json:"-"`
 	// Files are the objects Flink's file system listed under Root: their
 	// sizes, and the _metadata files' content (the rest are zeros).
 	Files []File `json:"-"`
@@ -42,8 +44,38 @@ func ReadFlinkS3Run(dir string) (*FlinkS3Run, error) {
 	if r.Schema != "ckptlens-flink-s3/1" || !strings.HasPrefix(r.Root, "s3://") || !strings.HasSuffix(r.Root, "/") {
 		return nil, fmt.Errorf("%s/run.json: schema %q, root %q", dir, r.Schema, r.Root)
 	}
-	r.Files, err = recordedObjects(dir)
-	return r, err
+	if r.Files, err = recordedObjects(dir); err != nil {
+		return nil, err
+	}
+	if data, err = os.ReadFile(filepath.Join(dir, "proof.json")); err == nil {
+		r.Proof = &FlinkS3Proof{}
+		if err := json.Unmarshal(data, r.Proof); err != nil || r.Proof.Schema != "ckptlens-flink-s3-proof/1" {
+			return nil, fmt.Errorf("%s/proof.json: %v, schema %q", dir, err, r.Proof.Schema)
+		}
+	}
+	return r, nil
+}
+
+// FlinkS3Proof is the oracle's s3-proof (S3Proof): ckptlens's plan over
+// the bucket, applied through Flink's S3 file system, and each kept
+// snapshot restored from the bucket with every key's state checked.
+type FlinkS3Proof struct {
+	Schema     string   `json:"schema"`
+	Flags      []string `json:"flags"`
+	ExitStatus int      `json:"exitStatus"`
+	Stderr     string   `json:"stderr"`
+	Deleted    []string `json:"deleted"` // relative to the root; a folder ends in /
+	Kept       []string `json:"kept"`
+	Restores   []struct {
+		Snapshot    string   `json:"snapshot"`
+		OK          bool     `json:"ok"`
+		KeysChecked int      `json:"keysChecked"`
+		Mismatches  []string `json:"mismatches"`
+		Error       *string  `json:"error"`
+		Millis      int64    `json:"millis"`
+	} `json:"restores"`
+	FailedRestores int   `json:"failedRestores"`
+	ProofMillis    int64 `json:"proofMillis"`
 }
 
 // recordedObjects reads listing.txt ("size path" lines, paths relative to

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  *   proof ROOT OUT CKPTLENS SCENARIO...
  *                                   proof by restore (Proof): run, plan with CKPTLENS, delete, restore, check
  *   s3 ROOT OUT [entropy]           a job writing to s3://… through Flink's S3 plugin (S3Run), recorded in OUT
+ *   s3-proof ROOT OUT CKPTLENS ENTROPY_KEY|- KEPT...
+ *                                   CKPTLENS's plan over ROOT applied, each KEPT snapshot restored (S3Proof)
  */
 public final class Main {
     public static void main(String[] args) {
@@ -65,6 +67,11 @@ public final class Main {
                 if (args.length < 3) usage();
                 S3Run.run(args[1], Paths.get(args[2]), args.length > 3 && args[3].equals("entropy"));
             }
+            case "s3-proof" -> {
+                if (args.length < 6) usage();
+                String key = args[4].equals("-") ? null : args[4];
+                S3Proof.main(args[1], Paths.get(args[2]), args[3], key, Arrays.asList(args).subList(5, args.length));
+            }
             case "jobs" -> {
                 if (args.length < 3) usage();
                 Jobs.run(Paths.get(args[1]), Arrays.asList(args).subList(2, args.length));
@@ -74,7 +81,7 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO... | proof ROOT OUT CKPTLENS SCENARIO... | s3 ROOT OUT [entropy]");
+        System.err.println("usage: truth METADATA [OUT] | truth-tree ROOT | bench METADATA ITERATIONS [LAUNCH_EPOCH_MS] | jobs ROOT SCENARIO... | proof ROOT OUT CKPTLENS SCENARIO... | s3 ROOT OUT [entropy] | s3-proof ROOT OUT CKPTLENS ENTROPY_KEY|- KEPT...");
         System.exit(2);
     }
 

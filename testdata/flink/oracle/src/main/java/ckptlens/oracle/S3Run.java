@@ -45,17 +45,13 @@ final class S3Run {
 
     /**
      * entropy: with s3.entropy.key, checkpoints into ROOT/_entropy_/checkpoints, so data files land
-     * under ROOT/<4 hex digits>/checkpoints/… and each _metadata under ROOT/checkpoints/….
+     * under ROOT/<4 random letters and digits>/checkpoints/… and each _metadata under
+     * ROOT/checkpoints/….
      */
     static void run(String root, Path out, boolean entropy) throws Exception {
         if (!root.startsWith("s3://") || !root.endsWith("/")) throw new IllegalArgumentException("ROOT must be s3://bucket/dir/, not " + root);
         long t0 = System.currentTimeMillis();
-        Configuration fs = fileSystemConf();
-        if (entropy) {
-            fs.setString("s3.entropy.key", ENTROPY_KEY);
-            fs.setString("s3.entropy.length", "4");
-        }
-        FileSystem.initialize(fs, PluginUtils.createPluginManagerFromRootFolder(fs));
+        Configuration fs = initFileSystems(entropy ? ENTROPY_KEY : null);
         Path work = Files.createTempDirectory("ckptlens-s3-work");
         Configuration c = Jobs.smallInline(Jobs.conf(work.resolve("s3"), "rocksdb", true, RETAINED));
         c.addAll(fs);
@@ -92,6 +88,17 @@ final class S3Run {
         m.put("totalMillis", System.currentTimeMillis() - t0);
         Proof.write(out.resolve("run.json"), m);
         System.out.println("s3: " + objects.size() + " objects under " + root + ", " + metas.size() + " _metadata; job " + jobMillis + " ms");
+    }
+
+    /** Loads Flink's plugins and configures its S3 file system; entropyKey may be null. */
+    static Configuration initFileSystems(String entropyKey) {
+        Configuration fs = fileSystemConf();
+        if (entropyKey != null) {
+            fs.setString("s3.entropy.key", entropyKey);
+            fs.setString("s3.entropy.length", "4");
+        }
+        FileSystem.initialize(fs, PluginUtils.createPluginManagerFromRootFolder(fs));
+        return fs;
     }
 
     /** Flink's s3.* options for the server in the environment: path-style, as S3-compatible servers need. */
