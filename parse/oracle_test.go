@@ -13,6 +13,7 @@ import (
 	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
 // The analysis checked against real checkpoints: testdata/flink/generated
@@ -112,7 +113,7 @@ func loadOracle(t *testing.T) []oracleScenario {
 			if err := json.Unmarshal(b, &o.truth); err != nil {
 				t.Fatalf("%s: %v", p, err)
 			}
-			o.copyPath = filepath.Join(filepath.Dir(p), metadataName)
+			o.copyPath = filepath.Join(filepath.Dir(p), paths.MetadataName)
 			o.snap, err = DecodeFile(o.copyPath)
 			if err != nil {
 				t.Errorf("%s: %v", o.copyPath, err)
@@ -170,7 +171,7 @@ func TestOracleSizes(t *testing.T) {
 // savepoints/savepoint-…, dstl/….
 func expectedRole(sc oracleScenario, o oracleSnapshot, f truthFile) Role {
 	own := strings.Split(strings.TrimPrefix(o.base(), sc.root+"/"), "/") // [job, chk-N] or [savepoints, savepoint-…]
-	p := strings.Split(strings.TrimPrefix(pathKey(f.resolved()), pathKey(sc.root)+"/"), "/")
+	p := strings.Split(strings.TrimPrefix(paths.Key(f.resolved()), paths.Key(sc.root)+"/"), "/")
 	switch {
 	case len(p) == 3 && p[0] == own[0] && p[1] == own[1]:
 		return RoleExclusive
@@ -182,9 +183,9 @@ func expectedRole(sc oracleScenario, o oracleSnapshot, f truthFile) Role {
 		return RoleOtherCheckpoint
 	case f.Handle == "SegmentFileStateHandle":
 		return RoleFileMerging
-	case p[1] == sharedDir:
+	case p[1] == paths.SharedDir:
 		return RoleShared
-	case p[1] == taskOwnedDir:
+	case p[1] == paths.TaskOwnedDir:
 		return RoleTaskOwned
 	}
 	return RoleExternal
@@ -212,7 +213,7 @@ func TestOracleDependencies(t *testing.T) {
 					continue
 				}
 				want := expectedRole(sc, o, f)
-				if ref := withBase.FileRefs[i]; pathKey(ref.Path) != pathKey(f.resolved()) || ref.Role != want {
+				if ref := withBase.FileRefs[i]; paths.Key(ref.Path) != paths.Key(f.resolved()) || ref.Role != want {
 					t.Errorf("%s %s: %s placed at %s as %s; Flink resolves %s, role %s", sc, o.copyPath, f.Path, ref.Path, ref.Role, f.resolved(), want)
 				}
 				if ref := fromCopy.FileRefs[i]; ref.Role != want {
@@ -224,7 +225,7 @@ func TestOracleDependencies(t *testing.T) {
 				files := make([]int, len(s.Dependencies))
 				for _, ref := range s.FileRefs {
 					files[ref.Dependency]++
-					if s.Dependencies[ref.Dependency].Role != ref.Role || parentDir(ref.Path) != s.Dependencies[ref.Dependency].Dir {
+					if s.Dependencies[ref.Dependency].Role != ref.Role || paths.Parent(ref.Path) != s.Dependencies[ref.Dependency].Dir {
 						t.Errorf("%s %s: %s grouped into %+v", sc, o.copyPath, ref.Path, s.Dependencies[ref.Dependency])
 					}
 				}
@@ -327,7 +328,7 @@ func listedKeys(l *listing.Listing) map[string]int64 {
 	m := map[string]int64{}
 	for _, e := range l.Entries {
 		if !e.Dir {
-			m[pathKey(e.Path)] = e.Bytes
+			m[paths.Key(e.Path)] = e.Bytes
 		}
 	}
 	return m
@@ -337,13 +338,13 @@ func listedKeys(l *listing.Listing) map[string]int64 {
 func planFiles(items []OrphanItem, listed map[string]int64) map[string]bool {
 	out := map[string]bool{}
 	for _, it := range items {
-		k := pathKey(it.Path)
+		k := paths.Key(it.Path)
 		if !it.Dir {
 			out[k] = true
 			continue
 		}
 		for lk := range listed {
-			if underKey(lk, k) {
+			if paths.Under(lk, k) {
 				out[lk] = true
 			}
 		}
@@ -365,10 +366,10 @@ func TestOracleOrphans(t *testing.T) {
 					in.Base = o.base()
 				}
 				inputs = append(inputs, in)
-				referenced[pathKey(o.truth.Metadata)] = true
+				referenced[paths.Key(o.truth.Metadata)] = true
 				for _, f := range o.truth.Files {
 					if f.onDisk() {
-						referenced[pathKey(f.resolved())] = true
+						referenced[paths.Key(f.resolved())] = true
 					}
 				}
 			}
@@ -433,7 +434,7 @@ func TestOracleOrphans(t *testing.T) {
 			}
 			gotMissing := map[string]bool{}
 			for _, m := range p.Missing {
-				gotMissing[pathKey(m.Path)] = true
+				gotMissing[paths.Key(m.Path)] = true
 			}
 			if !reflect.DeepEqual(gotMissing, wantMissing) {
 				t.Errorf("%s %s: missing %v, want %v", sc, what, gotMissing, wantMissing)
@@ -458,10 +459,10 @@ func rcloneListing(t *testing.T, l *listing.Listing) *listing.Listing {
 	root := ""
 	for _, e := range l.Entries {
 		if root == "" {
-			root = parentDir(e.Path)
+			root = paths.Parent(e.Path)
 		}
-		for !underKey(pathKey(e.Path), pathKey(root)) {
-			root = parentDir(root)
+		for !paths.Under(paths.Key(e.Path), paths.Key(root)) {
+			root = paths.Parent(root)
 		}
 	}
 	// Times are made up: each _metadata written an hour after the files
@@ -470,7 +471,7 @@ func rcloneListing(t *testing.T, l *listing.Listing) *listing.Listing {
 	for _, e := range l.Entries {
 		if !e.Dir {
 			clock := "04:30:00.123456789"
-			if baseName(e.Path) == metadataName {
+			if paths.Base(e.Path) == paths.MetadataName {
 				clock = "05:30:00.123456789"
 			}
 			fmt.Fprintf(&text, "%9d 2026-11-22 %s %s\n", e.Bytes, clock, strings.TrimPrefix(e.Path, strings.TrimSuffix(root, "/")+"/"))
@@ -582,13 +583,13 @@ func checkNoClaim(t *testing.T, sc oracleScenario) {
 	// leaves it its files), so nothing of it is planned.
 	p := Analyze(given, Options{Listing: sc.listing, Stopped: true}).Orphans
 	for _, it := range p.Deletable {
-		if underKey(pathKey(it.Path), pathKey(oldJob)) {
+		if paths.Under(paths.Key(it.Path), paths.Key(oldJob)) {
 			t.Errorf("%s: the old job's %s is planned: %+v", sc, it.Path, it)
 		}
 	}
 	kept := 0
 	for _, it := range p.Unsure {
-		if underKey(pathKey(it.Path), pathKey(oldJob)) && strings.Contains(it.Reason, "holds none of the given snapshots") {
+		if paths.Under(paths.Key(it.Path), paths.Key(oldJob)) && strings.Contains(it.Reason, "holds none of the given snapshots") {
 			kept += it.Files
 		}
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
+	"github.com/ckptlens/ckptlens/parse/report"
 )
 
 // The deletion plan on the oracle's real runs, one test per way a careful
@@ -54,10 +56,10 @@ func neverDeletes(t *testing.T, what string, p *OrphanPlan, snaps []*model.Snaps
 	t.Helper()
 	for i, s := range snaps {
 		for _, ref := range Inspect(s, bases[i]).FileRefs {
-			k := pathKey(ref.Path)
+			k := paths.Key(ref.Path)
 			for _, it := range p.Deletable {
-				if dk := pathKey(it.Path); k == dk || it.Dir && underKey(k, dk) {
-					t.Errorf("%s: deletable %s holds %s, which %s references", what, it.Path, ref.Path, label(Inspect(s, bases[i])))
+				if dk := paths.Key(it.Path); k == dk || it.Dir && paths.Under(k, dk) {
+					t.Errorf("%s: deletable %s holds %s, which %s references", what, it.Path, ref.Path, report.FolderLabel(Inspect(s, bases[i])))
 				}
 			}
 		}
@@ -72,8 +74,8 @@ func withTimes(sc oracleScenario, extra ...string) string {
 	var b strings.Builder
 	for _, e := range sc.listing.Entries {
 		at := t0
-		if baseName(e.Path) == metadataName {
-			at = at.Add(time.Duration(checkpointNumber(baseName(parentDir(e.Path)))) * time.Hour)
+		if paths.Base(e.Path) == paths.MetadataName {
+			at = at.Add(time.Duration(paths.CheckpointNumber(paths.Base(paths.Parent(e.Path)))) * time.Hour)
 		}
 		fmt.Fprintf(&b, "%d.000000000 %d %s\n", at.Unix(), e.Bytes, e.Path)
 	}
@@ -112,18 +114,18 @@ func TestPlanEntropyInjection(t *testing.T) {
 			if f.Relative {
 				plain = o.base() + "/" + f.Path // exclusive files are absolute with entropy
 			}
-			if moved[pathKey(plain)] == "" {
-				moved[pathKey(plain)] = entropy(plain, n)
+			if moved[paths.Key(plain)] == "" {
+				moved[paths.Key(plain)] = entropy(plain, n)
 				n++
 			}
-			f.Path, f.Relative = moved[pathKey(plain)], false
+			f.Path, f.Relative = moved[paths.Key(plain)], false
 		}
 		snaps, bases = append(snaps, s), append(bases, o.base())
 	}
 	var text strings.Builder
 	for _, e := range sc.listing.Entries {
 		p := e.Path
-		if m := moved[pathKey(p)]; m != "" {
+		if m := moved[paths.Key(p)]; m != "" {
 			p = strings.TrimPrefix(m, "file:")
 		}
 		fmt.Fprintf(&text, "%d %s\n", e.Bytes, p)
@@ -161,11 +163,11 @@ func TestPlanEntropyInjection(t *testing.T) {
 func TestPlanRefusesCutListing(t *testing.T) {
 	sc := oracleNamed(t, "2.0", "incremental")
 	o := sc.snaps[len(sc.snaps)-1]
-	job := parentDir(o.base())
+	job := paths.Parent(o.base())
 	var b strings.Builder
 	dirs := map[string]bool{}
 	for _, e := range sc.listing.Entries {
-		for d := parentDir(e.Path); underKey(pathKey(d), pathKey(sc.root)) && !dirs[d]; d = parentDir(d) {
+		for d := paths.Parent(e.Path); paths.Under(paths.Key(d), paths.Key(sc.root)) && !dirs[d]; d = paths.Parent(d) {
 			dirs[d] = true
 			fmt.Fprintf(&b, "drwxr-xr-x   - flink flink          0 2026-12-01 10:00 %s\n", d)
 		}
@@ -269,7 +271,7 @@ func TestPlanRefusesAnotherRoot(t *testing.T) {
 func TestPlanRunningJob(t *testing.T) {
 	sc := oracleNamed(t, "2.0", "incremental")
 	o := sc.snaps[len(sc.snaps)-1]
-	job := strings.TrimPrefix(parentDir(o.base()), "file:")
+	job := strings.TrimPrefix(paths.Parent(o.base()), "file:")
 	metaAt := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).Add(time.Duration(o.truth.CheckpointID) * time.Hour)
 	live := []string{
 		fmt.Sprintf("%d.5 4096 %s/shared/op_StreamMap_1c32c8__1_4__attempt_1/db/000042.sst", metaAt.Add(-time.Minute).Unix(), job),
@@ -328,7 +330,7 @@ func TestPlanRefusesFileThatIsAFolder(t *testing.T) {
 	for _, e := range sc.listing.Entries {
 		fmt.Fprintf(&b, "-rw-r--r--   3 flink flink %10d 2026-12-01 10:00 %s\n", e.Bytes, e.Path)
 	}
-	text := b.String() + "-rw-r--r--   3 flink flink       5120 2026-12-01 10:00 " + strings.TrimPrefix(parentDir(o.base()), "file:") + "/shared\n"
+	text := b.String() + "-rw-r--r--   3 flink flink       5120 2026-12-01 10:00 " + strings.TrimPrefix(paths.Parent(o.base()), "file:") + "/shared\n"
 	p := planOf(t, text, Options{Stopped: true}, []*model.Snapshot{o.snap}, []string{o.base()})
 	if !hasRefusal(p, "file-and-folder") || p.DeletableList() != "" {
 		t.Errorf("shared/ listed as a file: %+v", p.Refusals)

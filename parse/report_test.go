@@ -3,16 +3,15 @@ package parse
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
 // Hand-built snapshots that mirror what Flink writes; the oracle tests
@@ -62,26 +61,6 @@ func depByRole(deps []Dependency, role Role) []Dependency {
 	return out
 }
 
-// Paths that follow one another in a folder reuse its key: the keys must be
-// the ones each path has alone, whatever the spelling.
-func TestFileKeysReuseFolders(t *testing.T) {
-	paths := []string{
-		"s3://b/x/1", "s3://b/x/2", "S3://b/x/3", "s3a://b/x/4", "s3://b/x/./5", "s3://b/x/../6", "s3://b/x//7", "s3://b/x/8/",
-		"file:/a/b/1", "file:/a/b/2", "file:/a/b/c:d", "file:/a/b/.", "file:/a/b/..", "file:/a/b/",
-		"/a/b/1", "/a/b/2", "/a/b//3", "/a/b/c/4", "/a/b/c/5", "relative/x", "relative/y", "/a/b/c/6",
-		"hdfs://nn/a/b/1", "hdfs://nn/a/b/2", "hdfs:///a/b/3", "C:/x/1", "C:/x/2", "/", "s3://bucket", "s3://bucket/", "s3://bucket/k",
-		"file:/x", "file:/y", "gs://b/k:1/2", "gs://b/k:1/3",
-	}
-	snap := &model.Snapshot{}
-	for _, p := range paths {
-		snap.Files = append(snap.Files, model.File{Path: p})
-	}
-	checkFileKeys(t, snap)
-	if kf := fileKeys(snap); kf.runs[0] != kf.runs[1] || kf.runs[14] != kf.runs[15] {
-		t.Errorf("neighbours in one folder were not one run: %v", kf.runs)
-	}
-}
-
 func TestPathKey(t *testing.T) {
 	same := [][]string{
 		{"file:/tmp/a/b", "file:///tmp/a/b", "/tmp/a/b", "/tmp/a//b/", "file://localhost/tmp/a/b"},
@@ -90,15 +69,15 @@ func TestPathKey(t *testing.T) {
 	}
 	for _, group := range same {
 		for _, p := range group[1:] {
-			if pathKey(p) != pathKey(group[0]) {
-				t.Errorf("pathKey(%q) = %q, want %q (as %q)", p, pathKey(p), pathKey(group[0]), group[0])
+			if paths.Key(p) != paths.Key(group[0]) {
+				t.Errorf("paths.Key(%q) = %q, want %q (as %q)", p, paths.Key(p), paths.Key(group[0]), group[0])
 			}
 		}
 	}
 	differ := [][2]string{{"s3://a/x", "s3://b/x"}, {"s3://a/x", "/x"}, {"chk-1/x", "/chk-1/x"}}
 	for _, d := range differ {
-		if pathKey(d[0]) == pathKey(d[1]) {
-			t.Errorf("pathKey(%q) == pathKey(%q)", d[0], d[1])
+		if paths.Key(d[0]) == paths.Key(d[1]) {
+			t.Errorf("paths.Key(%q) == paths.Key(%q)", d[0], d[1])
 		}
 	}
 }
@@ -128,52 +107,6 @@ func TestInspectIncremental(t *testing.T) {
 		if d := s.Dependencies[ref.Dependency]; d.Role != ref.Role || !strings.HasPrefix(ref.Path, d.Dir+"/") {
 			t.Errorf("file %d %q placed in %+v", i, ref.Path, d)
 		}
-	}
-}
-
-func TestLocation(t *testing.T) {
-	snap := incremental(3, []int{1}, 0)
-	tests := []struct {
-		name   string
-		source string
-		base   string
-		want   Location
-	}{
-		{"base wins", snap.Source, "s3://b/cp/" + jobID + "/chk-3/", Location{Dir: "s3://b/cp/" + jobID + "/chk-3", From: "base", Kind: "checkpoint", JobDir: "s3://b/cp/" + jobID}},
-		{"base _metadata", "", "s3://b/sp/savepoint-5c3e0f-0123456789ab/_metadata", Location{Dir: "s3://b/sp/savepoint-5c3e0f-0123456789ab", From: "base", Kind: "savepoint"}},
-		{"read from a copy of the job folder", "testdata/flink/1.20/incremental/" + jobID + "/chk-3/_metadata", "",
-			Location{Dir: jobDir + "/chk-3", From: "absolute-paths", Kind: "checkpoint", JobDir: jobDir, ReadFrom: "testdata/flink/1.20/incremental/" + jobID + "/chk-3"}},
-		{"downloaded: folder not a checkpoint's", "/home/me/Downloads/_metadata", "", Location{Dir: "/home/me/Downloads", From: "read-path", Kind: "folder", JobDir: jobDir}},
-		{"dropped on the page: no folder", "_metadata", "", Location{JobDir: jobDir}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := *snap
-			s.Source = tc.source
-			if got := locate(&s, fileKeys(&s), tc.base); got != tc.want {
-				t.Errorf("locate = %+v\nwant %+v", got, tc.want)
-			}
-		})
-	}
-	// With entropy injection even exclusive files are absolute: the most
-	// common chk-N of the absolute paths is the location.
-	s := &model.Snapshot{Source: "_metadata", Format: model.FormatFlink, CheckpointID: 9, Files: []model.File{
-		{Path: "s3://b/cp/" + jobID + "/chk-9/aa", Bytes: 1},
-		{Path: "s3://b/cp/" + jobID + "/chk-9/bb", Bytes: 1},
-		{Path: "s3://b/cp/" + jobID + "/chk-8/cc", Bytes: 1},
-		{Path: "s3://b/cp/" + jobID + "/shared/dd", Bytes: 1, Kind: model.KindShared},
-	}}
-	r := Inspect(s, "")
-	if r.Location.Dir != "s3://b/cp/"+jobID+"/chk-9" || r.Location.From != "absolute-paths" {
-		t.Errorf("location = %+v", r.Location)
-	}
-	roles := map[string]Role{}
-	for _, d := range r.Dependencies {
-		roles[d.Dir] = d.Role
-	}
-	want := map[string]Role{"s3://b/cp/" + jobID + "/chk-9": RoleExclusive, "s3://b/cp/" + jobID + "/chk-8": RoleOtherCheckpoint, "s3://b/cp/" + jobID + "/shared": RoleShared}
-	if !reflect.DeepEqual(roles, want) {
-		t.Errorf("roles = %v, want %v", roles, want)
 	}
 }
 
@@ -533,7 +466,7 @@ func TestRelocateByListing(t *testing.T) {
 	}
 	for _, it := range r.Orphans.Deletable {
 		for _, keep := range []string{real + "/a1", real + "/a2", real + "/_metadata", "/data/copy/chk-7/a1"} {
-			if underKey(keep, pathKey(it.Path)) {
+			if paths.Under(keep, paths.Key(it.Path)) {
 				t.Errorf("%s deletable while the snapshot's folder is unknown: %+v", keep, it)
 			}
 		}
@@ -564,28 +497,48 @@ func TestCompareRestoredFiles(t *testing.T) {
 	}
 }
 
-// largestFirst orders as the stable sort by state size then id did, ties
-// kept in file order, on operators with repeated sizes and ids.
-func TestLargestFirstIsTheStableOrder(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	ops := make([]OperatorSize, 5000)
-	for i := range ops {
-		ops[i] = OperatorSize{ID: fmt.Sprintf("%x", rng.IntN(300)), StateBytes: int64(rng.IntN(20)), Files: i}
-		if i%7 == 0 {
-			ops[i].ID = ops[i].ID[:1] // shorter than the 8-byte prefix
-		}
+func TestLocation(t *testing.T) {
+	snap := incremental(3, []int{1}, 0)
+	tests := []struct {
+		name   string
+		source string
+		base   string
+		want   Location
+	}{
+		{"base wins", snap.Source, "s3://b/cp/" + jobID + "/chk-3/", Location{Dir: "s3://b/cp/" + jobID + "/chk-3", From: "base", Kind: "checkpoint", JobDir: "s3://b/cp/" + jobID}},
+		{"base _metadata", "", "s3://b/sp/savepoint-5c3e0f-0123456789ab/_metadata", Location{Dir: "s3://b/sp/savepoint-5c3e0f-0123456789ab", From: "base", Kind: "savepoint"}},
+		{"read from a copy of the job folder", "testdata/flink/1.20/incremental/" + jobID + "/chk-3/_metadata", "",
+			Location{Dir: jobDir + "/chk-3", From: "absolute-paths", Kind: "checkpoint", JobDir: jobDir, ReadFrom: "testdata/flink/1.20/incremental/" + jobID + "/chk-3"}},
+		{"downloaded: folder not a checkpoint's", "/home/me/Downloads/_metadata", "", Location{Dir: "/home/me/Downloads", From: "read-path", Kind: "folder", JobDir: jobDir}},
+		{"dropped on the page: no folder", "_metadata", "", Location{JobDir: jobDir}},
 	}
-	want := append([]OperatorSize{}, ops...)
-	sort.SliceStable(want, func(i, j int) bool {
-		if want[i].StateBytes != want[j].StateBytes {
-			return want[i].StateBytes > want[j].StateBytes
-		}
-		return want[i].ID < want[j].ID
-	})
-	got := largestFirst(ops)
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("position %d: %+v, want %+v", i, got[i], want[i])
-		}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := *snap
+			s.Source = tc.source
+			if got := Inspect(&s, tc.base).Location; got != tc.want {
+				t.Errorf("locate = %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+	// With entropy injection even exclusive files are absolute: the most
+	// common chk-N of the absolute paths is the location.
+	s := &model.Snapshot{Source: "_metadata", Format: model.FormatFlink, CheckpointID: 9, Files: []model.File{
+		{Path: "s3://b/cp/" + jobID + "/chk-9/aa", Bytes: 1},
+		{Path: "s3://b/cp/" + jobID + "/chk-9/bb", Bytes: 1},
+		{Path: "s3://b/cp/" + jobID + "/chk-8/cc", Bytes: 1},
+		{Path: "s3://b/cp/" + jobID + "/shared/dd", Bytes: 1, Kind: model.KindShared},
+	}}
+	r := Inspect(s, "")
+	if r.Location.Dir != "s3://b/cp/"+jobID+"/chk-9" || r.Location.From != "absolute-paths" {
+		t.Errorf("location = %+v", r.Location)
+	}
+	roles := map[string]Role{}
+	for _, d := range r.Dependencies {
+		roles[d.Dir] = d.Role
+	}
+	want := map[string]Role{"s3://b/cp/" + jobID + "/chk-9": RoleExclusive, "s3://b/cp/" + jobID + "/chk-8": RoleOtherCheckpoint, "s3://b/cp/" + jobID + "/shared": RoleShared}
+	if !reflect.DeepEqual(roles, want) {
+		t.Errorf("roles = %v, want %v", roles, want)
 	}
 }

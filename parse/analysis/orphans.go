@@ -1,24 +1,18 @@
-package parse
+package analysis
 
 import (
+	"github.com/ckptlens/ckptlens/parse/paths"
 	"github.com/ckptlens/ckptlens/parse/plan"
-)
-
-// The deletion plan is package plan's; these names keep the report's.
-type (
-	OrphanPlan     = plan.Plan
-	OrphanItem     = plan.Item
-	MissingFile    = plan.Missing
-	ListingSummary = plan.ListingSummary
+	"github.com/ckptlens/ckptlens/parse/report"
 )
 
 // planDeletions hands the analysed snapshots, and the listing Analyze
 // already resolved, to the planner.
-func planDeletions(snaps []*SnapshotReport, listed *plan.Listed, opts Options) *OrphanPlan {
+func planDeletions(snaps []*report.SnapshotReport, listed *plan.Listed, opts Options) *report.OrphanPlan {
 	in := make([]plan.Snapshot, len(snaps))
 	for i, s := range snaps {
 		ps := plan.Snapshot{
-			Label: label(s), Format: s.Format, Source: s.Source,
+			Label: report.FolderLabel(s), Format: s.Format, Source: s.Source,
 			Dir: s.Location.Dir, DirFrom: s.Location.From, Kind: s.Location.Kind, JobDir: s.Location.JobDir,
 			CheckpointID: s.CheckpointID, Partial: s.Error != nil, Model: s.Snapshot,
 			Files: make([]plan.File, len(s.Files)),
@@ -28,7 +22,7 @@ func planDeletions(snaps []*SnapshotReport, listed *plan.Listed, opts Options) *
 			if fi < len(s.FileRefs) && s.FileRefs[fi].Path != "" {
 				p = s.FileRefs[fi].Path
 			}
-			ps.Files[fi] = plan.File{Path: p, Relative: !isAbsolutePath(p), Resolved: f.Relative, Bytes: f.Bytes, Kind: f.Kind}
+			ps.Files[fi] = plan.File{Path: p, Relative: !paths.IsAbsolute(p), Resolved: f.Relative, Bytes: f.Bytes, Kind: f.Kind}
 		}
 		in[i] = ps
 	}

@@ -1,10 +1,10 @@
-package parse
+package report
 
 import (
 	"fmt"
 
-	"github.com/ckptlens/ckptlens/parse/jobs"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
 // Comparison relates several snapshots within their jobs' chains
@@ -75,120 +75,10 @@ type ComparedFile struct {
 	UploadedElsewhere bool `json:"uploadedElsewhere,omitempty"`
 }
 
-// fileKey identifies a file across snapshots; relative files whose folder is
-// unknown match nothing else.
-func fileKey(snapshot int, ref FileRef) string {
-	if ref.key != "" {
-		return ref.key
-	}
-	return fmt.Sprintf("\x00%d\x00%s", snapshot, ref.Path)
-}
-
-func compare(snaps []*SnapshotReport, g *jobs.Grouping) *Comparison {
-	c := &Comparison{Order: g.Order, Snapshots: make([]ComparedSnapshot, len(snaps)), Files: []ComparedFile{}}
-	index := map[string]int{}
-	per := make([]map[string]bool, len(snaps))
-	for _, si := range c.Order {
-		s := snaps[si]
-		per[si] = map[string]bool{}
-		for fi, f := range s.Files {
-			ref := s.FileRefs[fi]
-			k := fileKey(si, ref)
-			if per[si][k] {
-				continue
-			}
-			per[si][k] = true
-			ci, ok := index[k]
-			if !ok {
-				ci = len(c.Files)
-				index[k] = ci
-				c.Files = append(c.Files, ComparedFile{Path: ref.Path, Bytes: f.Bytes, Kind: f.Kind, Role: ref.Role, FirstIn: si})
-			}
-			c.Files[ci].Snapshots = append(c.Files[ci].Snapshots, si)
-		}
-	}
-	c.countFiles(snaps, g)
-	for _, si := range c.Order {
-		c.Snapshots[si] = c.compared(snaps[si], si, g, per, index)
-	}
-	return c
-}
-
-// countFiles totals the distinct and shared files and marks those an
-// older checkpoint that was not given may have uploaded.
-func (c *Comparison) countFiles(snaps []*SnapshotReport, g *jobs.Grouping) {
-	for i := range c.Files {
-		f := &c.Files[i]
-		countFile(*f, &c.UnionFiles, &c.UnionBytes, &c.SharedFiles, &c.SharedBytes)
-		// A full checkpoint (and any snapshot whose checkpointed size
-		// equals its full size) uploaded everything it references;
-		// otherwise the oldest of a chain may lean on older, not given,
-		// checkpoints.
-		first := snaps[f.FirstIn]
-		full := first.Sizes.Checkpointed >= 0 && first.Sizes.Checkpointed == first.Sizes.Full
-		switch {
-		case f.Role == RoleOtherCheckpoint:
-			f.UploadedElsewhere = true
-		case g.Previous[f.FirstIn] < 0 && !full && (f.Role == RoleShared || f.Role == RoleFileMerging):
-			f.UploadedBefore = true
-		}
-	}
-}
-
-// compared is what snapshot si adds to its chain and drops from the
-// snapshot before it; per holds each snapshot's file keys.
-func (c *Comparison) compared(s *SnapshotReport, si int, g *jobs.Grouping, per []map[string]bool, index map[string]int) ComparedSnapshot {
-	prev := g.Previous[si]
-	cs := ComparedSnapshot{Label: g.Labels[si], Job: g.JobOf[si], Folders: folders(s), Previous: prev}
-	for k := range per[si] {
-		f := c.Files[index[k]]
-		countFile(f, &cs.Files, &cs.Bytes, &cs.SharedFiles, &cs.SharedBytes)
-		if newInChain(f.Snapshots, si, g) {
-			cs.NewFiles++
-			cs.NewBytes += max(f.Bytes, 0)
-		}
-	}
-	if prev >= 0 {
-		for k := range per[prev] {
-			if !per[si][k] {
-				cs.DroppedFiles++
-				cs.DroppedBytes += max(c.Files[index[k]].Bytes, 0)
-			}
-		}
-	}
-	return cs
-}
-
-// countFile adds a file to a count of files and bytes, and of those several
-// snapshots share.
-func countFile(f ComparedFile, files *int, bytes *int64, shared *int, sharedBytes *int64) {
-	size := max(f.Bytes, 0)
-	*files++
-	*bytes += size
-	if len(f.Snapshots) > 1 {
-		*shared++
-		*sharedBytes += size
-	}
-}
-
-// newInChain reports whether none of the snapshots referencing a file
-// before si (refs is in Order) comes before si in its chain.
-func newInChain(refs []int, si int, g *jobs.Grouping) bool {
-	for _, x := range refs {
-		if x == si {
-			return true
-		}
-		if g.Before(x, si) {
-			return false
-		}
-	}
-	return true
-}
-
 // label names a snapshot for people: its folder name when known.
-func label(s *SnapshotReport) string {
+func FolderLabel(s *SnapshotReport) string {
 	if s.Location.Kind == model.KindCheckpoint || s.Location.Kind == model.KindSavepoint {
-		return baseName(s.Location.Dir)
+		return paths.Base(s.Location.Dir)
 	}
 	switch {
 	case s.Format == model.FormatSlateDB:
@@ -203,13 +93,13 @@ func label(s *SnapshotReport) string {
 
 // folders lists the snapshot's own folder and every folder it depends on,
 // in the dependencies' order ("most its own" first).
-func folders(s *SnapshotReport) []string {
+func Folders(s *SnapshotReport) []string {
 	out := []string{}
 	if s.Location.Dir != "" {
 		out = append(out, s.Location.Dir)
 	}
 	for _, d := range s.Dependencies {
-		if d.Role != RoleInline && (len(out) == 0 || pathKey(d.Dir) != pathKey(out[0])) {
+		if d.Role != RoleInline && (len(out) == 0 || paths.Key(d.Dir) != paths.Key(out[0])) {
 			out = append(out, d.Dir)
 		}
 	}

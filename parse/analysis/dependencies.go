@@ -1,4 +1,4 @@
-package parse
+package analysis
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/paths"
+	"github.com/ckptlens/ckptlens/parse/report"
 )
 
 // locate works out where a snapshot lives: the user's base first; then the
@@ -14,43 +15,43 @@ import (
 // when that folder is a copy, the same folder in the namespace of its
 // absolute paths); then the chk-N folder its own absolute paths point to;
 // then the folder it was read from, whatever it is.
-func locate(snap *model.Snapshot, keys keyedFiles, base string) Location {
+func locate(snap *model.Snapshot, keys keyedFiles, base string) report.Location {
 	readDir := sourceDir(snap.Source)
 	if isSlateDB(snap.Format) {
 		return locateSlateDB(readDir, base)
 	}
 	chkDirs, jobDirs := absoluteLayout(snap, keys)
 	ownJob := mostCommon(jobDirs, "")
-	withJob := func(l Location) Location {
+	withJob := func(l report.Location) report.Location {
 		if l.Kind == model.KindCheckpoint {
-			l.JobDir = parentDir(l.Dir)
+			l.JobDir = paths.Parent(l.Dir)
 		} else if l.Kind != model.KindSavepoint {
 			l.JobDir = ownJob
 		}
 		return l
 	}
 	if base != "" {
-		dir := strings.TrimRight(strings.TrimSuffix(base, "/"+metadataName), "/")
-		return withJob(Location{Dir: dir, From: "base", Kind: folderKind(dir)})
+		dir := strings.TrimRight(strings.TrimSuffix(base, "/"+paths.MetadataName), "/")
+		return withJob(report.Location{Dir: dir, From: "base", Kind: folderKind(dir)})
 	}
 	if readDir != "" {
 		if kind := folderKind(readDir); kind != "folder" {
 			if kind == model.KindCheckpoint {
 				// A copy: the job folder it was read from has the same name
 				// (the job id) as the one its absolute paths point to.
-				readJob := parentDir(readDir)
+				readJob := paths.Parent(readDir)
 				if readJob == "" && ownJob != "" {
 					// A chk-N folder dropped on the page on its own: its job
 					// is the one its absolute paths name most.
-					return Location{Dir: joinPath(ownJob, readDir), From: "absolute-paths", Kind: kind, JobDir: ownJob, ReadFrom: readDir}
+					return report.Location{Dir: paths.Join(ownJob, readDir), From: "absolute-paths", Kind: kind, JobDir: ownJob, ReadFrom: readDir}
 				}
 				for _, j := range sortedByCount(jobDirs) {
-					if baseName(j) == baseName(readJob) && pathKey(j) != pathKey(readJob) {
-						return Location{Dir: joinPath(j, baseName(readDir)), From: "absolute-paths", Kind: kind, JobDir: j, ReadFrom: readDir}
+					if paths.Base(j) == paths.Base(readJob) && paths.Key(j) != paths.Key(readJob) {
+						return report.Location{Dir: paths.Join(j, paths.Base(readDir)), From: "absolute-paths", Kind: kind, JobDir: j, ReadFrom: readDir}
 					}
 				}
 			}
-			return withJob(Location{Dir: readDir, From: "read-path", Kind: kind})
+			return withJob(report.Location{Dir: readDir, From: "read-path", Kind: kind})
 		}
 	}
 	// The chk-N folder of its own checkpoint id that the absolute paths
@@ -60,18 +61,18 @@ func locate(snap *model.Snapshot, keys keyedFiles, base string) Location {
 	for _, d := range sortedByCount(chkDirs) {
 		// Another checkpoint's folder (after a restore) is never taken for
 		// its own; only when the id is unknown does the count decide.
-		if n := checkpointNumber(baseName(d)); n == snap.CheckpointID || snap.CheckpointID <= 0 {
+		if n := paths.CheckpointNumber(paths.Base(d)); n == snap.CheckpointID || snap.CheckpointID <= 0 {
 			own = d
 			break
 		}
 	}
 	if own != "" {
-		return withJob(Location{Dir: own, From: "absolute-paths", Kind: model.KindCheckpoint})
+		return withJob(report.Location{Dir: own, From: "absolute-paths", Kind: model.KindCheckpoint})
 	}
 	if readDir != "" {
-		return withJob(Location{Dir: readDir, From: "read-path", Kind: "folder"})
+		return withJob(report.Location{Dir: readDir, From: "read-path", Kind: "folder"})
 	}
-	return withJob(Location{})
+	return withJob(report.Location{})
 }
 
 // sourceDir is the folder a snapshot was read from: the parent of the file,
@@ -83,15 +84,15 @@ func sourceDir(source string) string {
 	if folderKind(source) != "folder" {
 		return strings.TrimRight(source, "/")
 	}
-	return parentDir(source)
+	return paths.Parent(source)
 }
 
 func folderKind(dir string) string {
-	name := baseName(dir)
+	name := paths.Base(dir)
 	switch {
-	case isChkDir(name):
+	case paths.IsChkDir(name):
 		return model.KindCheckpoint
-	case isSavepointDir(name):
+	case paths.IsSavepointDir(name):
 		return model.KindSavepoint
 	}
 	return "folder"
@@ -105,14 +106,14 @@ func isSlateDB(f model.Format) bool {
 
 // locateSlateDB finds the database root: manifests live in <root>/manifest/,
 // the compactor's state in <root>/compactions/.
-func locateSlateDB(readDir, base string) Location {
+func locateSlateDB(readDir, base string) report.Location {
 	if base != "" {
-		return Location{Dir: strings.TrimRight(base, "/"), From: "base", Kind: "database"}
+		return report.Location{Dir: strings.TrimRight(base, "/"), From: "base", Kind: "database"}
 	}
-	if name := baseName(readDir); readDir != "" && (name == "manifest" || name == "compactions") {
-		return Location{Dir: parentDir(readDir), From: "read-path", Kind: "database"}
+	if name := paths.Base(readDir); readDir != "" && (name == "manifest" || name == "compactions") {
+		return report.Location{Dir: paths.Parent(readDir), From: "read-path", Kind: "database"}
 	}
-	return Location{}
+	return report.Location{}
 }
 
 // absoluteLayout counts the chk-N folders and job folders that the
@@ -144,7 +145,7 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 			}
 			var seen bool
 			if job, seen = written[pl.JobDir]; !seen {
-				job = writtenPrefix(f.Path, pl.JobDir)
+				job = paths.WrittenPrefix(f.Path, pl.JobDir)
 				written[pl.JobDir] = job
 			}
 			lastJobKey, lastJob = pl.JobDir, job
@@ -158,7 +159,7 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 		jobDirs[lastJob] += lastJobFiles
 	}
 	for d, n := range chks {
-		chkDirs[joinPath(d.job, d.area)] += n
+		chkDirs[paths.Join(d.job, d.area)] += n
 	}
 	return chkDirs, jobDirs
 }
@@ -166,11 +167,11 @@ func absoluteLayout(snap *model.Snapshot, keys keyedFiles) (chkDirs, jobDirs map
 // keyedFiles are the matching keys of a snapshot's files, computed once per
 // snapshot for locating and classifying alike.
 type keyedFiles struct {
-	// keys are pathKey of each file's path when it is absolute, else "".
+	// keys are paths.Key of each file's path when it is absolute, else "".
 	keys []string
 	// runs number the runs of neighbouring absolute paths written in one
 	// folder (the same text before the last slash). Files of a run share
-	// keyDir of their keys, so what depends only on the folder is worked
+	// paths.KeyDir of their keys, so what depends only on the folder is worked
 	// out once per run: a checkpoint lists its files folder by folder.
 	runs []int32
 }
@@ -180,7 +181,7 @@ type keyedFiles struct {
 type folderFacts struct {
 	run      int32 // 0 before the first run
 	dir      string
-	place    flinkPlace
+	place    paths.Place
 	inLayout bool
 	// plain is dir without the segment entropy injection put above the
 	// snapshot's job folder ("" without one); place is then plain's.
@@ -192,17 +193,17 @@ type folderFacts struct {
 func (f *folderFacts) of(keys keyedFiles, i int, job string) {
 	if r := keys.runs[i]; r != f.run {
 		f.run = r
-		f.dir = keyDir(keys.keys[i])
+		f.dir = paths.KeyDir(keys.keys[i])
 		f.plain = ""
 		// Only a path that then lies in the job's chk-N, shared/ or
 		// taskowned/ is an entropy variant (dstl/<job>/dstl is not).
 		if plain, ok := paths.WithoutEntropy(f.dir, job); ok {
-			if f.place, f.inLayout = placeInFlinkLayout(plain + "/" + baseName(keys.keys[i])); f.inLayout {
+			if f.place, f.inLayout = paths.PlaceInFlinkLayout(plain + "/" + paths.Base(keys.keys[i])); f.inLayout {
 				f.plain = plain
 				return
 			}
 		}
-		f.place, f.inLayout = placeInFlinkLayout(keys.keys[i])
+		f.place, f.inLayout = paths.PlaceInFlinkLayout(keys.keys[i])
 	}
 }
 
@@ -226,11 +227,11 @@ func fileKeys(snap *model.Snapshot) keyedFiles {
 			kf.runs[i] = run
 			continue
 		}
-		scheme, authority, rest := splitURI(p)
-		if scheme == "" && !strings.HasPrefix(rest, "/") { // isAbsolutePath
+		scheme, authority, rest := paths.Split(p)
+		if scheme == "" && !strings.HasPrefix(rest, "/") { // paths.IsAbsolute
 			continue
 		}
-		key := uriKey(scheme, authority, rest)
+		key := paths.URIKey(scheme, authority, rest)
 		kf.keys[i] = key
 		run++
 		kf.runs[i] = run
@@ -274,19 +275,19 @@ func mostCommon(m map[string]int, none string) string {
 }
 
 // dependencies groups the files by folder and role.
-func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]Dependency, []FileRef) {
-	deps := []Dependency{}
-	refs := make([]FileRef, len(snap.Files))
+func dependencies(snap *model.Snapshot, loc report.Location, fileKeys keyedFiles) ([]report.Dependency, []report.FileRef) {
+	deps := []report.Dependency{}
+	refs := make([]report.FileRef, len(snap.Files))
 	// A group is a folder (its key when the path has one, else as written)
 	// and a role.
 	type group struct {
 		dir  string
-		role Role
+		role report.Role
 	}
 	index := map[group]int{}
 	var lastGroup group
 	last := -1
-	keys := locationKeys{dir: pathKey(loc.Dir), job: pathKey(loc.JobDir)}
+	keys := locationKeys{dir: paths.Key(loc.Dir), job: paths.Key(loc.JobDir)}
 	var folder folderFacts
 	for i := range snap.Files {
 		f := &snap.Files[i]
@@ -297,14 +298,14 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 		p, role, checkpoint := classify(snap, loc, keys, f, key, &folder)
 		if p != f.Path { // resolved against the snapshot's folder
 			key = ""
-			if isAbsolutePath(p) {
-				key = pathKey(p)
+			if paths.IsAbsolute(p) {
+				key = paths.Key(p)
 			}
 		}
 		g := group{role: role}
 		switch {
 		case key == "":
-			if g.dir = parentDir(p); g.dir == "" {
+			if g.dir = paths.Parent(p); g.dir == "" {
 				g.dir = "."
 			}
 		case p == f.Path && folder.plain != "":
@@ -312,7 +313,7 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 		case p == f.Path:
 			g.dir = folder.dir
 		default:
-			g.dir = keyDir(key)
+			g.dir = paths.KeyDir(key)
 		}
 		// Neighbouring files mostly share their group: the last one
 		// answers without hashing the folder.
@@ -322,14 +323,14 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 			if d, ok = index[g]; !ok {
 				d = len(deps)
 				index[g] = d
-				dir := parentDir(p) // the folder as the group's first file writes it
+				dir := paths.Parent(p) // the folder as the group's first file writes it
 				if dir == "" && key == "" {
 					dir = "."
 				}
 				if g.dir == folder.plain && folder.plain != "" {
-					dir = joinPath(loc.JobDir, strings.TrimPrefix(folder.plain, keys.job+"/"))
+					dir = paths.Join(loc.JobDir, strings.TrimPrefix(folder.plain, keys.job+"/"))
 				}
-				deps = append(deps, Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
+				deps = append(deps, report.Dependency{Dir: dir, Role: role, Checkpoint: checkpoint})
 			}
 			lastGroup, last = g, d
 		}
@@ -344,17 +345,17 @@ func dependencies(snap *model.Snapshot, loc Location, fileKeys keyedFiles) ([]De
 		if !slices.Contains(dep.Kinds, f.Kind) {
 			dep.Kinds = append(dep.Kinds, f.Kind)
 		}
-		refs[i] = FileRef{Path: p, Dependency: d, Role: role, key: key}
+		refs[i] = report.FileRef{Path: p, Dependency: d, Role: role, Key: key}
 	}
 	if snap.InlineBytes > 0 {
-		deps = append(deps, Dependency{Dir: metadataPath(snap, loc), Role: RoleInline, Bytes: snap.InlineBytes})
+		deps = append(deps, report.Dependency{Dir: metadataPath(snap, loc), Role: report.RoleInline, Bytes: snap.InlineBytes})
 	}
 	return sortDependencies(deps, refs)
 }
 
 // sortDependencies orders the dependencies from "most its own" to "least",
 // then by folder, and renumbers the file references to match.
-func sortDependencies(deps []Dependency, refs []FileRef) ([]Dependency, []FileRef) {
+func sortDependencies(deps []report.Dependency, refs []report.FileRef) ([]report.Dependency, []report.FileRef) {
 	order := make([]int, len(deps))
 	for i := range order {
 		order[i] = i
@@ -366,7 +367,7 @@ func sortDependencies(deps []Dependency, refs []FileRef) ([]Dependency, []FileRe
 		}
 		return x.Dir < y.Dir
 	})
-	sorted := make([]Dependency, len(deps))
+	sorted := make([]report.Dependency, len(deps))
 	newIndex := make([]int, len(deps))
 	for to, from := range order {
 		sorted[to] = deps[from]
@@ -382,104 +383,104 @@ func sortDependencies(deps []Dependency, refs []FileRef) ([]Dependency, []FileRe
 }
 
 // metadataPath is where the snapshot file itself is, as well as known.
-func metadataPath(snap *model.Snapshot, loc Location) string {
+func metadataPath(snap *model.Snapshot, loc report.Location) string {
 	if snap.Format == model.FormatFlink && loc.Dir != "" && loc.Kind != "folder" {
-		return joinPath(loc.Dir, metadataName)
+		return paths.Join(loc.Dir, paths.MetadataName)
 	}
 	if snap.Source != "" {
 		return snap.Source
 	}
-	return metadataName
+	return paths.MetadataName
 }
 
-// locationKeys are the matching keys of a Location's folders.
+// locationKeys are the matching keys of a report.Location's folders.
 type locationKeys struct{ dir, job string }
 
 // classify resolves one file and gives its role, plus the chk-N or savepoint
 // folder it belongs to when that is not the snapshot's own. key is the
 // file's key (keyedFiles) and folder describes its folder when key is set.
-func classify(snap *model.Snapshot, loc Location, keys locationKeys, f *model.File, key string, folder *folderFacts) (resolved string, role Role, checkpoint string) {
+func classify(snap *model.Snapshot, loc report.Location, keys locationKeys, f *model.File, key string, folder *folderFacts) (resolved string, role report.Role, checkpoint string) {
 	relative := f.Relative || key == "" // keys are set for absolute paths only
 	if isSlateDB(snap.Format) {
 		return classifySlateDB(loc, f, relative)
 	}
 	if relative {
 		if loc.Dir == "" {
-			return f.Path, RoleRelative, ""
+			return f.Path, report.RoleRelative, ""
 		}
-		resolved = joinPath(loc.Dir, f.Path)
+		resolved = paths.Join(loc.Dir, f.Path)
 		if loc.Kind == "folder" && loc.From != "base" {
 			// Read from a folder that is not recognisably the snapshot's
 			// own: the files are only presumed to be there.
-			return resolved, RoleRelative, ""
+			return resolved, report.RoleRelative, ""
 		}
-		return resolved, RoleExclusive, ""
+		return resolved, report.RoleExclusive, ""
 	}
 	if loc.Dir != "" && (folder.dir == keys.dir || folder.plain == keys.dir) {
-		return f.Path, RoleExclusive, ""
+		return f.Path, report.RoleExclusive, ""
 	}
 	if pl, ok := folder.place, folder.inLayout; ok {
 		if loc.JobDir == "" || pl.JobDir != keys.job {
 			if strings.HasPrefix(pl.Area, "chk-") {
 				checkpoint = pl.Area
 			}
-			return f.Path, RoleOtherCheckpoint, checkpoint
+			return f.Path, report.RoleOtherCheckpoint, checkpoint
 		}
 		switch {
 		case strings.HasPrefix(pl.Area, "chk-"):
-			return f.Path, RoleOtherCheckpoint, pl.Area
+			return f.Path, report.RoleOtherCheckpoint, pl.Area
 		case f.Kind == model.KindSegment || f.Segments > 0 || pl.Sub != "":
-			return f.Path, RoleFileMerging, ""
-		case pl.Area == sharedDir:
-			return f.Path, RoleShared, ""
+			return f.Path, report.RoleFileMerging, ""
+		case pl.Area == paths.SharedDir:
+			return f.Path, report.RoleShared, ""
 		default:
-			return f.Path, RoleTaskOwned, ""
+			return f.Path, report.RoleTaskOwned, ""
 		}
 	}
 	if job, _, ok := paths.ForStWorkingFolder(key); ok {
 		if loc.JobDir != "" && (job == keys.job || folder.plain != "") {
-			return f.Path, RoleForSt, ""
+			return f.Path, report.RoleForSt, ""
 		}
-		return f.Path, RoleOtherCheckpoint, ""
+		return f.Path, report.RoleOtherCheckpoint, ""
 	}
-	switch name := baseName(parentDir(f.Path)); {
+	switch name := paths.Base(paths.Parent(f.Path)); {
 	case f.Kind == model.KindSegment || f.Segments > 0:
-		return f.Path, RoleFileMerging, ""
+		return f.Path, report.RoleFileMerging, ""
 	case f.Kind == model.KindChangelog:
-		return f.Path, RoleChangelog, ""
-	case isSavepointDir(name):
-		return f.Path, RoleOtherCheckpoint, name
+		return f.Path, report.RoleChangelog, ""
+	case paths.IsSavepointDir(name):
+		return f.Path, report.RoleOtherCheckpoint, name
 	}
-	return f.Path, RoleExternal, ""
+	return f.Path, report.RoleExternal, ""
 }
 
 // classifySlateDB places SlateDB objects: paths relative to the database
 // root. The manifest is the snapshot's own; SSTs and WAL files in its root
 // are shared with other manifests and checkpoints of the database; objects
 // of other databases (a clone's parents) are another snapshot's.
-func classifySlateDB(loc Location, f *model.File, relative bool) (string, Role, string) {
+func classifySlateDB(loc report.Location, f *model.File, relative bool) (string, report.Role, string) {
 	p := f.Path
 	if f.Database != "" {
 		// Another database's object: its path is relative to the object
 		// store's root.
-		if root := slateDBStoreRoot(loc.Dir, f.Database); root != "" && !isAbsolutePath(f.Path) {
-			p = joinPath(root, f.Path)
+		if root := slateDBStoreRoot(loc.Dir, f.Database); root != "" && !paths.IsAbsolute(f.Path) {
+			p = paths.Join(root, f.Path)
 		}
-		return p, RoleOtherCheckpoint, ""
+		return p, report.RoleOtherCheckpoint, ""
 	}
 	if relative && loc.Dir != "" {
-		p = joinPath(loc.Dir, f.Path)
+		p = paths.Join(loc.Dir, f.Path)
 	}
-	inRoot := relative || (loc.Dir != "" && underKey(pathKey(p), pathKey(loc.Dir)))
+	inRoot := relative || (loc.Dir != "" && paths.Under(paths.Key(p), paths.Key(loc.Dir)))
 	switch {
 	case !inRoot:
-		return p, RoleOtherCheckpoint, ""
+		return p, report.RoleOtherCheckpoint, ""
 	case f.Kind == model.KindManifest:
-		return p, RoleExclusive, ""
+		return p, report.RoleExclusive, ""
 	case relative && loc.Dir == "":
-		return p, RoleRelative, ""
+		return p, report.RoleRelative, ""
 	}
-	return p, RoleShared, ""
+	return p, report.RoleShared, ""
 }
 
 // slateDBStoreRoot is the root of the object store holding the database at
@@ -488,17 +489,17 @@ func classifySlateDB(loc Location, f *model.File, relative bool) (string, Role, 
 // (databases of one store usually sit at the same depth, like prod/parent
 // and prod/clone). "" when dir is unknown or too short.
 func slateDBStoreRoot(dir, otherDB string) string {
-	if dir == "" || !isAbsolutePath(dir) {
+	if dir == "" || !paths.IsAbsolute(dir) {
 		return ""
 	}
-	scheme, authority, _ := splitURI(dir)
-	if isObjectStore(scheme) {
+	scheme, authority, _ := paths.Split(dir)
+	if paths.IsObjectStore(scheme) {
 		return scheme + "://" + authority
 	}
 	n := len(strings.Split(strings.Trim(otherDB, "/"), "/"))
 	root := strings.TrimRight(dir, "/")
 	for ; n > 0; n-- {
-		root = parentDir(root)
+		root = paths.Parent(root)
 		if root == "" {
 			return ""
 		}

@@ -1,11 +1,13 @@
-package parse
+package analysis
 
 import (
 	"path"
 	"strings"
 
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
 	"github.com/ckptlens/ckptlens/parse/plan"
+	"github.com/ckptlens/ckptlens/parse/report"
 )
 
 // A _metadata file is often looked at away from its folder: downloaded,
@@ -16,24 +18,24 @@ import (
 
 // relocate finds the listed folder of a Flink snapshot whose own folder is
 // not in the listing; ok is false when there is no single match.
-func relocate(s *SnapshotReport, lf *plan.Listed) (dir string, ok bool) {
+func relocate(s *report.SnapshotReport, lf *plan.Listed) (dir string, ok bool) {
 	if s.Format != model.FormatFlink || s.Size <= 0 {
 		return "", false
 	}
-	if s.Location.Dir != "" && isAbsolutePath(s.Location.Dir) {
-		if _, listed := lf.Lookup(pathKey(joinPath(s.Location.Dir, metadataName))); listed {
+	if s.Location.Dir != "" && paths.IsAbsolute(s.Location.Dir) {
+		if _, listed := lf.Lookup(paths.Key(paths.Join(s.Location.Dir, paths.MetadataName))); listed {
 			return "", false // already where the listing has it
 		}
 	}
 	var relative []string
 	for _, f := range s.Files {
-		if f.Relative || !isAbsolutePath(f.Path) {
+		if f.Relative || !paths.IsAbsolute(f.Path) {
 			relative = append(relative, strings.TrimPrefix(path.Clean(f.Path), "/"))
 		}
 	}
 	match := ""
 	for _, e := range lf.Entries {
-		if e.Dir || e.Key == "" || path.Base(e.Key) != metadataName || e.Bytes != s.Size {
+		if e.Dir || e.Key == "" || path.Base(e.Key) != paths.MetadataName || e.Bytes != s.Size {
 			continue
 		}
 		folder := path.Dir(e.Key)
@@ -50,7 +52,7 @@ func relocate(s *SnapshotReport, lf *plan.Listed) (dir string, ok bool) {
 		if match != "" {
 			return "", false // ambiguous
 		}
-		match = parentDir(e.Path)
+		match = paths.Parent(e.Path)
 	}
 	return match, match != ""
 }

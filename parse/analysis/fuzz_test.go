@@ -1,4 +1,4 @@
-package parse
+package analysis
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
 // FuzzAnalyze feeds arbitrary paths, sources and listings through the whole
@@ -18,12 +19,12 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add("_metadata", "s3://b/sp/savepoint-5c3e0f-0123456789ab", "f1\nf2", "2024-05-01 10:00:00 10 sp/savepoint-5c3e0f-0123456789ab/f1")
 	f.Add("db/manifest/00000000000000000002.manifest", "", "compacted/01J.sst\nwal/1.sst", "gs://b/:\n 5  2024-05-01T10:00:00Z  gs://b/db/wal/1.sst")
 	f.Add("hdfs:///a/chk-1", "hdfs://nn/a/chk-1/", "hdfs://nn/a/shared/job_x_op_y_0_1/p", "-rw-r--r--   3 u g 5 2024-05-01 10:00 /a/shared/job_x_op_y_0_1/p")
-	f.Fuzz(func(t *testing.T, source, base, paths, list string) {
-		snap := &model.Snapshot{Source: source, Format: model.FormatFlink, CheckpointID: 3, Size: int64(len(paths) % 7)}
+	f.Fuzz(func(t *testing.T, source, base, written, list string) {
+		snap := &model.Snapshot{Source: source, Format: model.FormatFlink, CheckpointID: 3, Size: int64(len(written) % 7)}
 		if strings.Contains(source, "manifest") {
 			snap.Format = model.FormatSlateDB
 		}
-		for i, p := range strings.Split(paths, "\n") {
+		for i, p := range strings.Split(written, "\n") {
 			snap.Files = append(snap.Files, model.File{Path: p, Relative: i%2 == 0 && !strings.Contains(p, ":"), Bytes: int64(i) - 1, Kind: model.KindShared})
 		}
 		checkFileKeys(t, snap)
@@ -38,16 +39,16 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		refs := map[string]bool{}
 		for _, ref := range r.Snapshots[0].FileRefs {
-			if ref.key != "" {
-				refs[ref.key] = true
+			if ref.Key != "" {
+				refs[ref.Key] = true
 			}
 		}
 		for _, it := range p.Deletable {
-			if !it.Dir && refs[pathKey(it.Path)] {
+			if !it.Dir && refs[paths.Key(it.Path)] {
 				t.Fatalf("referenced file planned for deletion: %+v", it)
 			}
 			for k := range refs {
-				if it.Dir && underKey(k, pathKey(it.Path)) {
+				if it.Dir && paths.Under(k, paths.Key(it.Path)) {
 					t.Fatalf("folder %q planned for deletion holds referenced %q", it.Path, k)
 				}
 			}
@@ -67,7 +68,7 @@ func FuzzAnalyze(f *testing.F) {
 }
 
 // checkFileKeys asserts that fileKeys, which reuses a folder's key for the
-// paths after it, gives each path the key pathKey gives it alone, and that
+// paths after it, gives each path the key paths.Key gives it alone, and that
 // files numbered in one run share their key's folder.
 func checkFileKeys(t *testing.T, snap *model.Snapshot) {
 	t.Helper()
@@ -75,18 +76,21 @@ func checkFileKeys(t *testing.T, snap *model.Snapshot) {
 	runDir := map[int32]string{}
 	for i, f := range snap.Files {
 		want := ""
-		if isAbsolutePath(f.Path) {
-			want = pathKey(f.Path)
+		if paths.IsAbsolute(f.Path) {
+			want = paths.Key(f.Path)
 		}
 		if kf.keys[i] != want {
-			t.Fatalf("file %d %q: key %q, pathKey %q", i, f.Path, kf.keys[i], want)
+			t.Fatalf("file %d %q: key %q, paths.Key %q", i, f.Path, kf.keys[i], want)
 		}
 		if want == "" {
 			continue
 		}
-		if d, ok := runDir[kf.runs[i]]; ok && d != keyDir(want) {
-			t.Fatalf("file %d %q in run %d: folder %q, the run's %q", i, f.Path, kf.runs[i], keyDir(want), d)
+		if d, ok := runDir[kf.runs[i]]; ok && d != paths.KeyDir(want) {
+			t.Fatalf("file %d %q in run %d: folder %q, the run's %q", i, f.Path, kf.runs[i], paths.KeyDir(want), d)
 		}
-		runDir[kf.runs[i]] = keyDir(want)
+		runDir[kf.runs[i]] = paths.KeyDir(want)
 	}
 }
+
+// jobID is a Flink job id as its folders name it.
+const jobID = "5c3e0f8d2a9b4c1e8f7a6b5c4d3e2f1a"

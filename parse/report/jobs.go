@@ -1,13 +1,14 @@
-package parse
+package report
 
 import (
 	"github.com/ckptlens/ckptlens/parse/jobs"
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
 // groupJobs groups the analysed snapshots by job (parse/jobs) from their
 // locations and the other jobs' folders they depend on.
-func groupJobs(snaps []*SnapshotReport) *jobs.Grouping {
+func GroupJobs(snaps []*SnapshotReport) *jobs.Grouping {
 	in := make([]jobs.Snapshot, len(snaps))
 	for i, s := range snaps {
 		in[i] = jobSnapshot(s)
@@ -26,21 +27,21 @@ func (s *SnapshotReport) Label() string {
 // fit them: a report read from a link may carry any indices.
 func (r *Report) CheckJobs() {
 	if len(r.Snapshots) > 0 && !r.Jobs.Valid(len(r.Snapshots)) {
-		r.Jobs = groupJobs(r.Snapshots)
+		r.Jobs = GroupJobs(r.Snapshots)
 	}
 }
 
 // jobSnapshot is what grouping needs of one snapshot.
 func jobSnapshot(s *SnapshotReport) jobs.Snapshot {
-	js := jobs.Snapshot{Name: label(s), ID: s.CheckpointID}
+	js := jobs.Snapshot{Name: FolderLabel(s), ID: s.CheckpointID}
 	loc := s.Location
 	switch {
 	case s.Format == model.FormatSlateDB && loc.Dir != "":
-		js.JobKey, js.JobDir = pathKey(loc.Dir), loc.Dir
+		js.JobKey, js.JobDir = paths.Key(loc.Dir), loc.Dir
 	case loc.Kind == model.KindSavepoint:
-		js.SavepointJob = savepointJob(baseName(loc.Dir))
+		js.SavepointJob = savepointJob(paths.Base(loc.Dir))
 	case loc.JobDir != "":
-		js.JobKey, js.JobDir = pathKey(loc.JobDir), loc.JobDir
+		js.JobKey, js.JobDir = paths.Key(loc.JobDir), loc.JobDir
 	}
 	reads := map[string]int{}
 	for _, d := range s.Dependencies {
@@ -68,16 +69,16 @@ func jobSnapshot(s *SnapshotReport) jobs.Snapshot {
 // parent of its chk-N, shared/ or taskowned/ folder, the job a savepoint
 // folder names, or for SlateDB the database holding the parent's SSTs.
 func otherJob(s *SnapshotReport, d Dependency) jobs.Read {
-	name := baseName(d.Dir)
+	name := paths.Base(d.Dir)
 	switch {
 	case s.Format == model.FormatSlateDB:
-		root := parentDir(d.Dir)
-		return jobs.Read{JobKey: pathKey(root), JobDir: root}
-	case isSavepointDir(name):
+		root := paths.Parent(d.Dir)
+		return jobs.Read{JobKey: paths.Key(root), JobDir: root}
+	case paths.IsSavepointDir(name):
 		return jobs.Read{SavepointJob: savepointJob(name), JobDir: d.Dir}
 	}
-	if pl, ok := placeInFlinkLayout(pathKey(d.Dir) + "/f"); ok {
-		dir := writtenPrefix(d.Dir+"/f", pl.JobDir)
+	if pl, ok := paths.PlaceInFlinkLayout(paths.Key(d.Dir) + "/f"); ok {
+		dir := paths.WrittenPrefix(d.Dir+"/f", pl.JobDir)
 		return jobs.Read{JobKey: pl.JobDir, JobDir: dir}
 	}
 	return jobs.Read{}
@@ -85,7 +86,7 @@ func otherJob(s *SnapshotReport, d Dependency) jobs.Read {
 
 // savepointJob is the job-id prefix in a savepoint folder's name.
 func savepointJob(name string) string {
-	if !isSavepointDir(name) {
+	if !paths.IsSavepointDir(name) {
 		return ""
 	}
 	return name[len("savepoint-") : len("savepoint-")+6]
