@@ -4,9 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"path"
-	"strconv"
-	"strings"
 	"time"
 
 	flatbuffers "github.com/google/flatbuffers/go"
@@ -86,16 +83,11 @@ func (cs *Compactions) ActiveOutputs() map[ULID]Compaction {
 // the database root.
 func CompactionsPath(id uint64) string { return fmt.Sprintf("compactions/%020d.compactions", id) }
 
-// ParseCompactionsName reads the id from a compactions object or file name
-// as SlateDB does: "<u64>.compactions", any directory part ignored.
+// ParseCompactionsName is the id of a compactions file's name
+// (ParseObjectName).
 func ParseCompactionsName(name string) (uint64, bool) {
-	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
-	num, ok := strings.CutSuffix(base, ".compactions")
-	if !ok || num == "" || strings.Contains(num, ".") {
-		return 0, false
-	}
-	id, err := strconv.ParseUint(num, 10, 64)
-	return id, err == nil
+	kind, id, ok := ParseObjectName(name)
+	return id, ok && kind == CompactionsObject
 }
 
 // SniffCompactions reports whether prefix (the first bytes of a file) looks

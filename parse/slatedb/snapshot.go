@@ -27,17 +27,33 @@ func WALPath(id uint64) string { return fmt.Sprintf("wal/%020d.sst", id) }
 // SSTPath is the object name of a compacted SST relative to its database root.
 func SSTPath(id ULID) string { return "compacted/" + id.String() + ".sst" }
 
-// ParseManifestName reads the id from a manifest object or file name the way
-// SlateDB does: the extension must be exactly "manifest" and the text before
-// the first '.' a decimal u64. Any directory part is ignored.
-func ParseManifestName(name string) (uint64, bool) {
+// ObjectKind is what a SlateDB object's name says it holds.
+type ObjectKind string
+
+const (
+	ManifestObject    ObjectKind = "manifest"    // manifest/<id>.manifest
+	CompactionsObject ObjectKind = "compactions" // compactions/<id>.compactions, the compactor's state
+)
+
+// ParseObjectName reads the kind and id of a manifest or compactions file
+// from its object or file name, the one way SlateDB reads both: the
+// extension is exactly "manifest" or "compactions" and the text before the
+// first '.' is a decimal u64. Any directory part is ignored.
+func ParseObjectName(name string) (kind ObjectKind, id uint64, ok bool) {
 	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
 	dot := strings.IndexByte(base, '.')
-	if dot <= 0 || base[strings.LastIndexByte(base, '.')+1:] != "manifest" {
-		return 0, false
+	kind = ObjectKind(base[strings.LastIndexByte(base, '.')+1:])
+	if dot <= 0 || kind != ManifestObject && kind != CompactionsObject {
+		return "", 0, false
 	}
 	id, err := strconv.ParseUint(base[:dot], 10, 64)
-	return id, err == nil
+	return kind, id, err == nil
+}
+
+// ParseManifestName is the id of a manifest's name (ParseObjectName).
+func ParseManifestName(name string) (uint64, bool) {
+	kind, id, ok := ParseObjectName(name)
+	return id, ok && kind == ManifestObject
 }
 
 // DatabaseRoot is the database root of a manifest file's path
