@@ -42,7 +42,14 @@ type Options struct {
 	// Now decides which SlateDB checkpoints have expired; zero means the
 	// current time.
 	Now time.Time
+	// Stop, when set, is asked between snapshots and steps: once it answers
+	// true the analysis ends, its report marked Cancelled (the page drops
+	// an analysis a newer drop supersedes).
+	Stop func() bool
 }
+
+// cancelled reports whether the caller has asked the analysis to stop.
+func (o Options) cancelled() bool { return o.Stop != nil && o.Stop() }
 
 // roleOrder sorts dependencies from "most its own" to "least".
 var roleOrder = map[report.Role]int{
@@ -56,6 +63,10 @@ var roleOrder = map[report.Role]int{
 func Analyze(inputs []Input, opts Options) *report.Report {
 	r := &report.Report{Schema: report.ReportSchema, Snapshots: make([]*report.SnapshotReport, 0, len(inputs))}
 	for _, in := range inputs {
+		if opts.cancelled() {
+			r.Cancelled = true
+			return r
+		}
 		r.Snapshots = append(r.Snapshots, Inspect(in.Snapshot, in.Base))
 	}
 	var listed *plan.Listed
@@ -75,6 +86,10 @@ func Analyze(inputs []Input, opts Options) *report.Report {
 			}
 			addPhysicalSizes(s, listed)
 		}
+	}
+	if opts.cancelled() {
+		r.Cancelled = true
+		return r
 	}
 	if len(r.Snapshots) > 0 {
 		r.Jobs = report.GroupJobs(r.Snapshots)

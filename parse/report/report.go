@@ -17,6 +17,9 @@ type Report struct {
 	Jobs       *jobs.Grouping `json:"jobs,omitempty"`
 	Comparison *Comparison    `json:"comparison,omitempty"` // two or more snapshots
 	Orphans    *OrphanPlan    `json:"orphans,omitempty"`    // when a listing was given
+	// Cancelled is set when the caller stopped the work part-way (Options.Stop):
+	// the report holds what was done by then.
+	Cancelled bool `json:"cancelled,omitempty"`
 	// LeftOut is set in a report made for sharing whose long lists were
 	// cut (ForSharing).
 	LeftOut *LeftOut `json:"leftOut,omitempty"`

@@ -56,13 +56,13 @@ func ParseManifestName(name string) (uint64, bool) {
 	return id, ok && kind == ManifestObject
 }
 
-// DatabaseRoot is the database root of a manifest file's path
-// (".../<root>/manifest/<id>.manifest" gives ".../<root>"); ok is false when
-// the path does not sit in a manifest/ folder.
+// DatabaseRoot is the database root of a manifest's or compactions file's
+// path (".../<root>/manifest/<id>.manifest" gives ".../<root>"); ok is false
+// when the path does not sit in a manifest/ or compactions/ folder.
 func DatabaseRoot(source string) (string, bool) {
 	p := strings.ReplaceAll(source, "\\", "/")
 	dir := path.Dir(p)
-	if path.Base(dir) != "manifest" {
+	if kind := ObjectKind(path.Base(dir)); kind != ManifestObject && kind != CompactionsObject {
 		return "", false
 	}
 	root := path.Dir(dir)

@@ -1,0 +1,267 @@
+package parse
+
+import (
+	"errors"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/slatedb"
+)
+
+// Source is one input to Load: a snapshot file, or for the page a storage
+// listing, by name and size.
+type Source struct {
+	// Name is the path, URL or name in a drop; a SlateDB file's name
+	// (<id>.manifest, <id>.compactions) gives its id, which the file itself
+	// does not hold.
+	Name string
+	Size int64
+	// Base is where the user says this source lives; it wins over
+	// LoadOptions.Base.
+	Base string
+	// InFolder is set for a file found in a folder given whole. Of the SlateDB
+	// manifests and compactions files found so, only the live ones are read
+	// (slatedb.LiveManifests); files given one by one are all read.
+	InFolder bool
+	// Open returns the bytes. Load calls it at most once, just before it
+	// reads the source, and closes what it returns when that is an io.Closer.
+	Open func() (io.ReaderAt, error)
+}
+
+// ReaderSource is a Source over a reader already open.
+func ReaderSource(name string, r io.ReaderAt, size int64) Source {
+	return Source{Name: name, Size: size, Open: func() (io.ReaderAt, error) { return r, nil }}
+}
+
+// LoadOptions tune Load: the analysis's Options, and how the sources are
+// read.
+type LoadOptions struct {
+	Options
+	// Limits bound what decoding one snapshot builds.
+	Limits Limits
+	// Base is where the snapshots live, when the user says so: it places a
+	// single snapshot, or the manifests of one SlateDB database (whose
+	// content never names its root). Otherwise each is located from its own
+	// paths.
+	Base string
+	// ReadListings reads a source that is not a snapshot as a storage
+	// listing (the page, where both are dropped together); the listings are
+	// merged into Options.Listing. Without it such a source is a snapshot
+	// that failed to decode.
+	ReadListings bool
+	// Done, when set, is told about each source once Load has read it, or
+	// decided not to read it, before the analysis.
+	Done func(SourceResult)
+}
+
+// SourceResult is what one source turned out to be.
+type SourceResult struct {
+	Index int // into the sources given to Load
+	// Snapshot is the decoded snapshot (partial, with Err, when decoding
+	// stopped part-way); nil for a listing or a source not read.
+	Snapshot *model.Snapshot
+	// Listing is the source read as a storage listing (ReadListings).
+	Listing *listing.Listing
+	// Err is why the source could not be read whole: the snapshot's or the
+	// listing's error, or, for a source that is neither, the decoder's.
+	Err error
+	// NotLive is set for a SlateDB file found in a folder and not read: no
+	// live manifest needs it, as SlateDB's garbage collector sees it.
+	NotLive bool
+}
+
+// ErrNotSnapshotOrListing marks a source that is neither a snapshot nor a
+// listing (ReadListings); SourceResult.Err wraps it with the decoder's reason.
+var ErrNotSnapshotOrListing = errors.New("neither a snapshot nor a storage listing")
+
+// listingLimit bounds a listing read into memory; listings are text and
+// far smaller than this in practice.
+const listingLimit = 512 << 20
+
+// Load is the engine's front door, which the page and the CLI both call. It
+// reads each source once (a snapshot, or with ReadListings a listing), of
+// the SlateDB files found in folders only the live ones, and analyses the
+// snapshots. Opts.Stop is asked between sources and analysis steps: once
+// it answers true, Load returns at once, with Report.Cancelled set.
+func Load(sources []Source, opts LoadOptions) *Report {
+	ld := &loader{sources: sources, opts: opts, results: make([]*SourceResult, len(sources))}
+	notLive := ld.chooseLive()
+	for i := range sources {
+		if ld.cancelled() {
+			return &Report{Schema: ReportSchema, Snapshots: []*SnapshotReport{}, Cancelled: true}
+		}
+		if !notLive[i] {
+			ld.read(i)
+		}
+	}
+	inputs, listings := ld.inputs()
+	if len(listings) > 0 {
+		opts.Listing = mergeListings(append([]*listing.Listing{opts.Listing}, listings...))
+	}
+	return Analyze(inputs, opts.Options)
+}
+
+// loader is one Load's state: what each source turned out to be.
+type loader struct {
+	sources []Source
+	opts    LoadOptions
+	results []*SourceResult
+}
+
+func (ld *loader) cancelled() bool { return ld.opts.Stop != nil && ld.opts.Stop() }
+
+// chooseLive picks, of the SlateDB files found in folders, the ones
+// SlateDB's garbage collector keeps alive; it reads each folder's newest
+// manifest to learn its checkpoints' pins, and that read is the one Load
+// keeps. The others are reported as not live.
+func (ld *loader) chooseLive() (notLive map[int]bool) {
+	byName := map[string]int{}
+	var names []string
+	for i, s := range ld.sources {
+		if _, _, ok := slatedb.ParseObjectName(s.Name); ok && s.InFolder {
+			byName[s.Name] = i
+			names = append(names, s.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	now := ld.opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	live := slatedb.LiveManifests(names, func(newest string) []uint64 {
+		if ld.cancelled() {
+			return nil
+		}
+		return slatedb.CheckpointManifests(ld.read(byName[newest]).Snapshot, now)
+	})
+	notLive = map[int]bool{}
+	for _, n := range names {
+		notLive[byName[n]] = true
+	}
+	for _, n := range live {
+		delete(notLive, byName[n])
+	}
+	for i := range ld.sources {
+		if notLive[i] {
+			ld.done(&SourceResult{Index: i, NotLive: true})
+		}
+	}
+	return notLive
+}
+
+// read decodes source i, once.
+func (ld *loader) read(i int) *SourceResult {
+	if r := ld.results[i]; r != nil {
+		return r
+	}
+	src := ld.sources[i]
+	res := &SourceResult{Index: i}
+	r, err := src.Open()
+	if err != nil {
+		res.Snapshot, res.Err = failed(src.Name, err)
+		res.Snapshot.Size = src.Size
+	} else {
+		res.Snapshot, res.Err = DecodeWithin(src.Name, r, src.Size, ld.opts.Limits)
+		if res.Snapshot.Format == "" && ld.opts.ReadListings {
+			ld.readListing(res, r, src.Size)
+		}
+		if c, ok := r.(io.Closer); ok {
+			c.Close()
+		}
+	}
+	ld.done(res)
+	return res
+}
+
+// readListing reads a source that is not a snapshot as a listing; one with
+// a line that cannot be read is kept with its error (the plan refuses it).
+func (ld *loader) readListing(res *SourceResult, r io.ReaderAt, size int64) {
+	if size <= listingLimit {
+		l, err := listing.Parse(io.NewSectionReader(r, 0, size))
+		if len(l.Entries) > 0 && (err == nil || l.Format != "") {
+			res.Snapshot, res.Listing, res.Err = nil, l, err
+			return
+		}
+	}
+	res.Err = errors.Join(ErrNotSnapshotOrListing, res.Err)
+}
+
+func (ld *loader) done(r *SourceResult) {
+	ld.results[r.Index] = r
+	if ld.opts.Done != nil {
+		ld.opts.Done(*r)
+	}
+}
+
+// inputs are the snapshots read, in the sources' order, each with its base
+// (the source's own, else LoadOptions.Base where it has one location), and
+// the listings read. A source that is neither is left out when listings
+// are read (its result explains it) and kept as a failed snapshot
+// otherwise.
+func (ld *loader) inputs() ([]Input, []*listing.Listing) {
+	var snaps []*model.Snapshot
+	var bases []string
+	var listings []*listing.Listing
+	for i, r := range ld.results {
+		switch {
+		case r == nil || r.NotLive:
+		case r.Listing != nil:
+			listings = append(listings, r.Listing)
+			if r.Err != nil && ld.opts.ListingError == nil {
+				ld.opts.ListingError = r.Err
+			}
+		case r.Snapshot.Format != "" || !ld.opts.ReadListings:
+			snaps = append(snaps, r.Snapshot)
+			bases = append(bases, ld.sources[i].Base)
+		}
+	}
+	oneLocation := len(snaps) == 1 || oneDatabase(snaps)
+	inputs := make([]Input, len(snaps))
+	for i, s := range snaps {
+		inputs[i] = Input{Snapshot: s, Base: bases[i]}
+		if bases[i] == "" && oneLocation {
+			inputs[i].Base = ld.opts.Base
+		}
+	}
+	return inputs, listings
+}
+
+// oneDatabase reports whether snaps are all files of one SlateDB database:
+// found in one manifest/ folder, or all given as bare files.
+func oneDatabase(snaps []*model.Snapshot) bool {
+	root := ""
+	for i, s := range snaps {
+		if s.Format != model.FormatSlateDB && s.Format != model.FormatSlateDBCompactions {
+			return false
+		}
+		r, _ := slatedb.DatabaseRoot(s.Source)
+		if i > 0 && r != root {
+			return false
+		}
+		root = r
+	}
+	return true
+}
+
+// mergeListings reads several listings (say, one per bucket) as one; nil
+// ones are skipped, and a single one is returned as it is.
+func mergeListings(ls []*listing.Listing) *listing.Listing {
+	ls = slices.DeleteFunc(ls, func(l *listing.Listing) bool { return l == nil })
+	if len(ls) == 1 {
+		return ls[0]
+	}
+	var merged *listing.Listing
+	for _, l := range ls {
+		if merged == nil {
+			merged = &listing.Listing{Format: l.Format}
+		}
+		merged.Entries = append(merged.Entries, l.Entries...)
+		merged.Unterminated = merged.Unterminated || l.Unterminated
+	}
+	return merged
+}
