@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"errors"
 	"io"
 	"slices"
 	"time"
@@ -52,8 +51,12 @@ type LoadOptions struct {
 	// merged into Options.Listing. Without it such a source is a snapshot
 	// that failed to decode.
 	ReadListings bool
-	// Done, when set, is told about each source once Load has read it, or
-	// decided not to read it, before the analysis.
+	// NotLive, when set, is told once, before the other sources are read,
+	// which SlateDB files found in folders are not read: no live manifest
+	// needs them, as SlateDB's garbage collector sees it.
+	NotLive func(indices []int)
+	// Done, when set, is told about each source once Load has read it,
+	// before the analysis.
 	Done func(SourceResult)
 }
 
@@ -66,16 +69,10 @@ type SourceResult struct {
 	// Listing is the source read as a storage listing (ReadListings).
 	Listing *listing.Listing
 	// Err is why the source could not be read whole: the snapshot's or the
-	// listing's error, or, for a source that is neither, the decoder's.
+	// listing's error, or, for a source that is neither (both nil), the
+	// decoder's.
 	Err error
-	// NotLive is set for a SlateDB file found in a folder and not read: no
-	// live manifest needs it, as SlateDB's garbage collector sees it.
-	NotLive bool
 }
-
-// ErrNotSnapshotOrListing marks a source that is neither a snapshot nor a
-// listing (ReadListings); SourceResult.Err wraps it with the decoder's reason.
-var ErrNotSnapshotOrListing = errors.New("neither a snapshot nor a storage listing")
 
 // listingLimit bounds a listing read into memory; listings are text and
 // far smaller than this in practice.
@@ -146,10 +143,14 @@ func (ld *loader) chooseLive() (notLive map[int]bool) {
 	for _, n := range live {
 		delete(notLive, byName[n])
 	}
-	for i := range ld.sources {
-		if notLive[i] {
-			ld.done(&SourceResult{Index: i, NotLive: true})
+	if len(notLive) > 0 && ld.opts.NotLive != nil {
+		var indices []int
+		for i := range ld.sources {
+			if notLive[i] {
+				indices = append(indices, i)
+			}
 		}
+		ld.opts.NotLive(indices)
 	}
 	return notLive
 }
@@ -188,7 +189,7 @@ func (ld *loader) readListing(res *SourceResult, r io.ReaderAt, size int64) {
 			return
 		}
 	}
-	res.Err = errors.Join(ErrNotSnapshotOrListing, res.Err)
+	res.Snapshot = nil
 }
 
 func (ld *loader) done(r *SourceResult) {
@@ -201,21 +202,21 @@ func (ld *loader) done(r *SourceResult) {
 // inputs are the snapshots read, in the sources' order, each with its base
 // (the source's own, else LoadOptions.Base where it has one location), and
 // the listings read. A source that is neither is left out when listings
-// are read (its result explains it) and kept as a failed snapshot
-// otherwise.
+// are read (its result explains it); otherwise it is a snapshot that
+// failed to decode.
 func (ld *loader) inputs() ([]Input, []*listing.Listing) {
 	var snaps []*model.Snapshot
 	var bases []string
 	var listings []*listing.Listing
 	for i, r := range ld.results {
 		switch {
-		case r == nil || r.NotLive:
+		case r == nil:
 		case r.Listing != nil:
 			listings = append(listings, r.Listing)
 			if r.Err != nil && ld.opts.ListingError == nil {
 				ld.opts.ListingError = r.Err
 			}
-		case r.Snapshot.Format != "" || !ld.opts.ReadListings:
+		case r.Snapshot != nil:
 			snaps = append(snaps, r.Snapshot)
 			bases = append(bases, ld.sources[i].Base)
 		}

@@ -4,69 +4,66 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
-	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-// analyse decodes every input and builds the report. It runs on its own
-// goroutine: reading a Blob waits for promises, which must not happen on
-// the event callback.
+// analyse reads every input through the engine's front door (parse.Load)
+// and shows the report. It runs on its own goroutine: reading a Blob waits
+// for promises, which must not happen on the event callback.
 // loads is this load's own status list: a newer drop replaces r.Loads.
 func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, where placement) {
-	start := r.Platform.Now()
-	inputs, loads, ok := r.keepLiveManifests(seq, inputs, loads)
-	if !ok {
+	d := &decodedInputs{start: r.Platform.Now(), readers: make([]*progressReader, len(inputs)), toRead: len(inputs)}
+	sources := make([]parse.Source, len(inputs))
+	for i, in := range inputs {
+		sources[i] = parse.Source{Name: in.Name, Size: in.Size, InFolder: strings.Contains(in.Name, "/"),
+			Open: func() (io.ReaderAt, error) { return r.open(in, loads[i], d, i), nil }}
+	}
+	opts := pageOptions(where)
+	opts.Stop = func() bool { return !r.current(seq) }
+	opts.NotLive = func(notLive []int) {
+		d.toRead -= len(notLive)
+		r.leaveUnread(seq, inputs, loads, notLive)
+	}
+	opts.Done = func(res parse.SourceResult) { r.showRead(seq, loads[res.Index], res, d) }
+	rep := parse.Load(sources, opts)
+	if rep.Cancelled {
 		return
 	}
-	d := &decodedInputs{start: start}
-	for i, in := range inputs {
-		if !r.readInput(seq, in, loads[i], d, i == len(inputs)-1) {
-			return
-		}
-	}
-	decodedAt := r.Platform.Now()
-	if n := fileCount(d.snaps); n >= analysingNotice {
-		r.Env.Lock()
-		r.Notice = fmt.Sprintf("Working out the folders and sizes of %s files…", Count(n))
-		r.Env.UnlockRender()
-		r.Platform.Painted()
-	}
-	rep := buildReport(d.snaps, d.listings, d.listingErr, where)
-	r.showResult(seq, rep, d, decodedAt)
+	r.showResult(seq, rep, d)
+}
+
+// pageOptions are how the page reads its inputs: within its limits, with
+// the listings dropped among them.
+func pageOptions(where placement) parse.LoadOptions {
+	return parse.LoadOptions{Options: parse.Options{Stopped: where.stopped}, Limits: pageLimits,
+		Base: where.base, ReadListings: true}
+}
+
+// placement is what the user says of where the files live and whether
+// their writers still run.
+type placement struct {
+	base    string
+	stopped bool
 }
 
 // decodedInputs is what the inputs of one load turned out to be so far.
 type decodedInputs struct {
-	start      float64 // when the load began
-	snaps      []*model.Snapshot
-	listings   []*listing.Listing
-	listingErr error   // a listing with a line that cannot be read: the plan refuses
-	readMs     float64 // time spent waiting for the browser to hand over bytes
-	held       int64   // bytes of files read whole, which their snapshots keep
+	start     float64 // when the load began
+	decodedAt float64 // when the last input was read
+	readers   []*progressReader
+	toRead    int     // inputs not yet read
+	files     int     // in the snapshots read
+	listings  int     // storage listings read
+	readMs    float64 // time spent waiting for the browser to hand over bytes
+	held      int64   // bytes of files read whole, which their snapshots keep
 }
 
-// keepLiveManifests leaves out the SlateDB manifests no live one needs
-// (liveManifests); ok is false when a newer load superseded this one.
-func (r *Root) keepLiveManifests(seq int64, inputs []Input, loads []*fileLoad) ([]Input, []*fileLoad, bool) {
-	live, liveLoads := liveManifests(inputs, loads)
-	if len(live) == len(inputs) {
-		return inputs, loads, true
-	}
-	r.Env.Lock()
-	if !r.current(seq) {
-		r.Env.UnlockOnly()
-		return nil, nil, false
-	}
-	r.inputs, r.Loads = live, liveLoads
-	r.notRead = liveLoads[len(live):]
-	r.Env.UnlockRender()
-	return live, liveLoads, true
-}
-
-// readInput reads and decodes one input, showing its progress and then what
-// it is; false when a newer load superseded this one.
-func (r *Root) readInput(seq int64, in Input, load *fileLoad, d *decodedInputs, last bool) bool {
+// open hands the engine input i, read whole when it fits (readWhole), with
+// its progress bar.
+func (r *Root) open(in Input, load *fileLoad, d *decodedInputs, i int) io.ReaderAt {
 	show := func(done int64) {
 		r.Env.Lock()
 		load.Read = done
@@ -79,42 +76,65 @@ func (r *Root) readInput(seq int64, in Input, load *fileLoad, d *decodedInputs, 
 	}
 	pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{size: in.Size, passes: decodingPasses,
 		now: r.Platform.Now, lastDraw: d.start, onStep: show, drawEnds: in.Size >= finishingDraw}}
+	d.readers[i] = pr
 	src := readWhole(in, pr, min(inMemoryLimit, heldLimit-d.held))
 	if _, ok := src.(*model.Memory); ok {
 		d.held += in.Size
 	}
-	snap, lst, lerr, problem := decodeInput(in, src)
-	if lerr != nil && d.listingErr == nil {
-		d.listingErr = lerr
+	return src
+}
+
+// showRead shows what one input turned out to be. Once the last is read,
+// a large analysis still to come is announced.
+func (r *Root) showRead(seq int64, load *fileLoad, res parse.SourceResult, d *decodedInputs) {
+	if pr := d.readers[res.Index]; pr != nil {
+		d.readMs += pr.readMs
 	}
-	d.readMs += pr.readMs
+	d.toRead--
 	if !r.current(seq) {
-		return false
+		return
 	}
 	r.Env.Lock()
-	load.Read, load.Done, load.Problem = in.Size, true, problem
-	load.Snapshot = snap != nil
+	load.Read, load.Done = load.Size, true
+	load.Snapshot, load.Problem = res.Snapshot != nil, problem(res)
 	switch {
-	case snap != nil:
-		load.Note = describe(snap)
-		d.snaps = append(d.snaps, snap)
-	case lst != nil:
-		load.Note = fmt.Sprintf("storage listing (%s), %s entries", lst.Format, Count(len(lst.Entries)))
+	case res.Snapshot != nil:
+		load.Note = describe(res.Snapshot)
+		d.files += len(res.Snapshot.Files)
+	case res.Listing != nil:
+		d.listings++
+		load.Note = fmt.Sprintf("storage listing (%s), %s entries", res.Listing.Format, Count(len(res.Listing.Entries)))
 	}
-	if lst != nil {
-		d.listings = append(d.listings, lst)
-	}
-	if last {
-		r.Env.UnlockOnly() // the result's render, right after the analysis, shows it
-	} else {
+	if d.toRead > 0 {
 		r.Env.UnlockRender()
+		return
 	}
-	return true
+	d.decodedAt = r.Platform.Now()
+	if d.files < analysingNotice {
+		r.Env.UnlockOnly() // the result's render, right after the analysis, shows it
+		return
+	}
+	r.Notice = fmt.Sprintf("Working out the folders and sizes of %s files…", Count(d.files))
+	r.Env.UnlockRender()
+	r.Platform.Painted()
+}
+
+// problem explains an input that is neither a snapshot nor a listing, or a
+// listing's bad line. A snapshot that stops part-way shows its error with
+// it instead.
+func problem(res parse.SourceResult) string {
+	switch {
+	case res.Snapshot != nil || res.Err == nil:
+		return ""
+	case res.Listing != nil:
+		return "This listing has a line ckptlens cannot read (" + res.Err.Error() + "), so no deletion plan is made from it."
+	}
+	return explain(res.Err)
 }
 
 // showResult hands the report to the views, unless a newer load superseded
 // this one.
-func (r *Root) showResult(seq int64, rep *Report, d *decodedInputs, decodedAt float64) {
+func (r *Root) showResult(seq int64, rep *Report, d *decodedInputs) {
 	analysed := r.Platform.Now()
 	r.Env.Lock()
 	defer r.Env.UnlockRender()
@@ -124,12 +144,12 @@ func (r *Root) showResult(seq int64, rep *Report, d *decodedInputs, decodedAt fl
 	r.Busy = false
 	r.Notice = ""
 	r.Completed++
-	r.Timings = LoadTimings{Decode: decodedAt - d.start, Read: d.readMs, Analyse: analysed - decodedAt}
+	r.Timings = LoadTimings{Decode: d.decodedAt - d.start, Read: d.readMs, Analyse: analysed - d.decodedAt}
 	r.renderDone = false
 	if len(rep.Snapshots) == 0 {
 		r.Report = nil
 		r.Notice = "None of the files is a snapshot ckptlens can read; see the reasons above."
-		if len(d.listings) > 0 {
+		if d.listings > 0 {
 			r.Notice = "A listing alone says nothing about what is referenced: drop it together with the snapshots."
 		}
 		return
@@ -142,13 +162,6 @@ func (r *Root) showResult(seq int64, rep *Report, d *decodedInputs, decodedAt fl
 // announces: two million take it seconds, 649,500 a fifth of one, less
 // than the render and paint that would say so is worth.
 var analysingNotice = 1_000_000
-
-func fileCount(snaps []*model.Snapshot) (n int) {
-	for _, s := range snaps {
-		n += len(s.Files)
-	}
-	return n
-}
 
 // inMemoryLimit is the largest file the page reads whole and decodes in
 // place (model.Memory). In Chromium that decodes a dense 16 MB file in
@@ -195,31 +208,6 @@ func readWhole(in Input, pr *progressReader, limit int64) io.ReaderAt {
 	decoding := &progressBar{size: pr.size, passes: pr.passes, pass: 1, now: pr.now, lastDraw: pr.lastDraw,
 		onStep: pr.onStep, drawEnds: pr.drawEnds}
 	return &model.Memory{Data: data, Reached: decoding.advance}
-}
-
-// listingLimit bounds a listing read into memory; listings are text and
-// far smaller than this in practice.
-const listingLimit = 512 << 20
-
-// decodeInput reads one file as a snapshot or, failing that, as a storage
-// listing. A snapshot that stops part-way is kept with its error, and so is
-// a listing with a line that cannot be read (lerr: its plan is refused);
-// problem explains a file that is neither, or the listing's bad line.
-func decodeInput(in Input, r io.ReaderAt) (snap *model.Snapshot, lst *listing.Listing, lerr error, problem string) {
-	snap, err := decode(in.Name, r, in.Size)
-	if snap != nil && snap.Format != "" {
-		return snap, nil, nil, "" // a snapshot, perhaps partial: its Error is shown with it
-	}
-	if in.Size <= listingLimit {
-		l, lerr := listing.Parse(io.NewSectionReader(r, 0, in.Size))
-		switch {
-		case lerr == nil && len(l.Entries) > 0:
-			return nil, l, nil, ""
-		case l.Format != "" && len(l.Entries) > 0:
-			return nil, l, lerr, "This listing has a line ckptlens cannot read (" + lerr.Error() + "), so no deletion plan is made from it."
-		}
-	}
-	return nil, nil, nil, explain(err)
 }
 
 // explain words a decoding error for a user.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse"
+	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -119,16 +120,25 @@ func TestProgressReaderRedrawsAtMostEveryInterval(t *testing.T) {
 	}
 }
 
+// readOne reads one input as the page does, and says what it turned out to be.
+func readOne(in Input) (*model.Snapshot, *listing.Listing, string) {
+	var res parse.SourceResult
+	opts := pageOptions(placement{})
+	opts.Done = func(r parse.SourceResult) { res = r }
+	parse.Load([]parse.Source{parse.ReaderSource(in.Name, in.ReaderAt, in.Size)}, opts)
+	return res.Snapshot, res.Listing, problem(res)
+}
+
 func TestDecodeInputTellsSnapshotListingAndGarbage(t *testing.T) {
 	listingText := "100 /data/ckpt/job/chk-1/_metadata\n200 /data/ckpt/job/shared/a.sst\n"
 	in := Input{Name: "listing.txt", Size: int64(len(listingText)), ReaderAt: strings.NewReader(listingText)}
-	snap, lst, _, problem := decodeInput(in, in.ReaderAt)
+	snap, lst, problem := readOne(in)
 	if snap != nil || lst == nil || len(lst.Entries) != 2 || problem != "" {
 		t.Fatalf("a find listing: %v %v %q", snap, lst, problem)
 	}
 	junk := "\x89PNG\r\n\x1a\n not a snapshot"
 	in = Input{Name: "x.png", Size: int64(len(junk)), ReaderAt: strings.NewReader(junk)}
-	snap, lst, _, problem = decodeInput(in, in.ReaderAt)
+	snap, lst, problem = readOne(in)
 	if snap != nil || lst != nil || !strings.HasPrefix(problem, "Not a Flink _metadata file") {
 		t.Fatalf("junk: %v %v %q", snap, lst, problem)
 	}
@@ -314,7 +324,7 @@ func TestPageLimitsStopAModelTooBig(t *testing.T) {
 	defer func() { pageLimits = saved }()
 	pageLimits.MaxModelBytes = 1000
 	in := Input{Name: "_metadata", Size: int64(buf.Len()), ReaderAt: bytes.NewReader(buf.Bytes())}
-	snap, _, _, _ := decodeInput(in, in.ReaderAt)
+	snap, _, _ := readOne(in)
 	if snap == nil || snap.Error == nil || len(snap.Operators) != 0 ||
 		!strings.Contains(snap.Error.Message, "in a browser tab; the command-line tool (ckptlens inspect) reads it") {
 		t.Fatalf("decoded %+v", snap)

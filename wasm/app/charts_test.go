@@ -134,11 +134,7 @@ func denseReport(b *testing.B) *Report {
 	if _, err := encode.WriteDense(&buf, encode.DenseSpec{Version: 5, Operators: 2, Parallelism: 620, SharedPerSubtask: 50}); err != nil {
 		b.Fatal(err)
 	}
-	snap, err := decode("_metadata", &model.Memory{Data: buf.Bytes()}, int64(buf.Len()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return buildReport([]*model.Snapshot{snap}, nil, nil, placement{})
+	return parse.Load([]parse.Source{parse.ReaderSource("_metadata", &model.Memory{Data: buf.Bytes()}, int64(buf.Len()))}, pageOptions(placement{}))
 }
 
 // BenchmarkCharts is what drawing the charts adds to the budget's drop:

@@ -114,7 +114,9 @@ func TestFolderDropReadsNewestCompactions(t *testing.T) {
 		inputs = append(inputs, Input{Name: filepath.ToSlash(rel), Size: int64(len(data)), ReaderAt: bytes.NewReader(data)})
 		loads = append(loads, &fileLoad{Name: filepath.ToSlash(rel), Size: int64(len(data))})
 	}
-	kept, keptLoads := liveManifests(inputs, loads)
+	r := &Root{Env: &countingEnv{}, Platform: &fakeBrowser{}, Loads: loads, inputs: inputs}
+	r.analyse(r.loadSeq.Load(), inputs, loads, placement{})
+	kept, keptLoads := r.inputs, r.Loads
 	var names []string
 	for _, in := range kept {
 		names = append(names, in.Name)

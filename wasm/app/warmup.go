@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"time"
 
+	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -93,9 +95,10 @@ func (r *Root) setWarming(rep *Report) bool {
 // report, tests check it.
 func warmupOnce() (*Report, error) {
 	// From memory, as the page decodes a dropped file.
-	snap, err := decode("_metadata", &model.Memory{Data: []byte(warmupMetadata)}, int64(len(warmupMetadata)))
-	if err != nil {
-		return nil, err
+	data := []byte(warmupMetadata)
+	rep := parse.Load([]parse.Source{parse.ReaderSource("_metadata", &model.Memory{Data: data}, int64(len(data)))}, pageOptions(placement{}))
+	if e := rep.Snapshots[0].Error; e != nil {
+		return nil, errors.New(e.Message)
 	}
-	return buildReport([]*model.Snapshot{snap}, nil, nil, placement{}), nil
+	return rep, nil
 }
