@@ -1,13 +1,14 @@
 package parse
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
+	"slices"
 
 	"github.com/ckptlens/ckptlens/parse/flink"
 	"github.com/ckptlens/ckptlens/parse/model"
@@ -122,67 +123,97 @@ func DecodeFile(path string) (*model.Snapshot, error) {
 
 // DecodeFileWithin is DecodeFile within limits.
 func DecodeFileWithin(path string, limits Limits) (*model.Snapshot, error) {
-	file := path
-	st, err := os.Stat(path)
+	srcs, err := FileSources(path)
 	if err != nil {
 		return failed(path, err)
 	}
-	if st.IsDir() {
-		if file, err = snapshotIn(path); err != nil {
-			return failed(path, err)
-		}
-		if st, err = os.Stat(file); err != nil {
-			return failed(path, err)
-		}
-	}
-	if !st.Mode().IsRegular() {
-		return failed(file, fmt.Errorf("%s is not a regular file", file))
-	}
-	f, err := os.Open(file)
+	src := srcs[0] // a database's newest manifest comes first
+	r, err := src.Open()
 	if err != nil {
-		return failed(file, err)
+		return failed(src.Name, err)
 	}
-	defer f.Close()
-	return DecodeWithin(file, f, st.Size(), limits)
+	defer r.(io.Closer).Close()
+	return DecodeWithin(src.Name, r, src.Size, limits)
 }
 
-// snapshotIn is the snapshot file a folder holds (see DecodeFile).
-func snapshotIn(dir string) (string, error) {
-	meta := filepath.Join(dir, "_metadata")
-	if _, err := os.Stat(meta); !errors.Is(err, fs.ErrNotExist) {
-		return meta, err
+// FileSources are the sources a local path stands for: the file itself; the
+// _metadata of a checkpoint or savepoint folder; or every manifest and
+// compactions file of a SlateDB database folder (or of its manifest/
+// folder), of which Load reads the live ones (DatabaseSources).
+func FileSources(path string) ([]Source, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
 	}
-	if newest := slatedb.LiveManifests(manifestsIn(dir), nil); len(newest) > 0 {
-		return newest[0], nil
+	if !st.IsDir() {
+		return []Source{fileSource(path, st)}, nil
 	}
-	return "", fmt.Errorf("%s is a folder without a _metadata file or SlateDB manifests; give a checkpoint or savepoint folder (chk-N, savepoint-…), a SlateDB database folder, or the file itself", dir)
+	meta := filepath.Join(path, "_metadata")
+	if st, err := os.Stat(meta); err == nil {
+		return []Source{fileSource(meta, st)}, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	var srcs []Source
+	for _, name := range databaseFiles(path) {
+		st, err := os.Stat(name)
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, fileSource(name, st))
+	}
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("%s is a folder without a _metadata file or SlateDB manifests; give a checkpoint or savepoint folder (chk-N, savepoint-…), a SlateDB database folder, or the file itself", path)
+	}
+	return DatabaseSources(srcs), nil
 }
 
-// manifestsIn are the manifest files of a SlateDB database folder, or of
-// its manifest/ folder given itself.
-func manifestsIn(dir string) []string {
+// fileSource reads a local file, which must be a regular one.
+func fileSource(path string, st fs.FileInfo) Source {
+	return Source{Name: path, Size: st.Size(), Open: func() (io.ReaderAt, error) {
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file", path)
+		}
+		return os.Open(path)
+	}}
+}
+
+// databaseFiles are the manifests of a SlateDB database folder, or of its
+// manifest/ folder given itself, and the compactions files beside them.
+func databaseFiles(dir string) []string {
 	for _, d := range []string{filepath.Join(dir, "manifest"), dir} {
 		if names, _ := filepath.Glob(filepath.Join(d, "*.manifest")); len(names) > 0 {
-			return names
+			state, _ := filepath.Glob(filepath.Join(filepath.Dir(d), "compactions", "*.compactions"))
+			return append(names, state...)
 		}
 	}
 	return nil
 }
 
-// LiveDatabaseManifests are the manifests of a SlateDB database folder that
-// its garbage collector keeps alive (slatedb.LiveManifests): the newest,
-// which DecodeFile of the folder decoded (newest), and the ones its
-// unexpired checkpoints pin; and its newest compactions file.
-func LiveDatabaseManifests(dir string, newest *model.Snapshot) []string {
-	names := manifestsIn(dir)
-	if len(names) > 0 {
-		// The compactor's state sits beside manifest/: the newest is live too.
-		state, _ := filepath.Glob(filepath.Join(filepath.Dir(filepath.Dir(names[0])), "compactions", "*.compactions"))
-		names = append(names, state...)
+// DatabaseSources marks the files of a SlateDB database folder as found in
+// it, so that Load reads only the live ones, and orders them as they are
+// shown: the manifests newest first, then the compactions files newest
+// first; other names last, as they were.
+func DatabaseSources(srcs []Source) []Source {
+	rank := func(s Source) (int, uint64) {
+		kind, id, ok := slatedb.ParseObjectName(s.Name)
+		switch {
+		case !ok:
+			return 2, 0
+		case kind == slatedb.ManifestObject:
+			return 0, id
+		}
+		return 1, id
 	}
-	return slatedb.LiveManifests(names, func(string) []uint64 {
-		return slatedb.CheckpointManifests(newest, time.Now())
+	for i := range srcs {
+		srcs[i].InFolder = true
+	}
+	slices.SortStableFunc(srcs, func(a, b Source) int {
+		ka, ia := rank(a)
+		kb, ib := rank(b)
+		return cmp.Or(cmp.Compare(ka, kb), cmp.Compare(ib, ia))
 	})
+	return srcs
 }
 
 func failed(path string, err error) (*model.Snapshot, error) {

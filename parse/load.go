@@ -3,6 +3,7 @@ package parse
 import (
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
@@ -51,6 +52,9 @@ type LoadOptions struct {
 	// merged into Options.Listing. Without it such a source is a snapshot
 	// that failed to decode.
 	ReadListings bool
+	// Workers is how many sources are read at once (the CLI's reads from
+	// storage); 0 or 1 reads them one by one, in order (the page).
+	Workers int
 	// NotLive, when set, is told once, before the other sources are read,
 	// which SlateDB files found in folders are not read: no live manifest
 	// needs them, as SlateDB's garbage collector sees it.
@@ -85,14 +89,9 @@ const listingLimit = 512 << 20
 // it answers true, Load returns at once, with Report.Cancelled set.
 func Load(sources []Source, opts LoadOptions) *Report {
 	ld := &loader{sources: sources, opts: opts, results: make([]*SourceResult, len(sources))}
-	notLive := ld.chooseLive()
-	for i := range sources {
-		if ld.cancelled() {
-			return &Report{Schema: ReportSchema, Snapshots: []*SnapshotReport{}, Cancelled: true}
-		}
-		if !notLive[i] {
-			ld.read(i)
-		}
+	ld.readAll(ld.chooseLive())
+	if ld.cancelled() {
+		return &Report{Schema: ReportSchema, Snapshots: []*SnapshotReport{}, Cancelled: true}
 	}
 	inputs, listings := ld.inputs()
 	if len(listings) > 0 {
@@ -106,6 +105,33 @@ type loader struct {
 	sources []Source
 	opts    LoadOptions
 	results []*SourceResult
+	mu      sync.Mutex // over results and Done, with several workers
+}
+
+// readAll reads every source but the ones not live, opts.Workers at a time,
+// until Stop says so.
+func (ld *loader) readAll(notLive map[int]bool) {
+	sem := make(chan struct{}, max(1, ld.opts.Workers))
+	var wg sync.WaitGroup
+	for i := range ld.sources {
+		if ld.cancelled() {
+			break
+		}
+		if notLive[i] {
+			continue
+		}
+		if ld.opts.Workers <= 1 {
+			ld.read(i)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ld.read(i)
+		}()
+	}
+	wg.Wait()
 }
 
 func (ld *loader) cancelled() bool { return ld.opts.Stop != nil && ld.opts.Stop() }
@@ -155,10 +181,13 @@ func (ld *loader) chooseLive() (notLive map[int]bool) {
 	return notLive
 }
 
-// read decodes source i, once.
+// read decodes source i, once: each index is read by one goroutine.
 func (ld *loader) read(i int) *SourceResult {
-	if r := ld.results[i]; r != nil {
-		return r
+	ld.mu.Lock()
+	known := ld.results[i]
+	ld.mu.Unlock()
+	if known != nil {
+		return known
 	}
 	src := ld.sources[i]
 	res := &SourceResult{Index: i}
@@ -193,6 +222,8 @@ func (ld *loader) readListing(res *SourceResult, r io.ReaderAt, size int64) {
 }
 
 func (ld *loader) done(r *SourceResult) {
+	ld.mu.Lock()
+	defer ld.mu.Unlock()
 	ld.results[r.Index] = r
 	if ld.opts.Done != nil {
 		ld.opts.Done(*r)

@@ -18,13 +18,17 @@ import (
 func InspectDatabase(dir string, now time.Time) (*slatedb.DatabaseReport, error) {
 	var ms []*slatedb.Manifest
 	var errs []error
-	for _, name := range manifestsIn(dir) {
+	for _, name := range databaseFiles(dir) {
+		id, ok := slatedb.ParseManifestName(name)
+		if !ok {
+			continue // the compactor's state
+		}
 		data, err := os.ReadFile(name)
 		if err == nil {
 			var m *slatedb.Manifest
 			m, err = slatedb.Decode(&model.Memory{Data: data}, int64(len(data)))
 			if err == nil {
-				m.ID, _ = slatedb.ParseManifestName(name)
+				m.ID = id
 				ms = append(ms, m)
 			}
 		}

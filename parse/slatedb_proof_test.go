@@ -37,26 +37,23 @@ func TestSlateDBPlanWithinRestoreProof(t *testing.T) {
 			newest = e.Modified
 		}
 	}
-	var inputs []Input
+	var srcs []Source
 	dbs, _ := filepath.Glob(filepath.Join(dir, "proof", "*"))
 	for _, db := range dbs {
-		s, err := DecodeFile(db)
+		s, err := FileSources(db)
 		if err != nil {
 			t.Fatalf("%s: %v", db, err)
 		}
-		inputs = append(inputs, Input{Snapshot: s})
-		for _, m := range LiveDatabaseManifests(db, s) {
-			if m != s.Source {
-				ps, err := DecodeFile(m)
-				if err != nil {
-					t.Fatalf("%s: %v", m, err)
-				}
-				inputs = append(inputs, Input{Snapshot: ps})
-			}
-		}
+		srcs = append(srcs, s...)
 	}
-	// Planned as the proof was: once SlateDB's min_age had passed.
-	r := Analyze(inputs, Options{Listing: l, ListingPrefix: dir + "/", Now: newest.Add(slatedb.DefaultMinAge + 10*time.Second)})
+	// Planned as the proof was: once SlateDB's min_age had passed. Load
+	// reads each database's live manifests.
+	r := Load(srcs, LoadOptions{Options: Options{Listing: l, ListingPrefix: dir + "/", Now: newest.Add(slatedb.DefaultMinAge + 10*time.Second)},
+		Done: func(res SourceResult) {
+			if res.Err != nil {
+				t.Fatalf("%s: %v", srcs[res.Index].Name, res.Err)
+			}
+		}})
 	if r.Orphans.Refused() {
 		t.Fatalf("refused: %+v", r.Orphans.Refusals)
 	}
