@@ -40,8 +40,7 @@ func compare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, compareUsage)
 		return 2
 	}
-	inputs, failed := decodeAll(sa, "compare", stderr)
-	r := parse.Analyze(inputs, parse.Options{})
+	r, failed := loadArgs(sa, "compare", parse.Options{}, true, stderr)
 	if asJSON {
 		if err := parse.WriteReportJSON(stdout, r); err != nil {
 			fmt.Fprintf(stderr, "ckptlens compare: %v\n", err)

@@ -49,39 +49,45 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, inspectUsage)
 		return 2
 	}
-	status := 0
+	status, printed := 0, 0
 	for i, p := range paths {
-		s, err := decode(p, sa)
-		// The report keeps every snapshot field and adds location,
-		// dependencies and sizes.
-		report := parse.Inspect(s, sa.bases[i])
-		if derr := addDatabase(report, p); derr != nil {
+		one := snapshotArgs{inputs: []string{p}, bases: []string{sa.bases[i]}, maxModel: sa.maxModel}
+		r, failed := loadArgs(one, "inspect", parse.Options{}, false, stderr)
+		if failed > 0 {
+			status = 1
+		}
+		if derr := addDatabase(r.Snapshots[0], p); derr != nil {
 			fmt.Fprintf(stderr, "ckptlens inspect: %s: %v\n", p, derr)
 			status = 1
 		}
-		if asJSON {
-			if jerr := parse.WriteSnapshotJSON(stdout, report); jerr != nil {
-				fmt.Fprintf(stderr, "ckptlens inspect: %v\n", jerr)
+		for _, report := range r.Snapshots {
+			if !printReport(stdout, report, asJSON, listFiles, printed) {
+				fmt.Fprintf(stderr, "ckptlens inspect: could not write the JSON\n")
 				return 1
 			}
-		} else {
-			if i > 0 {
-				fmt.Fprintln(stdout)
-			}
-			printSnapshot(stdout, s, listFiles)
-			if s.Format != "" {
-				printAnalysis(stdout, report)
-			}
-			if report.SlateDBDatabase != nil {
-				printDatabase(stdout, report.SlateDBDatabase)
-			}
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "ckptlens inspect: %s: %v\n", p, err)
-			status = 1
+			printed++
 		}
 	}
 	return status
+}
+
+// printReport prints one snapshot's report, as text after the printed
+// ones or as one JSON line; false when the JSON could not be written.
+func printReport(w io.Writer, report *parse.SnapshotReport, asJSON, listFiles bool, printed int) bool {
+	if asJSON {
+		return parse.WriteSnapshotJSON(w, report) == nil
+	}
+	if printed > 0 {
+		fmt.Fprintln(w)
+	}
+	printSnapshot(w, report.Snapshot, listFiles)
+	if report.Format != "" {
+		printAnalysis(w, report)
+	}
+	if report.SlateDBDatabase != nil {
+		printDatabase(w, report.SlateDBDatabase)
+	}
+	return true
 }
 
 // size formats a recorded size, in the page's units; -1 and other

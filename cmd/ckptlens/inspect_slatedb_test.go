@@ -38,9 +38,16 @@ func TestInspectSlateDBStateAndHistory(t *testing.T) {
 			t.Errorf("no %q in the database folder's inspect (exit %d, %s):\n%s", want, code, stderr, out)
 		}
 	}
+	// As the page reads a dropped database folder: its live manifests, the
+	// newest first (with the database's history), and its newest compactions
+	// file, one JSON line each.
 	out, _, _ = runCLI(t, "inspect", "--json", main)
-	var r parse.SnapshotReport
-	if err := json.Unmarshal([]byte(out), &r); err != nil || r.SlateDBDatabase == nil || len(r.SlateDBDatabase.Pins) == 0 || len(r.SlateDBDatabase.Timeline) != r.SlateDBDatabase.Manifests {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var r, state parse.SnapshotReport
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &state); err != nil || state.Source != files[len(files)-1] {
+		t.Errorf("--json: the last line is not the newest compactions file: %v %s", err, state.Source)
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil || r.SlateDBDatabase == nil || len(r.SlateDBDatabase.Pins) == 0 || len(r.SlateDBDatabase.Timeline) != r.SlateDBDatabase.Manifests {
 		t.Errorf("--json: %v %+v", err, r.SlateDBDatabase)
 	}
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
@@ -111,38 +108,27 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, orphansUsage)
 		return 2
 	}
-	var inputs []parse.Input
+	var r *parse.Report
 	failed := 0
 	if fl.listing == "" {
-		opts.Listing, inputs, failed, err = rootInputs(context.Background(), sa.inputs[0], rf, stderr)
-	} else {
+		r, failed, err = rootReport(context.Background(), sa, rf, opts, stderr)
+	} else if err = readListing(fl.listing, &opts); err == nil {
 		sa.inputs, sa.bases = append(sa.inputs, rf.keep...), append(sa.bases, make([]string, len(rf.keep))...)
-		inputs, failed, err = listingInputs(fl.listing, &opts, sa, stderr)
+		r, failed = loadArgs(sa, "orphans", opts, true, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
 		return 1
 	}
 	if failed > 0 {
-		// A partly decoded snapshot names only some of its files: a plan
-		// from it would call needed files deletable.
-		fmt.Fprintf(stderr, "ckptlens orphans: no plan: %d snapshot(s) could not be decoded completely\n", failed)
+		// The engine refuses a plan from a partly decoded snapshot: it names
+		// only some of its files, and would call needed files deletable.
+		for _, ref := range r.Orphans.Refusals {
+			fmt.Fprintf(stderr, "ckptlens orphans: no plan: refused (%s): %s\n", ref.Code, ref.Message)
+		}
 		return 1
 	}
-	r := parse.Analyze(inputs, opts)
 	return printPlan(r, fl, stdout, stderr)
-}
-
-// listingInputs reads the listing file into opts and decodes the given
-// snapshots. A listing with a bad line still makes a report: the plan
-// refuses it.
-func listingInputs(path string, opts *parse.Options, sa snapshotArgs, stderr io.Writer) ([]parse.Input, int, error) {
-	if err := readListing(path, opts); err != nil {
-		return nil, 0, err
-	}
-	inputs, failed := decodeAll(sa, "orphans", stderr)
-	inputs, failedPinned := withPinnedManifests(sa, inputs, stderr)
-	return inputs, failed + failedPinned, nil
 }
 
 // readListing reads a listing or an inventory report into opts. One that
@@ -219,39 +205,4 @@ func printPlan(r *parse.Report, fl orphansFlags, stdout, stderr io.Writer) int {
 		printOrphans(stdout, r)
 	}
 	return status
-}
-
-// withPinnedManifests adds, for a SlateDB database given as its folder, the
-// manifests its checkpoints pin: keeping a database keeps them alive, and
-// without them no compacted SST could be judged deletable. failed counts
-// those that could not be decoded completely, as decodeAll does.
-func withPinnedManifests(sa snapshotArgs, inputs []parse.Input, stderr io.Writer) (_ []parse.Input, failed int) {
-	given := map[string]bool{}
-	for _, in := range inputs {
-		given[in.Snapshot.Source] = true
-	}
-	for i, p := range sa.inputs {
-		if st, err := os.Stat(p); err != nil || !st.IsDir() || inputs[i].Snapshot.SlateDB == nil {
-			continue
-		}
-		for _, m := range parse.LiveDatabaseManifests(p, inputs[i].Snapshot) {
-			abs, _ := filepath.Abs(m)
-			if given[abs] {
-				continue
-			}
-			s, err := parse.DecodeFileWithin(abs, sa.limits())
-			if err != nil {
-				fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", m, err)
-				failed++
-			}
-			given[abs] = true
-			why := "which its checkpoints pin"
-			if strings.HasSuffix(m, ".compactions") {
-				why = "the compactor's current state"
-			}
-			fmt.Fprintf(stderr, "ckptlens orphans: %s: also %s, %s\n", p, filepath.Base(m), why)
-			inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
-		}
-	}
-	return inputs, failed
 }

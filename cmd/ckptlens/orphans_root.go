@@ -7,14 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/listing"
-	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/retain"
-	"github.com/ckptlens/ckptlens/parse/slatedb"
 	"github.com/ckptlens/ckptlens/parse/storage"
 )
 
@@ -61,43 +58,87 @@ func takeRootFlags(args []string) (rest []string, f rootFlags, err error) {
 // decodeWorkers bounds the snapshots read from storage at once.
 const decodeWorkers = 8
 
-// rootInputs lists root and decodes what a cleanup keeps: the newest
-// completed checkpoints of each job, every savepoint, the live manifests of
-// each SlateDB database, and the snapshots given with --keep. Progress and
-// what is kept go to stderr.
-func rootInputs(ctx context.Context, root string, f rootFlags, stderr io.Writer) (*listing.Listing, []parse.Input, int, error) {
+// rootReport lists the root given and plans what a cleanup keeps: the
+// newest completed checkpoints of each job, every savepoint, the live
+// manifests of each SlateDB database, and the snapshots given with --keep.
+// Progress and what is kept go to stderr.
+func rootReport(ctx context.Context, sa snapshotArgs, f rootFlags, opts parse.Options, stderr io.Writer) (*parse.Report, int, error) {
+	root := sa.inputs[0]
 	loc, err := storage.Parse(root)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
 	st, err := storage.Open(ctx, loc)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
 	defer st.Close()
 	l, err := listRoot(ctx, st, loc, stderr)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
 	found := retain.Find(l.Entries)
-	kept := found.Kept(f.keepLatest)
 	describeKept(stderr, found, f.keepLatest)
+	srcs := keptSources(ctx, st, l, found, f.keepLatest)
+	if len(srcs)+len(f.keep) == 0 {
+		return nil, 0, fmt.Errorf("%s holds no chk-N/_metadata, savepoint or SlateDB manifest: give the checkpoint root (state.checkpoints.dir) or a database's root, or name what to keep with --keep", root)
+	}
+	opts.Listing = l
 	start := time.Now()
-	inputs, failed := decodeKept(ctx, st, kept)
-	fmt.Fprintf(stderr, "ckptlens orphans: read %d kept snapshots in %.1f s\n", len(kept), time.Since(start).Seconds())
-	more, failedDB := databaseInputs(ctx, st, found.Databases, stderr)
-	inputs, failed = append(inputs, more...), failed+failedDB
-	for _, in := range inputs {
-		if in.Snapshot.Error != nil {
-			fmt.Fprintf(stderr, "ckptlens orphans: %s: %s\n", in.Snapshot.Source, in.Snapshot.Error.Message)
+	r, failed := loadKept(ctx, srcs, sa, f.keep, opts, stderr)
+	fmt.Fprintf(stderr, "ckptlens orphans: read %d kept snapshots in %.1f s\n", len(r.Snapshots), time.Since(start).Seconds())
+	return r, failed, nil
+}
+
+// keptSources are the snapshots the listing shows a cleanup keeps, read
+// from st when parse.Load asks: the checkpoints and savepoints kept, then
+// every file of each SlateDB database, of which Load reads the live ones.
+func keptSources(ctx context.Context, st storage.Store, l *listing.Listing, found retain.Found, latest int) []parse.Source {
+	sizes := make(map[string]int64, len(l.Entries))
+	for _, e := range l.Entries {
+		sizes[e.Path] = e.Bytes
+	}
+	object := func(p string) parse.Source {
+		loc, err := storage.Parse(p)
+		if err != nil {
+			return parse.Source{Name: p, Open: func() (io.ReaderAt, error) { return nil, err }}
+		}
+		return storage.ObjectSource(ctx, st, loc, loc.Key, sizes[p])
+	}
+	var srcs []parse.Source
+	for _, p := range found.Kept(latest) {
+		srcs = append(srcs, object(p))
+	}
+	for _, db := range found.Databases {
+		var files []parse.Source
+		for _, p := range append(slices.Clip(db.Manifests), db.Compactions...) {
+			files = append(files, object(p))
+		}
+		srcs = append(srcs, parse.DatabaseSources(files)...)
+	}
+	return srcs
+}
+
+// loadKept reads the kept snapshots and those given with --keep through
+// the engine's front door, decodeWorkers at a time, and plans.
+func loadKept(ctx context.Context, srcs []parse.Source, sa snapshotArgs, keep []string, opts parse.Options, stderr io.Writer) (*parse.Report, int) {
+	for _, p := range keep {
+		more, done := sourcesOf(ctx, p, "", true)
+		defer done()
+		srcs = append(srcs, more...)
+	}
+	failed := 0
+	lo := parse.LoadOptions{Options: opts, Limits: sa.limits(), Workers: decodeWorkers}
+	lo.Done = func(res parse.SourceResult) {
+		if res.Err != nil {
+			fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", srcs[res.Index].Name, res.Err)
+			failed++
 		}
 	}
-	given, failedGiven := decodeAll(snapshotArgs{inputs: f.keep, bases: make([]string, len(f.keep))}, "orphans", stderr)
-	inputs, failed = append(inputs, given...), failed+failedGiven
-	if len(inputs) == 0 {
-		return l, nil, 0, fmt.Errorf("%s holds no chk-N/_metadata, savepoint or SlateDB manifest: give the checkpoint root (state.checkpoints.dir) or a database's root, or name what to keep with --keep", root)
+	lo.NotLive = func(notLive []int) {
+		fmt.Fprintf(stderr, "ckptlens orphans: %d older SlateDB manifests and compactions files not read: no live manifest needs them\n", len(notLive))
 	}
-	return l, inputs, failed, nil
+	return parse.Load(srcs, lo), failed
 }
 
 // listRoot lists the root, telling its progress.
@@ -126,60 +167,4 @@ func describeKept(w io.Writer, found retain.Found, latest int) {
 	for _, s := range found.Savepoints {
 		fmt.Fprintf(w, "ckptlens orphans: keeping savepoint %s\n", s.Folder)
 	}
-}
-
-// decodeKept decodes the snapshots at paths, decodeWorkers at a time,
-// keeping their order.
-func decodeKept(ctx context.Context, st storage.Store, paths []string) ([]parse.Input, int) {
-	inputs := make([]parse.Input, len(paths))
-	failed := make([]bool, len(paths))
-	sem := make(chan struct{}, decodeWorkers)
-	var wg sync.WaitGroup
-	for i, p := range paths {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			s, err := decodeListed(ctx, st, p)
-			inputs[i], failed[i] = parse.Input{Snapshot: s}, err != nil
-		}()
-	}
-	wg.Wait()
-	n := 0
-	for _, f := range failed {
-		if f {
-			n++
-		}
-	}
-	return inputs, n
-}
-
-// decodeListed decodes a file the listing of st named by its full path.
-func decodeListed(ctx context.Context, st storage.Store, p string) (*model.Snapshot, error) {
-	loc, err := storage.Parse(p)
-	if err != nil {
-		return failedSnapshot(p, err)
-	}
-	return storage.DecodeObject(ctx, st, loc, loc.Key)
-}
-
-// databaseInputs are what each database's garbage collector keeps alive:
-// its newest manifest, those its unexpired checkpoints pin, and its newest
-// compactions file; every database's newest manifest first, as orphans
-// --listing orders the database folders given to it.
-func databaseInputs(ctx context.Context, st storage.Store, dbs []retain.Database, stderr io.Writer) ([]parse.Input, int) {
-	newest := make([]string, len(dbs))
-	for i, db := range dbs {
-		newest[i] = db.Live(nil)[0] // manifests come first, and there is one
-	}
-	inputs, failed := decodeKept(ctx, st, newest)
-	for i, db := range dbs {
-		s := inputs[i].Snapshot
-		live := db.Live(func(string) []uint64 { return slatedb.CheckpointManifests(s, time.Now()) })
-		fmt.Fprintf(stderr, "ckptlens orphans: database %s: keeping %d of %d manifests and compactions files\n",
-			db.Root, len(live), len(db.Manifests)+len(db.Compactions))
-		more, n := decodeKept(ctx, st, slices.DeleteFunc(live, func(m string) bool { return m == newest[i] }))
-		inputs, failed = append(inputs, more...), failed+n
-	}
-	return inputs, failed
 }

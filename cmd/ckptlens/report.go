@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 
 	"github.com/ckptlens/ckptlens/parse"
-	"github.com/ckptlens/ckptlens/parse/model"
-	"github.com/ckptlens/ckptlens/parse/storage"
 	"github.com/ckptlens/ckptlens/parse/units"
 )
 
@@ -106,37 +101,6 @@ func parseArgs(args []string, valueFlags map[string]*string, boolFlags map[strin
 		return sa, fmt.Errorf("--base %s is not followed by a snapshot", base)
 	}
 	return sa, nil
-}
-
-// decode decodes one snapshot within the limits given. A snapshot of
-// millions of records leaves the decoder's own model behind as garbage as
-// large as the neutral one; collecting it now keeps it from adding to the
-// analysis's peak memory (2 M operators: 760 -> see bench/RESULTS.md).
-func decode(path string, sa snapshotArgs) (*model.Snapshot, error) {
-	s, err := decodeSnapshot(context.Background(), path, sa.limits())
-	if len(s.Operators)+len(s.Files) > 100_000 {
-		runtime.GC()
-	}
-	return s, err
-}
-
-// decodeAll decodes every snapshot; errors are reported and counted, the
-// partial snapshots kept.
-func decodeAll(sa snapshotArgs, cmd string, stderr io.Writer) (inputs []parse.Input, failed int) {
-	for i, p := range sa.inputs {
-		s, err := decode(p, sa)
-		if err != nil {
-			fmt.Fprintf(stderr, "ckptlens %s: %s: %v\n", cmd, p, err)
-			failed++
-		}
-		// An absolute source places the snapshot among the listing's
-		// absolute paths, whatever folder the command ran in.
-		if abs, err := filepath.Abs(s.Source); err == nil && !storage.IsURL(s.Source) {
-			s.Source = abs
-		}
-		inputs = append(inputs, parse.Input{Snapshot: s, Base: sa.bases[i]})
-	}
-	return inputs, failed
 }
 
 func count(n int) string { return units.Count(n) }

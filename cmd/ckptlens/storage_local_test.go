@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"github.com/ckptlens/ckptlens/parse/listing"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ckptlens/ckptlens/parse/listing"
 
 	"github.com/ckptlens/ckptlens/parse/storage/storagetest"
 )

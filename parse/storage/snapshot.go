@@ -118,11 +118,11 @@ func Sources(ctx context.Context, st Store, l Location) ([]parse.Source, error) 
 		return nil, err
 	}
 	if !o.Dir {
-		return []parse.Source{objectSource(ctx, st, l, l.Key, o.Size)}, nil
+		return []parse.Source{ObjectSource(ctx, st, l, l.Key, o.Size)}, nil
 	}
 	dir := strings.TrimSuffix(l.Key, "/")
 	if m, err := st.Stat(ctx, dir+"/_metadata"); err == nil {
-		return []parse.Source{objectSource(ctx, st, l, dir+"/_metadata", m.Size)}, nil
+		return []parse.Source{ObjectSource(ctx, st, l, dir+"/_metadata", m.Size)}, nil
 	} else if !IsNotFound(err) {
 		return nil, err
 	}
@@ -136,13 +136,14 @@ func Sources(ctx context.Context, st Store, l Location) ([]parse.Source, error) 
 	}
 	var srcs []parse.Source
 	for _, o := range append(manifests, state...) {
-		srcs = append(srcs, objectSource(ctx, st, l, o.Path, o.Size))
+		srcs = append(srcs, ObjectSource(ctx, st, l, o.Path, o.Size))
 	}
 	return parse.DatabaseSources(srcs), nil
 }
 
-// objectSource reads the object at key when parse.Load asks for it.
-func objectSource(ctx context.Context, st Store, l Location, key string, size int64) parse.Source {
+// ObjectSource reads the object at key, of the size given, when parse.Load
+// asks for it.
+func ObjectSource(ctx context.Context, st Store, l Location, key string, size int64) parse.Source {
 	return parse.Source{Name: l.Join(key), Size: size, Open: func() (io.ReaderAt, error) {
 		r, err := st.Open(ctx, key)
 		if err != nil {
