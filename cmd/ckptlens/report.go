@@ -115,21 +115,7 @@ func files(n int) string {
 
 // printLocation says where the snapshot lives and how that was found.
 func printLocation(w io.Writer, s *parse.SnapshotReport) {
-	l := s.Location
-	how := map[string]string{
-		"base":           "given with --base",
-		"read-path":      "the folder it was read from",
-		"absolute-paths": "from its own absolute paths",
-		"listing":        "found in the listing: a _metadata of its size beside all its files",
-	}[l.From]
-	switch {
-	case l.Dir == "":
-		fmt.Fprintln(w, "  location: unknown (give --base to place relative files)")
-	case l.ReadFrom != "":
-		fmt.Fprintf(w, "  location: %s (%s; read from the copy in %s)\n", l.Dir, how, l.ReadFrom)
-	default:
-		fmt.Fprintf(w, "  location: %s (%s)\n", l.Dir, how)
-	}
+	fmt.Fprintf(w, "  location: %s\n", s.Location.Explain("given with --base", "give --base"))
 	fmt.Fprintf(w, "  label: %s (as compare and the page name it)\n", s.Label())
 }
 

@@ -79,7 +79,7 @@ func Analyze(inputs []Input, opts Options) *report.Report {
 				if dir, ok := relocate(s, listed); ok {
 					from := s.Location
 					s = Inspect(inputs[i].Snapshot, dir)
-					s.Location.From = "listing"
+					s.Location.From = report.FromListing
 					s.Location.ReadFrom = from.Dir
 					r.Snapshots[i] = s
 				}

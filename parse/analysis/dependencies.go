@@ -23,35 +23,35 @@ func locate(snap *model.Snapshot, keys keyedFiles, base string) report.Location 
 	chkDirs, jobDirs := absoluteLayout(snap, keys)
 	ownJob := mostCommon(jobDirs, "")
 	withJob := func(l report.Location) report.Location {
-		if l.Kind == model.KindCheckpoint {
+		if l.Kind == report.KindCheckpoint {
 			l.JobDir = paths.Parent(l.Dir)
-		} else if l.Kind != model.KindSavepoint {
+		} else if l.Kind != report.KindSavepoint {
 			l.JobDir = ownJob
 		}
 		return l
 	}
 	if base != "" {
 		dir := strings.TrimRight(strings.TrimSuffix(base, "/"+paths.MetadataName), "/")
-		return withJob(report.Location{Dir: dir, From: "base", Kind: folderKind(dir)})
+		return withJob(report.Location{Dir: dir, From: report.FromBase, Kind: folderKind(dir)})
 	}
 	if readDir != "" {
-		if kind := folderKind(readDir); kind != "folder" {
-			if kind == model.KindCheckpoint {
+		if kind := folderKind(readDir); kind != report.KindFolder {
+			if kind == report.KindCheckpoint {
 				// A copy: the job folder it was read from has the same name
 				// (the job id) as the one its absolute paths point to.
 				readJob := paths.Parent(readDir)
 				if readJob == "" && ownJob != "" {
 					// A chk-N folder dropped on the page on its own: its job
 					// is the one its absolute paths name most.
-					return report.Location{Dir: paths.Join(ownJob, readDir), From: "absolute-paths", Kind: kind, JobDir: ownJob, ReadFrom: readDir}
+					return report.Location{Dir: paths.Join(ownJob, readDir), From: report.FromAbsolutePaths, Kind: kind, JobDir: ownJob, ReadFrom: readDir}
 				}
 				for _, j := range sortedByCount(jobDirs) {
 					if paths.Base(j) == paths.Base(readJob) && paths.Key(j) != paths.Key(readJob) {
-						return report.Location{Dir: paths.Join(j, paths.Base(readDir)), From: "absolute-paths", Kind: kind, JobDir: j, ReadFrom: readDir}
+						return report.Location{Dir: paths.Join(j, paths.Base(readDir)), From: report.FromAbsolutePaths, Kind: kind, JobDir: j, ReadFrom: readDir}
 					}
 				}
 			}
-			return withJob(report.Location{Dir: readDir, From: "read-path", Kind: kind})
+			return withJob(report.Location{Dir: readDir, From: report.FromReadPath, Kind: kind})
 		}
 	}
 	// The chk-N folder of its own checkpoint id that the absolute paths
@@ -67,10 +67,10 @@ func locate(snap *model.Snapshot, keys keyedFiles, base string) report.Location 
 		}
 	}
 	if own != "" {
-		return withJob(report.Location{Dir: own, From: "absolute-paths", Kind: model.KindCheckpoint})
+		return withJob(report.Location{Dir: own, From: report.FromAbsolutePaths, Kind: report.KindCheckpoint})
 	}
 	if readDir != "" {
-		return withJob(report.Location{Dir: readDir, From: "read-path", Kind: "folder"})
+		return withJob(report.Location{Dir: readDir, From: report.FromReadPath, Kind: report.KindFolder})
 	}
 	return withJob(report.Location{})
 }
@@ -81,21 +81,21 @@ func sourceDir(source string) string {
 	if source == "" || !strings.Contains(source, "/") {
 		return ""
 	}
-	if folderKind(source) != "folder" {
+	if folderKind(source) != report.KindFolder {
 		return strings.TrimRight(source, "/")
 	}
 	return paths.Parent(source)
 }
 
-func folderKind(dir string) string {
+func folderKind(dir string) report.LocationKind {
 	name := paths.Base(dir)
 	switch {
 	case paths.IsChkDir(name):
-		return model.KindCheckpoint
+		return report.KindCheckpoint
 	case paths.IsSavepointDir(name):
-		return model.KindSavepoint
+		return report.KindSavepoint
 	}
-	return "folder"
+	return report.KindFolder
 }
 
 // isSlateDB tells SlateDB's files (manifests, compactor state), which name
@@ -108,10 +108,10 @@ func isSlateDB(f model.Format) bool {
 // the compactor's state in <root>/compactions/.
 func locateSlateDB(readDir, base string) report.Location {
 	if base != "" {
-		return report.Location{Dir: strings.TrimRight(base, "/"), From: "base", Kind: "database"}
+		return report.Location{Dir: strings.TrimRight(base, "/"), From: report.FromBase, Kind: report.KindDatabase}
 	}
 	if name := paths.Base(readDir); readDir != "" && (name == "manifest" || name == "compactions") {
-		return report.Location{Dir: paths.Parent(readDir), From: "read-path", Kind: "database"}
+		return report.Location{Dir: paths.Parent(readDir), From: report.FromReadPath, Kind: report.KindDatabase}
 	}
 	return report.Location{}
 }
@@ -384,7 +384,7 @@ func sortDependencies(deps []report.Dependency, refs []report.FileRef) ([]report
 
 // metadataPath is where the snapshot file itself is, as well as known.
 func metadataPath(snap *model.Snapshot, loc report.Location) string {
-	if snap.Format == model.FormatFlink && loc.Dir != "" && loc.Kind != "folder" {
+	if snap.Format == model.FormatFlink && loc.Dir != "" && loc.Kind != report.KindFolder {
 		return paths.Join(loc.Dir, paths.MetadataName)
 	}
 	if snap.Source != "" {
@@ -409,7 +409,7 @@ func classify(snap *model.Snapshot, loc report.Location, keys locationKeys, f *m
 			return f.Path, report.RoleRelative, ""
 		}
 		resolved = paths.Join(loc.Dir, f.Path)
-		if loc.Kind == "folder" && loc.From != "base" {
+		if loc.Kind == report.KindFolder && loc.From != report.FromBase {
 			// Read from a folder that is not recognisably the snapshot's
 			// own: the files are only presumed to be there.
 			return resolved, report.RoleRelative, ""

@@ -77,7 +77,7 @@ type ComparedFile struct {
 
 // label names a snapshot for people: its folder name when known.
 func FolderLabel(s *SnapshotReport) string {
-	if s.Location.Kind == model.KindCheckpoint || s.Location.Kind == model.KindSavepoint {
+	if s.Location.Kind == KindCheckpoint || s.Location.Kind == KindSavepoint {
 		return paths.Base(s.Location.Dir)
 	}
 	switch {

@@ -38,7 +38,7 @@ func jobSnapshot(s *SnapshotReport) jobs.Snapshot {
 	switch {
 	case s.Format == model.FormatSlateDB && loc.Dir != "":
 		js.JobKey, js.JobDir = paths.Key(loc.Dir), loc.Dir
-	case loc.Kind == model.KindSavepoint:
+	case loc.Kind == KindSavepoint:
 		js.SavepointJob = savepointJob(paths.Base(loc.Dir))
 	case loc.JobDir != "":
 		js.JobKey, js.JobDir = paths.Key(loc.JobDir), loc.JobDir

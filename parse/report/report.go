@@ -1,6 +1,8 @@
 package report
 
 import (
+	"strings"
+
 	"github.com/ckptlens/ckptlens/parse/jobs"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/plan"
@@ -48,20 +50,58 @@ type Location struct {
 	// Dir is the snapshot's own folder (its chk-N, savepoint folder or SlateDB
 	// root), in the spelling it came from; "" when unknown.
 	Dir string `json:"dir"`
-	// From says how Dir was found: "base" (given by the user), "read-path"
-	// (the folder it was read from), "absolute-paths" (the folder its own
-	// absolute paths point to), "listing" (the listed folder holding a
-	// _metadata of its size and all its relative files) or "" (unknown).
-	From string `json:"from"`
-	// Kind is "checkpoint" (a chk-N folder), "savepoint" (a savepoint
-	// folder), "database" (a SlateDB root) or "folder" (anything else).
-	Kind string `json:"kind,omitempty"`
+	// From says how Dir was found; "" when it is unknown.
+	From LocatedBy    `json:"from"`
+	Kind LocationKind `json:"kind,omitempty"`
 	// JobDir is the job's checkpoint folder, the parent of chk-N, shared/
 	// and taskowned/; "" for savepoints and when unknown.
 	JobDir string `json:"jobDir,omitempty"`
 	// ReadFrom is the folder the file was read from when that is a copy of
 	// the snapshot's real folder (Dir then comes from its absolute paths).
 	ReadFrom string `json:"readFrom,omitempty"`
+}
+
+// LocatedBy is how a snapshot's folder was found.
+type LocatedBy string
+
+const (
+	FromBase          LocatedBy = "base"           // given by the user
+	FromReadPath      LocatedBy = "read-path"      // the folder it was read from
+	FromAbsolutePaths LocatedBy = "absolute-paths" // the folder its own absolute paths point to
+	FromListing       LocatedBy = "listing"        // the listed folder holding a _metadata of its size and all its relative files
+)
+
+// LocationKind is what a snapshot's folder is.
+type LocationKind string
+
+const (
+	KindCheckpoint LocationKind = "checkpoint" // a chk-N folder
+	KindSavepoint  LocationKind = "savepoint"  // a savepoint folder
+	KindDatabase   LocationKind = "database"   // a SlateDB database's root
+	KindFolder     LocationKind = "folder"     // anything else
+)
+
+// Explain says where the snapshot lives and how that was found, in the
+// words the page and the CLI both show. They differ only in how a user
+// gives a base location: given is said of one the user gave ("given with
+// --base"), give asks for one ("give --base").
+func (l Location) Explain(given, give string) string {
+	if l.Dir == "" {
+		return "unknown (" + give + " to place relative files)"
+	}
+	how := map[LocatedBy]string{
+		FromBase:          given,
+		FromReadPath:      "the folder it was read from",
+		FromAbsolutePaths: "from its own absolute paths",
+		FromListing:       "found in the listing: a _metadata of its size beside all its files",
+	}[l.From]
+	if l.ReadFrom != "" {
+		how += "; read from the copy in " + l.ReadFrom
+	}
+	if how == "" {
+		return l.Dir
+	}
+	return l.Dir + " (" + strings.TrimPrefix(how, "; ") + ")"
 }
 
 // Role is what a dependency folder is to the snapshot.

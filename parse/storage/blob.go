@@ -116,6 +116,11 @@ func (s *bucketStore) List(ctx context.Context, key string, fn func(Object)) err
 }
 
 func (s *bucketStore) Stat(ctx context.Context, key string) (Object, error) {
+	if strings.HasSuffix(key, "/") {
+		// A folder, even where the store keeps an empty marker object
+		// under its name (s3proxy's file system, the S3 console).
+		return s.statFolder(ctx, key)
+	}
 	a, err := s.b.Attributes(ctx, key)
 	if gcerrors.Code(err) == gcerrors.NotFound {
 		return s.statFolder(ctx, key)

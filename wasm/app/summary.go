@@ -138,18 +138,5 @@ func (c *Summary) fileBytes() string {
 
 // location says where the snapshot lives and how that was worked out.
 func (c *Summary) location() string {
-	loc := c.Snap.Location
-	if loc.Dir == "" {
-		return "unknown — enter the base location above to resolve relative paths"
-	}
-	how := map[string]string{
-		"base":           "as you entered it",
-		"read-path":      "the folder it was read from",
-		"absolute-paths": "from the absolute paths inside it",
-	}[loc.From]
-	out := loc.Dir
-	if how != "" {
-		out += " (" + how + ")"
-	}
-	return out
+	return c.Snap.Location.Explain("as you entered it", "enter the base location above")
 }
