@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/flink"
@@ -194,14 +193,11 @@ func printManifest(w io.Writer, s *model.Snapshot, listFiles bool) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  id\tname\tmanifest\tcreated\texpires")
 		for _, c := range d.Checkpoints {
-			name, expires := c.Name, "never"
+			name := c.Name
 			if name == "" {
 				name = "-"
 			}
-			if c.ExpireTime != 0 {
-				expires = unixTime(c.ExpireTime)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", c.ID, name, c.ManifestID, unixTime(c.CreateTime), expires)
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", c.ID, name, c.ManifestID, units.UnixTime(c.CreateTime), units.UnixTime(c.ExpireTime))
 		}
 		tw.Flush()
 	}
@@ -221,10 +217,6 @@ func printManifest(w io.Writer, s *model.Snapshot, listFiles bool) {
 	printProjections(w, d)
 	printFiles(w, s, listFiles)
 	printError(w, s)
-}
-
-func unixTime(sec int64) string {
-	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05Z")
 }
 
 func formatName(f model.Format) string {

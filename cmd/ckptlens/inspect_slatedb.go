@@ -134,7 +134,7 @@ func printDatabase(w io.Writer, r *slatedb.DatabaseReport) {
 				now += ", expiry refreshed"
 			}
 			name := slatedb.Checkpoint{ID: c.ID, Name: c.Name}
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%d–%d\t%s\n", checkpointName(name), c.ManifestID, unixTime(int64(c.CreateTime)), c.FirstSeen, c.LastSeen, now)
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%d–%d\t%s\n", checkpointName(name), c.ManifestID, units.UnixTime(int64(c.CreateTime)), c.FirstSeen, c.LastSeen, now)
 		}
 		tw.Flush()
 	}

@@ -4,7 +4,10 @@
 // -h`, `aws s3 ls --human-readable`, `gsutil du -h`).
 package units
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Bytes formats a byte count: "512 B", "1.5 KiB", "18 MiB". A negative
 // count is the -1 Flink writes when it recorded no size: "unknown".
@@ -56,4 +59,13 @@ func Count[N ~int | ~int64](n N) string {
 		out = append(out, s[i])
 	}
 	return string(out)
+}
+
+// UnixTime formats seconds since the epoch in UTC, or "never" for 0 (a
+// SlateDB checkpoint that does not expire).
+func UnixTime(sec int64) string {
+	if sec == 0 {
+		return "never"
+	}
+	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05Z")
 }

@@ -1,13 +1,17 @@
 package app
 
-import "time"
+import (
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/units"
+)
 
 // expiry is when a checkpoint expires, marked once it has.
 func expiry(sec int64) string {
 	if checkpointExpired(sec) {
-		return unixTime(sec) + " (expired)"
+		return units.UnixTime(sec) + " (expired)"
 	}
-	return unixTime(sec)
+	return units.UnixTime(sec)
 }
 
 func expiryClass(sec int64) string {
@@ -15,14 +19,6 @@ func expiryClass(sec int64) string {
 		return "expired"
 	}
 	return ""
-}
-
-// unixTime shows seconds since the epoch as UTC, or "never" for 0.
-func unixTime(sec int64) string {
-	if sec == 0 {
-		return "never"
-	}
-	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
 // holder names the database an SST lives in: this one, or a parent's.

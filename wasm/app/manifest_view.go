@@ -1,6 +1,9 @@
 package app
 
-import "github.com/vugu/vugu"
+import (
+	"github.com/ckptlens/ckptlens/parse/units"
+	"github.com/vugu/vugu"
+)
 
 // Manifest shows what only a SlateDB manifest has. It is built in Go, as
 // the charts are (svg.go says why).
@@ -25,7 +28,7 @@ func (c *Manifest) Build(*vugu.BuildIn) *vugu.BuildOut {
 			htmlText(tr, "td", cp.ID, "class", "mono", "data-k", "id")
 			htmlText(tr, "td", cp.Name, "data-k", "name", "data-label", "Name")
 			htmlText(tr, "td", Raw(cp.ManifestID), "class", "num", "data-k", "manifest", "data-label", "Manifest")
-			htmlText(tr, "td", unixTime(cp.CreateTime), "data-k", "created", "data-label", "Created")
+			htmlText(tr, "td", units.UnixTime(cp.CreateTime), "data-k", "created", "data-label", "Created")
 			htmlText(tr, "td", expiry(cp.ExpireTime), "data-k", "expires", "data-label", "Expires", "class", expiryClass(cp.ExpireTime))
 		}
 	}
