@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"cmp"
 	"io"
 	"slices"
 	"sync"
@@ -109,10 +110,10 @@ type loader struct {
 }
 
 // readAll reads every source but the ones not live, opts.Workers at a time,
-// until Stop says so.
+// until Stop says so. (Channels, not a sync.WaitGroup: the page's wasm
+// stays smaller.)
 func (ld *loader) readAll(notLive map[int]bool) {
-	sem := make(chan struct{}, max(1, ld.opts.Workers))
-	var wg sync.WaitGroup
+	workers := make(chan struct{}, max(1, ld.opts.Workers))
 	for i := range ld.sources {
 		if ld.cancelled() {
 			break
@@ -124,14 +125,15 @@ func (ld *loader) readAll(notLive map[int]bool) {
 			ld.read(i)
 			continue
 		}
-		sem <- struct{}{}
-		wg.Add(1)
+		workers <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
 			ld.read(i)
+			<-workers
 		}()
 	}
-	wg.Wait()
+	for range cap(workers) {
+		workers <- struct{}{} // every slot taken back: every read has ended
+	}
 }
 
 func (ld *loader) cancelled() bool { return ld.opts.Stop != nil && ld.opts.Stop() }
@@ -223,11 +225,11 @@ func (ld *loader) readListing(res *SourceResult, r io.ReaderAt, size int64) {
 
 func (ld *loader) done(r *SourceResult) {
 	ld.mu.Lock()
-	defer ld.mu.Unlock()
 	ld.results[r.Index] = r
 	if ld.opts.Done != nil {
 		ld.opts.Done(*r)
 	}
+	ld.mu.Unlock()
 }
 
 // inputs are the snapshots read, in the sources' order, each with its base
@@ -236,8 +238,7 @@ func (ld *loader) done(r *SourceResult) {
 // are read (its result explains it); otherwise it is a snapshot that
 // failed to decode.
 func (ld *loader) inputs() ([]Input, []*listing.Listing) {
-	var snaps []*model.Snapshot
-	var bases []string
+	var inputs []Input
 	var listings []*listing.Listing
 	for i, r := range ld.results {
 		switch {
@@ -248,16 +249,12 @@ func (ld *loader) inputs() ([]Input, []*listing.Listing) {
 				ld.opts.ListingError = r.Err
 			}
 		case r.Snapshot != nil:
-			snaps = append(snaps, r.Snapshot)
-			bases = append(bases, ld.sources[i].Base)
+			inputs = append(inputs, Input{Snapshot: r.Snapshot, Base: ld.sources[i].Base})
 		}
 	}
-	oneLocation := len(snaps) == 1 || oneDatabase(snaps)
-	inputs := make([]Input, len(snaps))
-	for i, s := range snaps {
-		inputs[i] = Input{Snapshot: s, Base: bases[i]}
-		if bases[i] == "" && oneLocation {
-			inputs[i].Base = ld.opts.Base
+	if len(inputs) == 1 || oneDatabase(inputs) {
+		for i := range inputs {
+			inputs[i].Base = cmp.Or(inputs[i].Base, ld.opts.Base)
 		}
 	}
 	return inputs, listings
@@ -265,9 +262,10 @@ func (ld *loader) inputs() ([]Input, []*listing.Listing) {
 
 // oneDatabase reports whether snaps are all files of one SlateDB database:
 // found in one manifest/ folder, or all given as bare files.
-func oneDatabase(snaps []*model.Snapshot) bool {
+func oneDatabase(inputs []Input) bool {
 	root := ""
-	for i, s := range snaps {
+	for i, in := range inputs {
+		s := in.Snapshot
 		if s.Format != model.FormatSlateDB && s.Format != model.FormatSlateDBCompactions {
 			return false
 		}
@@ -283,17 +281,19 @@ func oneDatabase(snaps []*model.Snapshot) bool {
 // mergeListings reads several listings (say, one per bucket) as one; nil
 // ones are skipped, and a single one is returned as it is.
 func mergeListings(ls []*listing.Listing) *listing.Listing {
-	ls = slices.DeleteFunc(ls, func(l *listing.Listing) bool { return l == nil })
-	if len(ls) == 1 {
-		return ls[0]
-	}
-	var merged *listing.Listing
+	var merged, only *listing.Listing
 	for _, l := range ls {
-		if merged == nil {
-			merged = &listing.Listing{Format: l.Format}
+		switch {
+		case l == nil:
+		case only == nil:
+			only = l
+		default:
+			if merged == nil {
+				merged = &listing.Listing{Format: only.Format, Entries: slices.Clone(only.Entries), Unterminated: only.Unterminated}
+			}
+			merged.Entries = append(merged.Entries, l.Entries...)
+			merged.Unterminated = merged.Unterminated || l.Unterminated
 		}
-		merged.Entries = append(merged.Entries, l.Entries...)
-		merged.Unterminated = merged.Unterminated || l.Unterminated
 	}
-	return merged
+	return cmp.Or(merged, only)
 }

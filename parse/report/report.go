@@ -89,12 +89,17 @@ func (l Location) Explain(given, give string) string {
 	if l.Dir == "" {
 		return "unknown (" + give + " to place relative files)"
 	}
-	how := map[LocatedBy]string{
-		FromBase:          given,
-		FromReadPath:      "the folder it was read from",
-		FromAbsolutePaths: "from its own absolute paths",
-		FromListing:       "found in the listing: a _metadata of its size beside all its files",
-	}[l.From]
+	how := given // FromBase
+	switch l.From {
+	case FromReadPath:
+		how = "the folder it was read from"
+	case FromAbsolutePaths:
+		how = "from its own absolute paths"
+	case FromListing:
+		how = "found in the listing: a _metadata of its size beside all its files"
+	case "":
+		how = ""
+	}
 	if l.ReadFrom != "" {
 		how += "; read from the copy in " + l.ReadFrom
 	}
