@@ -1,24 +1,19 @@
-// Package parse is the one engine behind the page, the CLI and the tests.
+// Package parse is the one engine behind the page, the CLI and the tests,
+// and its front door.
 //
-// Decode and DecodeFile read a snapshot (a Flink _metadata file or a SlateDB
-// manifest) into the neutral model.Snapshot. Inspect and Analyze then answer
-// what users ask of it, the same way for every format:
+// Load reads sources (a snapshot file each, or for the page a storage
+// listing), decoding each once: a Flink _metadata file or a SlateDB manifest
+// or compactions file, chosen by content (Decode). Of the SlateDB files found
+// in a folder it reads only the live ones, as SlateDB's garbage collector
+// sees them. It merges the listings, places the user's base location, and
+// hands the snapshots to the analysis (package analysis): where each lives,
+// which folders it needs and why, its sizes, with several what they share,
+// and with a listing what none of them needs (package plan). The result is a
+// Report (package report), plain data that encodes to JSON in a
+// deterministic order. FileSources and storage.Sources say what a path or a
+// storage URL given as a snapshot stands for.
 //
-//   - where the snapshot lives (Location): the user's base, the folder it was
-//     read from, the chk-N its own absolute paths name, or the listed folder
-//     holding it;
-//   - which folders it needs and why (Dependency, with a Role: exclusive,
-//     shared, file-merging, taskowned, other-checkpoint, changelog, external,
-//     relative, inline);
-//   - how big it is in Flink's own terms (Sizes: full and checkpointed, per
-//     operator, per file kind);
-//   - with several snapshots, what they share, which checkpoint first
-//     uploaded each file and what each adds (Comparison);
-//   - with a storage listing (package listing), what none of them needs
-//     and what cannot be decided (OrphanPlan).
-//
-// Paths are matched in a form that forgets URI spelling (file:/x, file:///x
-// and /x; s3, s3a and s3n; HDFS with or without its namenode) and always
-// shown as written. Every result is plain data that encodes to JSON, in a
-// deterministic order.
+// This package keeps the names the page, the CLI and share links have always
+// used (Report, SnapshotReport, Analyze, Inspect…) as aliases of those
+// packages'.
 package parse

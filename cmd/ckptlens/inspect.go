@@ -20,12 +20,14 @@ func init() {
 const inspectUsage = `usage: ckptlens inspect [--json] [--files] [--max-model SIZE] [--base LOC] PATH...
 
 PATH is a Flink _metadata file, a checkpoint or savepoint folder holding one,
-a SlateDB manifest or compactions file, or a SlateDB database folder (its
-newest manifest, then what its checkpoints keep and their history). --base LOC is where the PATH after it really lives (for
+a SlateDB manifest or compactions file, or a SlateDB database folder (what
+its garbage collector keeps alive, as the page reads it: its newest manifest,
+then what its checkpoints keep and their history, the manifests they pin and
+its newest compactions file). --base LOC is where the PATH after it really lives (for
 example s3://bucket/savepoints/savepoint-1a2b3c-0123456789ab when you copied
 its _metadata): it places relative files. --files lists every referenced file
 (by default the text shows a count and size per kind of file). --json prints
-one JSON object per input, one per line, always with every file.
+one JSON object per snapshot read, one per line, always with every file.
 --max-model SIZE is the most memory one snapshot's model may take, 2GB by
 default as in the page (for example 8GB, or none).
 The exit status is 1 when any input could not be decoded completely; the

@@ -75,8 +75,9 @@ snapshots in the listing it refuses and says what to fix.
 Exit status: 0 a plan, 1 a snapshot could not be decoded completely (or a
 file could not be read), 2 refused (the reason is on stderr), 3 the
 independent last check found a needed file in the plan (a bug: please report
-it). A SlateDB database folder stands for its newest manifest and the
-manifests its checkpoints pin. Nothing is deleted: the plan is printed for a
+it). A SlateDB database folder, local or on the storage, stands for its newest
+manifest, the manifests its checkpoints pin and its newest compactions file.
+Nothing is deleted: the plan is printed for a
 person to review.
 `
 
