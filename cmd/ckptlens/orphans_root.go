@@ -79,21 +79,28 @@ func rootReport(ctx context.Context, sa snapshotArgs, f rootFlags, opts parse.Op
 	}
 	found := retain.Find(l.Entries)
 	describeKept(stderr, found, f.keepLatest)
-	srcs := keptSources(ctx, st, l, found, f.keepLatest)
-	if len(srcs)+len(f.keep) == 0 {
+	srcs, given := keptSources(ctx, st, l, found, f.keepLatest)
+	for _, p := range f.keep {
+		more, done := sourcesOf(ctx, p, "", true)
+		defer done()
+		srcs = append(srcs, more...)
+		given = append(given, slices.Repeat([]string{p}, len(more))...)
+	}
+	if len(srcs) == 0 {
 		return nil, 0, fmt.Errorf("%s holds no chk-N/_metadata, savepoint or SlateDB manifest: give the checkpoint root (state.checkpoints.dir) or a database's root, or name what to keep with --keep", root)
 	}
 	opts.Listing = l
 	start := time.Now()
-	r, failed := loadKept(ctx, srcs, sa, f.keep, opts, stderr)
+	r, failed := loadSources("orphans", srcs, given, parse.LoadOptions{Options: opts, Limits: sa.limits(), Workers: decodeWorkers}, stderr)
 	fmt.Fprintf(stderr, "ckptlens orphans: read %d kept snapshots in %.1f s\n", len(r.Snapshots), time.Since(start).Seconds())
 	return r, failed, nil
 }
 
 // keptSources are the snapshots the listing shows a cleanup keeps, read
 // from st when parse.Load asks: the checkpoints and savepoints kept, then
-// every file of each SlateDB database, of which Load reads the live ones.
-func keptSources(ctx context.Context, st storage.Store, l *listing.Listing, found retain.Found, latest int) []parse.Source {
+// every file of each SlateDB database, of which Load reads the live ones;
+// given names each for messages.
+func keptSources(ctx context.Context, st storage.Store, l *listing.Listing, found retain.Found, latest int) (srcs []parse.Source, given []string) {
 	sizes := make(map[string]int64, len(l.Entries))
 	for _, e := range l.Entries {
 		sizes[e.Path] = e.Bytes
@@ -105,9 +112,8 @@ func keptSources(ctx context.Context, st storage.Store, l *listing.Listing, foun
 		}
 		return storage.ObjectSource(ctx, st, loc, loc.Key, sizes[p])
 	}
-	var srcs []parse.Source
 	for _, p := range found.Kept(latest) {
-		srcs = append(srcs, object(p))
+		srcs, given = append(srcs, object(p)), append(given, p)
 	}
 	for _, db := range found.Databases {
 		var files []parse.Source
@@ -115,30 +121,9 @@ func keptSources(ctx context.Context, st storage.Store, l *listing.Listing, foun
 			files = append(files, object(p))
 		}
 		srcs = append(srcs, parse.DatabaseSources(files)...)
+		given = append(given, slices.Repeat([]string{db.Root}, len(files))...)
 	}
-	return srcs
-}
-
-// loadKept reads the kept snapshots and those given with --keep through
-// the engine's front door, decodeWorkers at a time, and plans.
-func loadKept(ctx context.Context, srcs []parse.Source, sa snapshotArgs, keep []string, opts parse.Options, stderr io.Writer) (*parse.Report, int) {
-	for _, p := range keep {
-		more, done := sourcesOf(ctx, p, "", true)
-		defer done()
-		srcs = append(srcs, more...)
-	}
-	failed := 0
-	lo := parse.LoadOptions{Options: opts, Limits: sa.limits(), Workers: decodeWorkers}
-	lo.Done = func(res parse.SourceResult) {
-		if res.Err != nil {
-			fmt.Fprintf(stderr, "ckptlens orphans: %s: %v\n", srcs[res.Index].Name, res.Err)
-			failed++
-		}
-	}
-	lo.NotLive = func(notLive []int) {
-		fmt.Fprintf(stderr, "ckptlens orphans: %d older SlateDB manifests and compactions files not read: no live manifest needs them\n", len(notLive))
-	}
-	return parse.Load(srcs, lo), failed
+	return srcs, given
 }
 
 // listRoot lists the root, telling its progress.

@@ -58,33 +58,39 @@ func storageSources(ctx context.Context, p string) ([]parse.Source, func(), erro
 }
 
 // loadArgs reads the snapshots given through the engine's front door
-// (parse.Load) with the options given. Each input that could not be
-// decoded completely is reported on stderr and counted; the partial
-// snapshots are kept.
+// (parse.Load) with the options given; abs names local files by their
+// absolute path.
 func loadArgs(sa snapshotArgs, cmd string, opts parse.Options, abs bool, stderr io.Writer) (_ *parse.Report, failed int) {
 	var srcs []parse.Source
-	var arg []int // the argument each source came from
+	var given []string
 	for i, p := range sa.inputs {
 		s, done := sourcesOf(context.Background(), p, sa.bases[i], abs)
 		defer done()
 		srcs = append(srcs, s...)
 		for range s {
-			arg = append(arg, i)
+			given = append(given, p)
 		}
 	}
 	lo := parse.LoadOptions{Options: opts, Limits: sa.limits()}
 	if slices.ContainsFunc(sa.inputs, storage.IsURL) {
 		lo.Workers = decodeWorkers // the storage's latency, not the CPU, bounds the reads
 	}
+	return loadSources(cmd, srcs, given, lo, stderr)
+}
+
+// loadSources reads srcs through parse.Load; given[i] is what the user gave
+// for source i (an argument, or a database found under a ROOT), which the
+// messages name. Each source that could not be decoded completely is
+// reported on stderr and counted; the partial snapshots are kept.
+func loadSources(cmd string, srcs []parse.Source, given []string, lo parse.LoadOptions, stderr io.Writer) (_ *parse.Report, failed int) {
 	lo.Done = func(res parse.SourceResult) {
 		i := res.Index
-		p := sa.inputs[arg[i]]
 		if res.Err != nil {
-			fmt.Fprintf(stderr, "ckptlens %s: %s: %v\n", cmd, p, res.Err)
+			fmt.Fprintf(stderr, "ckptlens %s: %s: %v\n", cmd, given[i], res.Err)
 			failed++
 		}
-		if srcs[i].InFolder && i > 0 && arg[i-1] == arg[i] {
-			tellAlsoRead(stderr, cmd, p, srcs[i].Name)
+		if srcs[i].InFolder && i > 0 && given[i-1] == given[i] {
+			tellAlsoRead(stderr, cmd, given[i], srcs[i].Name)
 		}
 		// A snapshot of millions of records leaves the decoder's own
 		// model behind as garbage as large as the neutral one; collecting

@@ -6,7 +6,6 @@
 package retain
 
 import (
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,13 +124,6 @@ func (f Found) Kept(latest int) []string {
 		kept = append(kept, s.Metadata)
 	}
 	return kept
-}
-
-// Live are the manifests of a database its garbage collector keeps alive,
-// as slatedb.LiveManifests picks them (pins reads the checkpoints of the
-// newest), then its newest compactions file.
-func (d Database) Live(pins func(newest string) []uint64) []string {
-	return slatedb.LiveManifests(append(slices.Clip(d.Manifests), d.Compactions...), pins)
 }
 
 // parent and base split a path or URL at its last slash (path.Dir would
