@@ -118,11 +118,6 @@ func foreign(head []byte, size int64) error {
 // the file read, so a folder of any name places the snapshot (its relative
 // paths) and is never taken for a file of its own.
 func DecodeFile(path string) (*model.Snapshot, error) {
-	return DecodeFileWithin(path, Limits{})
-}
-
-// DecodeFileWithin is DecodeFile within limits.
-func DecodeFileWithin(path string, limits Limits) (*model.Snapshot, error) {
 	srcs, err := FileSources(path)
 	if err != nil {
 		return failed(path, err)
@@ -133,7 +128,7 @@ func DecodeFileWithin(path string, limits Limits) (*model.Snapshot, error) {
 		return failed(src.Name, err)
 	}
 	defer r.(io.Closer).Close()
-	return DecodeWithin(src.Name, r, src.Size, limits)
+	return Decode(src.Name, r, src.Size)
 }
 
 // FileSources are the sources a local path stands for: the file itself; the

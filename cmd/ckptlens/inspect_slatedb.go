@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -91,9 +92,46 @@ func addDatabase(report *parse.SnapshotReport, path string) error {
 	if st, err := os.Stat(path); err != nil || !st.IsDir() || report.SlateDB == nil {
 		return nil
 	}
-	db, err := parse.InspectDatabase(path, time.Now())
+	db, err := inspectDatabase(path, time.Now())
 	report.SlateDBDatabase = db
 	return err
+}
+
+// inspectDatabase reads every manifest a SlateDB database folder holds and
+// reports what a user asks of the database as a whole: what each checkpoint
+// keeps alive, which parents a clone reads, and each manifest's and
+// checkpoint's history. now decides checkpoint expiry. Manifests that
+// cannot be decoded completely are left out and named in the error.
+func inspectDatabase(dir string, now time.Time) (*slatedb.DatabaseReport, error) {
+	srcs, err := parse.FileSources(dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []*slatedb.Manifest
+	var errs []error
+	for _, src := range srcs {
+		id, ok := slatedb.ParseManifestName(src.Name)
+		if !ok || !src.InFolder {
+			continue
+		}
+		r, err := src.Open()
+		if err == nil {
+			var m *slatedb.Manifest
+			m, err = slatedb.Decode(r, src.Size)
+			r.(io.Closer).Close()
+			if err == nil {
+				m.ID = id
+				ms = append(ms, m)
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", src.Name, err))
+		}
+	}
+	if len(ms) == 0 {
+		return nil, errors.Join(append(errs, fmt.Errorf("%s holds no SlateDB manifest", dir))...)
+	}
+	return slatedb.NewDatabase(dir, ms...).Report(now), errors.Join(errs...)
 }
 
 // printDatabase shows what each checkpoint keeps alive and the history of

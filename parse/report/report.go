@@ -41,7 +41,7 @@ type SnapshotReport struct {
 	// of Files and FileRefs (ForSharing); Sizes still counts them.
 	FilesLeftOut int `json:"filesLeftOut,omitempty"`
 	// SlateDBDatabase is set when a SlateDB database folder was read
-	// (InspectDatabase): its checkpoints' pins, parents and history.
+	// (ckptlens inspect): its checkpoints' pins, parents and history.
 	SlateDBDatabase *slatedb.DatabaseReport `json:"slatedbDatabase,omitempty"`
 }
 

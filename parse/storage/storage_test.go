@@ -127,7 +127,7 @@ func TestLocalListing(t *testing.T) {
 	if len(paths) != 4 || paths[0] != filepath.ToSlash(root) {
 		t.Errorf("listed %v", paths)
 	}
-	if _, err := ReadSnapshot(context.Background(), st, mustParse(t, filepath.Join(root, "job", "chk-1"))); err == nil {
+	if _, err := Sources(context.Background(), st, mustParse(t, filepath.Join(root, "job", "chk-1"))); err == nil {
 		t.Error("a chk-1 folder without a _metadata read as a snapshot")
 	}
 }
