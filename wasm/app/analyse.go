@@ -23,6 +23,7 @@ func (r *Root) analyse(seq int64, inputs []Input, loads []*fileLoad, where place
 	}
 	opts := pageOptions(where)
 	opts.Stop = func() bool { return !r.current(seq) }
+	d.stop = opts.Stop
 	opts.NotLive = func(notLive []int) {
 		d.toRead -= len(notLive)
 		r.leaveUnread(seq, inputs, loads, notLive)
@@ -52,6 +53,7 @@ type placement struct {
 // decodedInputs is what the inputs of one load turned out to be so far.
 type decodedInputs struct {
 	start     float64 // when the load began
+	stop      func() bool
 	decodedAt float64 // when the last input was read
 	readers   []*progressReader
 	toRead    int     // inputs not yet read
@@ -74,7 +76,7 @@ func (r *Root) open(in Input, load *fileLoad, d *decodedInputs, i int) io.Reader
 		// rendered but often not painted before decoding went on.)
 		r.Platform.Painted()
 	}
-	pr := &progressReader{r: in.ReaderAt, progressBar: progressBar{size: in.Size, passes: decodingPasses,
+	pr := &progressReader{r: in.ReaderAt, stop: d.stop, progressBar: progressBar{size: in.Size, passes: decodingPasses,
 		now: r.Platform.Now, lastDraw: d.start, onStep: show, drawEnds: in.Size >= finishingDraw}}
 	d.readers[i] = pr
 	src := readWhole(in, pr, min(inMemoryLimit, heldLimit-d.held))

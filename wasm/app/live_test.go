@@ -130,3 +130,52 @@ func TestFolderDropReadsNewestCompactions(t *testing.T) {
 		t.Errorf("the line for the files left out: %+v", last)
 	}
 }
+
+// supersedingReader counts the reads of one file; its first read stands for
+// a newer drop arriving meanwhile.
+type supersedingReader struct {
+	data  []byte
+	reads *int
+	newer func()
+}
+
+func (s supersedingReader) ReadAt(p []byte, off int64) (int, error) {
+	*s.reads++
+	if *s.reads == 1 && s.newer != nil {
+		s.newer()
+	}
+	return bytes.NewReader(s.data).ReadAt(p, off)
+}
+
+// A drop superseded while its files are read reads none of the files after
+// the one under way (parse.Load asks Stop between files), and shows nothing.
+func TestSupersededDropStopsReading(t *testing.T) {
+	repo, err := fixtures.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	metas, _ := filepath.Glob(filepath.Join(repo, "testdata", "flink", "generated", "1.20", "restore-claim", "*", "chk-*", "_metadata"))
+	if len(metas) < 2 {
+		t.Fatalf("%d _metadata files", len(metas))
+	}
+	r := &Root{Env: &countingEnv{}, Platform: &fakeBrowser{}}
+	reads := make([]int, len(metas))
+	var inputs []Input
+	var loads []*fileLoad
+	for i, m := range metas {
+		data, err := os.ReadFile(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sr := supersedingReader{data: data, reads: &reads[i]}
+		if i == 0 {
+			sr.newer = func() { r.loadSeq.Add(1) }
+		}
+		inputs = append(inputs, Input{Name: m, Size: int64(len(data)), ReaderAt: sr})
+		loads = append(loads, &fileLoad{Name: m, Size: int64(len(data))})
+	}
+	r.analyse(r.loadSeq.Load(), inputs, loads, placement{})
+	if reads[0] != 1 || slices.ContainsFunc(reads[1:], func(n int) bool { return n > 0 }) || r.Report != nil || r.Completed != 0 {
+		t.Errorf("reads %v, report %v, %d completed", reads, r.Report != nil, r.Completed)
+	}
+}

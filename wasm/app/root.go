@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -207,11 +208,15 @@ type LoadTimings struct {
 	Decode, Read, Analyse float64
 }
 
+// errSuperseded ends the reading of a file a newer drop superseded.
+var errSuperseded = errors.New("a newer drop replaced this one")
+
 // progressReader moves a load's bar as the decoder reads through a file,
 // and times the reads.
 type progressReader struct {
 	r      io.ReaderAt
-	readMs float64 // time spent in r.ReadAt
+	stop   func() bool // true once a newer drop supersedes this load
+	readMs float64     // time spent in r.ReadAt
 	progressBar
 }
 
@@ -257,6 +262,9 @@ const (
 )
 
 func (p *progressReader) ReadAt(b []byte, off int64) (int, error) {
+	if p.stop != nil && p.stop() {
+		return 0, errSuperseded // the decoder stops here, part-way through a file
+	}
 	began := p.now()
 	n, err := p.r.ReadAt(b, off)
 	p.readMs += p.now() - began
