@@ -94,9 +94,10 @@ func Load(sources []Source, opts LoadOptions) *Report {
 	if ld.cancelled() {
 		return &Report{Schema: ReportSchema, Snapshots: []*SnapshotReport{}, Cancelled: true}
 	}
-	inputs, listings := ld.inputs()
+	inputs, listings, listingErr := ld.inputs()
 	if len(listings) > 0 {
 		opts.Listing = mergeListings(append([]*listing.Listing{opts.Listing}, listings...))
+		opts.ListingError = cmp.Or(opts.ListingError, listingErr)
 	}
 	return Analyze(inputs, opts.Options)
 }
@@ -233,21 +234,18 @@ func (ld *loader) done(r *SourceResult) {
 }
 
 // inputs are the snapshots read, in the sources' order, each with its base
-// (the source's own, else LoadOptions.Base where it has one location), and
-// the listings read. A source that is neither is left out when listings
+// (the source's own, else LoadOptions.Base where it has one location), the
+// listings read, and why the first of those with a bad line could not be
+// read whole. A source that is neither is left out when listings
 // are read (its result explains it); otherwise it is a snapshot that
 // failed to decode.
-func (ld *loader) inputs() ([]Input, []*listing.Listing) {
-	var inputs []Input
-	var listings []*listing.Listing
+func (ld *loader) inputs() (inputs []Input, listings []*listing.Listing, listingErr error) {
 	for i, r := range ld.results {
 		switch {
 		case r == nil:
 		case r.Listing != nil:
 			listings = append(listings, r.Listing)
-			if r.Err != nil && ld.opts.ListingError == nil {
-				ld.opts.ListingError = r.Err
-			}
+			listingErr = cmp.Or(listingErr, r.Err)
 		case r.Snapshot != nil:
 			inputs = append(inputs, Input{Snapshot: r.Snapshot, Base: ld.sources[i].Base})
 		}
@@ -257,7 +255,7 @@ func (ld *loader) inputs() ([]Input, []*listing.Listing) {
 			inputs[i].Base = cmp.Or(inputs[i].Base, ld.opts.Base)
 		}
 	}
-	return inputs, listings
+	return inputs, listings, listingErr
 }
 
 // oneDatabase reports whether snaps are all files of one SlateDB database:

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/parse/plan"
 	"github.com/ckptlens/ckptlens/parse/slatedb"
 )
 
@@ -206,5 +207,12 @@ func TestLoadPlacesTheBaseAndMergesListings(t *testing.T) {
 	}
 	if last := results[len(results)-1]; last.Snapshot != nil || last.Listing != nil || last.Err == nil {
 		t.Errorf("the file that is neither: %+v", last)
+	}
+	// A listing with a line that cannot be read still plans, refused.
+	bad := lines[0].String() + "this is not a listing line\n"
+	in[1] = ReaderSource("listing-a.txt", strings.NewReader(bad), int64(len(bad)))
+	r = Load(in, LoadOptions{ReadListings: true, Options: Options{Stopped: true}})
+	if r.Orphans == nil || !slices.ContainsFunc(r.Orphans.Refusals, func(ref plan.Refusal) bool { return ref.Code == plan.RefuseListingUnreadable }) {
+		t.Errorf("a listing with a bad line: plan %+v", r.Orphans)
 	}
 }
