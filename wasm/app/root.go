@@ -98,7 +98,7 @@ type Root struct {
 	Completed int
 
 	inputs     []Input
-	notRead    []*fileLoad // lines for files of the drop left unread (liveManifests)
+	notRead    []*fileLoad // lines for files of the drop left unread (leaveUnread)
 	loadStart  float64
 	loadSeq    atomic.Int64
 	renderDone bool // the current Report has not been rendered yet when false
