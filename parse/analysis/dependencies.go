@@ -46,7 +46,7 @@ func locate(snap *model.Snapshot, keys keyedFiles, base string) report.Location 
 					return report.Location{Dir: paths.Join(ownJob, readDir), From: report.FromAbsolutePaths, Kind: kind, JobDir: ownJob, ReadFrom: readDir}
 				}
 				for _, j := range sortedByCount(jobDirs) {
-					if paths.Base(j) == paths.Base(readJob) && paths.Key(j) != paths.Key(readJob) {
+					if paths.Base(j) == paths.Base(readJob) && paths.Key(j) != paths.Key(readJob) && !entropyOf(j, readJob) {
 						return report.Location{Dir: paths.Join(j, paths.Base(readDir)), From: report.FromAbsolutePaths, Kind: kind, JobDir: j, ReadFrom: readDir}
 					}
 				}
@@ -73,6 +73,13 @@ func locate(snap *model.Snapshot, keys keyedFiles, base string) report.Location 
 		return withJob(report.Location{Dir: readDir, From: report.FromReadPath, Kind: report.KindFolder})
 	}
 	return withJob(report.Location{})
+}
+
+// entropyOf reports whether job folder j is readJob with an entropy
+// segment inserted: the job's data files, not a copy of its folder.
+func entropyOf(j, readJob string) bool {
+	_, ok := paths.WithoutEntropy(paths.Key(j), paths.Key(readJob))
+	return ok
 }
 
 // sourceDir is the folder a snapshot was read from: the parent of the file,
