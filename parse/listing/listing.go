@@ -67,8 +67,11 @@ type Listing struct {
 }
 
 // HasTimes reports whether the listing's format prints modification times.
-func (l *Listing) HasTimes() bool {
-	switch l.Format {
+func (l *Listing) HasTimes() bool { return l.Format.HasTimes() }
+
+// HasTimes reports whether listings of this format print modification times.
+func (f Format) HasTimes() bool {
+	switch f {
 	case FormatHDFS, FormatS3, FormatGSUtil, FormatRclone, FormatFindTimes, FormatStorage,
 		FormatS3Inventory, FormatGCSInventory, FormatAzureInventory:
 		return true
