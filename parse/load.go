@@ -2,6 +2,7 @@ package parse
 
 import (
 	"cmp"
+	"errors"
 	"io"
 	"slices"
 	"sync"
@@ -96,11 +97,19 @@ func Load(sources []Source, opts LoadOptions) *Report {
 	}
 	inputs, listings, listingErr := ld.inputs()
 	if len(listings) > 0 {
-		opts.Listing = mergeListings(append([]*listing.Listing{opts.Listing}, listings...))
+		// The page's listings are in memory; a streamed one given too (no
+		// caller does) would have to be read whole to be merged.
+		given, _ := opts.Listing.(*listing.Listing)
+		if opts.Listing != nil && given == nil {
+			opts.ListingError = cmp.Or(opts.ListingError, errStreamedAndDropped)
+		}
+		opts.Listing = mergeListings(append([]*listing.Listing{given}, listings...))
 		opts.ListingError = cmp.Or(opts.ListingError, listingErr)
 	}
 	return Analyze(inputs, opts.Options)
 }
+
+var errStreamedAndDropped = errors.New("a streamed listing and listings among the sources cannot be merged: give one listing")
 
 // loader is one Load's state: what each source turned out to be.
 type loader struct {

@@ -26,8 +26,9 @@ type Input struct {
 // Options tune Analyze.
 type Options struct {
 	// Listing, when given, is what storage holds; it adds physical sizes of
-	// file-merging files and turns on the deletion plan.
-	Listing *listing.Listing
+	// file-merging files and turns on the deletion plan. It is read more
+	// than once, never held whole (a *listing.Listing is one too).
+	Listing listing.Source
 	// ListingError is why the listing could not be read whole (the entries
 	// before the bad line are in Listing): the plan is then refused.
 	ListingError error
@@ -35,6 +36,9 @@ type Options struct {
 	// without the bucket): for example "s3://bucket/". When empty it is
 	// inferred from the snapshots' paths.
 	ListingPrefix string
+	// DeletableSpool holds the paths of a plan's grouped deletable files
+	// (plan.Item.Group); in memory when nil.
+	DeletableSpool plan.Spool
 	// EntropyKey, Stopped and Margin are the plan's (package plan).
 	EntropyKey string
 	Stopped    bool
@@ -84,8 +88,8 @@ func Analyze(inputs []Input, opts Options) *report.Report {
 					r.Snapshots[i] = s
 				}
 			}
-			addPhysicalSizes(s, listed)
 		}
+		addPhysicalSizes(r.Snapshots, listed)
 	}
 	if opts.cancelled() {
 		r.Cancelled = true
@@ -117,13 +121,23 @@ func referencedPaths(snaps []*report.SnapshotReport) []string {
 	return out
 }
 
-// addPhysicalSizes fills the listed sizes of a snapshot's dependencies.
-func addPhysicalSizes(s *report.SnapshotReport, lf *plan.Listed) {
-	for _, ref := range s.FileRefs {
-		if e, ok := lf.Lookup(ref.Key); ok && !e.Dir {
-			d := &s.Dependencies[ref.Dependency]
-			d.ListedFiles++
-			d.PhysicalBytes += e.Bytes
+// addPhysicalSizes fills the listed sizes of the snapshots' dependencies,
+// from one read of the listing (none when NewListed's read found them).
+func addPhysicalSizes(snaps []*report.SnapshotReport, lf *plan.Listed) {
+	var keys []string
+	for _, s := range snaps {
+		for _, ref := range s.FileRefs {
+			keys = append(keys, ref.Key)
+		}
+	}
+	listed := lf.Find(keys)
+	for _, s := range snaps {
+		for _, ref := range s.FileRefs {
+			if e, ok := listed[ref.Key]; ok && !e.Dir {
+				d := &s.Dependencies[ref.Dependency]
+				d.ListedFiles++
+				d.PhysicalBytes += e.Bytes
+			}
 		}
 	}
 }

@@ -29,5 +29,6 @@ func planDeletions(snaps []*report.SnapshotReport, listed *plan.Listed, opts Opt
 	return plan.Make(in, opts.Listing, plan.Options{
 		Prefix: opts.ListingPrefix, EntropyKey: opts.EntropyKey, Stopped: opts.Stopped,
 		Margin: opts.Margin, Now: opts.Now, ListingError: opts.ListingError, Listed: listed,
+		Spool: opts.DeletableSpool,
 	})
 }

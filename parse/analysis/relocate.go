@@ -22,10 +22,9 @@ func relocate(s *report.SnapshotReport, lf *plan.Listed) (dir string, ok bool) {
 	if s.Format != model.FormatFlink || s.Size <= 0 {
 		return "", false
 	}
+	own := ""
 	if s.Location.Dir != "" && paths.IsAbsolute(s.Location.Dir) {
-		if _, listed := lf.Lookup(paths.Key(paths.Join(s.Location.Dir, paths.MetadataName))); listed {
-			return "", false // already where the listing has it
-		}
+		own = paths.Key(paths.Join(s.Location.Dir, paths.MetadataName))
 	}
 	var relative []string
 	for _, f := range s.Files {
@@ -33,15 +32,28 @@ func relocate(s *report.SnapshotReport, lf *plan.Listed) (dir string, ok bool) {
 			relative = append(relative, strings.TrimPrefix(path.Clean(f.Path), "/"))
 		}
 	}
-	match := ""
-	for _, e := range lf.Entries {
-		if e.Dir || e.Key == "" || path.Base(e.Key) != paths.MetadataName || e.Bytes != s.Size {
-			continue
+	// The listed _metadata files of its size are the candidates; one read of
+	// the listing tells which folders hold its relative files.
+	var candidates []plan.Entry
+	var keys []string
+	for _, e := range lf.Metadata() {
+		if e.Key == own {
+			return "", false // already where the listing has it
 		}
+		if e.Bytes == s.Size {
+			candidates = append(candidates, e)
+			for _, r := range relative {
+				keys = append(keys, path.Dir(e.Key)+"/"+r)
+			}
+		}
+	}
+	listed := lf.Find(keys)
+	match := ""
+	for _, e := range candidates {
 		folder := path.Dir(e.Key)
 		all := true
 		for _, r := range relative {
-			if _, listed := lf.Lookup(folder + "/" + r); !listed {
+			if _, ok := listed[folder+"/"+r]; !ok {
 				all = false
 				break
 			}

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"path"
 	"sort"
 	"strings"
 
@@ -41,7 +40,7 @@ func (r *entropyRules) learn(k string) bool {
 			continue // and leave a file of chk-N, shared/ or taskowned/
 		}
 		before := strings.Join(segs[:i], "/")
-		after := strings.TrimPrefix(path.Dir(job), before)
+		after := strings.TrimPrefix(paths.KeyDir(job), before)
 		rule := entropyRule{before: before, after: strings.TrimPrefix(after, "/")}
 		for _, have := range r.rules {
 			if have == rule {
@@ -88,7 +87,7 @@ func (r *entropyRules) inJob(k string) bool {
 }
 
 func (r *entropyRules) jobOf(k string) (string, bool) {
-	for d := k; d != "/" && d != "." && d != ""; d = path.Dir(d) {
+	for d := k; d != "/" && d != "." && d != ""; d = paths.KeyDir(d) {
 		if r.jobs[d] {
 			return d, true
 		}
@@ -105,11 +104,9 @@ func (p *planner) learnEntropy() {
 			p.entropy.jobs[paths.Key(s.JobDir)] = true
 		}
 	}
-	for _, e := range p.listed.Entries {
+	for _, k := range p.sv.metaKeys {
 		// Flink writes _metadata without entropy: its job folder is plain.
-		if e.Key != "" && path.Base(e.Key) == paths.MetadataName && paths.IsChkDir(path.Base(path.Dir(e.Key))) {
-			p.entropy.jobs[path.Dir(path.Dir(e.Key))] = true
-		}
+		p.entropy.jobs[paths.KeyDir(paths.KeyDir(k))] = true
 	}
 	for _, s := range p.snaps {
 		for _, f := range s.Files {
@@ -119,10 +116,10 @@ func (p *planner) learnEntropy() {
 		}
 	}
 	if p.opts.EntropyKey != "" {
-		for _, e := range p.listed.Entries {
+		p.read(func(_ int, e Entry) {
 			if e.Key != "" && !e.Dir {
 				p.entropy.learn(e.Key)
 			}
-		}
+		})
 	}
 }

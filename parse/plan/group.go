@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"path"
 	"sort"
 
 	"github.com/ckptlens/ckptlens/parse/paths"
@@ -17,69 +16,101 @@ type folderStat struct {
 	first   string
 }
 
-// group is the last phase: the verdicts become the plan's lists, whole
-// folders first. Folders are the listed ones (never entropy-free spellings
-// that may not exist).
-func (p *planner) group() *Plan {
-	out := &p.out
-	out.Deletable, out.Unsure = []Item{}, []Item{}
-	if out.Missing == nil {
-		out.Missing = []Missing{}
-	}
-	if out.Refusals == nil {
-		out.Refusals = []Refusal{}
-	}
-	folders := map[string]*folderStat{}
-	folderOf := func(k, shown string) *folderStat {
-		d := folders[k]
-		if d == nil {
-			d = &folderStat{shown: shown, reasons: map[string]bool{}}
-			folders[k] = d
+// keptGroup is the kept files of one folder with one reason.
+type keptGroup struct{ dir, reason string }
+
+// tally is what the judging pass adds up: per folder and per kept group,
+// never per file (but one bit: deletable or not).
+type tally struct {
+	folders   map[string]*folderStat
+	kept      map[keptGroup]*Item
+	keptOrder []keptGroup
+	filled    map[string]bool   // chk-N folders with a file listed in them
+	otherJobs map[string]string // job folders no snapshot was given for → as listed
+	files     map[keptGroup]*fileGroup
+	fileOrder []keptGroup
+}
+
+// judgeAll is the fourth phase, one pass: a verdict for every listed file,
+// added up by folder, and each deletable file checked by the independent
+// last check and listed in its group. Folders are the listed ones (never
+// entropy-free spellings that may not exist).
+func (p *planner) judgeAll(lc *lastChecker) {
+	t := &p.tally
+	t.folders, t.kept, t.filled, t.otherJobs = map[string]*folderStat{}, map[keptGroup]*Item{}, map[string]bool{}, map[string]string{}
+	t.files = map[keptGroup]*fileGroup{}
+	spelledDir := "\x00"
+	p.read(func(_ int, e Entry) {
+		if len(t.otherJobs) > 0 && e.Key != "" {
+			spelledDir = p.spellOtherJobs(e, spelledDir)
 		}
-		return d
-	}
-	var files []int // deletable files
-	for i, e := range p.listed.Entries {
 		if e.Dir {
 			if e.Key != "" && paths.Under(e.Key, p.root) && e.Key != p.root {
-				folderOf(e.Key, e.Path)
+				p.folderOf(e.Key, e.Path)
 			}
-			continue
+			return
 		}
-		v := p.verdicts[i]
+		k := e.Key
+		if k != "" {
+			k = p.entropy.canonical(k)
+		}
+		pl := p.place(k)
+		v := p.judgeFile(k, e, pl)
 		p.count(e, v)
-		if v.state == deletable {
-			files = append(files, i)
+		switch v.state {
+		case deletable:
+			lc.check(e.Path)
+			p.listDeletable(e, v)
+		case kept:
+			p.keepItem(e, v)
 		}
-		if e.Key == "" {
+		if k != "" {
+			if _, known := t.otherJobs[pl.area.job]; pl.ok && p.jobs[pl.area.job] == nil && !known {
+				t.otherJobs[pl.area.job] = ""
+				spelledDir = p.spellOtherJobs(e, "\x00")
+			}
+			if d := paths.KeyDir(k); p.chks[d] != nil {
+				t.filled[d] = true
+			}
+		}
+		p.addToFolders(e, v)
+	})
+	p.blockProtected()
+	p.dropGroupsInside()
+}
+
+func (p *planner) folderOf(k, shown string) *folderStat {
+	d := p.tally.folders[k]
+	if d == nil {
+		d = &folderStat{shown: shown, reasons: map[string]bool{}}
+		p.tally.folders[k] = d
+	}
+	return d
+}
+
+// addToFolders adds a file's verdict to every folder above it, up to the
+// root.
+func (p *planner) addToFolders(e Entry, v verdict) {
+	if e.Key == "" {
+		return
+	}
+	shown := e.Path
+	for k := paths.KeyDir(e.Key); k != p.root && paths.Under(k, p.root) && k != "/" && k != "."; k = paths.KeyDir(k) {
+		shown = paths.Parent(shown)
+		d := p.folderOf(k, shown)
+		if v.state != deletable {
+			d.blocked = true
 			continue
 		}
-		shown := e.Path
-		for k := path.Dir(e.Key); k != p.root && paths.Under(k, p.root) && k != "/" && k != "."; k = path.Dir(k) {
-			shown = paths.Parent(shown)
-			d := folderOf(k, shown)
-			if v.state != deletable {
-				d.blocked = true
-				continue
-			}
-			d.files++
-			d.bytes += e.Bytes
-			if !d.reasons[v.reason] {
-				d.reasons[v.reason] = true
-				if d.first == "" {
-					d.first = v.reason
-				}
+		d.files++
+		d.bytes += e.Bytes
+		if !d.reasons[v.reason] {
+			d.reasons[v.reason] = true
+			if d.first == "" {
+				d.first = v.reason
 			}
 		}
 	}
-	p.blockProtected(folders)
-	wholly := func(k string) bool {
-		d := folders[k]
-		return d != nil && !d.blocked
-	}
-	p.deletableItems(folders, wholly, files)
-	p.keptItems()
-	return out
 }
 
 func (p *planner) count(e Entry, v verdict) {
@@ -99,11 +130,28 @@ func (p *planner) count(e Entry, v verdict) {
 	}
 }
 
+// keepItem adds a kept file to the group of its folder and reason.
+func (p *planner) keepItem(e Entry, v verdict) {
+	t := &p.tally
+	g := keptGroup{paths.Parent(e.Path), v.reason}
+	it := t.kept[g]
+	if it == nil {
+		it = &Item{Path: e.Path, Reason: v.reason}
+		t.kept[g] = it
+		t.keptOrder = append(t.keptOrder, g)
+	} else {
+		it.Path, it.Dir = g.dir, true
+	}
+	it.Files++
+	it.Bytes += e.Bytes
+}
+
 // blockProtected keeps the folders that must stay even when nothing in them
 // is needed, and every folder above a kept checkpoint folder.
-func (p *planner) blockProtected(folders map[string]*folderStat) {
+func (p *planner) blockProtected() {
+	folders := p.tally.folders
 	block := func(k string) {
-		for d := k; paths.Under(d, p.root) && d != "/" && d != "."; d = path.Dir(d) {
+		for d := k; paths.Under(d, p.root) && d != "/" && d != "."; d = paths.KeyDir(d) {
 			if f := folders[d]; f != nil {
 				f.blocked = true
 			}
@@ -121,41 +169,45 @@ func (p *planner) blockProtected(folders map[string]*folderStat) {
 		}
 	}
 	// A referenced file's folders stay even when the listing lacks it.
-	for k := range p.refs {
-		block(k)
+	for k, ki := range p.keys {
+		if ki.referenced {
+			block(k)
+		}
 	}
 }
 
-// deletableItems lists the largest wholly deletable folders, then the
-// deletable files outside them.
-func (p *planner) deletableItems(folders map[string]*folderStat, wholly func(string) bool, files []int) {
+// wholly reports whether nothing in listed folder k is needed.
+func (p *planner) wholly(k string) bool {
+	d := p.tally.folders[k]
+	return d != nil && !d.blocked
+}
+
+// group is the last phase: the verdicts become the plan's lists, whole
+// folders first.
+func (p *planner) group(lc *lastChecker) *Plan {
 	out := &p.out
+	out.Deletable, out.Unsure = []Item{}, []Item{}
+	if out.Missing == nil {
+		out.Missing = []Missing{}
+	}
+	if out.Refusals == nil {
+		out.Refusals = []Refusal{}
+	}
 	var tops []string
-	for k := range folders {
-		if wholly(k) && !wholly(path.Dir(k)) {
+	for k := range p.tally.folders {
+		if p.wholly(k) && !p.wholly(paths.KeyDir(k)) {
 			tops = append(tops, k)
 		}
 	}
 	sort.Strings(tops)
 	for _, k := range tops {
-		d := folders[k]
+		d := p.tally.folders[k]
 		out.Deletable = append(out.Deletable, Item{Path: d.shown, Dir: true, Files: d.files, Bytes: d.bytes, Reason: p.folderReason(k, d)})
+		lc.check(d.shown)
 	}
-	n := len(out.Deletable)
-	for _, i := range files {
-		e := p.listed.Entries[i]
-		inside := false
-		for k := path.Dir(e.Key); e.Key != "" && k != p.root && paths.Under(k, p.root) && k != "/" && k != "."; k = path.Dir(k) {
-			if wholly(k) {
-				inside = true
-				break
-			}
-		}
-		if !inside {
-			out.Deletable = append(out.Deletable, Item{Path: e.Path, Files: 1, Bytes: e.Bytes, Reason: p.verdicts[i].reason})
-		}
-	}
-	sort.SliceStable(out.Deletable[n:], func(a, b int) bool { return out.Deletable[n+a].Path < out.Deletable[n+b].Path })
+	p.listFiles()
+	p.keptItems()
+	return out
 }
 
 // folderReason says why a whole folder can go.
@@ -175,39 +227,15 @@ func (p *planner) folderReason(k string, d *folderStat) string {
 // keptItems lists what is kept unreferenced: a folder per kept checkpoint,
 // then the other files grouped by folder and reason.
 func (p *planner) keptItems() {
-	type group struct{ dir, reason string }
-	groups := map[group]*Item{}
-	var order []group
-	for i, e := range p.listed.Entries {
-		v := p.verdicts[i]
-		if e.Dir || v.state != kept {
-			continue
-		}
-		g := group{paths.Parent(e.Path), v.reason}
-		it := groups[g]
-		if it == nil {
-			it = &Item{Path: e.Path, Reason: v.reason}
-			groups[g] = it
-			order = append(order, g)
-		} else {
-			it.Path, it.Dir = g.dir, true
-		}
-		it.Files++
-		it.Bytes += e.Bytes
-	}
-	sort.SliceStable(order, func(a, b int) bool { return groups[order[a]].Path < groups[order[b]].Path })
+	t := &p.tally
+	order := t.keptOrder
+	sort.SliceStable(order, func(a, b int) bool { return t.kept[order[a]].Path < t.kept[order[b]].Path })
 	for _, g := range order {
-		p.out.Unsure = append(p.out.Unsure, *groups[g])
+		p.out.Unsure = append(p.out.Unsure, *t.kept[g])
 	}
 	// Kept checkpoint folders with nothing listed in them yet.
-	filled := map[string]bool{}
-	for i, e := range p.listed.Entries {
-		if !e.Dir && p.canon[i] != "" {
-			filled[path.Dir(p.canon[i])] = true
-		}
-	}
 	for _, k := range sortedKeys(p.chks) {
-		if c := p.chks[k]; c.kept && !filled[k] {
+		if c := p.chks[k]; c.kept && !t.filled[k] {
 			p.out.Unsure = append(p.out.Unsure, Item{Path: c.shown, Dir: true, Reason: c.reason})
 		}
 	}

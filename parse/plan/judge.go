@@ -25,34 +25,36 @@ type verdict struct {
 func keep(reason string) verdict   { return verdict{kept, reason} }
 func remove(reason string) verdict { return verdict{deletable, reason} }
 
-// judge is the fourth phase: a verdict for every listed file. Anything the
-// planner cannot place in a layout it knows is kept.
-func (p *planner) judge() {
-	p.verdicts = make([]verdict, len(p.listed.Entries))
-	for i, e := range p.listed.Entries {
-		if !e.Dir {
-			p.verdicts[i] = p.judgeFile(i, e)
-		}
-	}
+// placement is where a canonical key sits in Flink's layout, found once
+// per entry and pass.
+type placement struct {
+	area flinkArea
+	ok   bool
 }
 
-func (p *planner) judgeFile(i int, e Entry) verdict {
-	k := p.canon[i]
+func (p *planner) place(k string) placement {
+	a, ok := p.placeKey(k)
+	return placement{a, ok}
+}
+
+// judgeFile decides one listed file, k its canonical key. Anything the
+// planner cannot place in a layout it knows is kept.
+func (p *planner) judgeFile(k string, e Entry, pl placement) verdict {
 	if k == "" {
 		return keep("relative listing entry that could not be placed: give the prefix the listing is relative to (--prefix), or the snapshot's location")
 	}
-	if _, ok := p.refs[k]; ok {
+	if ki := p.keys[k]; ki != nil && ki.referenced {
 		return verdict{state: referenced}
 	}
 	if v, ok := p.judgeSlateDB(k, e); ok {
 		return v
 	}
-	if a, ok := p.placeKey(k); ok {
-		return p.judgeInJob(k, e, a)
+	if pl.ok {
+		return p.judgeInJob(k, e, pl.area)
 	}
 	if sp, ok := savepointFolder(k); ok {
 		if _, given := p.ownDirs[sp]; given {
-			return p.timely(k, e, remove("in a given savepoint's folder, but its _metadata does not reference it"))
+			return p.timely(nil, e, remove("in a given savepoint's folder, but its _metadata does not reference it"))
 		}
 		return keep("in savepoint folder " + path.Base(sp) + ", which was not given: savepoints are deleted by their owner, never by a plan")
 	}
@@ -70,14 +72,14 @@ func (p *planner) judgeInJob(k string, e Entry, a flinkArea) verdict {
 		return keep("its job folder (" + path.Base(a.job) + ") holds none of the given snapshots: give that job's newest checkpoint to plan it")
 	}
 	if strings.HasPrefix(a.area, "chk-") {
-		d := path.Dir(k)
+		d := paths.KeyDir(k)
 		if _, given := p.ownDirs[d]; given {
-			return p.timely(k, e, remove("in a given checkpoint's folder, but its _metadata does not reference it"))
+			return p.timely(j, e, remove("in a given checkpoint's folder, but its _metadata does not reference it"))
 		}
 		if c := p.chks[d]; c != nil && c.kept {
 			return keep(c.reason)
 		} else if c != nil {
-			return p.timely(k, e, remove(c.reason))
+			return p.timely(j, e, remove(c.reason))
 		}
 		return keep("in an unlisted checkpoint folder")
 	}
@@ -89,7 +91,7 @@ func (p *planner) judgeInJob(k string, e Entry, a flinkArea) verdict {
 	case j.newestMeta.IsZero() && !p.opts.Stopped:
 		return keep("the listing has no modification times, so what a running job wrote after its newest given checkpoint cannot be told apart: list with times, or state that the job is stopped (--stopped, or the page's box \"The jobs are stopped\")")
 	}
-	return p.timely(k, e, remove(areaReason(a)))
+	return p.timely(j, e, remove(areaReason(a)))
 }
 
 func areaReason(a flinkArea) string {
@@ -105,10 +107,10 @@ func areaReason(a flinkArea) string {
 	return "in the job's " + a.area + "/ folder, referenced by no given checkpoint"
 }
 
-// timely keeps a file of a given job written after the job's cutoff: a
-// running job may have written it for a checkpoint no _metadata names yet.
-func (p *planner) timely(k string, e Entry, v verdict) verdict {
-	j := p.jobOfKey(k)
+// timely keeps a file of a given job (j; nil outside one) written after
+// the job's cutoff: a running job may have written it for a checkpoint no
+// _metadata names yet.
+func (p *planner) timely(j *job, e Entry, v verdict) verdict {
 	if j == nil || j.newestMeta.IsZero() {
 		return v
 	}
@@ -122,16 +124,9 @@ func (p *planner) timely(k string, e Entry, v verdict) verdict {
 	return v
 }
 
-func (p *planner) jobOfKey(k string) *job {
-	if a, ok := p.placeKey(k); ok {
-		return p.jobs[a.job]
-	}
-	return nil
-}
-
 // savepointFolder finds the savepoint-… folder a key lies in.
 func savepointFolder(k string) (string, bool) {
-	for d := path.Dir(k); d != "/" && d != "."; d = path.Dir(d) {
+	for d := paths.KeyDir(k); d != "/" && d != "."; d = paths.KeyDir(d) {
 		if paths.IsSavepointDir(path.Base(d)) {
 			return d, true
 		}

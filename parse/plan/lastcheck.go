@@ -5,45 +5,95 @@ import (
 	"strings"
 )
 
-// lastCheck re-checks a finished plan from the snapshots alone, sharing no
-// matching code with the phases: no deletable path may be, or hold, a path
-// a given snapshot references or a protected folder. It returns the
-// deletable paths that do; any one withdraws the whole plan.
-func lastCheck(snaps []Snapshot, protected []string, deletable []Item) []string {
-	doomed := make(map[string]string, len(deletable))
-	for _, it := range deletable {
-		doomed[spelling(it.Path)] = it.Path
-	}
-	hits := map[string]bool{}
-	check := func(needed string) {
-		for p := spelling(needed); p != ""; p = above(p) {
-			if written, ok := doomed[p]; ok {
-				hits[written] = true
-			}
+// lastChecker re-checks a finished plan from the snapshots alone, sharing
+// no matching code with the phases: no deletable path may be, or hold, a
+// path a given snapshot references or a protected folder. Any path it
+// catches withdraws the whole plan. It holds the hashes of what is needed,
+// with the folders above, so that each deletable path is checked as it is
+// listed; a hash that matches is confirmed against the spellings
+// themselves, made on the first match.
+type lastChecker struct {
+	snaps     []Snapshot
+	protected []string
+	hash      func(string) uint64
+	hashed    map[uint64]struct{}
+	exact     map[string]bool // spellings of needed paths and the folders above them
+	hits      map[string]bool
+}
+
+func newLastChecker(snaps []Snapshot, protected []string) *lastChecker {
+	c := &lastChecker{snaps: snaps, protected: protected, hash: newKeyHash(), hashed: map[uint64]struct{}{}, hits: map[string]bool{}}
+	// Every folder up to the top: a colliding hash must not cut the walk.
+	c.eachNeeded(func(p string) bool {
+		c.hashed[c.hash(p)] = struct{}{}
+		return true
+	})
+	return c
+}
+
+// eachNeeded calls add with the spelling of every needed path and of the
+// folders above it, going up while add returns true.
+func (c *lastChecker) eachNeeded(add func(string) bool) {
+	need := func(p string) {
+		for p := spelling(p); p != "" && add(p); p = above(p) {
 		}
 	}
-	for _, s := range snaps {
+	for _, s := range c.snaps {
 		if s.Dir != "" {
-			check(strings.TrimRight(s.Dir, "/") + "/_metadata")
+			need(strings.TrimRight(s.Dir, "/") + "/_metadata")
 		}
 		if strings.Contains(s.Source, "/") {
-			check(s.Source)
+			need(s.Source)
 		}
 		for _, f := range s.Files {
 			if !f.Relative {
-				check(f.Path)
+				need(f.Path)
 			}
 		}
 	}
-	for _, d := range protected {
-		check(d)
+	for _, d := range c.protected {
+		need(d)
 	}
-	out := make([]string, 0, len(hits))
-	for p := range hits {
+}
+
+// check records a deletable path that is, or holds, a needed one.
+func (c *lastChecker) check(deletable string) {
+	sp := spelling(deletable)
+	if _, maybe := c.hashed[c.hash(sp)]; !maybe {
+		return
+	}
+	if c.exact == nil {
+		c.exact = map[string]bool{}
+		c.eachNeeded(func(p string) bool {
+			if c.exact[p] {
+				return false
+			}
+			c.exact[p] = true
+			return true
+		})
+	}
+	if c.exact[sp] {
+		c.hits[deletable] = true
+	}
+}
+
+// found are the deletable paths caught, sorted.
+func (c *lastChecker) found() []string {
+	out := make([]string, 0, len(c.hits))
+	for p := range c.hits {
 		out = append(out, p)
 	}
 	sort.Strings(out)
 	return out
+}
+
+// lastCheck checks the deletable items of a plan (see lastChecker).
+func lastCheck(snaps []Snapshot, protected []string, deletable []Item) []string {
+	c := newLastChecker(snaps, protected)
+	for _, it := range deletable {
+		c.check(it.Path)
+	}
+	return c.found()
 }
 
 // spelling writes a path one way whatever way it came: scheme aliases

@@ -9,15 +9,21 @@ import (
 	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
-// Listed is a listing resolved into the snapshots' namespace: every entry
-// with its matching key.
+// Listed is a listing resolved into the snapshots' namespace. It holds no
+// entries: each question re-reads the listing (a listing.Source), so memory
+// does not grow with the listing's length.
 type Listed struct {
-	Format  listing.Format
-	Prefix  string // what relative entries were resolved against
-	Entries []Entry
-	byKey   map[string]int
-	// conflicts are keys listed both as a file and as a folder.
-	conflicts []string
+	Format listing.Format
+	Prefix string // what relative entries were resolved against
+	src    listing.Source
+	// metas are the listed _metadata files, for placing snapshots read away
+	// from their folder.
+	metas   []Entry
+	entries int // in the last read
+	// looked are the keys of the referenced paths NewListed was given, and
+	// known those of them listed: the first Find of them needs no read.
+	looked map[string]bool
+	known  map[string]Entry
 }
 
 // Entry is one listed file or folder.
@@ -31,37 +37,113 @@ type Entry struct {
 
 // NewListed resolves a listing. prefix resolves relative entries; when ""
 // it is inferred from referenced, the absolute paths the snapshots
-// reference.
-func NewListed(l *listing.Listing, prefix string, referenced []string) *Listed {
-	lf := &Listed{Format: l.Format, Prefix: prefix, byKey: make(map[string]int, len(l.Entries))}
-	if prefix == "" {
-		lf.Prefix = inferPrefix(l, referenced)
+// reference. It reads the listing once (more while inferring a prefix).
+func NewListed(src listing.Source, prefix string, referenced []string) *Listed {
+	lf := &Listed{Prefix: prefix, src: src, looked: map[string]bool{}}
+	for _, p := range referenced {
+		lf.looked[paths.Key(p)] = true
 	}
-	for _, e := range l.Entries {
-		lf.add(e)
+	relative := lf.readMetadata(prefix == "")
+	if prefix == "" && relative {
+		lf.Prefix = inferPrefix(src, referenced)
+		if lf.Prefix != "" {
+			lf.readMetadata(false)
+		}
 	}
-	lf.findFilesHoldingEntries()
 	return lf
 }
 
-// findFilesHoldingEntries records listed files that other entries lie
-// under: a file that is also a folder (a listing without folder lines, cut
-// right after a folder's name).
-func (lf *Listed) findFilesHoldingEntries() {
-	for _, e := range lf.Entries {
-		for d := path.Dir(e.Key); e.Key != "" && d != "/" && d != "."; d = path.Dir(d) {
-			if i, ok := lf.byKey[d]; ok {
-				if !lf.Entries[i].Dir {
-					lf.conflicts = append(lf.conflicts, lf.Entries[i].Path)
-					lf.Entries[i].Dir = true // judged as a folder: its entries decide
-				}
-				break
-			}
+// readMetadata collects the listed _metadata files and the format; it
+// reports whether any file entry is relative.
+func (lf *Listed) readMetadata(noteRelative bool) (relative bool) {
+	lf.metas, lf.known, lf.entries = nil, map[string]Entry{}, 0
+	seen := map[string]bool{}
+	lf.each(func(e listing.Entry) {
+		lf.entries++
+		relative = relative || noteRelative && e.Relative && !e.Dir
+		le := lf.resolve(e)
+		if _, have := lf.known[le.Key]; lf.looked[le.Key] && !have {
+			lf.known[le.Key] = Entry{Key: le.Key, Bytes: le.Bytes, Dir: le.Dir, Modified: le.Modified}
 		}
-	}
+		if path.Base(e.Path) == paths.MetadataName && !e.Dir && le.Key != "" && !seen[le.Key] {
+			seen[le.Key] = true
+			le.Path, le.Key = strings.Clone(le.Path), strings.Clone(le.Key)
+			lf.metas = append(lf.metas, le)
+		}
+	})
+	return relative
 }
 
-func (lf *Listed) add(e listing.Entry) {
+// each reads the listing once, entry by entry, and returns the stream's
+// error and whether its last line was cut.
+func (lf *Listed) each(fn func(listing.Entry)) (err error, cut bool) {
+	st, err := lf.src.Open()
+	if err != nil {
+		return err, false
+	}
+	defer st.Close()
+	for st.Next() {
+		fn(st.Entry())
+	}
+	if f := st.Format(); f != "" {
+		lf.Format = f
+	}
+	if c, ok := st.(listing.Cut); ok {
+		cut = c.Unterminated()
+	}
+	return st.Err(), cut
+}
+
+// Metadata are the listed _metadata files.
+func (lf *Listed) Metadata() []Entry { return lf.metas }
+
+// Find looks keys up in one read of the listing: the size, kind and time of
+// the first entry of each, by key (without its Path: a path holds its whole
+// listing line, and a snapshot names hundreds of thousands of keys).
+func (lf *Listed) Find(keys []string) map[string]Entry {
+	want := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if k != "" {
+			want[k] = true
+		}
+	}
+	found := make(map[string]Entry, len(want))
+	if len(want) == 0 {
+		return found
+	}
+	if lf.answers(want) {
+		for k := range want {
+			if e, ok := lf.known[k]; ok {
+				found[k] = e
+			}
+		}
+		lf.looked, lf.known = nil, nil // asked once: Analyze's physical sizes
+		return found
+	}
+	lf.each(func(e listing.Entry) {
+		le := lf.resolve(e)
+		if _, seen := found[le.Key]; want[le.Key] && !seen {
+			found[le.Key] = Entry{Key: le.Key, Bytes: le.Bytes, Dir: le.Dir, Modified: le.Modified}
+		}
+	})
+	return found
+}
+
+// answers reports whether the keys NewListed looked up cover want.
+func (lf *Listed) answers(want map[string]bool) bool {
+	if lf.looked == nil {
+		return false
+	}
+	for k := range want {
+		if !lf.looked[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// resolve places one listed entry in the snapshots' namespace.
+func (lf *Listed) resolve(e listing.Entry) Entry {
 	p, key := e.Path, ""
 	if e.Relative {
 		switch rel := strings.TrimPrefix(path.Clean(e.Path), "/"); {
@@ -86,33 +168,11 @@ func (lf *Listed) add(e listing.Entry) {
 	if dir {
 		le.Bytes = 0
 	}
-	if key != "" {
-		if i, dup := lf.byKey[key]; dup {
-			if lf.Entries[i].Dir != dir {
-				lf.conflicts = append(lf.conflicts, le.Path)
-				lf.Entries[i].Dir = false // judged as a file: never deleted as a folder
-			}
-			return
-		}
-		lf.byKey[key] = len(lf.Entries)
-	}
-	lf.Entries = append(lf.Entries, le)
+	return le
 }
 
 func isFind(f listing.Format) bool {
 	return f == listing.FormatFind || f == listing.FormatFindTimes
-}
-
-// Lookup finds the listed entry of a key.
-func (lf *Listed) Lookup(key string) (Entry, bool) {
-	if key == "" {
-		return Entry{}, false
-	}
-	i, ok := lf.byKey[key]
-	if !ok {
-		return Entry{}, false
-	}
-	return lf.Entries[i], true
 }
 
 // isFlinkFolderName tells folders that find prints like empty files.
@@ -121,90 +181,38 @@ func isFlinkFolderName(name string) bool {
 }
 
 // inferPrefix finds what relative listing entries are relative to: the part
-// of a referenced path in front of a listed relative path.
-func inferPrefix(l *listing.Listing, referenced []string) string {
-	rel := map[string]bool{}
-	for _, e := range l.Entries {
-		if e.Relative && !e.Dir {
-			rel[strings.TrimPrefix(path.Clean(e.Path), "/")] = true
-		}
-	}
-	if len(rel) == 0 {
-		return ""
-	}
-	for _, p := range referenced {
-		for i := len(p) - 1; i > 0; i-- {
-			if p[i] == '/' && rel[p[i+1:]] {
-				return p[:i+1]
-			}
-		}
-	}
-	return ""
-}
-
-// readListing is the first phase: resolve the listing, find the folder it
-// covers, and refuse a listing that cannot be read whole.
-func (p *planner) readListing(l *listing.Listing) {
-	p.listed = p.opts.Listed
-	if p.listed == nil {
-		var referenced []string
-		for _, s := range p.snaps {
-			for _, f := range s.Files {
-				if !f.Relative && paths.IsAbsolute(f.Path) {
-					referenced = append(referenced, f.Path)
+// of a referenced path in front of a listed relative path. The first
+// referenced path that has one decides, at its shortest listed tail. The
+// referenced paths are tried in batches, each one read of the listing, so
+// that only a batch's tails are held.
+func inferPrefix(src listing.Source, referenced []string) string {
+	lf := &Listed{src: src}
+	for from, n := 0, 1; from < len(referenced); from, n = from+n, n*8 {
+		batch := referenced[from:min(from+n, len(referenced))]
+		tails := map[string]int{} // tail → its position in the batch, by preference
+		var at []int
+		for bi, p := range batch {
+			for i := len(p) - 1; i > 0; i-- {
+				if p[i] == '/' {
+					if _, have := tails[p[i+1:]]; !have {
+						tails[p[i+1:]] = len(at)
+						at = append(at, bi<<32|i)
+					}
 				}
 			}
 		}
-		p.listed = NewListed(l, p.opts.Prefix, referenced)
-	}
-	p.out.Listing = ListingSummary{Format: l.Format, Prefix: p.listed.Prefix, Entries: len(p.listed.Entries), HasTimes: l.HasTimes()}
-	if p.opts.ListingError != nil {
-		p.refuse(RefuseListingUnreadable, "the listing has a line ckptlens cannot read ("+p.opts.ListingError.Error()+
-			"): a plan from part of a listing would call the rest's files missing or deletable. Fix or regenerate the listing.")
-	}
-	if l.Unterminated {
-		p.refuse(RefuseListingCut, "the listing's last line has no newline: it was probably cut short (a pipe closed early, or a copy of a listing still being written), and its last path may be cut too. List again and let the listing finish.")
-	}
-	if n := len(p.listed.conflicts); n > 0 {
-		p.refuse(RefuseFileAndFolder, plural(n, "path")+" listed both as a file and as a folder ("+first(p.listed.conflicts)+
-			"): the listing is damaged or was cut in the middle of a line. List again.")
-	}
-	p.root = listedRoot(p.listed)
-	p.out.Listing.Root = p.shown(p.root)
-}
-
-// listedRoot is the key of the common folder of every placed entry.
-func listedRoot(lf *Listed) string {
-	root, first := "", true
-	for _, e := range lf.Entries {
-		if e.Key == "" {
-			continue
-		}
-		k := e.Key
-		if !e.Dir {
-			k = path.Dir(k)
-		}
-		if first {
-			root, first = k, false
-			continue
-		}
-		for !paths.Under(k, root) && root != "/" && root != "." {
-			root = path.Dir(root)
+		best := -1
+		lf.each(func(e listing.Entry) {
+			if e.Relative && !e.Dir {
+				if t, ok := tails[strings.TrimPrefix(path.Clean(e.Path), "/")]; ok && (best < 0 || t < best) {
+					best = t
+				}
+			}
+		})
+		if best >= 0 {
+			p := batch[at[best]>>32]
+			return p[:at[best]&(1<<32-1)+1]
 		}
 	}
-	return root
-}
-
-// shown spells folder key k as the listing writes it.
-func (p *planner) shown(k string) string {
-	for _, e := range p.listed.Entries {
-		if e.Key != "" && paths.Under(e.Key, k) {
-			return paths.WrittenPrefix(e.Path, k)
-		}
-	}
-	return k
-}
-
-func (p *planner) refuse(code, message string) {
-	p.out.Refusals = append(p.out.Refusals, Refusal{Code: code, Message: message})
+	return ""
 }

@@ -33,12 +33,8 @@ func (j *job) cutoff(margin time.Duration) time.Time {
 // listing, collect every key it references, and refuse what cannot be
 // placed.
 func (p *planner) placeSnapshots() {
-	p.learnEntropy()
-	p.indexCanonical()
-	p.refs = map[string]*reference{}
 	p.jobs = map[string]*job{}
 	p.ownDirs = map[string]string{}
-	p.slate = p.slateDBs()
 	for si, s := range p.snaps {
 		if s.Partial {
 			// Still placed: what it does name is shown as needed.
@@ -53,28 +49,66 @@ func (p *planner) placeSnapshots() {
 	p.refuseMissing()
 }
 
-// indexCanonical keys every listed entry with its entropy segment removed.
-func (p *planner) indexCanonical() {
-	p.canon = make([]string, len(p.listed.Entries))
-	p.byCanon = make(map[string]int, len(p.listed.Entries))
-	for i, e := range p.listed.Entries {
-		k := e.Key
-		if k != "" {
-			k = p.entropy.canonical(k)
-			if _, dup := p.byCanon[k]; !dup {
-				p.byCanon[k] = i
+// wantedKeys are the canonical keys placing the snapshots may look up: every
+// absolute path they name, their _metadata and their manifests.
+func (p *planner) wantedKeys() map[string]*keyInfo {
+	want := map[string]*keyInfo{}
+	add := func(written string) {
+		if paths.IsAbsolute(written) {
+			want[p.entropy.canonical(paths.Key(written))] = &keyInfo{}
+		}
+	}
+	for _, s := range p.snaps {
+		if s.Dir != "" && paths.IsAbsolute(s.Dir) {
+			add(paths.Join(s.Dir, paths.MetadataName))
+			if isSlateDB(s.Format) {
+				add(slateManifestPath(s))
 			}
 		}
-		p.canon[i] = k
+		add(s.Source)
+		for _, f := range s.Files {
+			if !f.Relative {
+				add(f.Path)
+			}
+		}
 	}
+	return want
+}
+
+// candidateJobs are the job folders of the given checkpoints, before
+// placing tells which of them are the plan's.
+func (p *planner) candidateJobs() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range p.snaps {
+		if s.Kind == model.KindCheckpoint && s.JobDir != "" {
+			out[paths.Key(s.JobDir)] = true
+		}
+	}
+	return out
+}
+
+// referencedKeys are the keys the given snapshots reference, sorted.
+func (p *planner) referencedKeys() []string {
+	var out []string
+	for k, ki := range p.keys {
+		if ki.referenced {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (p *planner) listedAt(canonKey string) (Entry, bool) {
-	i, ok := p.byCanon[canonKey]
-	if !ok || canonKey == "" {
+	ki := p.keys[canonKey]
+	if ki == nil || !ki.listed || canonKey == "" {
 		return Entry{}, false
 	}
-	return p.listed.Entries[i], true
+	e := Entry{Key: canonKey, Bytes: ki.listedBytes, Dir: ki.listedDir}
+	if ki.hasTime {
+		e.Modified = time.Unix(0, ki.modified).UTC()
+	}
+	return e, true
 }
 
 func (p *planner) reference(si int, written string, bytes int64) {
@@ -82,10 +116,13 @@ func (p *planner) reference(si int, written string, bytes int64) {
 		return
 	}
 	k := p.entropy.canonical(paths.Key(written))
-	r := p.refs[k]
+	r := p.keys[k]
 	if r == nil {
-		r = &reference{path: written, bytes: bytes}
-		p.refs[k] = r
+		r = &keyInfo{}
+		p.keys[k] = r
+	}
+	if !r.referenced {
+		r.referenced, r.path, r.bytes = true, written, bytes
 	}
 	if n := len(r.snapshots); n == 0 || r.snapshots[n-1] != si {
 		r.snapshots = append(r.snapshots, si)
@@ -177,9 +214,9 @@ func (p *planner) refuseMissing() {
 	if p.root == "" || p.root == "/" || p.root == "." {
 		return
 	}
-	for _, k := range sortedKeys(p.refs) {
+	for _, k := range p.referencedKeys() {
 		if _, listed := p.listedAt(k); !listed && paths.Under(k, p.root) {
-			r := p.refs[k]
+			r := p.keys[k]
 			p.out.Missing = append(p.out.Missing, Missing{Path: r.path, Bytes: r.bytes, Snapshots: r.snapshots})
 		}
 	}

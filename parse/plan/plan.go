@@ -3,16 +3,18 @@
 //
 // The plan is made in phases, one method each: read the listing, place the
 // snapshots in it, protect what they and any running writer may still need,
-// judge every unprotected file, and group the verdicts. An independent last
-// check (lastcheck.go), which shares no matching code with the phases,
-// re-checks every deletable path against every referenced path before the
-// plan is handed out. Whenever a phase cannot prove what it needs (a snapshot
+// judge every file, and group the verdicts. The listing (a listing.Source)
+// is read again by each phase that needs it, never held (scan.go). An
+// independent last check (lastcheck.go), which shares no matching code with
+// the phases, re-checks every deletable path against every referenced path
+// as it is judged, before the plan is handed out. Whenever a phase cannot prove what it needs (a snapshot
 // missing from the listing, a listing cut short, a base that contradicts the
 // snapshot) the plan is refused: it lists nothing as deletable and says what
 // to fix.
 package plan
 
 import (
+	"io"
 	"strings"
 	"time"
 
@@ -49,8 +51,11 @@ type Options struct {
 	// not: the plan is then refused.
 	ListingError error
 	// Listed is the listing already resolved (NewListed), when the caller
-	// made it: the planner then does not index it again.
+	// made it: the planner then does not resolve its prefix again.
 	Listed *Listed
+	// Spool holds the paths of deletable files the plan counts in groups
+	// (see Item.Group); in memory when nil. The CLI spools to a file.
+	Spool Spool
 }
 
 // Snapshot is what the planner needs of one given snapshot.
@@ -109,6 +114,10 @@ type Plan struct {
 	// LastCheck lists the deletable paths the independent last check found
 	// needed: a bug in the planner. The plan is then withdrawn.
 	LastCheck []string `json:"lastCheck,omitempty"`
+
+	spool    Spool // the paths of Group items
+	spoolErr error
+	dropped  map[int]bool // groups of the spool left out
 }
 
 // Refusal is one reason no plan can be proven.
@@ -128,6 +137,7 @@ const (
 	RefuseFilesNotListed    = "files-not-listed"
 	RefuseBaseContradicts   = "base-contradicts"
 	RefuseLastCheck         = "last-check"
+	RefuseListingChanged    = "listing-changed"
 )
 
 // Refused reports whether the plan was refused (including by the last check).
@@ -146,8 +156,12 @@ type ListingSummary struct {
 
 // Item is a folder or file of the plan.
 type Item struct {
-	Path   string `json:"path"` // as listed
-	Dir    bool   `json:"dir,omitempty"`
+	Path string `json:"path"` // as listed
+	Dir  bool   `json:"dir,omitempty"`
+	// Group is set on an item that counts the deletable files of folder
+	// Path with one reason, too many to list one by one: the folder itself
+	// is not deletable, and DeletableList names each file.
+	Group  bool   `json:"group,omitempty"`
 	Files  int    `json:"files"`
 	Bytes  int64  `json:"bytes"`
 	Reason string `json:"reason"`
@@ -160,27 +174,40 @@ type Missing struct {
 	Snapshots []int  `json:"snapshots"`
 }
 
-// Make plans the listing against the given snapshots.
-func Make(snaps []Snapshot, l *listing.Listing, opts Options) *Plan {
+// Make plans the listing against the given snapshots. It reads the
+// listing several times, holding what is referenced and each folder's
+// figures, never the listing's entries.
+func Make(snaps []Snapshot, src listing.Source, opts Options) *Plan {
 	if opts.Margin <= 0 {
 		opts.Margin = DefaultMargin
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	if opts.Spool == nil {
+		opts.Spool = &memorySpool{}
+	}
 	snaps = withoutSupersededPins(snaps, opts.Now)
-	p := &planner{snaps: snaps, opts: opts}
-	p.readListing(l)
+	p := &planner{snaps: snaps, opts: opts, hash: newKeyHash(), otherDBs: map[string]bool{}}
+	p.out.spool = opts.Spool
+	p.readListing(src)
+	p.learnEntropy()
+	p.slate = p.slateDBs()
+	p.keys = p.wantedKeys()
+	p.collect()
 	p.placeSnapshots()
 	p.protect()
-	p.judge()
-	out := p.group()
+	lc := newLastChecker(snaps, p.protectedFolders())
+	p.judgeAll(lc)
+	out := p.group(lc)
+	p.refuseChanged()
+	out.spoolErr = p.spoolErr
 	out.Unknowns = append([]string{}, p.unknowns(out)...)
 	if len(out.Refusals) > 0 {
 		withdraw(out, "")
 		return out
 	}
-	if hits := lastCheck(snaps, p.protectedFolders(), out.Deletable); len(hits) > 0 {
+	if hits := lc.found(); len(hits) > 0 {
 		out.LastCheck = hits
 		out.Refusals = append(out.Refusals, Refusal{RefuseLastCheck, "the independent last check found " +
 			plural(len(hits), "deletable path") + " that a given snapshot needs (" + first(hits) +
@@ -210,28 +237,50 @@ type planner struct {
 	opts  Options
 	out   Plan
 
-	listed   *Listed
-	root     string // key of the folder holding every listed path
-	entropy  entropyRules
-	refs     map[string]*reference // referenced keys, entropy removed
-	jobs     map[string]*job       // given jobs by folder key
-	ownDirs  map[string]string     // given snapshots' own folders: key → as written
-	canon    []string              // listed entries' keys, entropy removed
-	byCanon  map[string]int        // canon → entry
-	chks     map[string]*chkFolder // listed chk-N folders of given jobs
-	slate    map[string]*slateDB   // given SlateDB databases by root key
-	verdicts []verdict             // parallel to listed.entries
+	listed  *Listed
+	hash    func(string) uint64
+	sv      survey     // the first pass's
+	proven  *confirmed // the second pass's
+	tally   tally      // the judging pass's
+	readErr error      // the listing's, from a pass
+	cut     bool       // the listing's last line had no newline
+	changed bool       // a pass read another listing than the first
+	print   fingerprint
+
+	root       string // key of the folder holding every listed path
+	rootFolded bool
+	entropy    entropyRules
+	keys       map[string]*keyInfo   // canonical keys placing looks up, and those referenced
+	jobs       map[string]*job       // given jobs by folder key
+	ownDirs    map[string]string     // given snapshots' own folders: key → as written
+	chks       map[string]*chkFolder // listed chk-N folders of given jobs
+	slate      map[string]*slateDB   // given SlateDB databases by root key
+	otherDBs   map[string]bool       // roots of listed SlateDB databases not given
+	spoolErr   error
 }
 
-// reference is one referenced key.
-type reference struct {
-	path      string // as the snapshot writes it, resolved
-	bytes     int64
-	snapshots []int
+// keyInfo is what the plan knows of one canonical key a snapshot names:
+// whether and how it is listed (its first listing), and whether it is
+// referenced. One map holds both, once per key: a checkpoint references
+// hundreds of thousands of files.
+type keyInfo struct {
+	listed      bool
+	listedDir   bool
+	hasTime     bool
+	referenced  bool
+	listedBytes int64
+	modified    int64  // Unix nanoseconds, when hasTime
+	path        string // as the snapshot writes it, resolved
+	bytes       int64
+	snapshots   []int
 }
 
-// Location is the item's path as listed, a folder's ending in "/".
+// Location is the item's path as listed, a folder's ending in "/", a
+// group's files shown as "folder/*".
 func (it Item) Location() string {
+	if it.Group {
+		return strings.TrimRight(it.Path, "/") + "/*"
+	}
 	if it.Dir && !strings.HasSuffix(it.Path, "/") {
 		return it.Path + "/"
 	}
@@ -244,9 +293,58 @@ func (it Item) Location() string {
 // none.
 func (p *Plan) DeletableList() string {
 	var b strings.Builder
-	for _, it := range p.Deletable {
-		b.WriteString(it.Location())
-		b.WriteByte('\n')
-	}
+	p.WriteDeletable(&b)
 	return b.String()
+}
+
+// EachDeletable calls fn with every deletable folder (dir) and file, each
+// file of a group one by one, in DeletableList's order: what a delete
+// command is made of. A refused plan has none.
+func (p *Plan) EachDeletable(fn func(path string, dir bool)) error {
+	if p.Refused() {
+		return nil
+	}
+	grouped := false
+	for _, it := range p.Deletable {
+		if it.Group {
+			grouped = true
+			continue
+		}
+		fn(it.Path, it.Dir)
+	}
+	if !grouped {
+		return nil
+	}
+	if p.spoolErr != nil {
+		return p.spoolErr
+	}
+	return p.spool.Replay(&groupedPaths{w: lineFunc(func(path string) { fn(path, false) }), dropped: p.dropped})
+}
+
+// DeletablePaths is how many paths EachDeletable gives.
+func (p *Plan) DeletablePaths() int {
+	n := 0
+	for _, it := range p.Deletable {
+		if it.Group {
+			n += it.Files
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteDeletable writes DeletableList to w: the folders and files listed one
+// by one, then the files of the groups. A refused plan writes nothing.
+func (p *Plan) WriteDeletable(w io.Writer) error {
+	var werr error
+	err := p.EachDeletable(func(path string, dir bool) {
+		if werr == nil {
+			_, werr = io.WriteString(w, Item{Path: path, Dir: dir}.Location()+"\n")
+		}
+	})
+	if werr != nil {
+		return werr
+	}
+	return err
 }

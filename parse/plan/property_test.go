@@ -185,6 +185,7 @@ func checkWorld(t *testing.T, seed uint64, w *world) bool {
 	}
 	w.opts.ListingError = err
 	p := Make(w.snaps, l, w.opts)
+	checkStreamed(t, seed, w, l, p)
 	if len(p.LastCheck) > 0 {
 		t.Errorf("seed %d: the last check fired: %v", seed, p.LastCheck)
 	}

@@ -27,10 +27,10 @@ func (p *planner) placeKey(k string) (flinkArea, bool) {
 		return flinkArea{job: job, area: "forst", sub: path.Base(folder)}, true
 	}
 	sub := ""
-	for d := path.Dir(k); strings.Count(d, "/") >= 2; d = path.Dir(d) {
+	for d := paths.KeyDir(k); strings.Count(d, "/") >= 2; d = paths.KeyDir(d) {
 		switch name := path.Base(d); name {
 		case paths.SharedDir, paths.TaskOwnedDir:
-			return flinkArea{job: path.Dir(d), area: name, sub: sub}, true
+			return flinkArea{job: paths.KeyDir(d), area: name, sub: sub}, true
 		case "dstl":
 			if sub != "" {
 				if jk, ok := p.jobNamed(sub); ok {
@@ -64,50 +64,51 @@ type chkFolder struct {
 	reason  string
 }
 
+// noteChk records, in the second pass, the listed chk-N folders of the given
+// checkpoints' jobs, and which hold a _metadata.
+func (p *planner) noteChk(k string, e Entry, jobs map[string]bool) {
+	var d string
+	switch {
+	case e.Dir && paths.IsChkDir(path.Base(k)):
+		d = k
+	case !e.Dir:
+		if pl, ok := paths.PlaceInFlinkLayout(k); ok && strings.HasPrefix(pl.Area, "chk-") {
+			d = paths.KeyDir(k)
+		}
+	}
+	if d == "" || !jobs[paths.KeyDir(d)] {
+		return
+	}
+	c := p.chks[d]
+	if c == nil {
+		c = &chkFolder{}
+		p.chks[d] = c
+	}
+	// Shown as an entry without an entropy segment spells it, when one
+	// does (the _metadata's): with entropy, Flink also leaves folders
+	// under the key's own name and each data file's random one.
+	if c.shown == "" || !c.plain && e.Key == k {
+		c.shown, c.plain = paths.Parent(e.Path), e.Key == k
+		if e.Dir {
+			c.shown = e.Path
+		}
+	}
+	if !e.Dir && path.Base(k) == paths.MetadataName {
+		c.hasMeta = true
+	}
+}
+
 // protect is the third phase: judge every listed chk-N folder of the given
 // jobs against the checkpoints given, and note the jobs that have newer or
 // in-progress checkpoints.
 func (p *planner) protect() {
-	p.chks = map[string]*chkFolder{}
-	for i, e := range p.listed.Entries {
-		k := p.canon[i]
-		if k == "" {
-			continue
-		}
-		var d string
-		switch {
-		case e.Dir && paths.IsChkDir(path.Base(k)):
-			d = k
-		case !e.Dir:
-			if a, ok := p.placeKey(k); ok && strings.HasPrefix(a.area, "chk-") {
-				d = path.Dir(k)
-			}
-		}
-		if d == "" || p.jobs[path.Dir(d)] == nil {
-			continue
-		}
-		c := p.chks[d]
-		if c == nil {
-			c = &chkFolder{}
-			p.chks[d] = c
-		}
-		// Shown as an entry without an entropy segment spells it, when one
-		// does (the _metadata's): with entropy, Flink also leaves folders
-		// under the key's own name and each data file's random one.
-		if c.shown == "" || !c.plain && e.Key == k {
-			c.shown, c.plain = paths.Parent(e.Path), e.Key == k
-			if e.Dir {
-				c.shown = e.Path
-			}
-		}
-		if !e.Dir && path.Base(k) == paths.MetadataName {
-			c.hasMeta = true
-		}
-	}
 	for _, d := range sortedKeys(p.chks) {
-		if _, given := p.ownDirs[d]; given {
+		switch _, given := p.ownDirs[d]; {
+		case p.jobs[paths.KeyDir(d)] == nil:
+			delete(p.chks, d) // its snapshot could not be placed
+		case given:
 			p.chks[d].given = true
-		} else {
+		default:
 			p.judgeCheckpointFolder(d, p.chks[d])
 		}
 	}
@@ -115,7 +116,7 @@ func (p *planner) protect() {
 }
 
 func (p *planner) judgeCheckpointFolder(d string, c *chkFolder) {
-	j := p.jobs[path.Dir(d)]
+	j := p.jobs[paths.KeyDir(d)]
 	name := path.Base(d)
 	n := paths.CheckpointNumber(name)
 	switch {

@@ -27,6 +27,8 @@ type slateDB struct {
 	err         error
 	verdict     map[string]slatedb.GCDecision // by listing key
 	others      map[string]bool               // roots of databases none of whose manifests was given
+	objects     []slatedb.Object              // its listed objects, until the GC model judged them
+	keys        []string                      // their keys
 }
 
 // slateDBs gathers the databases of the given SlateDB manifests and
@@ -80,17 +82,7 @@ func (p *planner) placeSlateDB(si int, s Snapshot) {
 		p.refuse(RefuseUnplaced, s.Label+": a SlateDB manifest does not name its database's location. Give the database's root (--base, or the page's base location), or read the manifest from its database folder.")
 		return
 	}
-	name := path.Base(strings.ReplaceAll(s.Source, "\\", "/"))
-	folder := "manifest/"
-	if s.Format == model.FormatSlateDBCompactions {
-		folder = "compactions/"
-		if _, ok := slatedb.ParseCompactionsName(name); !ok {
-			name = path.Base(slatedb.CompactionsPath(uint64(max(s.CheckpointID, 0))))
-		}
-	} else if _, ok := slatedb.ParseManifestName(name); !ok {
-		name = fmt.Sprintf("%020d.manifest", s.CheckpointID)
-	}
-	manifest := paths.Join(s.Dir, folder+name)
+	manifest := slateManifestPath(s)
 	if _, listed := p.listedAt(paths.Key(manifest)); !listed {
 		p.refuse(RefuseMetadataNotListed, fmt.Sprintf("%s: %s is not in the listing, whose paths are under %s. List the database's storage, or give its real root with --base.", s.Label, manifest, orNone(p.out.Listing.Root)))
 		return
@@ -102,6 +94,22 @@ func (p *planner) placeSlateDB(si int, s Snapshot) {
 		}
 	}
 	p.ownDirs[paths.Key(s.Dir)+"/manifest"] = paths.Join(s.Dir, "manifest")
+}
+
+// slateManifestPath is where a manifest or compactions file given is
+// listed: in its database's manifest/ or compactions/ folder.
+func slateManifestPath(s Snapshot) string {
+	name := path.Base(strings.ReplaceAll(s.Source, "\\", "/"))
+	folder := "manifest/"
+	if s.Format == model.FormatSlateDBCompactions {
+		folder = "compactions/"
+		if _, ok := slatedb.ParseCompactionsName(name); !ok {
+			name = path.Base(slatedb.CompactionsPath(uint64(max(s.CheckpointID, 0))))
+		}
+	} else if _, ok := slatedb.ParseManifestName(name); !ok {
+		name = fmt.Sprintf("%020d.manifest", s.CheckpointID)
+	}
+	return paths.Join(s.Dir, folder+name)
 }
 
 // withoutSupersededPins drops from older SlateDB manifests the manifests
@@ -161,59 +169,61 @@ func expiredOnly(s *model.Snapshot, now time.Time) map[uint64]bool {
 	return out
 }
 
-// planSlateDB runs SlateDB's GC model over the listed objects of each given
-// database, and finds the other databases in the listing.
-func (p *planner) planSlateDB() {
-	if len(p.slate) == 0 {
+// noteSlateDB keeps, in the second pass, the listed objects of each given
+// database and the roots of the other databases in the listing (folders
+// holding manifest/<id>.manifest).
+func (p *planner) noteSlateDB(k string, e Entry) {
+	if len(p.slate) == 0 || e.Dir {
 		return
 	}
-	objects := map[string][]slatedb.Object{}
-	keys := map[string][]string{}
-	for i, e := range p.listed.Entries {
-		k := p.canon[i]
-		if e.Dir || k == "" {
-			continue
-		}
-		for rk := range p.slate {
-			if paths.Under(k, rk) && k != rk {
-				objects[rk] = append(objects[rk], slatedb.Object{Path: strings.TrimPrefix(k, rk+"/"), Bytes: e.Bytes, Modified: e.Modified})
-				keys[rk] = append(keys[rk], k)
-			}
+	for rk, db := range p.slate {
+		if paths.Under(k, rk) && k != rk {
+			db.objects = append(db.objects, slatedb.Object{Path: strings.TrimPrefix(k, rk+"/"), Bytes: e.Bytes, Modified: e.Modified})
+			db.keys = append(db.keys, k)
 		}
 	}
-	for rk, db := range p.slate {
+	if path.Base(paths.KeyDir(k)) != "manifest" {
+		return
+	}
+	if _, ok := slatedb.ParseManifestName(k); ok {
+		if root := paths.KeyDir(paths.KeyDir(k)); p.slate[root] == nil {
+			p.otherDBs[root] = true
+		}
+	}
+}
+
+// planSlateDB runs SlateDB's GC model over the listed objects of each given
+// database.
+func (p *planner) planSlateDB() {
+	for _, db := range p.slate {
 		db.verdict = map[string]slatedb.GCDecision{}
-		db.others = otherDatabases(p, rk)
+		db.others = p.otherDBs
 		if db.err != nil {
 			continue
 		}
-		db.gc, db.err = db.db.PlanGC(objects[rk], slatedb.GCOptions{Now: p.opts.Now, MinAge: slatedb.DefaultMinAge,
+		db.dropFolders(p.proven.dirOf)
+		db.gc, db.err = db.db.PlanGC(db.objects, slatedb.GCOptions{Now: p.opts.Now, MinAge: slatedb.DefaultMinAge,
 			Compactions: db.compactions, Stopped: p.opts.Stopped})
 		if db.err != nil {
 			continue
 		}
 		for i, d := range db.gc.Decisions {
-			db.verdict[keys[rk][i]] = d
+			db.verdict[db.keys[i]] = d
 		}
+		db.objects, db.keys = nil, nil
 	}
 }
 
-// otherDatabases finds roots of SlateDB databases in the listing (folders
-// holding manifest/<id>.manifest) that are not given.
-func otherDatabases(p *planner, given string) map[string]bool {
-	out := map[string]bool{}
-	for i, e := range p.listed.Entries {
-		k := p.canon[i]
-		if e.Dir || k == "" || path.Base(path.Dir(k)) != "manifest" {
-			continue
-		}
-		if _, ok := slatedb.ParseManifestName(k); ok {
-			if root := path.Dir(path.Dir(k)); p.slate[root] == nil && root != given {
-				out[root] = true
-			}
+// dropFolders leaves out the objects the second read proved to be folders
+// (find prints a folder before its contents like a file).
+func (db *slateDB) dropFolders(dirOf map[string]bool) {
+	objects, keys := db.objects[:0], db.keys[:0]
+	for i, k := range db.keys {
+		if !dirOf[k] {
+			objects, keys = append(objects, db.objects[i]), append(keys, k)
 		}
 	}
-	return out
+	db.objects, db.keys = objects, keys
 }
 
 // judgeSlateDB decides a file of a SlateDB database; ok is false for files

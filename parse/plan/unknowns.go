@@ -91,24 +91,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// jobsNotGiven are the job folders with kept files that no given snapshot
-// belongs to.
-func (p *planner) jobsNotGiven() []string {
-	seen := map[string]bool{}
-	var out []string
-	for i, e := range p.listed.Entries {
-		if e.Dir || p.canon[i] == "" {
-			continue
-		}
-		if a, ok := p.placeKey(p.canon[i]); ok && p.jobs[a.job] == nil && !seen[a.job] {
-			seen[a.job] = true
-			out = append(out, p.shown(a.job))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // byCount is one when n is 1, many otherwise.
 func byCount(one, many string, n int) string {
 	if n == 1 {
