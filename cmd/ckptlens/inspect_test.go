@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/ckptlens/ckptlens/internal/fixtures"
-	"github.com/ckptlens/ckptlens/internal/flink/encode"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -203,16 +202,8 @@ func TestInspectSlateDBText(t *testing.T) {
 // moves it: a file of many operators is refused under a small guard with
 // the flag to raise it, and read whole with a large one or none.
 func TestMaxModelGuard(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "_metadata")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := encode.WriteEmptyOperators(f, 4, 50_000); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	path := filepath.Join(t.TempDir(), "_metadata")
+	writeEmptyOperators(t, path, 50_000)
 	code, _, stderr := execCLI("inspect", "--max-model", "1MB", path)
 	if code != 1 || !strings.Contains(stderr, "--max-model") {
 		t.Errorf("under a 1 MB guard: exit %d, stderr %q; want 1 and the flag named", code, stderr)

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse"
@@ -89,6 +92,12 @@ type orphansFlags struct {
 }
 
 func orphans(args []string, stdout, stderr io.Writer) int {
+	if os.Getenv("GOGC") == "" {
+		// The planner reads the listing several times, leaving garbage per
+		// line and little alive: a lower target keeps the peak near what is
+		// alive at almost no CPU (bench/RESULTS.md).
+		debug.SetGCPercent(50)
+	}
 	var fl orphansFlags
 	args, rf, err := takeRootFlags(args)
 	sa, perr := parseArgs(args,
@@ -109,11 +118,21 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, orphansUsage)
 		return 2
 	}
+	spool, err := newFileSpool()
+	if err != nil {
+		fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
+		return 1
+	}
+	defer spool.Close()
+	opts.DeletableSpool = spool
 	var r *parse.Report
 	failed := 0
 	if fl.listing == "" {
 		r, failed, err = rootReport(context.Background(), sa, rf, opts, stderr)
 	} else if err = readListing(fl.listing, &opts); err == nil {
+		if c, ok := opts.Listing.(io.Closer); ok {
+			defer c.Close() // a spooled inventory's temporary file
+		}
 		sa.inputs, sa.bases = append(sa.inputs, rf.keep...), append(sa.bases, make([]string, len(rf.keep))...)
 		r, failed = loadArgs(sa, "orphans", opts, true, stderr)
 	}
@@ -132,17 +151,19 @@ func orphans(args []string, stdout, stderr io.Writer) int {
 	return printPlan(r, fl, stdout, stderr)
 }
 
-// readListing reads a listing or an inventory report into opts. One that
-// cannot be read whole still makes a report: the plan refuses it. An
-// inventory that names its bucket is what relative entries are relative
-// to, unless --prefix says otherwise.
+// readListing hands a listing or an inventory report to opts, to be read as
+// the plan needs it, never whole. One that cannot be opened as an
+// inventory still makes a report: the plan refuses it. An inventory that
+// names its bucket is what relative entries are relative to, unless
+// --prefix says otherwise.
 func readListing(path string, opts *parse.Options) error {
 	if !inventory.Is(path) {
-		l, err := listing.ParseFile(path)
-		if l == nil { // not opened
+		f, err := os.Open(path)
+		if err != nil {
 			return err
 		}
-		opts.Listing, opts.ListingError = l, err
+		f.Close()
+		opts.Listing = listing.File(path)
 		return nil
 	}
 	r, err := inventory.Open(path)
@@ -151,12 +172,53 @@ func readListing(path string, opts *parse.Options) error {
 		return nil
 	}
 	defer r.Close()
-	opts.Listing, opts.ListingError = listing.Collect(r)
+	// The first row names the bucket.
+	r.Next()
 	if opts.ListingPrefix == "" {
 		opts.ListingPrefix = r.Root()
 	}
+	// Decoding a report (gzip, URL-encoding, Parquet) costs more than
+	// reading back its entries: the planner's later reads come from a spool.
+	sp, err := listing.NewSpooled(inventory.Source(path), "")
+	if err != nil {
+		return err
+	}
+	opts.Listing = sp
 	return nil
 }
+
+// fileSpool keeps a plan's grouped deletable paths in a temporary file
+// until the plan is known not to be refused.
+type fileSpool struct {
+	f *os.File
+	w *bufio.Writer
+}
+
+// newFileSpool makes a spool that leaves no file behind: it is unlinked
+// at once, and lives while it is open.
+func newFileSpool() (*fileSpool, error) {
+	f, err := os.CreateTemp("", "ckptlens-paths-*")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(f.Name())
+	return &fileSpool{f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
+}
+
+func (s *fileSpool) Write(b []byte) (int, error) { return s.w.Write(b) }
+
+func (s *fileSpool) Replay(w io.Writer) error {
+	if err := s.w.Flush(); err != nil {
+		return err
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.Copy(w, s.f)
+	return err
+}
+
+func (s *fileSpool) Close() error { return s.f.Close() }
 
 func (fl orphansFlags) options(err error, given int, rf rootFlags) (parse.Options, error) {
 	opts := parse.Options{ListingPrefix: fl.prefix, EntropyKey: fl.entropyKey, Stopped: fl.stopped}
@@ -201,7 +263,10 @@ func printPlan(r *parse.Report, fl orphansFlags, stdout, stderr io.Writer) int {
 			return 1
 		}
 	case fl.asPaths:
-		io.WriteString(stdout, p.DeletableList())
+		if err := p.WriteDeletable(stdout); err != nil {
+			fmt.Fprintf(stderr, "ckptlens orphans: %v\n", err)
+			return 1
+		}
 	default:
 		printOrphans(stdout, r)
 	}
