@@ -36,11 +36,13 @@ func (c *Several) tool() deletecmd.Tool {
 func (c *Several) script() *planScript {
 	o, tool := c.Rep.Orphans, c.tool()
 	if c.scripted.plan != o || c.scripted.tool != tool {
-		targets := make([]deletecmd.Target, len(o.Deletable))
-		for i, it := range o.Deletable {
-			targets[i] = deletecmd.Target{Path: it.Path, Dir: it.Dir}
+		// A group of files is never its folder: each file is a target.
+		var targets []deletecmd.Target
+		err := o.EachDeletable(func(p string, dir bool) { targets = append(targets, deletecmd.Target{Path: p, Dir: dir}) })
+		text, serr := deletecmd.Script(tool, targets)
+		if err == nil {
+			err = serr
 		}
-		text, err := deletecmd.Script(tool, targets)
 		c.scripted = planScript{plan: o, tool: tool, text: text, err: err}
 	}
 	return &c.scripted

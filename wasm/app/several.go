@@ -63,7 +63,7 @@ func (c *Several) copyDeletableLabel() string {
 	if c.copiedPlan == c.Rep.Orphans && c.copied == "paths" {
 		return "Copied"
 	}
-	if n := len(c.Rep.Orphans.Deletable); n > 1 {
+	if n := c.Rep.Orphans.DeletablePaths(); n > 1 {
 		return "Copy the " + Count(n) + " paths"
 	}
 	return "Copy the path"
