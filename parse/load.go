@@ -103,7 +103,9 @@ func Load(sources []Source, opts LoadOptions) *Report {
 		if opts.Listing != nil && given == nil {
 			opts.ListingError = cmp.Or(opts.ListingError, errStreamedAndDropped)
 		}
-		opts.Listing = mergeListings(append([]*listing.Listing{given}, listings...))
+		if merged := mergeListings(append([]*listing.Listing{given}, listings...)); merged != nil {
+			opts.Listing = merged // never a nil *Listing in the interface
+		}
 		opts.ListingError = cmp.Or(opts.ListingError, listingErr)
 	}
 	return Analyze(inputs, opts.Options)
