@@ -117,8 +117,10 @@ func (p *planner) timely(j *job, e Entry, v verdict) verdict {
 	if e.Modified.IsZero() {
 		return keep("the listing gives no time for it")
 	}
+	// The reason names the job's cutoff, not the file's own time: files
+	// kept for one reason in one folder are one item, however many.
 	if cut := j.cutoff(p.opts.Margin); e.Modified.After(cut) {
-		return keep("written at " + e.Modified.UTC().Format(time.RFC3339) + ", after the newest given checkpoint's _metadata (" +
+		return keep("written after the newest given checkpoint's _metadata (" +
 			j.newestMeta.UTC().Format(time.RFC3339) + ") less the margin (" + p.opts.Margin.String() + "): a running job may still need it")
 	}
 	return v

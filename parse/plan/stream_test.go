@@ -272,3 +272,19 @@ func TestGroupedPaths(t *testing.T) {
 		t.Errorf("EachDeletable gives %d paths (%d counted), want %d: %.200v", len(each), p.DeletablePaths(), len(wantEach), each[:min(3, len(each))])
 	}
 }
+
+// Files kept because a running job may still need them are one item per
+// folder, whatever their own times: the plan's kept items grow with its
+// folders, not with the files written since the cutoff.
+func TestRecentFilesAreOneItem(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("-rw-r--r--   3 u g        500 2026-12-01 10:00 /cp/j/chk-4/_metadata\n")
+	for i := range 50 {
+		fmt.Fprintf(&b, "-rw-r--r--   3 u g          7 2026-12-01 10:%02d /cp/j/shared/new-%d\n", i+1, i)
+	}
+	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Dir: "/cp/j/chk-4", Kind: model.KindCheckpoint, JobDir: "/cp/j", CheckpointID: 4}
+	p := Make([]Snapshot{snap}, textSource(b.String()), Options{Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)})
+	if p.Refused() || len(p.Unsure) != 1 || p.Unsure[0].Files != 50 || !strings.Contains(p.Unsure[0].Reason, "a running job may still need it") {
+		t.Errorf("recent files kept as %+v", p.Unsure)
+	}
+}
