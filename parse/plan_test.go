@@ -66,6 +66,28 @@ func neverDeletes(t *testing.T, what string, p *OrphanPlan, snaps []*model.Snaps
 	}
 }
 
+// onlyClosedFolders fails when the plan deletes a folder whole that is not a
+// chk-N folder or inside one: an entropy segment, shared/ or a job folder
+// takes new files after the listing, which a recursive delete would take.
+func onlyClosedFolders(t *testing.T, what string, p *OrphanPlan) {
+	t.Helper()
+	if p.Refused() {
+		t.Fatalf("%s: refused: %+v", what, p.Refusals)
+	}
+	for _, it := range p.Deletable {
+		if !it.Dir {
+			continue
+		}
+		closed := false
+		for d := paths.Key(it.Path); d != "/" && d != "." && !closed; d = paths.KeyDir(d) {
+			closed = paths.IsChkDir(paths.Base(d))
+		}
+		if !closed {
+			t.Errorf("%s: %s is deleted whole, but files may still be written into it", what, it.Path)
+		}
+	}
+}
+
 // withTimes writes the scenario's listing in find -printf '%T@ %s %p'
 // form: every file written at 10:00 except each _metadata, at 10:00 plus
 // its checkpoint id in minutes, as a run writes them.
@@ -141,9 +163,11 @@ func TestPlanEntropyInjection(t *testing.T) {
 	if p.DeletableFiles == 0 {
 		t.Errorf("nothing deletable: the checkpoints before the given one are garbage: %+v", p.Unsure)
 	}
+	onlyClosedFolders(t, "older given", p)
 	// The newest alone: its files stay, every older checkpoint goes.
 	p = planOf(t, text.String(), Options{Stopped: true}, snaps[last:], bases[last:])
 	neverDeletes(t, "newest given", p, snaps[last:], bases[last:])
+	onlyClosedFolders(t, "newest given", p)
 	for _, u := range p.Unsure {
 		if strings.Contains(u.Reason, "holds none") || strings.Contains(u.Reason, "outside") {
 			t.Errorf("an entropy prefix was taken for another job: %+v", u)

@@ -176,10 +176,26 @@ func (p *planner) blockProtected() {
 	}
 }
 
-// wholly reports whether nothing in listed folder k is needed.
+// wholly reports whether listed folder k can be deleted whole: nothing in
+// it is needed, and nothing will be written into it after the listing.
+// A delete of a folder takes what is in it at delete time, so only a
+// finished checkpoint's own chk-N folder (and what lies in it) qualifies:
+// shared/, taskowned/, job folders and entropy segments take new files
+// from running jobs, and their deletable files are listed one by one.
 func (p *planner) wholly(k string) bool {
 	d := p.tally.folders[k]
-	return d != nil && !d.blocked
+	return d != nil && !d.blocked && p.closed(k)
+}
+
+// closed reports whether folder key k is, or lies in, the chk-N folder of
+// a checkpoint that is not kept.
+func (p *planner) closed(k string) bool {
+	for d := k; d != p.root && paths.Under(d, p.root) && d != "/" && d != "."; d = paths.KeyDir(d) {
+		if c := p.chks[p.entropy.canonical(d)]; c != nil {
+			return !c.kept
+		}
+	}
+	return false
 }
 
 // group is the last phase: the verdicts become the plan's lists, whole
@@ -204,6 +220,7 @@ func (p *planner) group(lc *lastChecker) *Plan {
 		d := p.tally.folders[k]
 		out.Deletable = append(out.Deletable, Item{Path: d.shown, Dir: true, Files: d.files, Bytes: d.bytes, Reason: p.folderReason(k, d)})
 		lc.check(d.shown)
+		lc.checkFolder(d.shown)
 	}
 	p.listFiles()
 	p.keptItems()

@@ -77,6 +77,18 @@ func (c *lastChecker) check(deletable string) {
 	}
 }
 
+// checkFolder records a folder to be deleted whole that is not a chk-N
+// folder or inside one: any other folder may receive files after the
+// listing, which a recursive delete would take with it.
+func (c *lastChecker) checkFolder(dir string) {
+	for _, seg := range strings.Split(spelling(dir), "/") {
+		if digits, ok := strings.CutPrefix(seg, "chk-"); ok && digits != "" && strings.Trim(digits, "0123456789") == "" {
+			return
+		}
+	}
+	c.hits[dir] = true
+}
+
 // found are the deletable paths caught, sorted.
 func (c *lastChecker) found() []string {
 	out := make([]string, 0, len(c.hits))
@@ -92,6 +104,9 @@ func lastCheck(snaps []Snapshot, protected []string, deletable []Item) []string 
 	c := newLastChecker(snaps, protected)
 	for _, it := range deletable {
 		c.check(it.Path)
+		if it.Dir {
+			c.checkFolder(it.Path)
+		}
 	}
 	return c.found()
 }

@@ -210,7 +210,7 @@ func Make(snaps []Snapshot, src listing.Source, opts Options) *Plan {
 	if hits := lc.found(); len(hits) > 0 {
 		out.LastCheck = hits
 		out.Refusals = append(out.Refusals, Refusal{RefuseLastCheck, "the independent last check found " +
-			plural(len(hits), "deletable path") + " that a given snapshot needs (" + first(hits) +
+			plural(len(hits), "deletable path") + " that a given snapshot needs, or a folder to delete whole that jobs may still write into (" + first(hits) +
 			"). This is a bug in ckptlens: nothing is planned. Please report it with the listing and the snapshots."})
 		withdraw(out, "")
 	}
