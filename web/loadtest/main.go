@@ -73,125 +73,101 @@ func (t *timings) String() string {
 	return fmt.Sprintf("p50 %v, p95 %v, p99 %v, max %v", q(0.50), q(0.95), q(0.99), q(1))
 }
 
+// config is what the flags ask for.
+type config struct {
+	n, conc, minSize, maxSize int
+	target                    string
+}
+
+// loadTest is one run against one Worker: the shares, the timings of each
+// phase and every failure seen.
+type loadTest struct {
+	config
+	base   string
+	client *http.Client
+	shares []*share
+
+	createT, readT, rereadT timings
+	phase1, phase2          time.Duration
+	lost, mixed, intact     int
+
+	mu       sync.Mutex
+	failures []string
+}
+
 func run(n, conc, minSize, maxSize int, target string) error {
-	base := target
-	if base == "" {
-		fmt.Println("starting the Worker on local workerd (wrangler dev --local)...")
-		// Only the API is under load: serve an empty page folder, so a
-		// rebuild of dist/ meanwhile cannot make wrangler restart the Worker.
-		assets, err := os.MkdirTemp("", "ckptlens-loadtest-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(assets)
-		os.WriteFile(filepath.Join(assets, "index.html"), []byte("<!doctype html><title>load test</title>"), 0o644)
-		// The rate limit and daily cap (which this test would hit at once,
-		// from one address) are raised to fit the run; web/localworker's
-		// TestWorkerLimitsUnderLoad tests them under load.
-		w, err := localworker.Start(context.Background(), localworker.Options{Assets: assets,
-			SharesPerMinute: n + 1, Vars: map[string]string{"MAX_SHARES_PER_DAY": fmt.Sprint(n + 1)}})
-		if err != nil {
-			return err
-		}
-		defer w.Stop()
-		base = w.URL
+	lt := &loadTest{config: config{n: n, conc: conc, minSize: minSize, maxSize: maxSize, target: target}}
+	base, stop, err := lt.worker()
+	if err != nil {
+		return err
 	}
+	defer stop()
 	if err := requireLoopback(base); err != nil {
 		return err
 	}
-
-	shares := make([]*share, n)
-	for i := range shares {
-		size := randomSize(minSize, maxSize)
-		b := make([]byte, size)
-		rand.Read(b)
-		shares[i] = &share{body: b, sum: sha256.Sum256(b)}
-	}
-	client := &http.Client{
+	lt.base = base
+	lt.client = &http.Client{
 		Transport: &http.Transport{MaxIdleConnsPerHost: conc},
 		Timeout:   60 * time.Second,
 	}
+	lt.shares = randomShares(n, minSize, maxSize)
+	lt.createAndReadBack()
+	lt.rereadShuffled()
+	return lt.report()
+}
 
-	var createT, readT timings
-	var mu sync.Mutex
-	var failures []string
-	fail := func(format string, args ...any) {
-		mu.Lock()
-		failures = append(failures, fmt.Sprintf(format, args...))
-		mu.Unlock()
+// worker is the Worker under test: the one at -url, or one started on local
+// workerd; stop ends the started one.
+func (lt *loadTest) worker() (base string, stop func(), err error) {
+	if lt.target != "" {
+		return lt.target, func() {}, nil
 	}
+	fmt.Println("starting the Worker on local workerd (wrangler dev --local)...")
+	// Only the API is under load: serve an empty page folder, so a
+	// rebuild of dist/ meanwhile cannot make wrangler restart the Worker.
+	assets, err := os.MkdirTemp("", "ckptlens-loadtest-")
+	if err != nil {
+		return "", nil, err
+	}
+	os.WriteFile(filepath.Join(assets, "index.html"), []byte("<!doctype html><title>load test</title>"), 0o644)
+	// The rate limit and daily cap (which this test would hit at once,
+	// from one address) are raised to fit the run; web/localworker's
+	// TestWorkerLimitsUnderLoad tests them under load.
+	w, err := localworker.Start(context.Background(), localworker.Options{Assets: assets,
+		SharesPerMinute: lt.n + 1, Vars: map[string]string{"MAX_SHARES_PER_DAY": fmt.Sprint(lt.n + 1)}})
+	if err != nil {
+		os.RemoveAll(assets)
+		return "", nil, err
+	}
+	return w.URL, func() { w.Stop(); os.RemoveAll(assets) }, nil
+}
 
-	// Phase 1: each client creates shares and reads each one straight back.
+func randomShares(n, minSize, maxSize int) []*share {
+	shares := make([]*share, n)
+	for i := range shares {
+		b := make([]byte, randomSize(minSize, maxSize))
+		rand.Read(b)
+		shares[i] = &share{body: b, sum: sha256.Sum256(b)}
+	}
+	return shares
+}
+
+func (lt *loadTest) fail(format string, args ...any) {
+	lt.mu.Lock()
+	lt.failures = append(lt.failures, fmt.Sprintf(format, args...))
+	lt.mu.Unlock()
+}
+
+// inParallel calls each with every index of order, from lt.conc clients at
+// once, and returns how long they took.
+func (lt *loadTest) inParallel(order []int, each func(i int)) time.Duration {
 	start := time.Now()
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range conc {
+	for range lt.conc {
 		wg.Go(func() {
 			for i := range jobs {
-				s := shares[i]
-				t0 := time.Now()
-				id, err := create(client, base, s.body)
-				createT.add(time.Since(t0))
-				if err != nil {
-					fail("create #%d: %v", i, err)
-					continue
-				}
-				s.id = id
-				t0 = time.Now()
-				got, err := read(client, base, id)
-				readT.add(time.Since(t0))
-				if err != nil {
-					fail("read back #%d (%s): %v", i, id, err)
-				} else if sha256.Sum256(got) != s.sum {
-					fail("share %s returned different bytes than were posted", id)
-				}
-			}
-		})
-	}
-	for i := range shares {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	phase1 := time.Since(start)
-
-	// Phase 2: with everything written, read every share again in a
-	// shuffled order, so a lost write or a crossed id shows up.
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	for i := len(order) - 1; i > 0; i-- {
-		j, _ := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
-		order[i], order[j.Int64()] = order[j.Int64()], order[i]
-	}
-	var reread timings
-	start2 := time.Now()
-	jobs = make(chan int)
-	var lost, mixed, ok2 int
-	var cmu sync.Mutex
-	for range conc {
-		wg.Go(func() {
-			for i := range jobs {
-				s := shares[i]
-				if s.id == "" {
-					continue
-				}
-				t0 := time.Now()
-				got, err := read(client, base, s.id)
-				reread.add(time.Since(t0))
-				cmu.Lock()
-				switch {
-				case err != nil:
-					lost++
-					fail("re-read %s: %v", s.id, err)
-				case sha256.Sum256(got) != s.sum:
-					mixed++
-					fail("re-read %s: bytes belong to another share or are damaged", s.id)
-				default:
-					ok2++
-				}
-				cmu.Unlock()
+				each(i)
 			}
 		})
 	}
@@ -200,35 +176,106 @@ func run(n, conc, minSize, maxSize int, target string) error {
 	}
 	close(jobs)
 	wg.Wait()
-	phase2 := time.Since(start2)
+	return time.Since(start)
+}
 
+// createAndReadBack is phase 1: each client creates shares and reads each
+// one straight back.
+func (lt *loadTest) createAndReadBack() {
+	order := make([]int, lt.n)
+	for i := range order {
+		order[i] = i
+	}
+	lt.phase1 = lt.inParallel(order, func(i int) {
+		s := lt.shares[i]
+		t0 := time.Now()
+		id, err := create(lt.client, lt.base, s.body)
+		lt.createT.add(time.Since(t0))
+		if err != nil {
+			lt.fail("create #%d: %v", i, err)
+			return
+		}
+		s.id = id
+		t0 = time.Now()
+		got, err := read(lt.client, lt.base, id)
+		lt.readT.add(time.Since(t0))
+		if err != nil {
+			lt.fail("read back #%d (%s): %v", i, id, err)
+		} else if sha256.Sum256(got) != s.sum {
+			lt.fail("share %s returned different bytes than were posted", id)
+		}
+	})
+}
+
+// rereadShuffled is phase 2: with everything written, read every share
+// again in a shuffled order, so a lost write or a crossed id shows up.
+func (lt *loadTest) rereadShuffled() {
+	var counts sync.Mutex
+	lt.phase2 = lt.inParallel(shuffled(lt.n), func(i int) {
+		s := lt.shares[i]
+		if s.id == "" {
+			return
+		}
+		t0 := time.Now()
+		got, err := read(lt.client, lt.base, s.id)
+		lt.rereadT.add(time.Since(t0))
+		counts.Lock()
+		defer counts.Unlock()
+		switch {
+		case err != nil:
+			lt.lost++
+			lt.fail("re-read %s: %v", s.id, err)
+		case sha256.Sum256(got) != s.sum:
+			lt.mixed++
+			lt.fail("re-read %s: bytes belong to another share or are damaged", s.id)
+		default:
+			lt.intact++
+		}
+	})
+}
+
+// shuffled is 0..n-1 in a random order.
+func shuffled(n int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	for i := len(order) - 1; i > 0; i-- {
+		j, _ := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		order[i], order[j.Int64()] = order[j.Int64()], order[i]
+	}
+	return order
+}
+
+// report prints the figures and fails on any lost, mixed-up or missing share.
+func (lt *loadTest) report() error {
 	ids := map[string]bool{}
 	var total int64
-	for _, s := range shares {
+	for _, s := range lt.shares {
 		if s.id != "" {
 			ids[s.id] = true
 		}
 		total += int64(len(s.body))
 	}
-
+	n := lt.n
 	fmt.Printf("\nckptlens share load test: %d shares, %d concurrent clients, %d–%d byte ciphertexts (%.1f MiB in all), %s on %d CPUs\n",
-		n, conc, minSize, maxSize, float64(total)/(1<<20), base, runtime.NumCPU())
+		n, lt.conc, lt.minSize, lt.maxSize, float64(total)/(1<<20), lt.base, runtime.NumCPU())
 	if la, err := os.ReadFile("/proc/loadavg"); err == nil {
 		// Other work on the machine slows every figure; say how busy it was.
 		fmt.Printf("  machine load average at the end: %s\n", strings.Join(strings.Fields(string(la))[:3], " "))
 	}
-	fmt.Printf("  create + read back: %v (%.0f shares/s); POST %s; GET %s\n", phase1.Round(time.Millisecond), float64(n)/phase1.Seconds(), &createT, &readT)
-	fmt.Printf("  re-read all, shuffled: %v (%.0f reads/s); GET %s\n", phase2.Round(time.Millisecond), float64(n)/phase2.Seconds(), &reread)
+	fmt.Printf("  create + read back: %v (%.0f shares/s); POST %s; GET %s\n", lt.phase1.Round(time.Millisecond), float64(n)/lt.phase1.Seconds(), &lt.createT, &lt.readT)
+	fmt.Printf("  re-read all, shuffled: %v (%.0f reads/s); GET %s\n", lt.phase2.Round(time.Millisecond), float64(n)/lt.phase2.Seconds(), &lt.rereadT)
 	fmt.Printf("  distinct ids: %d; intact on re-read: %d; lost: %d; mixed up: %d; other failures: %d\n",
-		len(ids), ok2, lost, mixed, len(failures)-lost-mixed)
-	if len(failures) > 0 {
-		for _, f := range failures[:min(len(failures), 10)] {
+		len(ids), lt.intact, lt.lost, lt.mixed, len(lt.failures)-lt.lost-lt.mixed)
+	if len(lt.failures) > 0 {
+		for _, f := range lt.failures[:min(len(lt.failures), 10)] {
 			fmt.Println("  FAIL", f)
 		}
-		return fmt.Errorf("%d failures", len(failures))
+		return fmt.Errorf("%d failures", len(lt.failures))
 	}
-	if len(ids) != n || ok2 != n {
-		return fmt.Errorf("%d distinct ids and %d intact shares for %d created", len(ids), ok2, n)
+	if len(ids) != n || lt.intact != n {
+		return fmt.Errorf("%d distinct ids and %d intact shares for %d created", len(ids), lt.intact, n)
 	}
 	fmt.Println("  OK: every share came back intact, under its own id")
 	return nil
