@@ -105,33 +105,10 @@ func WriteDense(out io.Writer, spec DenseSpec) (Stats, error) {
 	if err := e.Header(spec.CheckpointID, nil, spec.Operators+1); err != nil {
 		return st, err
 	}
-	size := func(lo, hi int64) int64 { return lo + g.r.Int64N(hi-lo) }
-
-	// The source: coordinator state inline, split state per subtask in one
-	// exclusive (relative) file each.
-	src := Operator{Name: "Source: events", UID: "events-source", ID: IDFor("events-source"),
-		Parallelism: int32(spec.Parallelism), MaxParallelism: int32(maxPar)}
-	if spec.Version < 5 {
-		src.Name, src.UID = "", ""
-	}
-	src.Coordinator = &ByteStream{Name: hex.EncodeToString(src.ID[:]), Data: make([]byte, 512)}
-	st.Handles++
-	st.InlineBytes += 512
-	for i := 0; i < spec.Parallelism; i++ {
-		f := &RelativeFile{Path: g.uuid(), Size: size(200, 4096)}
-		src.Subtasks = append(src.Subtasks, Subtask{Index: int32(i), ManagedOperator: &OperatorState{
-			States:   []NamedOperatorState{{Name: "SourceReaderState", Mode: SplitDistribute, Offsets: []int64{0}}},
-			Delegate: f,
-		}})
-		st.Handles++
-		st.Files++
-		st.FileBytes += f.Size
-	}
-	st.Subtasks += len(src.Subtasks)
+	src := denseSource(spec, g, maxPar, &st)
 	if err := e.Operator(&src); err != nil {
 		return st, err
 	}
-
 	for o := 0; o < spec.Operators; o++ {
 		uid := fmt.Sprintf("keyed-%d", o)
 		op := Operator{Name: fmt.Sprintf("KeyedProcess %d", o), UID: uid, ID: IDFor(uid),
@@ -141,27 +118,7 @@ func WriteDense(out io.Writer, spec DenseSpec) (Stats, error) {
 		}
 		for i := 0; i < spec.Parallelism; i++ {
 			start, num := keyGroupRange(maxPar, spec.Parallelism, i)
-			h := &Incremental{CheckpointID: spec.CheckpointID, BackendID: g.uuid(),
-				StartKeyGroup: start, NumKeyGroups: num, ID: g.uuid()}
-			meta := &RelativeFile{Path: g.uuid(), Size: size(1000, 20000)}
-			h.Meta = meta
-			st.FileBytes += meta.Size
-			for k := 0; k < spec.SharedPerSubtask; k++ {
-				f := &FileHandle{Path: jobDir + "/shared/" + g.uuid(), Size: size(1<<20, 64<<20)}
-				h.Shared = append(h.Shared, NamedHandle{LocalPath: fmt.Sprintf("%06d.sst", 10+k), Handle: f})
-				st.FileBytes += f.Size
-				if k%10 == 0 { // the newest SSTs were uploaded by this checkpoint
-					h.CheckpointedSize += f.Size
-				}
-			}
-			for _, name := range []string{"MANIFEST-000004", "CURRENT", "OPTIONS-000007"} {
-				f := &RelativeFile{Path: g.uuid(), Size: size(16, 8000)}
-				h.Private = append(h.Private, NamedHandle{LocalPath: name, Handle: f})
-				st.FileBytes += f.Size
-			}
-			n := 1 + len(h.Shared) + len(h.Private)
-			st.Handles += n
-			st.Files += n
+			h := denseIncremental(spec, g, jobDir, start, num, &st)
 			op.Subtasks = append(op.Subtasks, Subtask{Index: int32(i), ManagedKeyed: h})
 		}
 		st.Subtasks += len(op.Subtasks)
@@ -173,6 +130,61 @@ func WriteDense(out io.Writer, spec DenseSpec) (Stats, error) {
 	err = e.Finish(CheckpointProperties())
 	st.Bytes = e.Written()
 	return st, err
+}
+
+// size is a random size in [lo, hi).
+func (g *ids) size(lo, hi int64) int64 { return lo + g.r.Int64N(hi-lo) }
+
+// denseSource is WriteDense's source: coordinator state inline, split state
+// per subtask in one exclusive (relative) file each.
+func denseSource(spec DenseSpec, g *ids, maxPar int, st *Stats) Operator {
+	src := Operator{Name: "Source: events", UID: "events-source", ID: IDFor("events-source"),
+		Parallelism: int32(spec.Parallelism), MaxParallelism: int32(maxPar)}
+	if spec.Version < 5 {
+		src.Name, src.UID = "", ""
+	}
+	src.Coordinator = &ByteStream{Name: hex.EncodeToString(src.ID[:]), Data: make([]byte, 512)}
+	st.Handles++
+	st.InlineBytes += 512
+	for i := 0; i < spec.Parallelism; i++ {
+		f := &RelativeFile{Path: g.uuid(), Size: g.size(200, 4096)}
+		src.Subtasks = append(src.Subtasks, Subtask{Index: int32(i), ManagedOperator: &OperatorState{
+			States:   []NamedOperatorState{{Name: "SourceReaderState", Mode: SplitDistribute, Offsets: []int64{0}}},
+			Delegate: f,
+		}})
+		st.Handles++
+		st.Files++
+		st.FileBytes += f.Size
+	}
+	st.Subtasks += len(src.Subtasks)
+	return src
+}
+
+// denseIncremental is one keyed subtask's RocksDB incremental handle: a
+// meta file, spec.SharedPerSubtask shared SSTs and three private files.
+func denseIncremental(spec DenseSpec, g *ids, jobDir string, start, num int32, st *Stats) *Incremental {
+	h := &Incremental{CheckpointID: spec.CheckpointID, BackendID: g.uuid(),
+		StartKeyGroup: start, NumKeyGroups: num, ID: g.uuid()}
+	meta := &RelativeFile{Path: g.uuid(), Size: g.size(1000, 20000)}
+	h.Meta = meta
+	st.FileBytes += meta.Size
+	for k := 0; k < spec.SharedPerSubtask; k++ {
+		f := &FileHandle{Path: jobDir + "/shared/" + g.uuid(), Size: g.size(1<<20, 64<<20)}
+		h.Shared = append(h.Shared, NamedHandle{LocalPath: fmt.Sprintf("%06d.sst", 10+k), Handle: f})
+		st.FileBytes += f.Size
+		if k%10 == 0 { // the newest SSTs were uploaded by this checkpoint
+			h.CheckpointedSize += f.Size
+		}
+	}
+	for _, name := range []string{"MANIFEST-000004", "CURRENT", "OPTIONS-000007"} {
+		f := &RelativeFile{Path: g.uuid(), Size: g.size(16, 8000)}
+		h.Private = append(h.Private, NamedHandle{LocalPath: name, Handle: f})
+		st.FileBytes += f.Size
+	}
+	n := 1 + len(h.Shared) + len(h.Private)
+	st.Handles += n
+	st.Files += n
+	return h
 }
 
 // InlineSpec describes an inline-heavy checkpoint: everything stored in

@@ -21,6 +21,24 @@ func Sample(version int, text string) *Metadata {
 	}
 	named := func(s string) string { return s + text }
 
+	m.Operators = []Operator{sampleSource(version, root, named), sampleKeyed(version, root, named)}
+	if version < 3 {
+		clearNames(m.Operators)
+		return m
+	}
+
+	// Unaligned checkpoint channel state, changelog handles and a fully
+	// finished operator need V3+.
+	m.Operators = append(m.Operators, sampleChannels(named), sampleFinished(named), sampleFileMerging(root, named))
+	if version < 5 {
+		clearNames(m.Operators)
+	}
+	return m
+}
+
+// sampleSource has operator state of every distribution mode, in a file and
+// inline, and (V3+) a coordinator.
+func sampleSource(version int, root string, named func(string) string) Operator {
 	src := Operator{Name: named("Source: "), UID: named("source-"), ID: IDFor("sample-source"),
 		Parallelism: 2, MaxParallelism: 128}
 	if version >= 3 {
@@ -39,7 +57,12 @@ func Sample(version int, text string) *Metadata {
 			Delegate: &ByteStream{Name: named(root + "/chk-17/inline-"), Data: []byte("inline operator state")},
 		}},
 	}
+	return src
+}
 
+// sampleKeyed has incremental, full key-group and nested key-group keyed
+// state, and (V3+) a finished subtask.
+func sampleKeyed(version int, root string, named func(string) string) Operator {
 	keyed := Operator{Name: named("KeyedProcess "), UID: named("keyed-"), ID: IDFor("sample-keyed"),
 		Parallelism: 4, MaxParallelism: 128}
 	incrementalTag := byte(IncrementalV2)
@@ -72,16 +95,12 @@ func Sample(version int, text string) *Metadata {
 	if version >= 3 {
 		keyed.Subtasks = append(keyed.Subtasks, Subtask{Index: 3, Finished: true})
 	}
-	m.Operators = []Operator{src, keyed}
-	if version < 3 {
-		for i := range m.Operators {
-			m.Operators[i].Name, m.Operators[i].UID = "", ""
-		}
-		return m
-	}
+	return keyed
+}
 
-	// Unaligned checkpoint channel state, changelog handles and a fully
-	// finished operator need V3+.
+// sampleChannels has unaligned checkpoint channel state and changelog
+// keyed state.
+func sampleChannels(named func(string) string) Operator {
 	channels := Operator{Name: named("Map "), ID: IDFor("sample-channels"), Parallelism: 1, MaxParallelism: 128}
 	shared := &RelativeFile{Path: named("channel-state-"), Size: 4096}
 	channels.Subtasks = []Subtask{{Index: 0,
@@ -100,10 +119,17 @@ func Sample(version int, text string) *Metadata {
 				Changes: []Change{{KeyGroup: -1, Data: []byte("meta")}, {KeyGroup: 5, Data: []byte("change")}}, ID: "inmem-id"}},
 			MaterializationID: 2, CheckpointID: 17, ID: "changelog-id"},
 	}}
-	finished := Operator{Name: named("Source: finished "), ID: IDFor("sample-finished"),
-		Parallelism: 1, MaxParallelism: 128, FullyFinished: true}
+	return channels
+}
 
-	// File merging: segments of one physical file, tag 17 operator state.
+func sampleFinished(named func(string) string) Operator {
+	return Operator{Name: named("Source: finished "), ID: IDFor("sample-finished"),
+		Parallelism: 1, MaxParallelism: 128, FullyFinished: true}
+}
+
+// sampleFileMerging has segments of one physical file, and tag 17 operator
+// state.
+func sampleFileMerging(root string, named func(string) string) Operator {
 	merged := Operator{Name: named("Sink "), UID: named("sink-"), ID: IDFor("sample-merging"),
 		Parallelism: 1, MaxParallelism: 128}
 	physical := root + "/shared/job_x_op_y_0_1/" + named("physical-")
@@ -121,11 +147,13 @@ func Sample(version int, text string) *Metadata {
 				{LocalPath: "000021.sst", Handle: EmptySegment{}},
 			}},
 	}}
-	m.Operators = append(m.Operators, channels, finished, merged)
-	if version < 5 {
-		for i := range m.Operators {
-			m.Operators[i].Name, m.Operators[i].UID = "", ""
-		}
+	return merged
+}
+
+// clearNames drops operator names and uids, which versions before 5 do not
+// write.
+func clearNames(ops []Operator) {
+	for i := range ops {
+		ops[i].Name, ops[i].UID = "", ""
 	}
-	return m
 }
