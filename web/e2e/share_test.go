@@ -285,152 +285,162 @@ func TestShareLinks(t *testing.T) {
 	}
 	want := readTables(t, orig)
 
-	t.Run("fragment link", func(t *testing.T) {
-		link := makeLink(t, orig, "#copy-link", "#r=")
-		if !strings.HasPrefix(link, e.worker.URL+"/#r=") {
-			t.Fatalf("link %.80q does not carry the report in the fragment", link)
-		}
-		p := e.open(t, link)
-		waitShared(t, p)
-		sameTables(t, "the fragment link", readTables(t, p), want)
-		if api := apiRequests(p.Requests()); len(api) != 0 {
-			t.Errorf("opening a fragment link contacted the server: %q", api)
-		}
-		for _, r := range p.Requests() {
-			if strings.Contains(r, "#") || strings.Contains(r, "r=") {
-				t.Errorf("request %q carries the fragment", r)
-			}
-		}
-	})
-
+	t.Run("fragment link", func(t *testing.T) { checkFragmentLink(t, e, orig, want) })
 	var shortLink string
-	t.Run("short link", func(t *testing.T) {
-		shortLink = makeLink(t, orig, "#copy-short-link", "#s=")
-		p := e.open(t, shortLink)
-		waitShared(t, p)
-		sameTables(t, "the short link", readTables(t, p), want)
-		opened, _ := p.Text("#share-opened")
-		if !strings.Contains(opened, "short link") {
-			t.Errorf("page says %q about where the report came from", opened)
-		}
-	})
+	t.Run("short link", func(t *testing.T) { checkShortLink(t, e, orig, want, &shortLink) })
+	t.Run("stored value is ciphertext", func(t *testing.T) { checkStoredCiphertext(t, e, shortLink, want) })
+	t.Run("wrong key", func(t *testing.T) { checkWrongKey(t, e, shortLink) })
+	t.Run("damaged payload", func(t *testing.T) { checkDamagedPayload(t, e) })
+	t.Run("expired or unknown short link", func(t *testing.T) { checkUnknownShortLink(t, e) })
+	t.Run("redacted link", func(t *testing.T) { checkRedactedLink(t, e, orig, want) })
+}
 
-	t.Run("stored value is ciphertext", func(t *testing.T) {
-		if shortLink == "" {
-			t.Skip("no short link was made")
+func checkFragmentLink(t *testing.T, e *env, orig *browsertest.Page, want tables) {
+	link := makeLink(t, orig, "#copy-link", "#r=")
+	if !strings.HasPrefix(link, e.worker.URL+"/#r=") {
+		t.Fatalf("link %.80q does not carry the report in the fragment", link)
+	}
+	p := e.open(t, link)
+	waitShared(t, p)
+	sameTables(t, "the fragment link", readTables(t, p), want)
+	if api := apiRequests(p.Requests()); len(api) != 0 {
+		t.Errorf("opening a fragment link contacted the server: %q", api)
+	}
+	for _, r := range p.Requests() {
+		if strings.Contains(r, "#") || strings.Contains(r, "r=") {
+			t.Errorf("request %q carries the fragment", r)
 		}
-		link, err := share.ParseFragment(shortLink[strings.Index(shortLink, "#"):])
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := http.Get(e.worker.URL + "/api/shares/" + link.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != 200 {
-			t.Fatalf("GET share: %d %s", res.StatusCode, stored)
-		}
-		for _, plain := range []string{"hdfs://", "nn:8020", "chk-17", "KeyedProcess", `"dependencies"`} {
-			if bytes.Contains(stored, []byte(plain)) {
-				t.Errorf("the Worker stores %q in the clear", plain)
-			}
-		}
-		if _, err := share.Unpack(stored); err == nil {
-			t.Error("the stored value is a readable payload, not ciphertext")
-		}
-		// With the link's key, it is the report: AES-256-GCM, nonce first.
-		block, _ := aes.NewCipher(link.Key)
-		gcm, _ := cipher.NewGCM(block)
-		payload, err := gcm.Open(nil, stored[:12], stored[12:], nil)
-		if err != nil {
-			t.Fatalf("the link's key does not decrypt the stored value: %v", err)
-		}
-		js, err := share.Unpack(payload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rep parse.Report
-		if err := json.Unmarshal(js, &rep); err != nil || len(rep.Snapshots) != 1 || len(rep.Snapshots[0].Files) != len(want.Files) {
-			t.Errorf("decrypted share is not the report (%v)", err)
-		}
-	})
+	}
+}
 
-	t.Run("wrong key", func(t *testing.T) {
-		if shortLink == "" {
-			t.Skip("no short link was made")
+// checkShortLink sets *shortLink as soon as the link is made, so the later
+// subtests can use it even when opening it fails.
+func checkShortLink(t *testing.T, e *env, orig *browsertest.Page, want tables, shortLink *string) {
+	*shortLink = makeLink(t, orig, "#copy-short-link", "#s=")
+	p := e.open(t, *shortLink)
+	waitShared(t, p)
+	sameTables(t, "the short link", readTables(t, p), want)
+	opened, _ := p.Text("#share-opened")
+	if !strings.Contains(opened, "short link") {
+		t.Errorf("page says %q about where the report came from", opened)
+	}
+}
+
+func checkStoredCiphertext(t *testing.T, e *env, shortLink string, want tables) {
+	if shortLink == "" {
+		t.Skip("no short link was made")
+	}
+	link, err := share.ParseFragment(shortLink[strings.Index(shortLink, "#"):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(e.worker.URL + "/api/shares/" + link.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("GET share: %d %s", res.StatusCode, stored)
+	}
+	for _, plain := range []string{"hdfs://", "nn:8020", "chk-17", "KeyedProcess", `"dependencies"`} {
+		if bytes.Contains(stored, []byte(plain)) {
+			t.Errorf("the Worker stores %q in the clear", plain)
 		}
-		i := strings.LastIndex(shortLink, ".")
-		key, _ := base64.RawURLEncoding.DecodeString(shortLink[i+1:])
-		key[0] ^= 0x01
-		p := e.open(t, shortLink[:i+1]+base64.RawURLEncoding.EncodeToString(key))
+	}
+	if _, err := share.Unpack(stored); err == nil {
+		t.Error("the stored value is a readable payload, not ciphertext")
+	}
+	// With the link's key, it is the report: AES-256-GCM, nonce first.
+	block, _ := aes.NewCipher(link.Key)
+	gcm, _ := cipher.NewGCM(block)
+	payload, err := gcm.Open(nil, stored[:12], stored[12:], nil)
+	if err != nil {
+		t.Fatalf("the link's key does not decrypt the stored value: %v", err)
+	}
+	js, err := share.Unpack(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep parse.Report
+	if err := json.Unmarshal(js, &rep); err != nil || len(rep.Snapshots) != 1 || len(rep.Snapshots[0].Files) != len(want.Files) {
+		t.Errorf("decrypted share is not the report (%v)", err)
+	}
+}
+
+func checkWrongKey(t *testing.T, e *env, shortLink string) {
+	if shortLink == "" {
+		t.Skip("no short link was made")
+	}
+	i := strings.LastIndex(shortLink, ".")
+	key, _ := base64.RawURLEncoding.DecodeString(shortLink[i+1:])
+	key[0] ^= 0x01
+	p := e.open(t, shortLink[:i+1]+base64.RawURLEncoding.EncodeToString(key))
+	if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := p.Text("#share-problem")
+	if !strings.Contains(msg, "key in this link does not open the shared report") {
+		t.Errorf("wrong key shows %q", msg)
+	}
+	if state, _ := browsertest.Eval[string](p, `document.body.dataset.state`); state == "done" {
+		t.Error("a report was shown despite the wrong key")
+	}
+}
+
+func checkDamagedPayload(t *testing.T, e *env) {
+	// The page inflates with the browser's DecompressionStream: damaged
+	// DEFLATE data, cut short or garbage, is a problem shown, not a hang.
+	full, err := share.Pack(map[string]string{"report": strings.Repeat("chk-17 ", 200)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, payload := range map[string][]byte{
+		"cut short": full[:len(full)/2],
+		"garbage":   append([]byte{full[0]}, bytes.Repeat([]byte{0xff}, 64)...),
+	} {
+		p := e.open(t, e.worker.URL+"/#r="+base64.RawURLEncoding.EncodeToString(payload))
 		if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", name, err)
 		}
-		msg, _ := p.Text("#share-problem")
-		if !strings.Contains(msg, "key in this link does not open the shared report") {
-			t.Errorf("wrong key shows %q", msg)
+		if msg, _ := p.Text("#share-problem"); !strings.Contains(msg, "damaged payload") {
+			t.Errorf("%s: shows %q", name, msg)
 		}
-		if state, _ := browsertest.Eval[string](p, `document.body.dataset.state`); state == "done" {
-			t.Error("a report was shown despite the wrong key")
-		}
-	})
+	}
+}
 
-	t.Run("damaged payload", func(t *testing.T) {
-		// The page inflates with the browser's DecompressionStream: damaged
-		// DEFLATE data, cut short or garbage, is a problem shown, not a hang.
-		full, err := share.Pack(map[string]string{"report": strings.Repeat("chk-17 ", 200)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, payload := range map[string][]byte{
-			"cut short": full[:len(full)/2],
-			"garbage":   append([]byte{full[0]}, bytes.Repeat([]byte{0xff}, 64)...),
-		} {
-			p := e.open(t, e.worker.URL+"/#r="+base64.RawURLEncoding.EncodeToString(payload))
-			if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			if msg, _ := p.Text("#share-problem"); !strings.Contains(msg, "damaged payload") {
-				t.Errorf("%s: shows %q", name, msg)
-			}
-		}
-	})
+func checkUnknownShortLink(t *testing.T, e *env) {
+	p := e.open(t, e.worker.URL+"/#"+share.ShortLink("AAAAAAAAAAAAAAAAAAAAAA", make([]byte, 32)))
+	if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := p.Text("#share-problem"); !strings.Contains(msg, "expired or never existed") {
+		t.Errorf("unknown id shows %q", msg)
+	}
+}
 
-	t.Run("expired or unknown short link", func(t *testing.T) {
-		p := e.open(t, e.worker.URL+"/#"+share.ShortLink("AAAAAAAAAAAAAAAAAAAAAA", make([]byte, 32)))
-		if err := p.WaitFor(`!!document.getElementById("share-problem")`); err != nil {
-			t.Fatal(err)
-		}
-		if msg, _ := p.Text("#share-problem"); !strings.Contains(msg, "expired or never existed") {
-			t.Errorf("unknown id shows %q", msg)
-		}
-	})
-
-	t.Run("redacted link", func(t *testing.T) {
-		if err := orig.Click("#share-redact"); err != nil {
-			t.Fatal(err)
-		}
-		link := makeLink(t, orig, "#copy-link", "#r=")
-		p := e.open(t, link)
-		waitShared(t, p)
-		got := readTables(t, p)
-		if len(got.Deps) != len(want.Deps) || len(got.Files) != len(want.Files) || len(got.Ops) != len(want.Ops) {
-			t.Fatalf("redaction changed the structure: %d/%d/%d rows, want %d/%d/%d",
-				len(got.Deps), len(got.Files), len(got.Ops), len(want.Deps), len(want.Files), len(want.Ops))
-		}
-		all, _ := json.Marshal(got)
-		if bytes.Contains(all, []byte("nn:8020")) || bytes.Contains(all, []byte("//nn")) {
-			t.Errorf("the host name survived redaction: %s", all)
-		}
-		if !bytes.Contains(all, []byte("hdfs://host-1:8020/")) {
-			t.Errorf("redacted paths lost their shape: %s", all)
-		}
-		if err := orig.Click("#share-redact"); err != nil { // back to plain links
-			t.Fatal(err)
-		}
-	})
+func checkRedactedLink(t *testing.T, e *env, orig *browsertest.Page, want tables) {
+	if err := orig.Click("#share-redact"); err != nil {
+		t.Fatal(err)
+	}
+	link := makeLink(t, orig, "#copy-link", "#r=")
+	p := e.open(t, link)
+	waitShared(t, p)
+	got := readTables(t, p)
+	if len(got.Deps) != len(want.Deps) || len(got.Files) != len(want.Files) || len(got.Ops) != len(want.Ops) {
+		t.Fatalf("redaction changed the structure: %d/%d/%d rows, want %d/%d/%d",
+			len(got.Deps), len(got.Files), len(got.Ops), len(want.Deps), len(want.Files), len(want.Ops))
+	}
+	all, _ := json.Marshal(got)
+	if bytes.Contains(all, []byte("nn:8020")) || bytes.Contains(all, []byte("//nn")) {
+		t.Errorf("the host name survived redaction: %s", all)
+	}
+	if !bytes.Contains(all, []byte("hdfs://host-1:8020/")) {
+		t.Errorf("redacted paths lost their shape: %s", all)
+	}
+	if err := orig.Click("#share-redact"); err != nil { // back to plain links
+		t.Fatal(err)
+	}
 }
 
 // TestLargeJobShortLink shares the report of a job with tens of thousands
