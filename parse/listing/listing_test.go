@@ -8,111 +8,114 @@ import (
 	"time"
 )
 
-func TestParseFormats(t *testing.T) {
-	tests := []struct {
-		name   string
-		text   string
-		format Format
-		want   []Entry
-	}{
-		{
-			name: "hdfs dfs -ls -R",
-			text: `Found 3 items
+// formatCases are one listing in each format Parse recognises, as each tool
+// prints it.
+var formatCases = []struct {
+	name   string
+	text   string
+	format Format
+	want   []Entry
+}{
+	{
+		name: "hdfs dfs -ls -R",
+		text: `Found 3 items
 drwxr-xr-x   - flink supergroup          0 2024-05-01 10:00 hdfs://nn:8020/flink/cp/3f2a/chk-7
 -rw-r--r--   3 flink supergroup       1934 2024-05-01 10:00 hdfs://nn:8020/flink/cp/3f2a/chk-7/_metadata
 -rw-r--r--   3 flink supergroup   67108864 2024-05-01 09:59 /flink/cp/3f2a/shared/my file
 drwxrwxrwt+  - flink supergroup          0 2024-05-01 10:00 /flink/cp/3f2a/taskowned
 `,
-			format: FormatHDFS,
-			want: []Entry{
-				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7", Dir: true, Modified: at("2024-05-01T10:00:00Z")},
-				{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00Z")},
-				{Path: "/flink/cp/3f2a/shared/my file", Bytes: 67108864, Modified: at("2024-05-01T09:59:00Z")},
-				{Path: "/flink/cp/3f2a/taskowned", Dir: true, Modified: at("2024-05-01T10:00:00Z")}, // sticky bit, ACL
-			},
+		format: FormatHDFS,
+		want: []Entry{
+			{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7", Dir: true, Modified: at("2024-05-01T10:00:00Z")},
+			{Path: "hdfs://nn:8020/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00Z")},
+			{Path: "/flink/cp/3f2a/shared/my file", Bytes: 67108864, Modified: at("2024-05-01T09:59:00Z")},
+			{Path: "/flink/cp/3f2a/taskowned", Dir: true, Modified: at("2024-05-01T10:00:00Z")}, // sticky bit, ACL
 		},
-		{
-			name: "aws s3 ls --recursive",
-			text: `2024-05-01 10:00:00       1934 flink/cp/3f2a/chk-7/_metadata
+	},
+	{
+		name: "aws s3 ls --recursive",
+		text: `2024-05-01 10:00:00       1934 flink/cp/3f2a/chk-7/_metadata
 2024-05-01 09:59:58   67108864 flink/cp/3f2a/shared/0c1e
 2024-05-01 09:59:58          0 flink/cp/3f2a/taskowned/
 `,
-			format: FormatS3,
-			want: []Entry{
-				{Path: "flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Relative: true, Modified: at("2024-05-01T10:00:00Z")},
-				{Path: "flink/cp/3f2a/shared/0c1e", Bytes: 67108864, Relative: true, Modified: at("2024-05-01T09:59:58Z")},
-				{Path: "flink/cp/3f2a/taskowned/", Dir: true, Relative: true, Modified: at("2024-05-01T09:59:58Z")},
-			},
+		format: FormatS3,
+		want: []Entry{
+			{Path: "flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Relative: true, Modified: at("2024-05-01T10:00:00Z")},
+			{Path: "flink/cp/3f2a/shared/0c1e", Bytes: 67108864, Relative: true, Modified: at("2024-05-01T09:59:58Z")},
+			{Path: "flink/cp/3f2a/taskowned/", Dir: true, Relative: true, Modified: at("2024-05-01T09:59:58Z")},
 		},
-		{
-			name: "gsutil ls -l -r",
-			text: `gs://b/flink/cp/3f2a/:
+	},
+	{
+		name: "gsutil ls -l -r",
+		text: `gs://b/flink/cp/3f2a/:
 
 gs://b/flink/cp/3f2a/chk-7/:
       1934  2024-05-01T10:00:00Z  gs://b/flink/cp/3f2a/chk-7/_metadata
   67108864  2024-05-01T09:59:58Z  gs://b/flink/cp/3f2a/shared/0c1e
 TOTAL: 2 objects, 67110798 bytes (64 MiB)
 `,
-			format: FormatGSUtil,
-			want: []Entry{
-				{Path: "gs://b/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00Z")},
-				{Path: "gs://b/flink/cp/3f2a/shared/0c1e", Bytes: 67108864, Modified: at("2024-05-01T09:59:58Z")},
-			},
+		format: FormatGSUtil,
+		want: []Entry{
+			{Path: "gs://b/flink/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00Z")},
+			{Path: "gs://b/flink/cp/3f2a/shared/0c1e", Bytes: 67108864, Modified: at("2024-05-01T09:59:58Z")},
 		},
-		{
-			name: "find -printf",
-			text: `4096 /tmp/cp/3f2a
+	},
+	{
+		name: "find -printf",
+		text: `4096 /tmp/cp/3f2a
 4096 /tmp/cp/3f2a/chk-7
 1934 /tmp/cp/3f2a/chk-7/_metadata
 4096 /tmp/cp/3f2a/taskowned
 `,
-			format: FormatFind,
-			want: []Entry{
-				{Path: "/tmp/cp/3f2a", Dir: true},
-				{Path: "/tmp/cp/3f2a/chk-7", Dir: true},
-				{Path: "/tmp/cp/3f2a/chk-7/_metadata", Bytes: 1934},
-				// An empty folder looks like a file in find's output; the
-				// orphan plan recognises Flink's folder names.
-				{Path: "/tmp/cp/3f2a/taskowned", Bytes: 4096},
-			},
+		format: FormatFind,
+		want: []Entry{
+			{Path: "/tmp/cp/3f2a", Dir: true},
+			{Path: "/tmp/cp/3f2a/chk-7", Dir: true},
+			{Path: "/tmp/cp/3f2a/chk-7/_metadata", Bytes: 1934},
+			// An empty folder looks like a file in find's output; the
+			// orphan plan recognises Flink's folder names.
+			{Path: "/tmp/cp/3f2a/taskowned", Bytes: 4096},
 		},
-		{
-			name: "rclone lsl",
-			text: `     1934 2024-05-01 10:00:00.062626927 3f2a/chk-7/_metadata
+	},
+	{
+		name: "rclone lsl",
+		text: `     1934 2024-05-01 10:00:00.062626927 3f2a/chk-7/_metadata
  67108864 2024-05-01 09:58:12.000000000 3f2a/shared/0c1e 2
 `,
-			format: FormatRclone,
-			want: []Entry{
-				{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true, Modified: at("2024-05-01T10:00:00.062626927Z")},
-				{Path: "3f2a/shared/0c1e 2", Bytes: 67108864, Relative: true, Modified: at("2024-05-01T09:58:12Z")},
-			},
+		format: FormatRclone,
+		want: []Entry{
+			{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true, Modified: at("2024-05-01T10:00:00.062626927Z")},
+			{Path: "3f2a/shared/0c1e 2", Bytes: 67108864, Relative: true, Modified: at("2024-05-01T09:58:12Z")},
 		},
-		{
-			name: "find -printf '%T@ %s %p\\n'",
-			text: `1714557600.0000000000 4096 /tmp/cp/3f2a
+	},
+	{
+		name: "find -printf '%T@ %s %p\\n'",
+		text: `1714557600.0000000000 4096 /tmp/cp/3f2a
 1714557600.5000000000 1934 /tmp/cp/3f2a/chk-7/_metadata
 1714557540.1234567891 25 /tmp/cp/3f2a/shared/a b
 `,
-			format: FormatFindTimes,
-			want: []Entry{
-				{Path: "/tmp/cp/3f2a", Dir: true, Modified: at("2024-05-01T10:00:00Z")},
-				{Path: "/tmp/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00.5Z")},
-				{Path: "/tmp/cp/3f2a/shared/a b", Bytes: 25, Modified: at("2024-05-01T09:59:00.123456789Z")},
-			},
+		format: FormatFindTimes,
+		want: []Entry{
+			{Path: "/tmp/cp/3f2a", Dir: true, Modified: at("2024-05-01T10:00:00Z")},
+			{Path: "/tmp/cp/3f2a/chk-7/_metadata", Bytes: 1934, Modified: at("2024-05-01T10:00:00.5Z")},
+			{Path: "/tmp/cp/3f2a/shared/a b", Bytes: 25, Modified: at("2024-05-01T09:59:00.123456789Z")},
 		},
-		{
-			name: "rclone ls, read as find's size and path",
-			text: `     1934 3f2a/chk-7/_metadata
+	},
+	{
+		name: "rclone ls, read as find's size and path",
+		text: `     1934 3f2a/chk-7/_metadata
  67108864 3f2a/shared/0c1e
 `,
-			format: FormatFind,
-			want: []Entry{
-				{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true},
-				{Path: "3f2a/shared/0c1e", Bytes: 67108864, Relative: true},
-			},
+		format: FormatFind,
+		want: []Entry{
+			{Path: "3f2a/chk-7/_metadata", Bytes: 1934, Relative: true},
+			{Path: "3f2a/shared/0c1e", Bytes: 67108864, Relative: true},
 		},
-	}
-	for _, tc := range tests {
+	},
+}
+
+func TestParseFormats(t *testing.T) {
+	for _, tc := range formatCases {
 		t.Run(tc.name, func(t *testing.T) {
 			l, err := Parse(strings.NewReader(tc.text))
 			if err != nil {
