@@ -70,9 +70,9 @@ func TestDecodeV6AllHandles(t *testing.T) {
 		t.Errorf("master states %+v, want %+v", m.MasterStates, want)
 	}
 	p := m.Properties
-	if p == nil || p.Class != "CheckpointType" || p.Type != "Checkpoint" || p.SharingFilesStrategy != "FORWARD_BACKWARD" ||
+	if p == nil || m.SnapshotType != "CheckpointType" || p.Type != "Checkpoint" || p.SharingFilesStrategy != "FORWARD_BACKWARD" ||
 		!p.DiscardCancelled || p.DiscardFailed || !p.DiscardSubsumed || p.Forced {
-		t.Errorf("properties %+v", p)
+		t.Errorf("properties %+v of %q", p, m.SnapshotType)
 	}
 	a := m.Operators[0]
 	if a.Name != "Source: s" || a.UID != "src" || a.ID.String() != "0102030405060708090a0b0c0d0e0f10" ||

@@ -1,6 +1,10 @@
 package flink
 
-import "encoding/hex"
+import (
+	"encoding/hex"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
 
 // Metadata is everything a Flink _metadata file holds, decoded exactly as
 // Flink lays it out, except that inline payloads and offset arrays are kept
@@ -23,9 +27,13 @@ type Metadata struct {
 	Operators    []OperatorState
 	// Properties is the CheckpointProperties of V4+ files; nil before V4 and
 	// when the file stores a Java null.
-	Properties     *Properties
+	Properties     *model.CheckpointProperties
 	PropertiesNull bool // a V4+ file stored a Java null (State Processor API)
-	Warnings       []string
+	// SnapshotType is the Java class of the properties' checkpointType:
+	// CheckpointType or SavepointType; "" when there is none or it is an
+	// older enum.
+	SnapshotType string
+	Warnings     []string
 
 	// earliest is the oldest Flink release (minor version of 1.x, or 100+minor
 	// for 2.x) whose writer produces every construct seen; it narrows
@@ -304,23 +312,4 @@ type ChannelHandle struct {
 // Input reports whether the handle is an input-channel handle.
 func (h *ChannelHandle) Input() bool {
 	return h.Kind == ChannelInput || h.Kind == ChannelMergedInput
-}
-
-// Properties is the CheckpointProperties object of V4+ files.
-type Properties struct {
-	Class string // Java class of checkpointType: CheckpointType or SavepointType
-	Type  string // its name: "Checkpoint", "Savepoint", …
-	// SharingFilesStrategy is stored by CheckpointType (FORWARD_BACKWARD |
-	// FORWARD); for SavepointType it is NO_SHARING, as Flink's
-	// getSharingFilesStrategy() says.
-	SharingFilesStrategy string
-	FormatType           string // SavepointType: CANONICAL | NATIVE
-	PostCheckpointAction string // SavepointType: NONE | SUSPEND | TERMINATE
-	Forced               bool
-	DiscardSubsumed      bool
-	DiscardFinished      bool
-	DiscardCancelled     bool
-	DiscardFailed        bool
-	DiscardSuspended     bool
-	Unclaimed            bool
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -23,15 +24,15 @@ import (
 
 // truth is the part of truth.json (schema ckptlens-flink-truth/1) the model covers.
 type truth struct {
-	Schema          string              `json:"schema"`
-	FlinkVersion    string              `json:"flinkVersion"`
-	HeaderVersion   int                 `json:"headerVersion"`
-	CheckpointID    int64               `json:"checkpointId"`
-	SnapshotKind    string              `json:"snapshotKind"`
-	SavepointFormat string              `json:"savepointFormat"`
-	Properties      *truthProperties    `json:"properties"`
-	MasterStates    []model.MasterState `json:"masterStates"`
-	Operators       []truthOperator     `json:"operators"`
+	Schema          string                      `json:"schema"`
+	FlinkVersion    string                      `json:"flinkVersion"`
+	HeaderVersion   int                         `json:"headerVersion"`
+	CheckpointID    int64                       `json:"checkpointId"`
+	SnapshotKind    string                      `json:"snapshotKind"`
+	SavepointFormat string                      `json:"savepointFormat"`
+	Properties      *model.CheckpointProperties `json:"properties"`
+	MasterStates    []model.MasterState         `json:"masterStates"`
+	Operators       []truthOperator             `json:"operators"`
 	Totals          struct {
 		StateSize        int64  `json:"stateSize"`
 		CheckpointedSize *int64 `json:"checkpointedSize"` // null: the loading release (1.3) has none
@@ -39,20 +40,6 @@ type truth struct {
 	InlineBytes    int64       `json:"inlineBytes"`
 	FileSummary    []truthFile `json:"fileSummary"`
 	UnknownHandles []string    `json:"unknownHandles"`
-}
-
-type truthProperties struct {
-	Type                 string `json:"type"`
-	SharingFilesStrategy string `json:"sharingFilesStrategy"`
-	FormatType           string `json:"formatType"`
-	PostCheckpointAction string `json:"postCheckpointAction"`
-	Forced               bool   `json:"forced"`
-	DiscardSubsumed      bool   `json:"discardSubsumed"`
-	DiscardFinished      bool   `json:"discardFinished"`
-	DiscardCancelled     bool   `json:"discardCancelled"`
-	DiscardFailed        bool   `json:"discardFailed"`
-	DiscardSuspended     bool   `json:"discardSuspended"`
-	Unclaimed            bool   `json:"unclaimed"`
 }
 
 type truthOperator struct {
@@ -187,49 +174,70 @@ func TestOracleShared(t *testing.T) {
 	}
 }
 
+// differences collects, field by field, where the decoder's model differs
+// from Flink's truth.
+type differences []string
+
+func (d *differences) add(format string, args ...any) { *d = append(*d, fmt.Sprintf(format, args...)) }
+
+// ne notes field when Flink's value and ours print differently.
+func (d *differences) ne(field string, flinkValue, ours any) {
+	if fmt.Sprint(flinkValue) != fmt.Sprint(ours) {
+		d.add("%s: Flink %v, ckptlens %v", field, flinkValue, ours)
+	}
+}
+
 // diff lists every field where the decoder's model differs from Flink's truth.
 func diff(s *model.Snapshot, tr *truth) []string {
-	var d []string
-	ne := func(field string, flinkValue, ours any) {
-		if fmt.Sprint(flinkValue) != fmt.Sprint(ours) {
-			d = append(d, fmt.Sprintf("%s: Flink %v, ckptlens %v", field, flinkValue, ours))
-		}
-	}
-	ne("formatVersion", tr.HeaderVersion, s.FormatVersion)
-	ne("checkpointId", tr.CheckpointID, s.CheckpointID)
+	var d differences
+	d.ne("formatVersion", tr.HeaderVersion, s.FormatVersion)
+	d.ne("checkpointId", tr.CheckpointID, s.CheckpointID)
 	// Before header version 4 Flink keeps no properties, so its loader cannot
 	// say checkpoint or savepoint; the decoder's inference is not judged then.
 	if tr.SnapshotKind != model.KindUnknown {
-		ne("snapshotKind", tr.SnapshotKind, s.SnapshotKind)
-		ne("savepointFormat", tr.SavepointFormat, s.SavepointFormat)
+		d.ne("snapshotKind", tr.SnapshotKind, s.SnapshotKind)
+		d.ne("savepointFormat", tr.SavepointFormat, s.SavepointFormat)
 	}
 	var props *model.CheckpointProperties
 	if s.Flink != nil {
 		props = s.Flink.Properties
 	}
-	switch {
-	case tr.Properties == nil && props != nil:
-		d = append(d, fmt.Sprintf("properties: Flink none, ckptlens %+v", *props))
-	case tr.Properties != nil && props == nil:
-		d = append(d, fmt.Sprintf("properties: Flink %+v, ckptlens none", *tr.Properties))
-	case tr.Properties != nil:
-		p := tr.Properties
-		ne("properties.type", p.Type, props.Type)
-		ne("properties.sharingFilesStrategy", p.SharingFilesStrategy, props.SharingFilesStrategy)
-		ne("properties.formatType", p.FormatType, props.FormatType)
-		ne("properties.postCheckpointAction", p.PostCheckpointAction, props.PostCheckpointAction)
-		ne("properties.forced", p.Forced, props.Forced)
-		ne("properties.discardSubsumed", p.DiscardSubsumed, props.DiscardSubsumed)
-		ne("properties.discardFinished", p.DiscardFinished, props.DiscardFinished)
-		ne("properties.discardCancelled", p.DiscardCancelled, props.DiscardCancelled)
-		ne("properties.discardFailed", p.DiscardFailed, props.DiscardFailed)
-		ne("properties.discardSuspended", p.DiscardSuspended, props.DiscardSuspended)
-		ne("properties.unclaimed", p.Unclaimed, props.Unclaimed)
-	}
+	d.properties(tr.Properties, props)
 	if s.Flink != nil {
-		ne("masterStates", masterStates(tr.MasterStates), masterStates(s.Flink.MasterStates))
+		d.ne("masterStates", masterStates(tr.MasterStates), masterStates(s.Flink.MasterStates))
 	}
+	d.operators(s, tr)
+	d.ne("inlineBytes", tr.InlineBytes, s.InlineBytes)
+	d.files(s, tr)
+	if len(tr.UnknownHandles) > 0 {
+		d.add("truth: the oracle met handle classes it does not walk: %v (extend testdata/flink/oracle)", tr.UnknownHandles)
+	}
+	const maxLines = 40
+	if len(d) > maxLines {
+		d = append(d[:maxLines], fmt.Sprintf("… and %d more differences", len(d)-maxLines))
+	}
+	return d
+}
 
+// properties compares every field of the two, named by its JSON name.
+func (d *differences) properties(flink, ours *model.CheckpointProperties) {
+	switch {
+	case flink == nil && ours != nil:
+		d.add("properties: Flink none, ckptlens %+v", *ours)
+	case flink != nil && ours == nil:
+		d.add("properties: Flink %+v, ckptlens none", *flink)
+	case flink != nil:
+		fv, ov := reflect.ValueOf(*flink), reflect.ValueOf(*ours)
+		for i := range fv.NumField() {
+			name, _, _ := strings.Cut(fv.Type().Field(i).Tag.Get("json"), ",")
+			d.ne("properties."+name, fv.Field(i).Interface(), ov.Field(i).Interface())
+		}
+	}
+}
+
+// operators compares each operator of Flink's view with ours, and the
+// totals over all of them.
+func (d *differences) operators(s *model.Snapshot, tr *truth) {
 	ops := map[string]*model.Operator{}
 	var totalState, totalCheckpointed int64
 	for i := range s.Operators {
@@ -238,14 +246,14 @@ func diff(s *model.Snapshot, tr *truth) []string {
 		totalState += o.StateBytes
 		totalCheckpointed += o.CheckpointedBytes
 	}
-	ne("operator count", len(tr.Operators), len(s.Operators))
+	d.ne("operator count", len(tr.Operators), len(s.Operators))
 	for _, want := range tr.Operators {
 		got, ok := ops[want.ID]
 		if !ok {
-			d = append(d, fmt.Sprintf("operator %s: in Flink's view, missing from ckptlens", want.ID))
+			d.add("operator %s: in Flink's view, missing from ckptlens", want.ID)
 			continue
 		}
-		f := func(field string, flinkValue, ours any) { ne("operator "+want.ID+" "+field, flinkValue, ours) }
+		f := func(field string, flinkValue, ours any) { d.ne("operator "+want.ID+" "+field, flinkValue, ours) }
 		f("name", want.Name, got.Name)
 		f("uid", want.UID, got.UID)
 		f("parallelism", want.Parallelism, got.Parallelism)
@@ -260,29 +268,32 @@ func diff(s *model.Snapshot, tr *truth) []string {
 		f("inlineBytes", want.InlineBytes, got.InlineBytes)
 		f("coordinatorBytes", want.CoordinatorBytes, got.CoordinatorBytes)
 	}
-	ne("total stateBytes", tr.Totals.StateSize, totalState)
+	d.ne("total stateBytes", tr.Totals.StateSize, totalState)
 	if tr.Totals.CheckpointedSize != nil {
-		ne("total checkpointedBytes", *tr.Totals.CheckpointedSize, totalCheckpointed)
+		d.ne("total checkpointedBytes", *tr.Totals.CheckpointedSize, totalCheckpointed)
 	}
-	ne("inlineBytes", tr.InlineBytes, s.InlineBytes)
+}
 
+// files compares the files Flink's view references with the ones we list:
+// each one's fields, then the ones only one side has.
+func (d *differences) files(s *model.Snapshot, tr *truth) {
 	files := map[string]*model.File{}
 	for i := range s.Files {
 		f := &s.Files[i]
 		if files[f.Path] != nil {
-			d = append(d, fmt.Sprintf("file %s: listed twice by ckptlens", f.Path))
+			d.add("file %s: listed twice by ckptlens", f.Path)
 		}
 		files[f.Path] = f
 	}
-	ne("file count", len(tr.FileSummary), len(s.Files))
+	d.ne("file count", len(tr.FileSummary), len(s.Files))
 	for _, want := range tr.FileSummary {
 		got, ok := files[want.Path]
 		if !ok {
-			d = append(d, fmt.Sprintf("file %s (%s, %d bytes): referenced in Flink's view, missing from ckptlens", want.Path, want.Kind, want.Bytes))
+			d.add("file %s (%s, %d bytes): referenced in Flink's view, missing from ckptlens", want.Path, want.Kind, want.Bytes)
 			continue
 		}
 		delete(files, want.Path)
-		f := func(field string, flinkValue, ours any) { ne("file "+want.Path+" "+field, flinkValue, ours) }
+		f := func(field string, flinkValue, ours any) { d.ne("file "+want.Path+" "+field, flinkValue, ours) }
 		f("bytes", want.Bytes, got.Bytes)
 		f("kind", want.Kind, string(got.Kind))
 		f("relative", want.Relative, got.Relative)
@@ -294,16 +305,8 @@ func diff(s *model.Snapshot, tr *truth) []string {
 	}
 	sort.Strings(extra)
 	for _, p := range extra {
-		d = append(d, fmt.Sprintf("file %s: listed by ckptlens, not referenced in Flink's view", p))
+		d.add("file %s: listed by ckptlens, not referenced in Flink's view", p)
 	}
-	if len(tr.UnknownHandles) > 0 {
-		d = append(d, fmt.Sprintf("truth: the oracle met handle classes it does not walk: %v (extend testdata/flink/oracle)", tr.UnknownHandles))
-	}
-	const maxLines = 40
-	if len(d) > maxLines {
-		d = append(d[:maxLines], fmt.Sprintf("… and %d more differences", len(d)-maxLines))
-	}
-	return d
 }
 
 func masterStates(ms []model.MasterState) string {

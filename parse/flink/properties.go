@@ -3,6 +3,8 @@ package flink
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 // The subset of Java Object Serialization (java.io.ObjectOutputStream) that
@@ -80,10 +82,13 @@ type javaScratch struct {
 }
 
 type javaReader struct {
-	d     *decoder
-	x     *javaScratch
-	p     *Properties
-	depth int
+	d *decoder
+	x *javaScratch
+	p *model.CheckpointProperties
+	// snapshotType is the class of the checkpointType object read:
+	// CheckpointType or SavepointType.
+	snapshotType string
+	depth        int
 }
 
 // properties reads the trailing Java serialization stream of V4+ files.
@@ -101,7 +106,7 @@ func (d *decoder) properties() {
 	r.pos += 4
 	x := &d.s.java
 	defer func() { *x = javaScratch{} }() // drop strings that point into the input
-	j := &javaReader{d: d, x: x, p: &Properties{}}
+	j := &javaReader{d: d, x: x, p: &model.CheckpointProperties{}}
 	vOff := r.offset()
 	v := j.content()
 	if r.err != nil {
@@ -111,10 +116,10 @@ func (d *decoder) properties() {
 	case v.kind == 0:
 		d.m.PropertiesNull = true
 	case v.kind == 'o' && v.class >= 0 && x.classes[v.class].kind == classProperties:
-		if j.p.Class == "SavepointType" && j.p.SharingFilesStrategy == "" {
+		if j.snapshotType == "SavepointType" && j.p.SharingFilesStrategy == "" {
 			j.p.SharingFilesStrategy = "NO_SHARING" // SavepointType.getSharingFilesStrategy()
 		}
-		d.m.Properties = j.p
+		d.m.Properties, d.m.SnapshotType = j.p, j.snapshotType
 	default:
 		r.corrupt(vOff, "a CheckpointProperties object or null", "another Java value")
 	}
@@ -310,9 +315,9 @@ func (j *javaReader) object() javaValue {
 	kind := x.classes[ci].kind
 	switch kind {
 	case classCheckpointType:
-		j.p.Class = "CheckpointType"
+		j.snapshotType = "CheckpointType"
 	case classSavepointType:
-		j.p.Class = "SavepointType"
+		j.snapshotType = "SavepointType"
 	}
 	for i := n - 1; i >= 0 && r.err == nil; i-- {
 		k := x.classes[chain[i]]

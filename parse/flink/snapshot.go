@@ -27,14 +27,9 @@ func (m *Metadata) Snapshot(source string) *model.Snapshot {
 	for _, ms := range m.MasterStates {
 		s.Flink.MasterStates = append(s.Flink.MasterStates, model.MasterState{Name: ms.Name, Version: ms.Version, Bytes: ms.Bytes})
 	}
-	if p := m.Properties; p != nil {
-		s.Flink.Properties = &model.CheckpointProperties{
-			Type: p.Type, SharingFilesStrategy: p.SharingFilesStrategy, FormatType: p.FormatType,
-			PostCheckpointAction: p.PostCheckpointAction, Forced: p.Forced,
-			DiscardSubsumed: p.DiscardSubsumed, DiscardFinished: p.DiscardFinished,
-			DiscardCancelled: p.DiscardCancelled, DiscardFailed: p.DiscardFailed,
-			DiscardSuspended: p.DiscardSuspended, Unclaimed: p.Unclaimed,
-		}
+	if m.Properties != nil {
+		p := *m.Properties
+		s.Flink.Properties = &p
 	}
 
 	// Sizing the file list and index up front keeps a handle-dense snapshot
@@ -108,13 +103,11 @@ func (m *Metadata) WrittenBy() string {
 // the file has them, else inferred from handles only savepoints or only
 // checkpoints contain.
 func (m *Metadata) kind(h *hints) (kind, format string) {
-	if p := m.Properties; p != nil {
-		switch p.Class {
-		case "CheckpointType":
-			return model.KindCheckpoint, ""
-		case "SavepointType":
-			return model.KindSavepoint, strings.ToLower(p.FormatType)
-		}
+	switch m.SnapshotType { // set only together with m.Properties
+	case "CheckpointType":
+		return model.KindCheckpoint, ""
+	case "SavepointType":
+		return model.KindSavepoint, strings.ToLower(m.Properties.FormatType)
 	}
 	switch {
 	case h.has(hintCanonicalSavepoint):

@@ -140,12 +140,16 @@ type MasterState struct {
 	Bytes   int64  `json:"bytes"`
 }
 
-// CheckpointProperties mirrors Flink's CheckpointProperties (V4+).
+// CheckpointProperties mirrors Flink's CheckpointProperties (V4+). The
+// Flink decoder reads into it and the test encoder writes from it.
 type CheckpointProperties struct {
-	Type                 string `json:"type"` // "Checkpoint", "Full Checkpoint", "Savepoint", "Suspend Savepoint", "Terminate Savepoint"
+	Type string `json:"type"` // "Checkpoint", "Full Checkpoint", "Savepoint", "Suspend Savepoint", "Terminate Savepoint"
+	// SharingFilesStrategy is stored by CheckpointType (FORWARD_BACKWARD |
+	// FORWARD); for SavepointType it is NO_SHARING, as Flink's
+	// getSharingFilesStrategy() says.
 	SharingFilesStrategy string `json:"sharingFilesStrategy,omitempty"`
-	FormatType           string `json:"formatType,omitempty"` // CANONICAL | NATIVE
-	PostCheckpointAction string `json:"postCheckpointAction,omitempty"`
+	FormatType           string `json:"formatType,omitempty"`           // SavepointType: CANONICAL | NATIVE
+	PostCheckpointAction string `json:"postCheckpointAction,omitempty"` // SavepointType: NONE | SUSPEND | TERMINATE
 	Forced               bool   `json:"forced"`
 	DiscardSubsumed      bool   `json:"discardSubsumed"`
 	DiscardFinished      bool   `json:"discardFinished"`

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 const (
@@ -19,7 +21,7 @@ type Metadata struct {
 	Operators    []Operator
 	// Properties is the V4+ CheckpointProperties; nil writes Java null
 	// (what the State Processor API writes).
-	Properties *Properties
+	Properties *model.CheckpointProperties
 }
 
 // MasterState is a master-hook state record (V2+).
@@ -190,7 +192,7 @@ func (e *Encoder) subtask(st *Subtask) {
 }
 
 // Finish writes the V4+ properties blob and flushes. p is ignored before V4.
-func (e *Encoder) Finish(p *Properties) error {
+func (e *Encoder) Finish(p *model.CheckpointProperties) error {
 	if e.finished {
 		return fmt.Errorf("encode: Finish called twice")
 	}

@@ -1,31 +1,26 @@
 package encode
 
-// Properties is Flink's CheckpointProperties, written after the operators
-// of V4+ files as a Java Object Serialization stream (spec §8).
-type Properties struct {
-	// Type is "Checkpoint", "Full Checkpoint", "Savepoint",
-	// "Suspend Savepoint" or "Terminate Savepoint".
-	Type string
-	// FormatType is CANONICAL or NATIVE (savepoints only).
-	FormatType string
+import "github.com/ckptlens/ckptlens/parse/model"
 
-	Forced, DiscardSubsumed, DiscardFinished, DiscardCancelled bool
-	DiscardFailed, DiscardSuspended, Unclaimed                 bool
-}
+// Properties are written after the operators of V4+ files as a Java Object
+// Serialization stream (spec §8). Type picks the class: a savepoint type
+// name writes a SavepointType, any other a CheckpointType. Empty
+// SharingFilesStrategy and PostCheckpointAction follow from Type, and an
+// empty FormatType is CANONICAL.
 
 // CheckpointProperties is a retained checkpoint
 // (RETAIN_ON_CANCELLATION, the usual setting for externalized checkpoints).
-func CheckpointProperties() *Properties {
-	return &Properties{Type: "Checkpoint", DiscardSubsumed: true, DiscardFinished: true}
+func CheckpointProperties() *model.CheckpointProperties {
+	return &model.CheckpointProperties{Type: "Checkpoint", DiscardSubsumed: true, DiscardFinished: true}
 }
 
 // SavepointProperties is a forced savepoint of the given format
 // ("CANONICAL" or "NATIVE").
-func SavepointProperties(format string) *Properties {
-	return &Properties{Type: "Savepoint", FormatType: format, Forced: true}
+func SavepointProperties(format string) *model.CheckpointProperties {
+	return &model.CheckpointProperties{Type: "Savepoint", FormatType: format, Forced: true}
 }
 
-func (p *Properties) isSavepoint() bool {
+func isSavepoint(p *model.CheckpointProperties) bool {
 	switch p.Type {
 	case "Savepoint", "Suspend Savepoint", "Terminate Savepoint":
 		return true
@@ -33,15 +28,21 @@ func (p *Properties) isSavepoint() bool {
 	return false
 }
 
-// Enum constants that follow from the type name.
-func (p *Properties) sharingStrategy() string {
-	if p.Type == "Full Checkpoint" {
+// sharingStrategy is the CheckpointType's stored strategy.
+func sharingStrategy(p *model.CheckpointProperties) string {
+	switch {
+	case p.SharingFilesStrategy != "":
+		return p.SharingFilesStrategy
+	case p.Type == "Full Checkpoint":
 		return "FORWARD"
 	}
 	return "FORWARD_BACKWARD"
 }
 
-func (p *Properties) postCheckpointAction() string {
+func postCheckpointAction(p *model.CheckpointProperties) string {
+	if p.PostCheckpointAction != "" {
+		return p.PostCheckpointAction
+	}
 	switch p.Type {
 	case "Suspend Savepoint":
 		return "SUSPEND"
@@ -154,7 +155,7 @@ const (
 	suidSavepointType  = -6879297871714708296
 )
 
-func writeProperties(w *writer, p *Properties) {
+func writeProperties(w *writer, p *model.CheckpointProperties) {
 	w.raw([]byte{0xAC, 0xED, 0x00, 0x05})
 	if p == nil {
 		w.u8(tcNull)
@@ -175,7 +176,7 @@ func writeProperties(w *writer, p *Properties) {
 		w.bool(b)
 	}
 	w.u8(tcObject)
-	if p.isSavepoint() {
+	if isSavepoint(p) {
 		j.classDesc(classSavepoint, suidSavepointType, scSerializble, []javaField{
 			{'L', "formatType", "Lorg/apache/flink/core/execution/SavepointFormatType;"},
 			{'L', "name", sigString},
@@ -188,7 +189,7 @@ func writeProperties(w *writer, p *Properties) {
 		}
 		j.enum(classFormat, format)
 		j.string(p.Type)
-		j.enum(classAction, p.postCheckpointAction())
+		j.enum(classAction, postCheckpointAction(p))
 		return
 	}
 	j.classDesc(classCheckpoint, suidCheckpointType, scSerializble, []javaField{
@@ -197,5 +198,5 @@ func writeProperties(w *writer, p *Properties) {
 	}, nil)
 	j.assign("o:type")
 	j.string(p.Type)
-	j.enum(classSharing, p.sharingStrategy())
+	j.enum(classSharing, sharingStrategy(p))
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/parse/model"
 )
 
 // TestPropertiesMatchFlink re-encodes the CheckpointProperties blob of every
@@ -19,7 +20,7 @@ func TestPropertiesMatchFlink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	types := []Properties{
+	types := []model.CheckpointProperties{
 		{Type: "Checkpoint"}, {Type: "Full Checkpoint"},
 		{Type: "Savepoint", FormatType: "CANONICAL"}, {Type: "Savepoint", FormatType: "NATIVE"},
 		{Type: "Suspend Savepoint", FormatType: "CANONICAL"}, {Type: "Suspend Savepoint", FormatType: "NATIVE"},
@@ -69,7 +70,7 @@ func TestPropertiesMatchFlink(t *testing.T) {
 	t.Logf("%d properties blobs re-encoded byte for byte", checked)
 }
 
-func encodeProperties(p *Properties) []byte {
+func encodeProperties(p *model.CheckpointProperties) []byte {
 	var buf bytesBuffer
 	w := newWriter(&buf)
 	writeProperties(w, p)
