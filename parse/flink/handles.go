@@ -116,78 +116,99 @@ func (d *decoder) keyed(what string) *KeyedHandle {
 			d.seen(13)
 		}
 	case KeyedIncremental, KeyedIncrementalV2:
-		x := IncrementalState{CheckpointedSize: checkpointedSizeUnknown}
-		x.CheckpointID = r.i64("the checkpoint id of an incremental state handle")
-		x.BackendIdentifier = r.utf("the backend identifier of an incremental state handle")
-		h.KeyGroups = d.keyGroupRange()
-		if tag == KeyedIncrementalV2 {
-			x.CheckpointedSize = r.i64("the checkpointed size of an incremental state handle")
-			d.seen(15)
-		}
-		x.Meta = d.stream("the meta-state handle of an incremental state handle")
-		x.Shared = d.localFiles("the number of shared files", "the local path of a shared file", "the handle of a shared file")
-		x.Private = d.localFiles("the number of private files", "the local path of a private file", "the handle of a private file")
-		if tag == KeyedIncrementalV2 {
-			h.HandleID = r.utf("the state handle id")
-		}
-		h.Incremental = keep(d.counting, &d.s.increm, x, &countedIncremental)
+		h.KeyGroups, h.HandleID, h.Incremental = d.incremental(tag)
 	case KeyedChangelog, KeyedChangelogV2:
 		h.KeyGroups, h.HandleID, h.Changelog = d.changelog(tag, what)
 	case KeyedChangelogBytes:
-		d.sawChangelog = true
-		d.seen(14)
-		var x ChangelogState
-		h.KeyGroups = d.keyGroupRange()
-		x.From = r.i64("the first sequence number")
-		x.To = r.i64("the last sequence number")
-		n := r.count(8, "the number of changelog changes")
-		x.Changes = int32(n)
-		for i := 0; i < n && r.err == nil; i++ {
-			if r.i32("the key group of a change") == -1 {
-				x.MetaChanges++
-			}
-			lOff := r.offset()
-			l := int64(r.i32("the length of a change"))
-			if r.err == nil && l < 0 {
-				r.corrupt(lOff, "a non-negative change length", fmt.Sprint(l))
-			}
-			r.skip(l, "a changelog change")
-			x.ChangeBytes += l
-		}
-		if !d.changelog114 {
-			h.HandleID = r.utf("the state handle id")
-			d.sawChangelog115 = true
-		}
-		h.Changelog = keep(d.counting, &d.s.changelog, x, &countedChangelog)
+		h.KeyGroups, h.HandleID, h.Changelog = d.changelogBytes()
 	case KeyedChangelogFile, KeyedChangelogFileV2:
-		d.sawChangelog = true
-		d.seen(14)
-		x := ChangelogState{StorageIdentifier: "filesystem"}
-		h.KeyGroups = d.keyGroupRange()
-		n := r.count(9, "the number of changelog file deltas")
-		mark := d.s.deltas.mark()
-		for i := 0; i < n && r.err == nil; i++ {
-			o := r.i64("the offset of a changelog delta")
-			d.s.deltas.push(d.counting, ChangelogDelta{Offset: o, Handle: d.stream("the handle of a changelog delta")})
-		}
-		x.Deltas = d.s.deltas.list(mark)
-		x.StateSize = r.i64("the size of a changelog file handle")
-		if tag == KeyedChangelogFileV2 || !d.changelog114 {
-			x.CheckpointedSize = r.i64("the checkpointed size of a changelog file handle")
-			x.HasCheckpointedSize = true
-			h.HandleID = r.utf("the state handle id")
-			d.sawChangelog115 = true
-		}
-		if tag == KeyedChangelogFileV2 {
-			x.StorageIdentifier = r.utf("the storage identifier")
-			d.seen(16)
-		}
-		h.Changelog = keep(d.counting, &d.s.changelog, x, &countedChangelog)
+		h.KeyGroups, h.HandleID, h.Changelog = d.changelogFile(tag)
 	default:
 		r.corrupt(off, what+": a keyed state handle tag (0, 3, 5, 7 or 8–14)", fmt.Sprintf("tag %d", tag))
 		return nil
 	}
 	return keep(d.counting, &d.s.keyed, h, &countedKeyed)
+}
+
+// incremental reads the body of an IncrementalRemoteKeyedStateHandle (tags
+// 5, 11). Like changelog, it returns the parts of the keyed handle.
+func (d *decoder) incremental(tag int8) (kg KeyGroupRange, handleID string, _ *IncrementalState) {
+	r := d.r
+	x := IncrementalState{CheckpointedSize: checkpointedSizeUnknown}
+	x.CheckpointID = r.i64("the checkpoint id of an incremental state handle")
+	x.BackendIdentifier = r.utf("the backend identifier of an incremental state handle")
+	kg = d.keyGroupRange()
+	if tag == KeyedIncrementalV2 {
+		x.CheckpointedSize = r.i64("the checkpointed size of an incremental state handle")
+		d.seen(15)
+	}
+	x.Meta = d.stream("the meta-state handle of an incremental state handle")
+	x.Shared = d.localFiles("the number of shared files", "the local path of a shared file", "the handle of a shared file")
+	x.Private = d.localFiles("the number of private files", "the local path of a private file", "the handle of a private file")
+	if tag == KeyedIncrementalV2 {
+		handleID = r.utf("the state handle id")
+	}
+	return kg, handleID, keep(d.counting, &d.s.increm, x, &countedIncremental)
+}
+
+// changelogBytes reads an InMemoryChangelogStateHandle (tag 9): its changes
+// are counted and skipped.
+func (d *decoder) changelogBytes() (kg KeyGroupRange, handleID string, _ *ChangelogState) {
+	r := d.r
+	d.sawChangelog = true
+	d.seen(14)
+	var x ChangelogState
+	kg = d.keyGroupRange()
+	x.From = r.i64("the first sequence number")
+	x.To = r.i64("the last sequence number")
+	n := r.count(8, "the number of changelog changes")
+	x.Changes = int32(n)
+	for i := 0; i < n && r.err == nil; i++ {
+		if r.i32("the key group of a change") == -1 {
+			x.MetaChanges++
+		}
+		lOff := r.offset()
+		l := int64(r.i32("the length of a change"))
+		if r.err == nil && l < 0 {
+			r.corrupt(lOff, "a non-negative change length", fmt.Sprint(l))
+		}
+		r.skip(l, "a changelog change")
+		x.ChangeBytes += l
+	}
+	if !d.changelog114 {
+		handleID = r.utf("the state handle id")
+		d.sawChangelog115 = true
+	}
+	return kg, handleID, keep(d.counting, &d.s.changelog, x, &countedChangelog)
+}
+
+// changelogFile reads a ChangelogStateHandleStreamImpl (tags 10, 13): the
+// file deltas of a changelog.
+func (d *decoder) changelogFile(tag int8) (kg KeyGroupRange, handleID string, _ *ChangelogState) {
+	r := d.r
+	d.sawChangelog = true
+	d.seen(14)
+	x := ChangelogState{StorageIdentifier: "filesystem"}
+	kg = d.keyGroupRange()
+	n := r.count(9, "the number of changelog file deltas")
+	mark := d.s.deltas.mark()
+	for i := 0; i < n && r.err == nil; i++ {
+		o := r.i64("the offset of a changelog delta")
+		d.s.deltas.push(d.counting, ChangelogDelta{Offset: o, Handle: d.stream("the handle of a changelog delta")})
+	}
+	x.Deltas = d.s.deltas.list(mark)
+	x.StateSize = r.i64("the size of a changelog file handle")
+	if tag == KeyedChangelogFileV2 || !d.changelog114 {
+		x.CheckpointedSize = r.i64("the checkpointed size of a changelog file handle")
+		x.HasCheckpointedSize = true
+		handleID = r.utf("the state handle id")
+		d.sawChangelog115 = true
+	}
+	if tag == KeyedChangelogFileV2 {
+		x.StorageIdentifier = r.utf("the storage identifier")
+		d.seen(16)
+	}
+	return kg, handleID, keep(d.counting, &d.s.changelog, x, &countedChangelog)
 }
 
 // changelog reads the body of a ChangelogStateBackendHandle (tags 8, 14).
