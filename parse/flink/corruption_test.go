@@ -338,31 +338,7 @@ func (h *harness) decode(what string, data []byte) result {
 			}
 			done <- res
 		}()
-		var before runtime.MemStats
-		runtime.ReadMemStats(&before)
-		if before.HeapAlloc > collectAbove { // see withoutCollector
-			runtime.GC()
-			flink.Decode(bytes.NewReader(data), int64(len(data))) // refills the pools it emptied
-		}
-		res.meta, res.err, res.alloc = measuredDecode(bytes.NewReader(data), int64(len(data)))
-		if res.meta != nil {
-			res.meta.Snapshot("corrupt") // the CLI and the page render partial results too
-		}
-		// The page decodes from memory, in place: the same result, from
-		// another path through the reader.
-		last, sweeps := int64(0), 1
-		mem := &model.Memory{Data: data, Reached: func(off int64) {
-			if off <= last { // a pass starts over
-				sweeps++
-			}
-			if off < 0 || off > int64(len(data)) || sweeps > maxSweeps {
-				res.memory = append(res.memory, fmt.Sprintf("Reached(%d) after Reached(%d), sweep %d, input of %d bytes", off, last, sweeps, len(data)))
-			}
-			last = off
-		}}
-		var memAlloc uint64
-		res.memMeta, res.memErr, memAlloc = measuredDecode(mem, int64(len(data)))
-		res.alloc = max(res.alloc, memAlloc)
+		decodeBothWays(data, &res)
 	}()
 	var res result
 	select {
@@ -372,7 +348,6 @@ func (h *harness) decode(what string, data []byte) result {
 		h.fail("%s: no result after %v (hang); skipping this file's remaining cases", what, caseDeadline)
 		return result{}
 	}
-	size := int64(len(data))
 	if res.panic != "" {
 		h.fail("%s: panic: %s", what, res.panic)
 		return res
@@ -383,6 +358,43 @@ func (h *harness) decode(what string, data []byte) result {
 	if fmt.Sprint(res.err) != fmt.Sprint(res.memErr) || !reflect.DeepEqual(res.meta, res.memMeta) {
 		h.fail("%s: decoding from memory differs: error %v, against %v from an io.ReaderAt", what, res.memErr, res.err)
 	}
+	h.checkAllocation(what, int64(len(data)), res)
+	h.checkOutcome(what, int64(len(data)), res)
+	return res
+}
+
+// decodeBothWays decodes data from an io.ReaderAt and, as the page does,
+// in place from a model.Memory, filling res as it goes so a panic keeps
+// what was learnt.
+func decodeBothWays(data []byte, res *result) {
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if before.HeapAlloc > collectAbove { // see withoutCollector
+		runtime.GC()
+		flink.Decode(bytes.NewReader(data), int64(len(data))) // refills the pools it emptied
+	}
+	res.meta, res.err, res.alloc = measuredDecode(bytes.NewReader(data), int64(len(data)))
+	if res.meta != nil {
+		res.meta.Snapshot("corrupt") // the CLI and the page render partial results too
+	}
+	last, sweeps := int64(0), 1
+	mem := &model.Memory{Data: data, Reached: func(off int64) {
+		if off <= last { // a pass starts over
+			sweeps++
+		}
+		if off < 0 || off > int64(len(data)) || sweeps > maxSweeps {
+			res.memory = append(res.memory, fmt.Sprintf("Reached(%d) after Reached(%d), sweep %d, input of %d bytes", off, last, sweeps, len(data)))
+		}
+		last = off
+	}}
+	var memAlloc uint64
+	res.memMeta, res.memErr, memAlloc = measuredDecode(mem, int64(len(data)))
+	res.alloc = max(res.alloc, memAlloc)
+}
+
+// checkAllocation holds the case to 2×size + allocSlack and keeps the worst
+// ratio seen.
+func (h *harness) checkAllocation(what string, size int64, res result) {
 	if limit := 2*uint64(size) + allocSlack; res.alloc > limit {
 		h.stats.allocation.add(h.file, fmt.Sprintf("%s: allocated %d bytes (%.1f×) decoding %d bytes (limit 2×size + %d = %d)",
 			what, res.alloc, float64(res.alloc)/float64(max(size, 1)), size, allocSlack, limit))
@@ -392,6 +404,12 @@ func (h *harness) decode(what string, data []byte) result {
 			h.stats.worstRatio, h.stats.worstCase = r, h.file+": "+what
 		}
 	}
+}
+
+// checkOutcome counts the case as valid, a FormatError or an
+// UnsupportedError, and fails it when the result or the error's offset does
+// not fit the input, or the error is untyped.
+func (h *harness) checkOutcome(what string, size int64, res result) {
 	var fe *model.FormatError
 	var ue *model.UnsupportedError
 	switch {
@@ -418,7 +436,6 @@ func (h *harness) decode(what string, data []byte) result {
 	default:
 		h.fail("%s: untyped error %T: %v", what, res.err, res.err)
 	}
-	return res
 }
 
 // truncations cuts the file at 64 points spread over its length. A file
