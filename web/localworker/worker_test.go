@@ -134,20 +134,7 @@ func checkError(t *testing.T, r response, status int, code string) {
 func TestWorkerOnLocalWorkerd(t *testing.T) {
 	w := start(t, localworker.Options{Assets: assetsDir(t)})
 
-	t.Run("create and fetch", func(t *testing.T) {
-		for _, n := range []int{server.MinShareBytes, 10_000, server.MaxShareBytes} {
-			body := randomBytes(n)
-			id := createShare(t, w, body)
-			r := request(t, "GET", w.URL+"/api/shares/"+id, "", nil)
-			if r.status != 200 || !bytes.Equal(r.body, body) {
-				t.Fatalf("GET %d-byte share: status %d, %d bytes back, equal=%v", n, r.status, len(r.body), bytes.Equal(r.body, body))
-			}
-			if ct := r.header.Get("Content-Type"); ct != "application/octet-stream" {
-				t.Errorf("Content-Type %q", ct)
-			}
-			checkHeaders(t, "GET share", r.header, server.APICSP)
-		}
-	})
+	t.Run("create and fetch", func(t *testing.T) { checkCreateAndFetch(t, w) })
 	t.Run("oversize", func(t *testing.T) {
 		checkError(t, request(t, "POST", w.URL+"/api/shares", "application/octet-stream", randomBytes(server.MaxShareBytes+1)), 413, "too_large")
 	})
@@ -155,18 +142,7 @@ func TestWorkerOnLocalWorkerd(t *testing.T) {
 		checkError(t, request(t, "POST", w.URL+"/api/shares", "application/json", []byte(`{"plain":"report"}`)), 415, "bad_content_type")
 		checkError(t, request(t, "POST", w.URL+"/api/shares", "text/plain", randomBytes(100)), 415, "bad_content_type")
 	})
-	t.Run("cross-origin create", func(t *testing.T) {
-		req, _ := http.NewRequest("POST", w.URL+"/api/shares", bytes.NewReader(randomBytes(64)))
-		req.Header.Set("Content-Type", "application/octet-stream")
-		req.Header.Set("Origin", "https://elsewhere.example")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		checkError(t, response{res.StatusCode, res.Header, b}, 403, "cross_origin")
-	})
+	t.Run("cross-origin create", func(t *testing.T) { checkCrossOriginCreate(t, w) })
 	t.Run("bad id", func(t *testing.T) {
 		for _, id := range []string{"abc", "AAAAAAAAAAAAAAAAAAAAA!", "AAAAAAAAAAAAAAAAAAAAAAAA", "..%2F..%2Fx", "AAAAAAAAAAAAAAAAAAAAAB"} {
 			checkError(t, request(t, "GET", w.URL+"/api/shares/"+id, "", nil), 400, "bad_id")
@@ -175,49 +151,81 @@ func TestWorkerOnLocalWorkerd(t *testing.T) {
 	t.Run("unknown id", func(t *testing.T) {
 		checkError(t, request(t, "GET", w.URL+"/api/shares/"+strings.Repeat("Q", 21)+"A", "", nil), 404, "not_found")
 	})
-	t.Run("wrong method", func(t *testing.T) {
-		id := createShare(t, w, randomBytes(64))
-		checkError(t, request(t, "GET", w.URL+"/api/shares", "", nil), 405, "method_not_allowed") // no listing
-		checkError(t, request(t, "DELETE", w.URL+"/api/shares/"+id, "", nil), 405, "method_not_allowed")
-		checkError(t, request(t, "PUT", w.URL+"/api/shares/"+id, "application/octet-stream", randomBytes(64)), 405, "method_not_allowed")
-		checkError(t, request(t, "POST", w.URL+"/api/shares/"+id, "application/octet-stream", randomBytes(64)), 405, "method_not_allowed")
-		if r := request(t, "GET", w.URL+"/api/shares/"+id, "", nil); r.status != 200 {
-			t.Errorf("share gone after rejected writes: %d", r.status)
+	t.Run("wrong method", func(t *testing.T) { checkWrongMethod(t, w) })
+	t.Run("static page with security headers", func(t *testing.T) { checkStaticPage(t, w) })
+}
+
+func checkCreateAndFetch(t *testing.T, w *localworker.Worker) {
+	for _, n := range []int{server.MinShareBytes, 10_000, server.MaxShareBytes} {
+		body := randomBytes(n)
+		id := createShare(t, w, body)
+		r := request(t, "GET", w.URL+"/api/shares/"+id, "", nil)
+		if r.status != 200 || !bytes.Equal(r.body, body) {
+			t.Fatalf("GET %d-byte share: status %d, %d bytes back, equal=%v", n, r.status, len(r.body), bytes.Equal(r.body, body))
 		}
-	})
-	t.Run("static page with security headers", func(t *testing.T) {
-		r := request(t, "GET", w.URL+"/", "", nil)
-		if r.status != 200 || !strings.Contains(string(r.body), "ckptlens test page") {
-			t.Fatalf("GET /: %d %q", r.status, r.body)
+		if ct := r.header.Get("Content-Type"); ct != "application/octet-stream" {
+			t.Errorf("Content-Type %q", ct)
 		}
-		// Served by workerd from the assets with their _headers file, which
-		// Start wrote as the build does; the policy allows the page's
-		// inline script by its hash.
-		pageCSP := server.PageCSPFor([]byte(testPage))
-		checkHeaders(t, "page", r.header, pageCSP)
-		wasm := request(t, "GET", w.URL+"/app.wasm", "", nil)
-		if wasm.status != 200 || len(wasm.body) != 300_008 || wasm.header.Get("Content-Type") != "application/wasm" {
-			t.Fatalf("GET /app.wasm: %d, %d bytes, %q", wasm.status, len(wasm.body), wasm.header.Get("Content-Type"))
+		checkHeaders(t, "GET share", r.header, server.APICSP)
+	}
+}
+
+func checkCrossOriginCreate(t *testing.T, w *localworker.Worker) {
+	req, _ := http.NewRequest("POST", w.URL+"/api/shares", bytes.NewReader(randomBytes(64)))
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Origin", "https://elsewhere.example")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	checkError(t, response{res.StatusCode, res.Header, b}, 403, "cross_origin")
+}
+
+func checkWrongMethod(t *testing.T, w *localworker.Worker) {
+	id := createShare(t, w, randomBytes(64))
+	checkError(t, request(t, "GET", w.URL+"/api/shares", "", nil), 405, "method_not_allowed") // no listing
+	checkError(t, request(t, "DELETE", w.URL+"/api/shares/"+id, "", nil), 405, "method_not_allowed")
+	checkError(t, request(t, "PUT", w.URL+"/api/shares/"+id, "application/octet-stream", randomBytes(64)), 405, "method_not_allowed")
+	checkError(t, request(t, "POST", w.URL+"/api/shares/"+id, "application/octet-stream", randomBytes(64)), 405, "method_not_allowed")
+	if r := request(t, "GET", w.URL+"/api/shares/"+id, "", nil); r.status != 200 {
+		t.Errorf("share gone after rejected writes: %d", r.status)
+	}
+}
+
+func checkStaticPage(t *testing.T, w *localworker.Worker) {
+	r := request(t, "GET", w.URL+"/", "", nil)
+	if r.status != 200 || !strings.Contains(string(r.body), "ckptlens test page") {
+		t.Fatalf("GET /: %d %q", r.status, r.body)
+	}
+	// Served by workerd from the assets with their _headers file, which
+	// Start wrote as the build does; the policy allows the page's
+	// inline script by its hash.
+	pageCSP := server.PageCSPFor([]byte(testPage))
+	checkHeaders(t, "page", r.header, pageCSP)
+	wasm := request(t, "GET", w.URL+"/app.wasm", "", nil)
+	if wasm.status != 200 || len(wasm.body) != 300_008 || wasm.header.Get("Content-Type") != "application/wasm" {
+		t.Fatalf("GET /app.wasm: %d, %d bytes, %q", wasm.status, len(wasm.body), wasm.header.Get("Content-Type"))
+	}
+	checkHeaders(t, "wasm", wasm.header, pageCSP)
+	for _, path := range []string{"/", "/app.wasm"} {
+		if head := request(t, "HEAD", w.URL+path, "", nil); head.status != 200 || len(head.body) != 0 {
+			t.Errorf("HEAD %s: %d, %d body bytes", path, head.status, len(head.body))
 		}
-		checkHeaders(t, "wasm", wasm.header, pageCSP)
-		for _, path := range []string{"/", "/app.wasm"} {
-			if head := request(t, "HEAD", w.URL+path, "", nil); head.status != 200 || len(head.body) != 0 {
-				t.Errorf("HEAD %s: %d, %d body bytes", path, head.status, len(head.body))
-			}
+	}
+	// The rules themselves are not a file of the page; a path no file
+	// answers reaches the Worker.
+	for _, path := range []string{"/_headers", "/missing.js"} {
+		if r := request(t, "GET", w.URL+path, "", nil); r.status != 404 || strings.Contains(string(r.body), "Content-Security") {
+			t.Errorf("GET %s: %d %q", path, r.status, r.body)
+		} else {
+			checkHeaders(t, path, r.header, server.PageCSP)
 		}
-		// The rules themselves are not a file of the page; a path no file
-		// answers reaches the Worker.
-		for _, path := range []string{"/_headers", "/missing.js"} {
-			if r := request(t, "GET", w.URL+path, "", nil); r.status != 404 || strings.Contains(string(r.body), "Content-Security") {
-				t.Errorf("GET %s: %d %q", path, r.status, r.body)
-			} else {
-				checkHeaders(t, path, r.header, server.PageCSP)
-			}
-		}
-		if r := request(t, "POST", w.URL+"/", "text/plain", []byte("x")); r.status != 405 {
-			t.Errorf("POST /: %d", r.status)
-		}
-	})
+	}
+	if r := request(t, "POST", w.URL+"/", "text/plain", []byte("x")); r.status != 405 {
+		t.Errorf("POST /: %d", r.status)
+	}
 }
 
 func TestWorkerExpiry(t *testing.T) {
