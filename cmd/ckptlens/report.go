@@ -191,6 +191,20 @@ func printComparison(w io.Writer, r *parse.Report) {
 	c := r.Comparison
 	printJobs(w, r)
 	fmt.Fprintf(w, "%d snapshots, job by job, oldest first\n\n", len(r.Snapshots))
+	printComparisonTable(w, r)
+	distinct := "distinct " + files(c.UnionFiles)
+	if c.UnionFiles > 0 {
+		distinct = count(c.UnionFiles) + " distinct " + strings.TrimPrefix(files(c.UnionFiles), count(c.UnionFiles)+" ")
+	}
+	fmt.Fprintf(w, "\n%s, %s; %s (%s) referenced by more than one\n",
+		distinct, size(c.UnionBytes), files(c.SharedFiles), size(c.SharedBytes))
+	printSharedFiles(w, c)
+	printUploadMarks(w, c)
+}
+
+// printComparisonTable is one row per snapshot, in the comparison's order.
+func printComparisonTable(w io.Writer, r *parse.Report) {
+	c := r.Comparison
 	t := newTable("", "rllrrrrrrrrl", "#", "snapshot", "after", "files", "size", "shared", "new files", "new size", "dropped", "full", "checkpointed", "depends on")
 	for row, i := range c.Order {
 		s, cs := r.Snapshots[i], c.Snapshots[i]
@@ -210,13 +224,11 @@ func printComparison(w io.Writer, r *parse.Report) {
 			size(cs.NewBytes), count(cs.DroppedFiles), size(s.Sizes.Full), checkpointed(s.Sizes.Checkpointed), deps)
 	}
 	t.print(w)
-	distinct := "distinct " + files(c.UnionFiles)
-	if c.UnionFiles > 0 {
-		distinct = count(c.UnionFiles) + " distinct " + strings.TrimPrefix(files(c.UnionFiles), count(c.UnionFiles)+" ")
-	}
-	fmt.Fprintf(w, "\n%s, %s; %s (%s) referenced by more than one\n",
-		distinct, size(c.UnionBytes), files(c.SharedFiles), size(c.SharedBytes))
-	// The files several snapshots share, and which one first uploaded them.
+}
+
+// printSharedFiles lists the files several snapshots share, and which one
+// first uploaded them.
+func printSharedFiles(w io.Writer, c *parse.Comparison) {
 	const limit = 40
 	var paths []string
 	for _, f := range c.Files {
@@ -227,7 +239,7 @@ func printComparison(w io.Writer, r *parse.Report) {
 	// Paths relative to the folder they all share, named once.
 	prefix := commonFolder(paths)
 	shown := 0
-	t = newTable("", "lrll", "shared file", "size", "first in", "used by")
+	t := newTable("", "lrll", "shared file", "size", "first in", "used by")
 	for _, f := range c.Files {
 		if len(f.Snapshots) < 2 {
 			continue
@@ -259,6 +271,10 @@ func printComparison(w io.Writer, r *parse.Report) {
 	if shown > limit {
 		fmt.Fprintf(w, "… and %s more shared files (--json lists them all)\n", count(shown-limit))
 	}
+}
+
+// printUploadMarks explains the marks printSharedFiles put on "first in".
+func printUploadMarks(w io.Writer, c *parse.Comparison) {
 	var before, elsewhere bool
 	for _, f := range c.Files {
 		if len(f.Snapshots) > 1 {
