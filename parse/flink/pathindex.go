@@ -76,8 +76,8 @@ func (x *pathIndex) add(slot, tag uint64, pos int, files []model.File) {
 }
 
 // hash is maphash where the processor has AES instructions for it, and
-// pathHash in WebAssembly (where it is 15% faster, against 10% slower
-// than maphash on amd64).
+// pathHash in WebAssembly, where it is the faster of the two
+// (bench/RESULTS.md).
 func (x *pathIndex) hash(path string) uint64 {
 	if x.usePathHash {
 		return pathHash(x.seed64, path)
@@ -85,10 +85,9 @@ func (x *pathIndex) hash(path string) uint64 {
 	return maphash.String(x.seed, path)
 }
 
-// pathHash is a seeded hash of s made of 64-bit multiplies. hash/maphash
+// pathHash is a seeded hash of s made of 64-bit multiplies: hash/maphash
 // needs a 64×64→128-bit multiply where there is no AES instruction, and
-// WebAssembly has neither: the page emulated that multiply, and hashing
-// took a fifth of its conversion of a dense checkpoint. The shift after
+// WebAssembly, which has neither, emulates it slowly. The shift after
 // every word carries a difference in a word's top bit down into the next
 // multiply, so no two differing words cancel out whatever the seed (as
 // top bits do in a hash of multiplies and xors alone); MurmurHash3's

@@ -10,8 +10,7 @@ import (
 
 // warmupRounds is how many times Warmup runs the engine. Chromium first runs
 // each wasm function in baseline code and optimises it only once it has run
-// enough, so a page's first file used to take about three times as long as
-// the same file dropped again.
+// often enough; without a warm-up the first file dropped pays for that.
 const warmupRounds = 200
 
 // Warmup runs the decoder and the analysis over warmupMetadata, a small
@@ -39,8 +38,8 @@ const warmViewRounds = 3
 
 // warmViews renders the result views and a progress bar for rep, hidden,
 // and takes them away again. Chromium compiles each wasm function the first
-// time it runs, so the first real result used to spend about 40 ms of its
-// render compiling the views' code.
+// time it runs, so otherwise the first real result's render compiles the
+// views' code.
 func (r *Root) warmViews(rep *Report) {
 	for range warmViewRounds {
 		r.idle(warmViewSlice)

@@ -22,13 +22,9 @@ import (
 const chunkSize = 1 << 20
 
 // jumpSize is how much a read that jumps ahead fetches (rounded to it): the
-// decoder skips inline payloads, and fetching a whole chunk behind every
-// skip would pull the skipped bytes through after all. Small, so that the
-// decoder's second pass finds every jump's bytes still cached: a 1 GiB
-// file of 1,024 inline payloads took 6.2 s with 64 KiB, 3.5 s with 4 KiB,
-// and 2.0–2.5 s once the Flink reader, too, asked for only 4 KiB after a
-// skip (1,025 fetches instead of 2,050). Sweeping over short skips in
-// 16 MiB windows instead was no faster (2.4 s).
+// decoder skips inline payloads, so a whole chunk behind every skip would
+// pull the skipped bytes through after all, and small jumps stay cached
+// for the decoder's second pass (figures: bench/RESULTS.md).
 const jumpSize = 4 << 10
 
 // cacheBytes bounds the fetched ranges kept. The Flink decoder reads its
@@ -112,8 +108,7 @@ func (b *BlobReader) spanAt(pos, want int64) (span, error) {
 	switch {
 	case b.size <= cacheBytes && len(b.spans) == 0 && b.ahead == nil:
 		// A file that fits the cache is fetched whole: every fetch has a
-		// large fixed cost (a 10 MB file took 96 ms in 1 MiB fetches one
-		// after the other, 30–45 ms in one fetch in Chromium 156).
+		// large fixed cost.
 		f = b.ask(0, b.size)
 	case b.ahead != nil && b.ahead.off <= pos && pos < b.ahead.end:
 		f, b.ahead = b.ahead, nil

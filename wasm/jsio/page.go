@@ -288,9 +288,8 @@ func Publish(state string, completed int, load app.LoadTimings, renderMs float64
 
 // TimePaint sets window.ckptlensTimings.dropToRender, from loadStart (a
 // performance.now() time) to the paint of the frame that shows the result:
-// the task after the next animation frame runs once it is painted. The
-// render alone ended about 600 ms before the large results reached the
-// screen.
+// the task after the next animation frame runs once it is painted. Timing
+// the render alone would miss the paint, which large results wait long for.
 func TimePaint(loadStart float64) {
 	var frame, after js.Func
 	after = js.FuncOf(func(js.Value, []js.Value) any {
