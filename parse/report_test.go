@@ -219,7 +219,30 @@ func TestOrphans(t *testing.T) {
 	oldLocal := "/tmp/ckptlens-oracle/1.20/incremental/" + oldJobID
 	c2 := incremental(2, []int{1, 2, 3}, 1000)
 	c3 := incremental(3, []int{3, 4}, 1000)
-	l := findListing(t,
+	l := orphansListing(t, local, oldLocal)
+	// The listing has no times: only a job stated stopped has its shared/
+	// garbage planned.
+	r := Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l, Stopped: true})
+	wantDel := []string{
+		local + "/chk-1 true 2 950",
+		local + "/shared/00000005-0000-4000-8000-000000000000 false 1 1000",
+	}
+	checkStoppedPlan(t, r, wantDel, oldLocal)
+	// Not stated stopped, a listing without times keeps shared/ garbage.
+	p := Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
+	if got := orphanItems(p.Deletable); !reflect.DeepEqual(got, wantDel[:1]) || !strings.Contains(p.Unsure[len(p.Unsure)-1].Reason, "no modification times") {
+		t.Errorf("not stopped: deletable %v, unsure %+v", got, p.Unsure)
+	}
+	checkCheckpointsInProgress(t, l, []Input{{Snapshot: c2}, {Snapshot: c3}}, local, wantDel[:1])
+	checkReferencedFileNotListed(t, c3, local)
+}
+
+// orphansListing is a find listing of two jobs' checkpoint folders: local
+// holds chk-1 to chk-3 and one shared file no checkpoint references;
+// oldLocal is another job's.
+func orphansListing(t *testing.T, local, oldLocal string) *listing.Listing {
+	t.Helper()
+	return findListing(t,
 		"4096 "+local,
 		"4096 "+local+"/shared",
 		"1000 "+local+"/shared/00000001-0000-4000-8000-000000000000",
@@ -245,27 +268,27 @@ func TestOrphans(t *testing.T) {
 		"4096 "+oldLocal+"/shared",
 		"77 "+oldLocal+"/shared/s",
 	)
-	// The listing has no times: only a job stated stopped has its shared/
-	// garbage planned.
-	r := Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l, Stopped: true})
+}
+
+// orphanItems prints each item as "path dir files bytes".
+func orphanItems(list []OrphanItem) []string {
+	var out []string
+	for _, it := range list {
+		out = append(out, fmt.Sprintf("%s %v %d %d", it.Path, it.Dir, it.Files, it.Bytes))
+	}
+	return out
+}
+
+// checkStoppedPlan checks TestOrphans's plan for a job stated stopped.
+func checkStoppedPlan(t *testing.T, r *Report, wantDel []string, oldLocal string) {
+	t.Helper()
 	p := r.Orphans
-	items := func(list []OrphanItem) []string {
-		var out []string
-		for _, it := range list {
-			out = append(out, fmt.Sprintf("%s %v %d %d", it.Path, it.Dir, it.Files, it.Bytes))
-		}
-		return out
-	}
-	wantDel := []string{
-		local + "/chk-1 true 2 950",
-		local + "/shared/00000005-0000-4000-8000-000000000000 false 1 1000",
-	}
-	if got := items(p.Deletable); !reflect.DeepEqual(got, wantDel) || len(p.Refusals) != 0 {
+	if got := orphanItems(p.Deletable); !reflect.DeepEqual(got, wantDel) || len(p.Refusals) != 0 {
 		t.Errorf("deletable =\n%s\nwant\n%s\nrefusals %+v", strings.Join(got, "\n"), strings.Join(wantDel, "\n"), p.Refusals)
 	}
 	// The old job has no given snapshot: it is kept whole, never planned.
 	wantKept := []string{oldLocal + "/chk-7/_metadata false 1 800", oldLocal + "/shared/s false 1 77"}
-	if got := items(p.Unsure); !reflect.DeepEqual(got, wantKept) || !strings.Contains(p.Unsure[0].Reason, "holds none of the given snapshots") {
+	if got := orphanItems(p.Unsure); !reflect.DeepEqual(got, wantKept) || !strings.Contains(p.Unsure[0].Reason, "holds none of the given snapshots") {
 		t.Errorf("unsure =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantKept, "\n"))
 	}
 	if p.DeletableFiles != 3 || p.DeletableBytes != 950+1000 {
@@ -285,17 +308,17 @@ func TestOrphans(t *testing.T) {
 	if d := depByRole(r.Snapshots[1].Dependencies, RoleShared)[0]; d.ListedFiles != 2 || d.PhysicalBytes != 2000 {
 		t.Errorf("listed sizes = %+v", d)
 	}
-	// Not stated stopped, a listing without times keeps shared/ garbage.
-	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l}).Orphans
-	if got := items(p.Deletable); !reflect.DeepEqual(got, wantDel[:1]) || !strings.Contains(p.Unsure[len(p.Unsure)-1].Reason, "no modification times") {
-		t.Errorf("not stopped: deletable %v, unsure %+v", got, p.Unsure)
-	}
+}
 
+// checkCheckpointsInProgress adds to l a checkpoint being written and an
+// empty one just started, and checks both hold their files back.
+func checkCheckpointsInProgress(t *testing.T, l *listing.Listing, inputs []Input, local string, wantDel []string) {
+	t.Helper()
 	// A checkpoint in progress (chk-4, no _metadata yet) keeps its folder
 	// and the job's unreferenced shared files out of the plan.
 	l.Entries = append(l.Entries, listing.Entry{Path: local + "/chk-4", Dir: true}, listing.Entry{Path: local + "/chk-4/partial", Bytes: 33})
-	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l, Stopped: true}).Orphans
-	if got := items(p.Deletable); !reflect.DeepEqual(got, wantDel[:1]) || !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool {
+	p := Analyze(inputs, Options{Listing: l, Stopped: true}).Orphans
+	if got := orphanItems(p.Deletable); !reflect.DeepEqual(got, wantDel) || !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool {
 		return it.Path == local+"/chk-4/partial" && strings.Contains(it.Reason, "in progress")
 	}) || !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool {
 		return it.Path == local+"/shared/00000005-0000-4000-8000-000000000000" && strings.Contains(it.Reason, "in progress")
@@ -305,16 +328,20 @@ func TestOrphans(t *testing.T) {
 
 	// An empty chk-5 folder (a checkpoint just started) is kept too.
 	l.Entries = append(l.Entries, listing.Entry{Path: local + "/chk-5", Dir: true})
-	p = Analyze([]Input{{Snapshot: c2}, {Snapshot: c3}}, Options{Listing: l, Stopped: true}).Orphans
+	p = Analyze(inputs, Options{Listing: l, Stopped: true}).Orphans
 	if !slices.ContainsFunc(p.Unsure, func(it OrphanItem) bool { return it.Path == local+"/chk-5" && it.Dir && it.Files == 0 }) {
 		t.Errorf("empty chk-5 in progress: unsure %+v", p.Unsure)
 	}
+}
 
-	// A referenced shared file the listing lacks refuses the plan.
+// checkReferencedFileNotListed: a referenced shared file the listing lacks
+// refuses the plan.
+func checkReferencedFileNotListed(t *testing.T, c3 *model.Snapshot, local string) {
+	t.Helper()
 	l2 := findListing(t, "900 "+local+"/chk-3/_metadata", "50 "+local+"/chk-3/3-private-manifest", "20 "+local+"/chk-3/3-operator-state",
 		"1000 "+local+"/shared/00000003-0000-4000-8000-000000000000", "1000 "+local+"/shared/00000009-0000-4000-8000-000000000000",
 		"5 "+local+"/chk-2/x")
-	p = Analyze([]Input{{Snapshot: c3}}, Options{Listing: l2, Stopped: true}).Orphans
+	p := Analyze([]Input{{Snapshot: c3}}, Options{Listing: l2, Stopped: true}).Orphans
 	if len(p.Missing) != 1 || p.Missing[0].Path != sst(4) || !reflect.DeepEqual(p.Missing[0].Snapshots, []int{0}) {
 		t.Errorf("missing = %+v", p.Missing)
 	}
