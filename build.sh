@@ -129,6 +129,13 @@ unused_code() {
 	GOOS=js GOARCH=wasm "$sc" -checks U1000 ./wasm/... ./web/cmd/worker
 }
 
+# long_functions fails on any hand-written function over 80 lines, tests
+# included (generated files are skipped).
+long_functions() {
+	log "function length (at most 80 lines)"
+	go run ./internal/tools/funclen -max 80 .
+}
+
 test_all() {
 	storage_servers
 	log "go vet"
@@ -150,6 +157,7 @@ test_all() {
 		exit 1
 	fi
 	unused_code
+	long_functions
 	wait_storage_servers
 	log "go test"
 	go test ./...
