@@ -259,67 +259,81 @@ func TestOracleScenarios(t *testing.T) {
 		case "incremental":
 			want = []Role{RoleExclusive, RoleShared}
 		case "restore-claim", "restore-legacy":
-			// The restored job may keep using the old job's files (when
-			// RocksDB has not compacted them away before its first
-			// checkpoint). Every such file is other-checkpoint (checked
-			// file by file in TestOracleDependencies); the scenarios
-			// together must show some.
 			restores++
-			outside := 0
-			for _, o := range sc.snaps {
-				for _, f := range o.truth.Files {
-					if f.onDisk() && expectedRole(sc, o, f) == RoleOtherCheckpoint {
-						outside++
-					}
-				}
-			}
-			if outside > 0 && roles[RoleOtherCheckpoint] == 0 {
-				t.Errorf("%s: Flink references %d files of the restored job; no other-checkpoint dependency", sc, outside)
-			}
-			restoredFiles += roles[RoleOtherCheckpoint]
-			t.Logf("%s: %d files of the restored job still referenced (Flink: %d)", sc, roles[RoleOtherCheckpoint], outside)
+			restoredFiles += checkRestoredJobFiles(t, sc, roles)
 		case "restore-no-claim":
 			checkNoClaim(t, sc)
 		case "file-merging":
 			want = []Role{RoleFileMerging}
-			// Segments are attributed to their physical files: the bytes
-			// they use fit in the files' real sizes from the listing.
-			var inputs []Input
-			for _, o := range sc.snaps {
-				inputs = append(inputs, Input{Snapshot: o.snap, Base: o.base()})
-			}
-			for _, s := range Analyze(inputs, Options{Listing: sc.listing}).Snapshots {
-				for _, d := range s.Dependencies {
-					if d.Role != RoleFileMerging {
-						continue
-					}
-					if d.Segments < d.Files || d.ListedFiles != d.Files || d.Bytes > d.PhysicalBytes || d.Bytes <= 0 {
-						t.Errorf("%s %s: %s: %d files, %d segments use %d bytes; listing has %d files, %d bytes", sc, s.Source, d.Dir,
-							d.Files, d.Segments, d.Bytes, d.ListedFiles, d.PhysicalBytes)
-					}
-				}
-			}
+			checkSegmentsFitPhysicalFiles(t, sc)
 		case "changelog":
 			want = []Role{RoleChangelog}
 		case "unaligned":
-			// In-flight data is checkpoint-exclusive state, in chk-N.
-			channel := false
-			for _, o := range sc.snaps {
-				for _, d := range Inspect(o.snap, "").Dependencies {
-					for _, k := range d.Kinds {
-						channel = channel || k == model.KindChannel && d.Role == RoleExclusive
-					}
-				}
-			}
-			if !channel {
-				t.Errorf("%s: no channel state in a checkpoint's own folder", sc)
-			}
+			checkChannelStateExclusive(t, sc)
 		}
 		for _, r := range want {
 			if roles[r] == 0 {
 				t.Errorf("%s: no %s dependency in any snapshot (%v)", sc, r, roles)
 			}
 		}
+	}
+}
+
+// checkRestoredJobFiles returns how many of the restored job's files the
+// restore scenario's snapshots still use. The restored job may keep using
+// them (when RocksDB has not compacted them away before its first
+// checkpoint). Every such file is other-checkpoint (checked file by file in
+// TestOracleDependencies); the scenarios together must show some.
+func checkRestoredJobFiles(t *testing.T, sc oracleScenario, roles map[Role]int) int {
+	outside := 0
+	for _, o := range sc.snaps {
+		for _, f := range o.truth.Files {
+			if f.onDisk() && expectedRole(sc, o, f) == RoleOtherCheckpoint {
+				outside++
+			}
+		}
+	}
+	if outside > 0 && roles[RoleOtherCheckpoint] == 0 {
+		t.Errorf("%s: Flink references %d files of the restored job; no other-checkpoint dependency", sc, outside)
+	}
+	t.Logf("%s: %d files of the restored job still referenced (Flink: %d)", sc, roles[RoleOtherCheckpoint], outside)
+	return roles[RoleOtherCheckpoint]
+}
+
+// checkSegmentsFitPhysicalFiles: segments are attributed to their physical
+// files, and the bytes they use fit in the files' real sizes from the
+// listing.
+func checkSegmentsFitPhysicalFiles(t *testing.T, sc oracleScenario) {
+	var inputs []Input
+	for _, o := range sc.snaps {
+		inputs = append(inputs, Input{Snapshot: o.snap, Base: o.base()})
+	}
+	for _, s := range Analyze(inputs, Options{Listing: sc.listing}).Snapshots {
+		for _, d := range s.Dependencies {
+			if d.Role != RoleFileMerging {
+				continue
+			}
+			if d.Segments < d.Files || d.ListedFiles != d.Files || d.Bytes > d.PhysicalBytes || d.Bytes <= 0 {
+				t.Errorf("%s %s: %s: %d files, %d segments use %d bytes; listing has %d files, %d bytes", sc, s.Source, d.Dir,
+					d.Files, d.Segments, d.Bytes, d.ListedFiles, d.PhysicalBytes)
+			}
+		}
+	}
+}
+
+// checkChannelStateExclusive: in-flight data is checkpoint-exclusive state,
+// in chk-N.
+func checkChannelStateExclusive(t *testing.T, sc oracleScenario) {
+	channel := false
+	for _, o := range sc.snaps {
+		for _, d := range Inspect(o.snap, "").Dependencies {
+			for _, k := range d.Kinds {
+				channel = channel || k == model.KindChannel && d.Role == RoleExclusive
+			}
+		}
+	}
+	if !channel {
+		t.Errorf("%s: no channel state in a checkpoint's own folder", sc)
 	}
 }
 
@@ -356,91 +370,8 @@ func planFiles(items []OrphanItem, listed map[string]int64) map[string]bool {
 // real listing minus everything Flink says they reference.
 func TestOracleOrphans(t *testing.T) {
 	for _, sc := range loadOracle(t) {
-		listed := listedKeys(sc.listing)
 		check := func(what string, given []oracleSnapshot, withBase bool, l *listing.Listing) {
-			var inputs []Input
-			referenced := map[string]bool{}
-			for _, o := range given {
-				in := Input{Snapshot: o.snap}
-				if withBase {
-					in.Base = o.base()
-				}
-				inputs = append(inputs, in)
-				referenced[paths.Key(o.truth.Metadata)] = true
-				for _, f := range o.truth.Files {
-					if f.onDisk() {
-						referenced[paths.Key(f.resolved())] = true
-					}
-				}
-			}
-			// The oracle's jobs have finished: stated stopped, a listing
-			// without times plans their shared/ files too.
-			r := Analyze(inputs, Options{Listing: l, Stopped: true})
-			p := r.Orphans
-			// Storage no longer holds some files an older retained
-			// checkpoint names (after a CLAIM restore the new job deletes
-			// them): that refuses the plan.
-			brokenSnapshot := false
-			for k := range referenced {
-				if _, ok := listed[k]; !ok {
-					brokenSnapshot = true
-				}
-			}
-			if refused := p.Refused(); refused != brokenSnapshot || refused && p.Refusals[0].Code != "files-not-listed" || len(p.DeletableList()) > 0 && refused {
-				t.Errorf("%s %s: refused %+v, want refused %v", sc, what, p.Refusals, brokenSnapshot)
-			}
-			deletable := planFiles(p.Deletable, listed)
-			// A kept folder keeps everything in it; its unreferenced files
-			// are the ones it is listed for.
-			unsure := planFiles(p.Unsure, listed)
-			for k := range unsure {
-				if referenced[k] {
-					delete(unsure, k)
-				}
-			}
-			for k := range listed {
-				switch {
-				case referenced[k] && (deletable[k] || unsure[k]):
-					t.Errorf("%s %s: referenced %s is in the plan", sc, what, k)
-				case !referenced[k] && !deletable[k] && !unsure[k]:
-					t.Errorf("%s %s: unreferenced %s is not in the plan", sc, what, k)
-				case deletable[k] && unsure[k]:
-					t.Errorf("%s %s: %s both deletable and unsure", sc, what, k)
-				}
-			}
-			var size int64
-			for k := range deletable {
-				size += listed[k]
-			}
-			if len(deletable) != p.DeletableFiles || size != p.DeletableBytes {
-				t.Errorf("%s %s: plan totals %d files %d bytes, its items %d files %d bytes", sc, what, p.DeletableFiles, p.DeletableBytes, len(deletable), size)
-			}
-			for _, u := range p.Unsure {
-				if !strings.Contains(u.Reason, "in progress") && !strings.Contains(u.Reason, "newer") &&
-					!strings.Contains(u.Reason, "holds none of the given snapshots") && !strings.Contains(u.Reason, "which was not given: savepoints") &&
-					!strings.Contains(u.Reason, "changelog storage may still need it") {
-					t.Errorf("%s %s: unsure without cause: %+v", sc, what, u)
-				}
-			}
-			// Referenced files the listing lacks are exactly those Flink's
-			// truth names and storage no longer holds (after a CLAIM
-			// restore the new job deletes the old checkpoints' shared
-			// files).
-			wantMissing := map[string]bool{}
-			for k := range referenced {
-				if _, ok := listed[k]; !ok {
-					wantMissing[k] = true
-				}
-			}
-			gotMissing := map[string]bool{}
-			for _, m := range p.Missing {
-				gotMissing[paths.Key(m.Path)] = true
-			}
-			if !reflect.DeepEqual(gotMissing, wantMissing) {
-				t.Errorf("%s %s: missing %v, want %v", sc, what, gotMissing, wantMissing)
-			}
-			t.Logf("%s %s: %d listed, %d referenced, %d deletable (%d bytes), %d unsure", sc, what,
-				p.Listing.Files, p.ReferencedFiles, p.DeletableFiles, p.DeletableBytes, p.UnsureFiles)
+			checkOraclePlan(t, sc.String()+" "+what, given, withBase, l, listedKeys(sc.listing))
 		}
 		check("all retained", sc.snaps, true, sc.listing)
 		check("newest only", sc.snaps[len(sc.snaps)-1:], true, sc.listing)
@@ -450,6 +381,91 @@ func TestOracleOrphans(t *testing.T) {
 		// The same storage listed by `rclone lsl` of its root: paths
 		// relative to a root the plan infers from the snapshots.
 		check("all retained, rclone lsl", sc.snaps, true, rcloneListing(t, sc.listing))
+	}
+}
+
+// checkOraclePlan plans the given snapshots against l and checks the plan
+// against Flink's truth: listed is the scenario's real listing by key.
+func checkOraclePlan(t *testing.T, label string, given []oracleSnapshot, withBase bool, l *listing.Listing, listed map[string]int64) {
+	var inputs []Input
+	referenced := map[string]bool{}
+	for _, o := range given {
+		in := Input{Snapshot: o.snap}
+		if withBase {
+			in.Base = o.base()
+		}
+		inputs = append(inputs, in)
+		referenced[paths.Key(o.truth.Metadata)] = true
+		for _, f := range o.truth.Files {
+			if f.onDisk() {
+				referenced[paths.Key(f.resolved())] = true
+			}
+		}
+	}
+	// The oracle's jobs have finished: stated stopped, a listing
+	// without times plans their shared/ files too.
+	p := Analyze(inputs, Options{Listing: l, Stopped: true}).Orphans
+	// Referenced files the listing lacks are exactly those Flink's truth
+	// names and storage no longer holds (after a CLAIM restore the new job
+	// deletes the old checkpoints' shared files); they refuse the plan.
+	wantMissing := map[string]bool{}
+	for k := range referenced {
+		if _, ok := listed[k]; !ok {
+			wantMissing[k] = true
+		}
+	}
+	brokenSnapshot := len(wantMissing) > 0
+	if refused := p.Refused(); refused != brokenSnapshot || refused && p.Refusals[0].Code != "files-not-listed" || len(p.DeletableList()) > 0 && refused {
+		t.Errorf("%s: refused %+v, want refused %v", label, p.Refusals, brokenSnapshot)
+	}
+	checkPlanPartitionsListing(t, label, p, listed, referenced)
+	gotMissing := map[string]bool{}
+	for _, m := range p.Missing {
+		gotMissing[paths.Key(m.Path)] = true
+	}
+	if !reflect.DeepEqual(gotMissing, wantMissing) {
+		t.Errorf("%s: missing %v, want %v", label, gotMissing, wantMissing)
+	}
+	t.Logf("%s: %d listed, %d referenced, %d deletable (%d bytes), %d unsure", label,
+		p.Listing.Files, p.ReferencedFiles, p.DeletableFiles, p.DeletableBytes, p.UnsureFiles)
+}
+
+// checkPlanPartitionsListing: every listed file is referenced, deletable or
+// unsure, exactly one of them; the totals add up; and each unsure item says
+// why.
+func checkPlanPartitionsListing(t *testing.T, label string, p *OrphanPlan, listed map[string]int64, referenced map[string]bool) {
+	deletable := planFiles(p.Deletable, listed)
+	// A kept folder keeps everything in it; its unreferenced files
+	// are the ones it is listed for.
+	unsure := planFiles(p.Unsure, listed)
+	for k := range unsure {
+		if referenced[k] {
+			delete(unsure, k)
+		}
+	}
+	for k := range listed {
+		switch {
+		case referenced[k] && (deletable[k] || unsure[k]):
+			t.Errorf("%s: referenced %s is in the plan", label, k)
+		case !referenced[k] && !deletable[k] && !unsure[k]:
+			t.Errorf("%s: unreferenced %s is not in the plan", label, k)
+		case deletable[k] && unsure[k]:
+			t.Errorf("%s: %s both deletable and unsure", label, k)
+		}
+	}
+	var size int64
+	for k := range deletable {
+		size += listed[k]
+	}
+	if len(deletable) != p.DeletableFiles || size != p.DeletableBytes {
+		t.Errorf("%s: plan totals %d files %d bytes, its items %d files %d bytes", label, p.DeletableFiles, p.DeletableBytes, len(deletable), size)
+	}
+	for _, u := range p.Unsure {
+		if !strings.Contains(u.Reason, "in progress") && !strings.Contains(u.Reason, "newer") &&
+			!strings.Contains(u.Reason, "holds none of the given snapshots") && !strings.Contains(u.Reason, "which was not given: savepoints") &&
+			!strings.Contains(u.Reason, "changelog storage may still need it") {
+			t.Errorf("%s: unsure without cause: %+v", label, u)
+		}
 	}
 }
 
