@@ -11,6 +11,7 @@ import (
 	"io"
 
 	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/units"
 )
 
 // Magic is the first four bytes of every _metadata file.
@@ -45,9 +46,9 @@ func Decode(r io.ReaderAt, size int64) (*Metadata, error) {
 type Limits struct {
 	// MaxModelBytes is the most memory the decoded model may take. An
 	// input whose model needs more is an UnsupportedError found by the
-	// first pass, before anything is allocated for it. The page sets it:
-	// in WebAssembly's 4 GiB a model of 2 GB (10 million state handles)
-	// renders in about a minute, and one of 3 GB never finished.
+	// first pass, before anything is allocated for it. The page sets it,
+	// as in WebAssembly's 4 GiB a larger model renders too slowly or never
+	// (figures: bench/RESULTS.md).
 	MaxModelBytes int64
 	// Hint ends the error's reason: where such a file can be read.
 	Hint string
@@ -184,8 +185,8 @@ func decodeBody(rd *reader, m *Metadata, version int, limits Limits) (*Metadata,
 	if need := chosen.cost(); limits.MaxModelBytes > 0 && need > limits.MaxModelBytes {
 		putSlabs(chosen.s)
 		return m, &model.UnsupportedError{Format: model.FormatFlink, Offset: start,
-			What:   fmt.Sprintf("a checkpoint whose state handles take %s of memory to hold", roughBytes(need)),
-			Reason: fmt.Sprintf("more than the %s this reader may use%s", roughBytes(limits.MaxModelBytes), limits.Hint)}
+			What:   fmt.Sprintf("a checkpoint whose state handles take %s of memory to hold", units.Bytes(need)),
+			Reason: fmt.Sprintf("more than the %s this reader may use%s", units.Bytes(limits.MaxModelBytes), limits.Hint)}
 	}
 
 	rd.seek(start)
@@ -241,17 +242,6 @@ type decoder struct {
 	warnAt    [warnKinds]int // index in Warnings of each kind's message
 	s         *slabs
 	keyedList stack[*KeyedHandle] // changelog handles nest: their lists use a stack
-}
-
-// roughBytes writes n for people: "3.1 GB", "21.3 MB", "512 bytes".
-func roughBytes(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // cost is what the counted model would allocate.

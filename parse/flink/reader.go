@@ -262,9 +262,8 @@ func (r *reader) skip(n int64, what string) {
 // skipRead is how much the reader reads right after skipping: what a
 // handle's header needs before the next inline payload is skipped. In the
 // page every byte read is a byte fetched from the browser and cached for
-// the second pass; a whole 64 KiB buffer after each of the 1,024 payloads
-// of a 1 GiB file overflowed that cache, and the second pass fetched
-// everything again (2,050 fetches instead of 1,026).
+// the second pass, so a whole buffer after every skip would overflow that
+// cache (figures: bench/RESULTS.md).
 const skipRead = 4 << 10
 
 // count reads an i32 element count and checks that count elements of at
