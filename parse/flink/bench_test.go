@@ -17,7 +17,6 @@ package flink_test
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,26 +175,7 @@ func TestGeneratedFilesMatchFlink(t *testing.T) {
 	if dir == "" {
 		t.Skip("set CKPTLENS_GEN_TRUTH to the output directory of bench/verify-gen.sh")
 	}
-	var truths []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Name() == "truth.json" {
-			truths = append(truths, p)
-		}
-		return nil
-	})
-	if len(truths) == 0 {
-		t.Fatalf("no truth.json under %s", dir)
-	}
-	for _, p := range truths {
-		name, _ := filepath.Rel(dir, filepath.Dir(p))
-		t.Run(name, func(t *testing.T) {
-			tr := readTruth(t, p)
-			snap := decodeFile(t, filepath.Join(filepath.Dir(p), "_metadata"))
-			if d := diff(snap, tr); len(d) > 0 {
-				t.Errorf("generated %s (read by Flink %s) differs from Flink:\n  %s", name, tr.FlinkVersion, strings.Join(d, "\n  "))
-			}
-		})
-	}
+	compareTruths(t, dir, "generated", "read by Flink", "bench/verify-gen.sh writes them")
 }
 
 // BenchmarkEmptyOperators grows a file of operators without state 10× and

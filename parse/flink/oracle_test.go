@@ -108,26 +108,34 @@ func TestOracleGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := filepath.Join(root, "testdata", "flink", "generated")
+	compareTruths(t, base, "fixture", "truth from Flink", "testdata/flink/regenerate.sh writes them")
+}
+
+// compareTruths compares each truth.json under dir, Flink's view of a
+// _metadata, with the decoder's view of the _metadata beside it. what names
+// the files and whose truth it is in failures; howTo says where they come
+// from when there are none.
+func compareTruths(t *testing.T, dir, what, whose, howTo string) {
 	var truths []string
-	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Name() == "truth.json" {
 			truths = append(truths, p)
 		}
 		return err
 	})
 	if err != nil {
-		t.Fatalf("reading the generated fixtures: %v", err)
+		t.Fatalf("reading the %s files under %s: %v", what, dir, err)
 	}
 	if len(truths) == 0 {
-		t.Fatalf("no generated fixtures under %s (testdata/flink/regenerate.sh writes them)", base)
+		t.Fatalf("no truth.json under %s (%s)", dir, howTo)
 	}
 	for _, p := range truths {
-		name, _ := filepath.Rel(base, filepath.Dir(p))
+		name, _ := filepath.Rel(dir, filepath.Dir(p))
 		t.Run(name, func(t *testing.T) {
 			tr := readTruth(t, p)
 			snap := decodeFile(t, filepath.Join(filepath.Dir(p), "_metadata"))
 			if d := diff(snap, tr); len(d) > 0 {
-				t.Errorf("fixture %s (truth from Flink %s) differs from Flink:\n  %s", name, tr.FlinkVersion, strings.Join(d, "\n  "))
+				t.Errorf("%s %s (%s %s) differs from Flink:\n  %s", what, name, whose, tr.FlinkVersion, strings.Join(d, "\n  "))
 			}
 		})
 	}
