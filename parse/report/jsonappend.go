@@ -9,8 +9,8 @@ import (
 
 // Hand-written encoders of the four records a report holds millions of,
 // writing what json.Marshal writes for them (TestAppendersMatchMarshal
-// checks every field and escape): encoding/json's reflection ran at
-// 66 MB/s on a file of 800k handles, a third of the CLI's time.
+// checks every field and escape): encoding/json's reflection was a large
+// share of the CLI's time on handle-dense files (bench/RESULTS.md).
 
 func appendFile(b []byte, f *model.File) []byte {
 	b = append(b, `{"path":`...)

@@ -72,8 +72,8 @@ func (r *Root) open(in Input, load *fileLoad, d *decodedInputs, i int) io.Reader
 		r.Env.UnlockRender()
 		// The decoder does not wait for a file held in memory: this
 		// hands the thread to the render and the browser, which draws
-		// the bar and answers input. (After a 1 ms sleep the bar was
-		// rendered but often not painted before decoding went on.)
+		// the bar and answers input; a short sleep would not wait for
+		// the paint.
 		r.Platform.Painted()
 	}
 	pr := &progressReader{r: in.ReaderAt, stop: d.stop, progressBar: progressBar{size: in.Size, passes: decodingPasses,
@@ -166,11 +166,10 @@ func (r *Root) showResult(seq int64, rep *Report, d *decodedInputs) {
 var analysingNotice = 1_000_000
 
 // inMemoryLimit is the largest file the page reads whole and decodes in
-// place (model.Memory). In Chromium that decodes a dense 16 MB file in
-// 79 ms instead of 148 (every small copy was a call out of the module), and
-// a file over 32 MiB is fetched once instead of once per decoding pass.
-// Larger files are read as the decoder goes, so that their inline
-// payloads, which it skips, are never fetched.
+// place (model.Memory): no small copies out of the module, and one fetch
+// instead of one per decoding pass (figures: bench/RESULTS.md). Larger
+// files are read as the decoder goes, so that their inline payloads, which
+// it skips, are never fetched.
 const inMemoryLimit = 256 << 20
 
 // heldLimit bounds the files of one drop read whole: a snapshot decoded in

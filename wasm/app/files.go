@@ -160,9 +160,8 @@ type filesQuery struct {
 	n            int
 }
 
-// filesCache holds the rows as pointers into the snapshot's files: a
-// filter that matched 556,030 of a job's 649,500 files took 2.2 s when it
-// copied each file.
+// filesCache holds the rows as pointers into the snapshot's files, so a
+// filter that matches most of a large job copies no file.
 type filesCache struct {
 	rows  []*model.File
 	query filesQuery

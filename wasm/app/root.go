@@ -252,10 +252,8 @@ const finishingDraw = 64 << 20
 // progressStep is how far reading moves before the bar may be redrawn, and
 // progressEvery how long the bar waits between redraws: every redraw is a
 // render of the whole page that the decoder waits for, and then a frame
-// painted (Platform.Painted, about 8 ms), so a fast read draws a few times
-// rather than once per MiB. Every 100 ms (with analyses announced from
-// 500,000 files) made a 97.5 MB drop about 10% slower; every 250 ms costs
-// nothing measurable.
+// painted (Platform.Painted), so a fast read draws a few times rather than
+// once per MiB (figures: bench/RESULTS.md).
 const (
 	progressStep  = 1 << 20
 	progressEvery = 250 // ms
