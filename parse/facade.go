@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/ckptlens/ckptlens/parse/analysis"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/report"
 )
@@ -15,7 +16,7 @@ type (
 	Options          = analysis.Options
 	Report           = report.Report
 	SnapshotReport   = report.SnapshotReport
-	Location         = report.Location
+	Location         = location.Location
 	Role             = report.Role
 	Dependency       = report.Dependency
 	FileRef          = report.FileRef

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/plan"
 	"github.com/ckptlens/ckptlens/parse/report"
@@ -83,7 +84,7 @@ func Analyze(inputs []Input, opts Options) *report.Report {
 				if dir, ok := relocate(s, listed); ok {
 					from := s.Location
 					s = Inspect(inputs[i].Snapshot, dir)
-					s.Location.From = report.FromListing
+					s.Location.From = location.FromListing
 					s.Location.ReadFrom = from.Dir
 					r.Snapshots[i] = s
 				}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/paths"
 	"github.com/ckptlens/ckptlens/parse/report"
@@ -15,43 +16,43 @@ import (
 // when that folder is a copy, the same folder in the namespace of its
 // absolute paths); then the chk-N folder its own absolute paths point to;
 // then the folder it was read from, whatever it is.
-func locate(snap *model.Snapshot, keys keyedFiles, base string) report.Location {
+func locate(snap *model.Snapshot, keys keyedFiles, base string) location.Location {
 	readDir := sourceDir(snap.Source)
 	if isSlateDB(snap.Format) {
 		return locateSlateDB(readDir, base)
 	}
 	chkDirs, jobDirs := absoluteLayout(snap, keys)
 	ownJob := mostCommon(jobDirs, "")
-	withJob := func(l report.Location) report.Location {
-		if l.Kind == report.KindCheckpoint {
+	withJob := func(l location.Location) location.Location {
+		if l.Kind == location.KindCheckpoint {
 			l.JobDir = paths.Parent(l.Dir)
-		} else if l.Kind != report.KindSavepoint {
+		} else if l.Kind != location.KindSavepoint {
 			l.JobDir = ownJob
 		}
 		return l
 	}
 	if base != "" {
 		dir := strings.TrimRight(strings.TrimSuffix(base, "/"+paths.MetadataName), "/")
-		return withJob(report.Location{Dir: dir, From: report.FromBase, Kind: folderKind(dir)})
+		return withJob(location.Location{Dir: dir, From: location.FromBase, Kind: folderKind(dir)})
 	}
 	if readDir != "" {
-		if kind := folderKind(readDir); kind != report.KindFolder {
-			if kind == report.KindCheckpoint {
+		if kind := folderKind(readDir); kind != location.KindFolder {
+			if kind == location.KindCheckpoint {
 				// A copy: the job folder it was read from has the same name
 				// (the job id) as the one its absolute paths point to.
 				readJob := paths.Parent(readDir)
 				if readJob == "" && ownJob != "" {
 					// A chk-N folder dropped on the page on its own: its job
 					// is the one its absolute paths name most.
-					return report.Location{Dir: paths.Join(ownJob, readDir), From: report.FromAbsolutePaths, Kind: kind, JobDir: ownJob, ReadFrom: readDir}
+					return location.Location{Dir: paths.Join(ownJob, readDir), From: location.FromAbsolutePaths, Kind: kind, JobDir: ownJob, ReadFrom: readDir}
 				}
 				for _, j := range sortedByCount(jobDirs) {
 					if paths.Base(j) == paths.Base(readJob) && paths.Key(j) != paths.Key(readJob) && !entropyOf(j, readJob) {
-						return report.Location{Dir: paths.Join(j, paths.Base(readDir)), From: report.FromAbsolutePaths, Kind: kind, JobDir: j, ReadFrom: readDir}
+						return location.Location{Dir: paths.Join(j, paths.Base(readDir)), From: location.FromAbsolutePaths, Kind: kind, JobDir: j, ReadFrom: readDir}
 					}
 				}
 			}
-			return withJob(report.Location{Dir: readDir, From: report.FromReadPath, Kind: kind})
+			return withJob(location.Location{Dir: readDir, From: location.FromReadPath, Kind: kind})
 		}
 	}
 	// The chk-N folder of its own checkpoint id that the absolute paths
@@ -67,12 +68,12 @@ func locate(snap *model.Snapshot, keys keyedFiles, base string) report.Location 
 		}
 	}
 	if own != "" {
-		return withJob(report.Location{Dir: own, From: report.FromAbsolutePaths, Kind: report.KindCheckpoint})
+		return withJob(location.Location{Dir: own, From: location.FromAbsolutePaths, Kind: location.KindCheckpoint})
 	}
 	if readDir != "" {
-		return withJob(report.Location{Dir: readDir, From: report.FromReadPath, Kind: report.KindFolder})
+		return withJob(location.Location{Dir: readDir, From: location.FromReadPath, Kind: location.KindFolder})
 	}
-	return withJob(report.Location{})
+	return withJob(location.Location{})
 }
 
 // entropyOf reports whether job folder j is readJob with an entropy
@@ -88,21 +89,21 @@ func sourceDir(source string) string {
 	if source == "" || !strings.Contains(source, "/") {
 		return ""
 	}
-	if folderKind(source) != report.KindFolder {
+	if folderKind(source) != location.KindFolder {
 		return strings.TrimRight(source, "/")
 	}
 	return paths.Parent(source)
 }
 
-func folderKind(dir string) report.LocationKind {
+func folderKind(dir string) location.Kind {
 	name := paths.Base(dir)
 	switch {
 	case paths.IsChkDir(name):
-		return report.KindCheckpoint
+		return location.KindCheckpoint
 	case paths.IsSavepointDir(name):
-		return report.KindSavepoint
+		return location.KindSavepoint
 	}
-	return report.KindFolder
+	return location.KindFolder
 }
 
 // isSlateDB tells SlateDB's files (manifests, compactor state), which name
@@ -113,14 +114,14 @@ func isSlateDB(f model.Format) bool {
 
 // locateSlateDB finds the database root: manifests live in <root>/manifest/,
 // the compactor's state in <root>/compactions/.
-func locateSlateDB(readDir, base string) report.Location {
+func locateSlateDB(readDir, base string) location.Location {
 	if base != "" {
-		return report.Location{Dir: strings.TrimRight(base, "/"), From: report.FromBase, Kind: report.KindDatabase}
+		return location.Location{Dir: strings.TrimRight(base, "/"), From: location.FromBase, Kind: location.KindDatabase}
 	}
 	if name := paths.Base(readDir); readDir != "" && (name == "manifest" || name == "compactions") {
-		return report.Location{Dir: paths.Parent(readDir), From: report.FromReadPath, Kind: report.KindDatabase}
+		return location.Location{Dir: paths.Parent(readDir), From: location.FromReadPath, Kind: location.KindDatabase}
 	}
-	return report.Location{}
+	return location.Location{}
 }
 
 // absoluteLayout counts the chk-N folders and job folders that the
@@ -282,7 +283,7 @@ func mostCommon(m map[string]int, none string) string {
 }
 
 // dependencies groups the files by folder and role.
-func dependencies(snap *model.Snapshot, loc report.Location, fileKeys keyedFiles) ([]report.Dependency, []report.FileRef) {
+func dependencies(snap *model.Snapshot, loc location.Location, fileKeys keyedFiles) ([]report.Dependency, []report.FileRef) {
 	deps := []report.Dependency{}
 	refs := make([]report.FileRef, len(snap.Files))
 	// A group is a folder (its key when the path has one, else as written)
@@ -390,8 +391,8 @@ func sortDependencies(deps []report.Dependency, refs []report.FileRef) ([]report
 }
 
 // metadataPath is where the snapshot file itself is, as well as known.
-func metadataPath(snap *model.Snapshot, loc report.Location) string {
-	if snap.Format == model.FormatFlink && loc.Dir != "" && loc.Kind != report.KindFolder {
+func metadataPath(snap *model.Snapshot, loc location.Location) string {
+	if snap.Format == model.FormatFlink && loc.Dir != "" && loc.Kind != location.KindFolder {
 		return paths.Join(loc.Dir, paths.MetadataName)
 	}
 	if snap.Source != "" {
@@ -400,13 +401,13 @@ func metadataPath(snap *model.Snapshot, loc report.Location) string {
 	return paths.MetadataName
 }
 
-// locationKeys are the matching keys of a report.Location's folders.
+// locationKeys are the matching keys of a location.Location's folders.
 type locationKeys struct{ dir, job string }
 
 // classify resolves one file and gives its role, plus the chk-N or savepoint
 // folder it belongs to when that is not the snapshot's own. key is the
 // file's key (keyedFiles) and folder describes its folder when key is set.
-func classify(snap *model.Snapshot, loc report.Location, keys locationKeys, f *model.File, key string, folder *folderFacts) (resolved string, role report.Role, checkpoint string) {
+func classify(snap *model.Snapshot, loc location.Location, keys locationKeys, f *model.File, key string, folder *folderFacts) (resolved string, role report.Role, checkpoint string) {
 	relative := f.Relative || key == "" // keys are set for absolute paths only
 	if isSlateDB(snap.Format) {
 		return classifySlateDB(loc, f, relative)
@@ -416,7 +417,7 @@ func classify(snap *model.Snapshot, loc report.Location, keys locationKeys, f *m
 			return f.Path, report.RoleRelative, ""
 		}
 		resolved = paths.Join(loc.Dir, f.Path)
-		if loc.Kind == report.KindFolder && loc.From != report.FromBase {
+		if loc.Kind == location.KindFolder && loc.From != location.FromBase {
 			// Read from a folder that is not recognisably the snapshot's
 			// own: the files are only presumed to be there.
 			return resolved, report.RoleRelative, ""
@@ -465,7 +466,7 @@ func classify(snap *model.Snapshot, loc report.Location, keys locationKeys, f *m
 // root. The manifest is the snapshot's own; SSTs and WAL files in its root
 // are shared with other manifests and checkpoints of the database; objects
 // of other databases (a clone's parents) are another snapshot's.
-func classifySlateDB(loc report.Location, f *model.File, relative bool) (string, report.Role, string) {
+func classifySlateDB(loc location.Location, f *model.File, relative bool) (string, report.Role, string) {
 	p := f.Path
 	if f.Database != "" {
 		// Another database's object: its path is relative to the object

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ckptlens/ckptlens/parse/flink"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/report"
 )
 
@@ -34,7 +35,7 @@ func TestEntropySnapshotReadInPlace(t *testing.T) {
 		snap := md.Snapshot("")
 		snap.Source = root + filepath.ToSlash(rel)
 		r := Inspect(snap, "")
-		if want := strings.TrimSuffix(snap.Source, "/_metadata"); r.Location.Dir != want || r.Location.From != report.FromReadPath {
+		if want := strings.TrimSuffix(snap.Source, "/_metadata"); r.Location.Dir != want || r.Location.From != location.FromReadPath {
 			t.Errorf("%s: placed in %s (%s), want %s, the folder it was read from", rel, r.Location.Dir, r.Location.From, want)
 		}
 		for _, d := range r.Dependencies {

@@ -12,8 +12,7 @@ func planDeletions(snaps []*report.SnapshotReport, listed *plan.Listed, opts Opt
 	in := make([]plan.Snapshot, len(snaps))
 	for i, s := range snaps {
 		ps := plan.Snapshot{
-			Label: report.FolderLabel(s), Format: s.Format, Source: s.Source,
-			Dir: s.Location.Dir, DirFrom: string(s.Location.From), Kind: string(s.Location.Kind), JobDir: s.Location.JobDir,
+			Label: report.FolderLabel(s), Format: s.Format, Source: s.Source, Location: s.Location,
 			CheckpointID: s.CheckpointID, Partial: s.Error != nil, Model: s.Snapshot,
 			Files: make([]plan.File, len(s.Files)),
 		}

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
@@ -100,7 +101,7 @@ func (r *entropyRules) jobOf(k string) (string, bool) {
 func (p *planner) learnEntropy() {
 	p.entropy.jobs = map[string]bool{}
 	for _, s := range p.snaps {
-		if s.Kind == "checkpoint" && s.JobDir != "" && paths.IsAbsolute(s.JobDir) {
+		if s.Kind == location.KindCheckpoint && s.JobDir != "" && paths.IsAbsolute(s.JobDir) {
 			p.entropy.jobs[paths.Key(s.JobDir)] = true
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+
+	"github.com/ckptlens/ckptlens/parse/location"
 )
 
 // The last check sees through every spelling of one object, in both
@@ -19,7 +21,7 @@ func TestLastCheckSpellings(t *testing.T) {
 }
 
 func checkSpellings(t *testing.T) {
-	snap := Snapshot{Dir: "s3a://bkt/cp/job/chk-4", Files: []File{
+	snap := Snapshot{Location: location.Location{Dir: "s3a://bkt/cp/job/chk-4"}, Files: []File{
 		{Path: "s3://bkt/cp/job/shared/a%20b"},
 		{Path: "abfss://c@acct.dfs.core.windows.net/cp/job/shared/x"},
 		{Path: "hdfs://nn:8020/flink/job/shared/y"},

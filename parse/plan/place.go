@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ckptlens/ckptlens/parse/model"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/paths"
 )
 
@@ -80,7 +80,7 @@ func (p *planner) wantedKeys() map[string]*keyInfo {
 func (p *planner) candidateJobs() map[string]bool {
 	out := map[string]bool{}
 	for _, s := range p.snaps {
-		if s.Kind == model.KindCheckpoint && s.JobDir != "" {
+		if s.Kind == location.KindCheckpoint && s.JobDir != "" {
 			out[paths.Key(s.JobDir)] = true
 		}
 	}
@@ -156,7 +156,7 @@ func (p *planner) placeFlink(si int, s Snapshot) {
 		}
 	}
 	p.ownDirs[paths.Key(s.Dir)] = s.Dir
-	if s.Kind != model.KindCheckpoint || s.JobDir == "" {
+	if s.Kind != location.KindCheckpoint || s.JobDir == "" {
 		return
 	}
 	jk := paths.Key(s.JobDir)
@@ -177,7 +177,7 @@ func (p *planner) placeFlink(si int, s Snapshot) {
 // differently from the snapshot (an rclone remote, another endpoint), and
 // files the snapshot needs would look unreferenced.
 func (p *planner) contradictsBase(s Snapshot) bool {
-	if s.DirFrom != "base" && s.DirFrom != "listing" || s.Kind != model.KindCheckpoint {
+	if s.From != location.FromBase && s.From != location.FromListing || s.Kind != location.KindCheckpoint {
 		return false
 	}
 	n := paths.CheckpointNumber(paths.Base(s.Dir))
@@ -201,7 +201,7 @@ func (p *planner) contradictsBase(s Snapshot) bool {
 		}
 		sort.Strings(keys)
 		p.refuse(RefuseBaseContradicts, fmt.Sprintf("%s: its folder, %s (%s), is in job folder %s, but the files it references are in %s. Give the folder it was read from, or a listing that spells the storage as the snapshot does.",
-			s.Label, s.Dir, fromWords(s.DirFrom), s.JobDir, strings.Join(keys, ", ")))
+			s.Label, s.Dir, s.How("given with --base"), s.JobDir, strings.Join(keys, ", ")))
 		return true
 	}
 	return false
@@ -231,11 +231,4 @@ func orNone(s string) string {
 		return "no folder (nothing could be placed)"
 	}
 	return s
-}
-
-func fromWords(from string) string {
-	if from == "listing" {
-		return "found in the listing by the size of its _metadata and its own files"
-	}
-	return "given with --base"
 }

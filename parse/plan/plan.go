@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -60,13 +61,12 @@ type Options struct {
 
 // Snapshot is what the planner needs of one given snapshot.
 type Snapshot struct {
-	Label        string
-	Format       model.Format
-	Source       string // what it was read from
-	Dir          string // its own folder (chk-N, savepoint, database root); "" when unknown
-	DirFrom      string // how Dir was found: "base", "read-path", "absolute-paths", "listing"
-	Kind         string // model.KindCheckpoint, model.KindSavepoint, "database" or "folder"
-	JobDir       string // the job's checkpoint folder, for checkpoints
+	Label  string
+	Format model.Format
+	Source string // what it was read from
+	// Location is its own folder (chk-N, savepoint, database root; Dir ""
+	// when unknown), how that was found, its kind and its job's folder.
+	location.Location
 	CheckpointID int64
 	// Partial is set when the snapshot could not be decoded completely: it
 	// names only some of its files.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -98,8 +99,7 @@ func (w *world) generateJob(r *rand.Rand, st storage, j int, entropy bool, t0 ti
 		w.objects++
 		list(chk+"/_metadata", 500, at, w.objects)
 		if c == n || r.IntN(3) == 0 {
-			w.give(Snapshot{Label: fmt.Sprintf("%s/chk-%d", job[:8], c), Format: model.FormatFlink, Dir: chk, DirFrom: "read-path",
-				Kind: model.KindCheckpoint, JobDir: st.plain + "/" + job, CheckpointID: int64(c), Files: all}, chk+"/_metadata")
+			w.give(Snapshot{Label: fmt.Sprintf("%s/chk-%d", job[:8], c), Format: model.FormatFlink, Location: location.Location{Dir: chk, From: location.FromReadPath, Kind: location.KindCheckpoint, JobDir: st.plain + "/" + job}, CheckpointID: int64(c), Files: all}, chk+"/_metadata")
 		}
 	}
 }

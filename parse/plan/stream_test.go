@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
@@ -77,7 +78,7 @@ func TestHashCollisionsAreConfirmed(t *testing.T) {
 		"-rw-r--r--   3 u g        100 2026-12-01 09:00 /cp/j/shared/a\n" +
 		"-rw-r--r--   3 u g        100 2026-12-01 09:00 /cp/j/shared/b\n" +
 		"-rw-r--r--   3 u g        100 2026-12-01 09:00 /cp/j/chk-3/x\n"
-	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Dir: "/cp/j/chk-4", Kind: model.KindCheckpoint, JobDir: "/cp/j",
+	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Location: location.Location{Dir: "/cp/j/chk-4", Kind: location.KindCheckpoint, JobDir: "/cp/j"},
 		CheckpointID: 4, Files: []File{{Path: "/cp/j/shared/a", Bytes: 100}}}
 	opts := Options{Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)}
 	sound := planText(t, Make([]Snapshot{snap}, textSource(meta), opts))
@@ -186,8 +187,7 @@ func checkMemoryPerLine(t *testing.T, most float64) {
 		for i := range files {
 			files[i] = File{Path: fmt.Sprintf("s3://b/cp/job/shared/ref-%08d", i+2), Bytes: 100}
 		}
-		snap := Snapshot{Label: "chk-9", Format: model.FormatFlink, Dir: "s3://b/cp/job/chk-9", Kind: model.KindCheckpoint,
-			JobDir: "s3://b/cp/job", CheckpointID: 9, Files: files}
+		snap := Snapshot{Label: "chk-9", Format: model.FormatFlink, Location: location.Location{Dir: "s3://b/cp/job/chk-9", Kind: location.KindCheckpoint, JobDir: "s3://b/cp/job"}, CheckpointID: 9, Files: files}
 		spool := &countSpool{}
 		p := Make([]Snapshot{snap}, src, Options{Spool: spool})
 		if p.Refused() || p.DeletableFiles != garbage || spool.lines != garbage {
@@ -221,7 +221,7 @@ func TestLastCheckSeesGroupedFiles(t *testing.T) {
 	for i := range groupLimit + 5 {
 		fmt.Fprintf(&b, "-rw-r--r--   3 u g        100 2026-12-01 09:00 /cp/j/shared/old-%d\n", i)
 	}
-	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Dir: "/cp/j/chk-4", Kind: model.KindCheckpoint, JobDir: "/cp/j",
+	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Location: location.Location{Dir: "/cp/j/chk-4", Kind: location.KindCheckpoint, JobDir: "/cp/j"},
 		CheckpointID: 4, Files: []File{{Path: "/cp/j/shared/a%20b", Bytes: 100}}}
 	p := Make([]Snapshot{snap}, textSource(b.String()), Options{Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)})
 	if !p.Refused() || len(p.LastCheck) != 1 || p.LastCheck[0] != "/cp/j/shared/a b" {
@@ -245,7 +245,7 @@ func TestGroupedPaths(t *testing.T) {
 		fmt.Fprintf(&b, "-rw-r--r--   3 u g        7 2026-12-01 09:00 /cp/j/chk-2/x-%d\n", i)
 		want = append(want, fmt.Sprintf("/cp/j/shared/old-%d", i))
 	}
-	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Dir: "/cp/j/chk-4", Kind: model.KindCheckpoint, JobDir: "/cp/j",
+	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Location: location.Location{Dir: "/cp/j/chk-4", Kind: location.KindCheckpoint, JobDir: "/cp/j"},
 		CheckpointID: 4, Files: []File{{Path: "/cp/j/shared/a", Bytes: 100}}}
 	p := Make([]Snapshot{snap}, textSource(b.String()), Options{Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)})
 	if p.Refused() || len(p.Deletable) != 2 {
@@ -282,7 +282,7 @@ func TestRecentFilesAreOneItem(t *testing.T) {
 	for i := range 50 {
 		fmt.Fprintf(&b, "-rw-r--r--   3 u g          7 2026-12-01 10:%02d /cp/j/shared/new-%d\n", i+1, i)
 	}
-	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Dir: "/cp/j/chk-4", Kind: model.KindCheckpoint, JobDir: "/cp/j", CheckpointID: 4}
+	snap := Snapshot{Label: "chk-4", Format: model.FormatFlink, Location: location.Location{Dir: "/cp/j/chk-4", Kind: location.KindCheckpoint, JobDir: "/cp/j"}, CheckpointID: 4}
 	p := Make([]Snapshot{snap}, textSource(b.String()), Options{Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)})
 	if p.Refused() || len(p.Unsure) != 1 || p.Unsure[0].Files != 50 || !strings.Contains(p.Unsure[0].Reason, "a running job may still need it") {
 		t.Errorf("recent files kept as %+v", p.Unsure)

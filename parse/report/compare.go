@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/paths"
 )
@@ -77,7 +78,7 @@ type ComparedFile struct {
 
 // label names a snapshot for people: its folder name when known.
 func FolderLabel(s *SnapshotReport) string {
-	if s.Location.Kind == KindCheckpoint || s.Location.Kind == KindSavepoint {
+	if s.Location.Kind == location.KindCheckpoint || s.Location.Kind == location.KindSavepoint {
 		return paths.Base(s.Location.Dir)
 	}
 	switch {

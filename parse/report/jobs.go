@@ -2,6 +2,7 @@ package report
 
 import (
 	"github.com/ckptlens/ckptlens/parse/jobs"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/paths"
 )
@@ -38,7 +39,7 @@ func jobSnapshot(s *SnapshotReport) jobs.Snapshot {
 	switch {
 	case s.Format == model.FormatSlateDB && loc.Dir != "":
 		js.JobKey, js.JobDir = paths.Key(loc.Dir), loc.Dir
-	case loc.Kind == KindSavepoint:
+	case loc.Kind == location.KindSavepoint:
 		js.SavepointJob = savepointJob(paths.Base(loc.Dir))
 	case loc.JobDir != "":
 		js.JobKey, js.JobDir = paths.Key(loc.JobDir), loc.JobDir

@@ -1,9 +1,8 @@
 package report
 
 import (
-	"strings"
-
 	"github.com/ckptlens/ckptlens/parse/jobs"
+	"github.com/ckptlens/ckptlens/parse/location"
 	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/plan"
 	"github.com/ckptlens/ckptlens/parse/slatedb"
@@ -31,8 +30,8 @@ type Report struct {
 // keeps every model field at the top level of its JSON.
 type SnapshotReport struct {
 	*model.Snapshot
-	Location     Location     `json:"location"`
-	Dependencies []Dependency `json:"dependencies"`
+	Location     location.Location `json:"location"`
+	Dependencies []Dependency      `json:"dependencies"`
 	// FileRefs is parallel to Files: where each file is, resolved, and
 	// which dependency holds it.
 	FileRefs []FileRef `json:"fileRefs"`
@@ -43,70 +42,6 @@ type SnapshotReport struct {
 	// SlateDBDatabase is set when a SlateDB database folder was read
 	// (ckptlens inspect): its checkpoints' pins, parents and history.
 	SlateDBDatabase *slatedb.DatabaseReport `json:"slatedbDatabase,omitempty"`
-}
-
-// Location is where a snapshot lives, as far as it can be known.
-type Location struct {
-	// Dir is the snapshot's own folder (its chk-N, savepoint folder or SlateDB
-	// root), in the spelling it came from; "" when unknown.
-	Dir string `json:"dir"`
-	// From says how Dir was found; "" when it is unknown.
-	From LocatedBy    `json:"from"`
-	Kind LocationKind `json:"kind,omitempty"`
-	// JobDir is the job's checkpoint folder, the parent of chk-N, shared/
-	// and taskowned/; "" for savepoints and when unknown.
-	JobDir string `json:"jobDir,omitempty"`
-	// ReadFrom is the folder the file was read from when that is a copy of
-	// the snapshot's real folder (Dir then comes from its absolute paths).
-	ReadFrom string `json:"readFrom,omitempty"`
-}
-
-// LocatedBy is how a snapshot's folder was found.
-type LocatedBy string
-
-const (
-	FromBase          LocatedBy = "base"           // given by the user
-	FromReadPath      LocatedBy = "read-path"      // the folder it was read from
-	FromAbsolutePaths LocatedBy = "absolute-paths" // the folder its own absolute paths point to
-	FromListing       LocatedBy = "listing"        // the listed folder holding a _metadata of its size and all its relative files
-)
-
-// LocationKind is what a snapshot's folder is.
-type LocationKind string
-
-const (
-	KindCheckpoint LocationKind = "checkpoint" // a chk-N folder
-	KindSavepoint  LocationKind = "savepoint"  // a savepoint folder
-	KindDatabase   LocationKind = "database"   // a SlateDB database's root
-	KindFolder     LocationKind = "folder"     // anything else
-)
-
-// Explain says where the snapshot lives and how that was found, in the
-// words the page and the CLI both show. They differ only in how a user
-// gives a base location: given is said of one the user gave ("given with
-// --base"), give asks for one ("give --base").
-func (l Location) Explain(given, give string) string {
-	if l.Dir == "" {
-		return "unknown (" + give + " to place relative files)"
-	}
-	how := given // FromBase
-	switch l.From {
-	case FromReadPath:
-		how = "the folder it was read from"
-	case FromAbsolutePaths:
-		how = "from its own absolute paths"
-	case FromListing:
-		how = "found in the listing: a _metadata of its size beside all its files"
-	case "":
-		how = ""
-	}
-	if l.ReadFrom != "" {
-		how += "; read from the copy in " + l.ReadFrom
-	}
-	if how == "" {
-		return l.Dir
-	}
-	return l.Dir + " (" + strings.TrimPrefix(how, "; ") + ")"
 }
 
 // Role is what a dependency folder is to the snapshot.
