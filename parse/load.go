@@ -210,7 +210,9 @@ func (ld *loader) read(i int) *SourceResult {
 		res.Snapshot, res.Err = failed(src.Name, err)
 		res.Snapshot.Size = src.Size
 	} else {
-		res.Snapshot, res.Err = DecodeWithin(src.Name, r, src.Size, ld.opts.Limits)
+		limits := ld.opts.Limits
+		limits.Stop = ld.opts.Stop
+		res.Snapshot, res.Err = DecodeWithin(src.Name, r, src.Size, limits)
 		if res.Snapshot.Format == "" && ld.opts.ReadListings {
 			ld.readListing(res, r, src.Size)
 		}

@@ -1,7 +1,9 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"github.com/ckptlens/ckptlens/internal/fixtures"
+	"github.com/ckptlens/ckptlens/internal/flink/encode"
+	"github.com/ckptlens/ckptlens/parse/model"
 	"github.com/ckptlens/ckptlens/parse/plan"
 	"github.com/ckptlens/ckptlens/parse/slatedb"
 )
@@ -154,9 +158,14 @@ func TestLoadStopsWhenAsked(t *testing.T) {
 	if !r.Cancelled || opened != 1 || len(r.Snapshots) != 0 || r.Comparison != nil {
 		t.Errorf("stopped after the first source: cancelled %v, %d opened, %d snapshots", r.Cancelled, opened, len(r.Snapshots))
 	}
-	// Stopped during the analysis, between snapshots.
-	asked := 0
-	r = Load(srcs, LoadOptions{Options: Options{Stop: func() bool { asked++; return asked > len(srcs)+2 }}})
+	// Stopped during the analysis, between snapshots: the sources are read.
+	read, asked := 0, 0
+	r = Load(srcs, LoadOptions{Options: Options{Stop: func() bool {
+		if read == len(srcs) {
+			asked++
+		}
+		return asked > 2
+	}}, Done: func(SourceResult) { read++ }})
 	if !r.Cancelled || len(r.Snapshots) == 0 || len(r.Snapshots) == len(srcs) || r.Comparison != nil {
 		t.Errorf("stopped in the analysis: cancelled %v, %d of %d snapshots, comparison %v", r.Cancelled, len(r.Snapshots), len(srcs), r.Comparison != nil)
 	}
@@ -169,6 +178,22 @@ func TestLoadStopsWhenAsked(t *testing.T) {
 	}
 	if r.Cancelled || len(r.Snapshots) != len(srcs) || r.Comparison == nil || c.reads.Load() == 0 {
 		t.Errorf("read whole: cancelled %v, %d of %d snapshots", r.Cancelled, len(r.Snapshots), len(srcs))
+	}
+}
+
+// Stop is also asked between the operators of one file: a large snapshot
+// a newer drop supersedes stops part-way, its error saying so.
+func TestLoadStopsInsideAFile(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := encode.WriteEmptyOperators(&buf, 3, 20000); err != nil {
+		t.Fatal(err)
+	}
+	asked := 0
+	var res SourceResult
+	r := Load([]Source{ReaderSource("big/_metadata", bytes.NewReader(buf.Bytes()), int64(buf.Len()))},
+		LoadOptions{Options: Options{Stop: func() bool { asked++; return asked > 100 }}, Done: func(sr SourceResult) { res = sr }})
+	if !r.Cancelled || !errors.Is(res.Err, model.ErrStopped) || asked > 200 {
+		t.Errorf("cancelled %v, error %v, Stop asked %d times for 20,000 operators", r.Cancelled, res.Err, asked)
 	}
 }
 

@@ -7,6 +7,7 @@ package flink
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -52,6 +53,9 @@ type Limits struct {
 	MaxModelBytes int64
 	// Hint ends the error's reason: where such a file can be read.
 	Hint string
+	// Stop, when set, is asked between operators; once it answers true the
+	// decode ends with a ReadError wrapping model.ErrStopped.
+	Stop func() bool
 }
 
 // DecodeWithin is Decode within limits.
@@ -144,35 +148,17 @@ func decodeBody(rd *reader, m *Metadata, version int, limits Limits) (*Metadata,
 		s.each(func(x slabber) { x.reset() })
 		d := &decoder{r: rd, m: &Metadata{Size: m.Size, Version: version}, version: version,
 			channel111: channel111, changelog114: changelog114, counting: true, s: s,
-			budget: budget, maxOps: maxOps}
+			budget: budget, maxOps: maxOps, stop: limits.Stop}
 		d.err = d.body()
 		return d
 	}
-	exact := func(d *decoder) bool { return d.err == nil && d.m.BytesRead == d.m.Size }
-
 	chosen := count(false, false, -1)
-	if version == 3 && !exact(chosen) && (chosen.sawChannel || chosen.sawChangelog) {
-		tries := []*decoder{chosen}
-		// Retry only with a layout the constructs seen so far allow: 1.11
-		// wrote nothing newer than 1.11, 1.14 nothing of 1.15.
-		if chosen.sawChannel && chosen.evidence <= 11 {
-			tries = append(tries, count(true, false, -1))
-		}
-		if chosen.sawChangelog && chosen.evidence <= 14 {
-			tries = append(tries, count(false, true, -1))
-		}
-		// Prefer a layout that reads the file exactly, then one without
-		// error (Flink ignores trailing bytes), then the one that got furthest.
-		for _, t := range tries[1:] {
-			switch {
-			case exact(chosen):
-			case exact(t), chosen.err != nil && (t.err == nil || t.m.BytesRead > chosen.m.BytesRead):
-				chosen = t
-			}
-		}
-		if chosen != tries[len(tries)-1] { // the slabs hold the last trial's counts
-			chosen = count(chosen.channel111, chosen.changelog114, -1)
-		}
+	if errors.Is(chosen.err, model.ErrStopped) {
+		putSlabs(chosen.s)
+		return m, chosen.err
+	}
+	if version == 3 {
+		chosen = v3Layout(chosen, count)
 	}
 	maxOps := -1
 	if chosen.err != nil && chosen.cost() > budget {
@@ -196,7 +182,7 @@ func decodeBody(rd *reader, m *Metadata, version int, limits Limits) (*Metadata,
 	}
 	chosen.s.prepare()
 	d := &decoder{r: rd, m: m, version: version, channel111: chosen.channel111,
-		changelog114: chosen.changelog114, s: chosen.s, maxOps: maxOps}
+		changelog114: chosen.changelog114, s: chosen.s, maxOps: maxOps, stop: limits.Stop}
 	err := d.body()
 	putSlabs(chosen.s)
 	if maxOps >= 0 {
@@ -207,6 +193,37 @@ func decodeBody(rd *reader, m *Metadata, version int, limits Limits) (*Metadata,
 			"would decode into more records than a %d-byte file can hold", maxOps, m.Size))
 	}
 	return m, err
+}
+
+// v3Layout retries a version-3 body that did not read exactly with the
+// older layouts its constructs allow, and returns the best first pass.
+func v3Layout(chosen *decoder, count func(channel111, changelog114 bool, maxOps int) *decoder) *decoder {
+	exact := func(d *decoder) bool { return d.err == nil && d.m.BytesRead == d.m.Size }
+	if exact(chosen) || !chosen.sawChannel && !chosen.sawChangelog {
+		return chosen
+	}
+	tries := []*decoder{chosen}
+	// Retry only with a layout the constructs seen so far allow: 1.11
+	// wrote nothing newer than 1.11, 1.14 nothing of 1.15.
+	if chosen.sawChannel && chosen.evidence <= 11 {
+		tries = append(tries, count(true, false, -1))
+	}
+	if chosen.sawChangelog && chosen.evidence <= 14 {
+		tries = append(tries, count(false, true, -1))
+	}
+	// Prefer a layout that reads the file exactly, then one without
+	// error (Flink ignores trailing bytes), then the one that got furthest.
+	for _, t := range tries[1:] {
+		switch {
+		case exact(chosen):
+		case exact(t), chosen.err != nil && (t.err == nil || t.m.BytesRead > chosen.m.BytesRead):
+			chosen = t
+		}
+	}
+	if chosen != tries[len(tries)-1] { // the slabs hold the last trial's counts
+		chosen = count(chosen.channel111, chosen.changelog114, -1)
+	}
+	return chosen
 }
 
 // decoder reads one body layout.
@@ -236,6 +253,7 @@ type decoder struct {
 	budget  int64
 	fitOps  int
 	maxOps  int
+	stop    func() bool // Limits.Stop
 	fullErr error
 
 	warned    [warnKinds]int // occurrences per warning kind
@@ -332,6 +350,10 @@ func (d *decoder) body() error {
 	for i := 0; i < n && r.err == nil; i++ {
 		if i == d.maxOps {
 			stopped = true
+			break
+		}
+		if d.stop != nil && d.stop() {
+			r.fail(&model.ReadError{Format: model.FormatFlink, Offset: r.offset(), Err: model.ErrStopped})
 			break
 		}
 		op := OperatorState{Offset: r.offset()}

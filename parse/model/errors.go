@@ -50,6 +50,11 @@ func (e *ReadError) Error() string {
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// ErrStopped is why a decode ended early when its caller asked it to stop
+// (a newer drop superseded it); it comes wrapped in a ReadError with the
+// offset reached.
+var ErrStopped = errors.New("stopped: a newer request superseded this one")
+
 // Info turns a decoding error into the JSON form carried by a Snapshot. A
 // wrapped error keeps its offset.
 func Info(err error) *ErrorInfo {
