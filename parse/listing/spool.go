@@ -32,6 +32,55 @@ func NewSpooled(src Source, dir string) (*Spooled, error) {
 	return &Spooled{src: src, f: f}, nil
 }
 
+// SpoolWriter fills a Spooled with entries pushed to it (a listing ckptlens
+// makes itself, as it arrives from the storage): Add each entry, then End;
+// its Spooled is read back after End. Not safe for concurrent use.
+type SpoolWriter struct {
+	s   *Spooled
+	w   *bufio.Writer
+	buf []byte
+	err error
+}
+
+// NewSpoolWriter starts a spool of a listing in format in dir ("" for the
+// system's). Its Spooled's Close removes the file, whether End was reached
+// or not.
+func NewSpoolWriter(format Format, dir string) (*SpoolWriter, error) {
+	f, err := os.CreateTemp(dir, "ckptlens-listing-*")
+	if err != nil {
+		return nil, err
+	}
+	s := &Spooled{f: f, format: format}
+	return &SpoolWriter{s: s, w: bufio.NewWriterSize(f, 1<<16)}, nil
+}
+
+// Add writes e; the first write error is kept for End.
+func (w *SpoolWriter) Add(e Entry) {
+	if w.err != nil {
+		return
+	}
+	w.buf = appendEntry(w.buf[:0], e)
+	n, err := w.w.Write(w.buf)
+	w.s.size, w.err = w.s.size+int64(n), err
+}
+
+// End flushes the entries and hands over the Spooled to read them, which
+// the caller closes. On an error the file is removed.
+func (w *SpoolWriter) End() (*Spooled, error) {
+	if w.err == nil {
+		w.err = w.w.Flush()
+	}
+	if w.err != nil {
+		w.s.Close()
+		return nil, w.err
+	}
+	w.s.done = true
+	return w.s, nil
+}
+
+// Abort removes the file of a spool that will not be ended.
+func (w *SpoolWriter) Abort() error { return w.s.Close() }
+
 // Close removes the temporary file.
 func (s *Spooled) Close() error {
 	err := s.f.Close()
@@ -45,6 +94,9 @@ func (s *Spooled) Close() error {
 func (s *Spooled) Open() (ReadCloser, error) {
 	if s.done {
 		return &spoolReader{s: s, r: bufio.NewReaderSize(io.NewSectionReader(s.f, 0, s.size), 1<<16)}, nil
+	}
+	if s.src == nil {
+		return nil, errSpoolUnfinished
 	}
 	st, err := s.src.Open()
 	if err != nil {
@@ -60,6 +112,8 @@ func (s *Spooled) Open() (ReadCloser, error) {
 	}
 	return &spoolWriter{ReadCloser: st, s: s, w: bufio.NewWriterSize(s.f, 1<<16)}, nil
 }
+
+var errSpoolUnfinished = errors.New("listing spool: read before its writer's End")
 
 // spoolWriter is the first read: the source's, each entry also written.
 type spoolWriter struct {

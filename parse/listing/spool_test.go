@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -62,5 +63,48 @@ func TestSpooledReadsAsTheSource(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Entries pushed to a SpoolWriter read back as they were given, on every
+// read, with the format given; the file is gone after Close, and after
+// Abort of a spool never ended.
+func TestSpoolWriterReadsBackWhatWasAdded(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 30, 0, 123456789, time.UTC)
+	want := []Entry{
+		{Path: "s3://b/cp/job/chk-1/_metadata", Bytes: 500, Modified: at},
+		{Path: "s3://b/cp/job/shared", Dir: true, Modified: at},
+		{Path: "s3://b/" + strings.Repeat("x", 70_000), Bytes: 1 << 40},
+	}
+	dir := t.TempDir()
+	w, err := NewSpoolWriter(FormatStorage, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.Open(); err == nil {
+		t.Fatal("a spool read before its End")
+	}
+	for _, e := range want {
+		w.Add(e)
+	}
+	sp, err := w.End()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for read := range 2 {
+		got, f, err, cut := readAllOf(t, sp)
+		if !reflect.DeepEqual(got, want) || f != FormatStorage || err != nil || cut {
+			t.Fatalf("read %d: %v %q %v %v", read+1, got, f, err, cut)
+		}
+	}
+	sp.Close()
+	aborted, err := NewSpoolWriter(FormatStorage, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aborted.Add(want[0])
+	aborted.Abort()
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("spool files left behind: %v", left)
 	}
 }
