@@ -6,7 +6,8 @@
 package retain
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,55 +52,89 @@ type Found struct {
 // Find reads the snapshots a listing holds. Entries must carry absolute
 // paths (as a listing of storage made by ckptlens does).
 func Find(entries []listing.Entry) Found {
-	jobs := map[string]*Job{}
-	dbs := map[string]*Database{}
-	var f Found
+	var f Finder
 	for _, e := range entries {
-		if e.Dir {
-			continue
-		}
-		p := strings.TrimSuffix(e.Path, "/")
-		dir, name := parent(p), base(p)
-		switch {
-		case name == "_metadata":
-			s := Snapshot{Metadata: p, Folder: dir, ID: -1, Modified: e.Modified}
-			if id, ok := checkpointID(base(dir)); ok {
-				s.ID = id
-				job := parent(dir)
-				if jobs[job] == nil {
-					jobs[job] = &Job{Folder: job}
-				}
-				jobs[job].Completed = append(jobs[job].Completed, s)
-			} else {
-				f.Savepoints = append(f.Savepoints, s)
-			}
-		case base(dir) == "manifest" || base(dir) == "compactions":
-			db := dbs[parent(dir)]
-			if db == nil {
-				db = &Database{Root: parent(dir)}
-				dbs[db.Root] = db
-			}
-			if _, ok := slatedb.ParseManifestName(p); ok && base(dir) == "manifest" {
-				db.Manifests = append(db.Manifests, p)
-			} else if _, ok := slatedb.ParseCompactionsName(p); ok && base(dir) == "compactions" {
-				db.Compactions = append(db.Compactions, p)
-			}
-		}
+		f.Add(e)
 	}
-	for _, j := range jobs {
-		sort.Slice(j.Completed, func(a, b int) bool { return j.Completed[a].ID > j.Completed[b].ID })
-		f.Jobs = append(f.Jobs, *j)
-	}
-	for _, d := range dbs {
-		if len(d.Manifests) > 0 { // a compactions/ folder alone is no database
-			f.Databases = append(f.Databases, *d)
-		}
-	}
-	sort.Slice(f.Jobs, func(a, b int) bool { return f.Jobs[a].Folder < f.Jobs[b].Folder })
-	sort.Slice(f.Savepoints, func(a, b int) bool { return f.Savepoints[a].Metadata < f.Savepoints[b].Metadata })
-	sort.Slice(f.Databases, func(a, b int) bool { return f.Databases[a].Root < f.Databases[b].Root })
-	return f
+	return f.Found()
 }
+
+// Finder finds the snapshots of a listing read as a stream, in any order:
+// it holds only the snapshots' own files, never the listing.
+type Finder struct {
+	jobs       map[string]*Job
+	dbs        map[string]*Database
+	savepoints []Snapshot
+	sizes      map[string]int64 // of the files Found names
+}
+
+// Add reads one entry of the listing.
+func (f *Finder) Add(e listing.Entry) {
+	if e.Dir {
+		return
+	}
+	if f.jobs == nil {
+		f.jobs, f.dbs, f.sizes = map[string]*Job{}, map[string]*Database{}, map[string]int64{}
+	}
+	p := strings.TrimSuffix(e.Path, "/")
+	dir, name := parent(p), base(p)
+	switch {
+	case name == "_metadata":
+		f.sizes[p] = e.Bytes
+		s := Snapshot{Metadata: p, Folder: dir, ID: -1, Modified: e.Modified}
+		id, ok := checkpointID(base(dir))
+		if !ok {
+			f.savepoints = append(f.savepoints, s)
+			return
+		}
+		s.ID = id
+		job := parent(dir)
+		if f.jobs[job] == nil {
+			f.jobs[job] = &Job{Folder: job}
+		}
+		f.jobs[job].Completed = append(f.jobs[job].Completed, s)
+	case base(dir) == "manifest" || base(dir) == "compactions":
+		db := f.dbs[parent(dir)]
+		if db == nil {
+			db = &Database{Root: parent(dir)}
+			f.dbs[db.Root] = db
+		}
+		if _, ok := slatedb.ParseManifestName(p); ok && base(dir) == "manifest" {
+			db.Manifests, f.sizes[p] = append(db.Manifests, p), e.Bytes
+		} else if _, ok := slatedb.ParseCompactionsName(p); ok && base(dir) == "compactions" {
+			db.Compactions, f.sizes[p] = append(db.Compactions, p), e.Bytes
+		}
+	}
+}
+
+// Found is what the entries added hold, each list sorted, whatever the
+// order they came in.
+func (f *Finder) Found() Found {
+	var out Found
+	for _, j := range f.jobs {
+		slices.SortFunc(j.Completed, func(a, b Snapshot) int {
+			return cmp.Or(cmp.Compare(b.ID, a.ID), strings.Compare(a.Metadata, b.Metadata))
+		})
+		out.Jobs = append(out.Jobs, *j)
+	}
+	for _, d := range f.dbs {
+		if len(d.Manifests) > 0 { // a compactions/ folder alone is no database
+			slices.Sort(d.Manifests)
+			slices.Sort(d.Compactions)
+			out.Databases = append(out.Databases, *d)
+		}
+	}
+	out.Savepoints = slices.Clone(f.savepoints)
+	slices.SortFunc(out.Jobs, func(a, b Job) int { return strings.Compare(a.Folder, b.Folder) })
+	slices.SortFunc(out.Savepoints, func(a, b Snapshot) int { return strings.Compare(a.Metadata, b.Metadata) })
+	slices.SortFunc(out.Databases, func(a, b Database) int { return strings.Compare(a.Root, b.Root) })
+	return out
+}
+
+// Size is the listed size of a file Found names (a _metadata, manifest or
+// compactions file), so it is read without asking the storage; 0 for
+// others.
+func (f *Finder) Size(path string) int64 { return f.sizes[path] }
 
 // checkpointID reads the N of a folder named chk-N.
 func checkpointID(name string) (int64, bool) {
