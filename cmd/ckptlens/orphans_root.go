@@ -73,13 +73,15 @@ func rootReport(ctx context.Context, sa snapshotArgs, f rootFlags, opts parse.Op
 		return nil, 0, err
 	}
 	defer st.Close()
-	l, err := listRoot(ctx, st, loc, stderr)
+	var finder retain.Finder
+	spool, err := listRoot(ctx, st, loc, finder.Add, stderr)
 	if err != nil {
 		return nil, 0, err
 	}
-	found := retain.Find(l.Entries)
+	defer spool.Close()
+	found := finder.Found()
 	describeKept(stderr, found, f.keepLatest)
-	srcs, given := keptSources(ctx, st, l, found, f.keepLatest)
+	srcs, given := keptSources(ctx, st, finder.Size, found, f.keepLatest)
 	for _, p := range f.keep {
 		more, done := sourcesOf(ctx, p, "", true)
 		defer done()
@@ -89,7 +91,7 @@ func rootReport(ctx context.Context, sa snapshotArgs, f rootFlags, opts parse.Op
 	if len(srcs) == 0 {
 		return nil, 0, fmt.Errorf("%s holds no chk-N/_metadata, savepoint or SlateDB manifest: give the checkpoint root (state.checkpoints.dir) or a database's root, or name what to keep with --keep", root)
 	}
-	opts.Listing = l
+	opts.Listing = spool
 	start := time.Now()
 	r, failed := loadSources("orphans", srcs, given, parse.LoadOptions{Options: opts, Limits: sa.limits(), Workers: decodeWorkers}, stderr)
 	fmt.Fprintf(stderr, "ckptlens orphans: read %d kept snapshots in %.1f s\n", len(r.Snapshots), time.Since(start).Seconds())
@@ -99,18 +101,14 @@ func rootReport(ctx context.Context, sa snapshotArgs, f rootFlags, opts parse.Op
 // keptSources are the snapshots the listing shows a cleanup keeps, read
 // from st when parse.Load asks: the checkpoints and savepoints kept, then
 // every file of each SlateDB database, of which Load reads the live ones;
-// given names each for messages.
-func keptSources(ctx context.Context, st storage.Store, l *listing.Listing, found retain.Found, latest int) (srcs []parse.Source, given []string) {
-	sizes := make(map[string]int64, len(l.Entries))
-	for _, e := range l.Entries {
-		sizes[e.Path] = e.Bytes
-	}
+// given names each for messages; size is each one's listed size.
+func keptSources(ctx context.Context, st storage.Store, size func(string) int64, found retain.Found, latest int) (srcs []parse.Source, given []string) {
 	object := func(p string) parse.Source {
 		loc, err := storage.Parse(p)
 		if err != nil {
 			return parse.Source{Name: p, Open: func() (io.ReaderAt, error) { return nil, err }}
 		}
-		return storage.ObjectSource(ctx, st, loc, loc.Key, sizes[p])
+		return storage.ObjectSource(ctx, st, loc, loc.Key, size(p))
 	}
 	for _, p := range found.Kept(latest) {
 		srcs, given = append(srcs, object(p)), append(given, p)
@@ -126,18 +124,19 @@ func keptSources(ctx context.Context, st storage.Store, l *listing.Listing, foun
 	return srcs, given
 }
 
-// listRoot lists the root, telling its progress.
-func listRoot(ctx context.Context, st storage.Store, loc storage.Location, stderr io.Writer) (*listing.Listing, error) {
+// listRoot lists the root into a temporary spool the planner reads, as
+// the objects arrive, handing each to each; it tells its progress.
+func listRoot(ctx context.Context, st storage.Store, loc storage.Location, each func(listing.Entry), stderr io.Writer) (*listing.Spooled, error) {
 	start := time.Now()
 	fmt.Fprintf(stderr, "ckptlens orphans: listing %s\n", loc)
-	l, err := storage.ListTree(ctx, st, loc, func(n int64) {
+	spool, n, err := storage.SpoolTree(ctx, st, loc, "", func(n int64) {
 		fmt.Fprintf(stderr, "ckptlens orphans: listed %d objects (%.0f s)\n", n, time.Since(start).Seconds())
-	})
+	}, each)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "ckptlens orphans: listed %d objects in %.1f s\n", len(l.Entries), time.Since(start).Seconds())
-	return l, nil
+	fmt.Fprintf(stderr, "ckptlens orphans: listed %d objects in %.1f s\n", n, time.Since(start).Seconds())
+	return spool, nil
 }
 
 // describeKept says, per job, which completed checkpoints are kept.

@@ -119,12 +119,34 @@ func TestOrphansLocalRootEqualsFindListing(t *testing.T) {
 	}
 }
 
+// A root that holds no snapshot is an error, and its listing's spool is
+// removed all the same.
+func TestOrphansRootWithoutSnapshotsLeavesNoSpool(t *testing.T) {
+	root, tmp := t.TempDir(), t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	if err := os.WriteFile(filepath.Join(root, "x"), []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, "orphans", root)
+	if code != 1 || !strings.Contains(stderr, "holds no chk-N/_metadata") {
+		t.Errorf("status %d, stderr %s", code, stderr)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("orphans ROOT left temporary files: %v", left)
+	}
+}
+
 // compareRootWithListing returns whether the plan deletes anything, and its
 // exit status.
 func compareRootWithListing(t *testing.T, root string, latest int) (deletes bool, status int) {
 	t.Helper()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	for _, form := range []string{"--json", "--paths"} {
 		got, gotErr, gotCode := runCLI(t, "orphans", form, "--keep-latest", strconv.Itoa(latest), root)
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Errorf("orphans ROOT left temporary files: %v", left)
+		}
 		args := append([]string{"orphans", form, "--listing", findListing(t, root)}, keptByHand(t, root, latest)...)
 		want, wantErr, wantCode := runCLI(t, args...)
 		if got != want || gotCode != wantCode {

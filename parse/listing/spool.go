@@ -21,6 +21,9 @@ type Spooled struct {
 	format Format
 	err    error
 	cut    bool
+	// unlinked: the file was removed at once and lives while open, so not
+	// even a killed process leaves it behind (where the system allows it).
+	unlinked bool
 }
 
 // NewSpooled spools src to a temporary file in dir ("" for the system's).
@@ -43,14 +46,14 @@ type SpoolWriter struct {
 }
 
 // NewSpoolWriter starts a spool of a listing in format in dir ("" for the
-// system's). Its Spooled's Close removes the file, whether End was reached
-// or not.
+// system's). The file is unlinked at once where the system allows it, else
+// removed by its Spooled's Close, whether End was reached or not.
 func NewSpoolWriter(format Format, dir string) (*SpoolWriter, error) {
 	f, err := os.CreateTemp(dir, "ckptlens-listing-*")
 	if err != nil {
 		return nil, err
 	}
-	s := &Spooled{f: f, format: format}
+	s := &Spooled{f: f, format: format, unlinked: os.Remove(f.Name()) == nil}
 	return &SpoolWriter{s: s, w: bufio.NewWriterSize(f, 1<<16)}, nil
 }
 
@@ -84,6 +87,9 @@ func (w *SpoolWriter) Abort() error { return w.s.Close() }
 // Close removes the temporary file.
 func (s *Spooled) Close() error {
 	err := s.f.Close()
+	if s.unlinked {
+		return err
+	}
 	if rerr := os.Remove(s.f.Name()); err == nil {
 		err = rerr
 	}
