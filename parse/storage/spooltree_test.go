@@ -1,0 +1,187 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ckptlens/ckptlens/parse/listing"
+	"github.com/ckptlens/ckptlens/parse/retain"
+)
+
+// madeUpStore is a bucket whose objects are made up as they are listed,
+// never held: jobs folders each holding perJob unreferenced shared files,
+// the first withChk of them three completed checkpoints too. It lists
+// through walk, a folder per request, as the object stores do.
+type madeUpStore struct {
+	jobs, perJob, withChk int
+	failAt                string // a folder whose listing fails
+}
+
+var madeUpTime = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
+func (s madeUpStore) List(ctx context.Context, key string, fn func(Object)) error {
+	return walk(ctx, key, s.listDir, fn)
+}
+
+func (s madeUpStore) listDir(_ context.Context, dir string) ([]Object, []string, error) {
+	if dir == s.failAt {
+		return nil, nil, errors.New("listing " + dir + " failed")
+	}
+	if dir == "cp/" {
+		var jobs []string
+		for j := range s.jobs {
+			jobs = append(jobs, fmt.Sprintf("cp/job-%04d/", j))
+		}
+		return nil, jobs, nil
+	}
+	var objects []Object
+	for c := range 3 * min(1, max(0, s.withChk-jobIndex(dir))) {
+		objects = append(objects, Object{Path: fmt.Sprintf("s3://b/%schk-%d/_metadata", dir, c), Size: int64(500 + c), Modified: madeUpTime})
+	}
+	for i := range s.perJob {
+		objects = append(objects, Object{Path: fmt.Sprintf("s3://b/%sshared/old-%08d", dir, i), Size: 7, Modified: madeUpTime})
+	}
+	return objects, nil, nil
+}
+
+func jobIndex(dir string) int {
+	var j int
+	fmt.Sscanf(dir, "cp/job-%d/", &j)
+	return j
+}
+
+func (madeUpStore) Stat(context.Context, string) (Object, error) {
+	return Object{}, errors.ErrUnsupported
+}
+func (madeUpStore) Open(context.Context, string) (Reader, error) { return nil, errors.ErrUnsupported }
+func (madeUpStore) Close() error                                 { return nil }
+
+var madeUpRoot = Location{Scheme: "s3", Bucket: "b", Key: "cp/"}
+
+// A spooled tree reads back as ListTree's listing, in another order, and
+// its Finder finds what Find finds in that listing.
+func TestSpoolTreeReadsAsListTree(t *testing.T) {
+	st := madeUpStore{jobs: 40, perJob: 50, withChk: 30}
+	want, err := ListTree(context.Background(), st, madeUpRoot, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var finder retain.Finder
+	sp, n, err := SpoolTree(context.Background(), st, madeUpRoot, t.TempDir(), nil, finder.Add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	got, err := listing.Collect(mustOpen(t, sp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(got.Entries, func(a, b listing.Entry) int { return strings.Compare(a.Path, b.Path) })
+	if !reflect.DeepEqual(got, want) || n != int64(len(want.Entries)) || n != 40*50+30*3 {
+		t.Errorf("the spool holds %d entries (%d counted), ListTree %d; equal: %v", len(got.Entries), n, len(want.Entries), reflect.DeepEqual(got, want))
+	}
+	if f := finder.Found(); !reflect.DeepEqual(f, retain.Find(want.Entries)) || len(f.Kept(1)) != 30 {
+		t.Errorf("the finder on the stream found otherwise: %+v", f)
+	}
+}
+
+func mustOpen(t *testing.T, src listing.Source) listing.ReadCloser {
+	t.Helper()
+	r, err := src.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// A listing that fails part-way leaves no spool behind.
+func TestSpoolTreeErrorLeavesNoFile(t *testing.T) {
+	dir := t.TempDir()
+	st := madeUpStore{jobs: 40, perJob: 50, failAt: "cp/job-0031/"}
+	if sp, _, err := SpoolTree(context.Background(), st, madeUpRoot, dir, nil, nil); err == nil {
+		sp.Close()
+		t.Fatal("a failed listing spooled")
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("left %v", left)
+	}
+}
+
+// Listing a root into a spool holds neither the listing nor a map of its
+// paths: between 20k and 200k listed objects (in 100 and 1,000 job
+// folders), the live heap, sampled every 10k objects while the listing
+// goes on (the other listing workers wait) and at its end, grows by far
+// less than an entry's worth (a path and its fields, over 100 bytes) per
+// object. ListTree, which holds them, is measured the same way to show the
+// measure sees a held listing.
+func TestSpoolTreeMemoryPerObject(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lists 440k made-up objects")
+	}
+	spooled := func(st madeUpStore, each func(listing.Entry)) func() {
+		var finder retain.Finder
+		sp, _, err := SpoolTree(context.Background(), st, madeUpRoot, t.TempDir(), nil, func(e listing.Entry) {
+			finder.Add(e)
+			each(e)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := finder.Found().Kept(1); len(kept) != st.withChk {
+			t.Fatalf("kept %d checkpoints", len(kept))
+		}
+		return func() { sp.Close() }
+	}
+	held := func(st madeUpStore, each func(listing.Entry)) func() {
+		var entries []listing.Entry
+		_, err := walkTree(context.Background(), st, madeUpRoot, nil, func(e listing.Entry) {
+			entries = append(entries, e)
+			each(e)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return func() { runtime.KeepAlive(entries) }
+	}
+	if got := heapPerObject(t, "SpoolTree", spooled); got > 8 {
+		t.Errorf("listing into a spool holds %.1f bytes per object, more than 8", got)
+	}
+	if got := heapPerObject(t, "held entries", held); got < 50 {
+		t.Errorf("the measure missed a held listing: %.1f bytes per object", got)
+	}
+}
+
+// heapPerObject is how much the live heap grows per listed object between
+// a root of 20k objects and one of 200k.
+func heapPerObject(t *testing.T, name string, list func(madeUpStore, func(listing.Entry)) func()) float64 {
+	peakAt := func(jobs int) (peak uint64) {
+		sample := func() {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+		n := 0
+		done := list(madeUpStore{jobs: jobs, perJob: 200, withChk: 10}, func(listing.Entry) {
+			if n++; n%10_000 == 0 {
+				sample()
+			}
+		})
+		sample()
+		done()
+		return peak
+	}
+	small, large := peakAt(100), peakAt(1000)
+	per := (float64(large) - float64(small)) / (200_000 - 20_000)
+	t.Logf("%s: live heap %.1f MB at 20k objects, %.1f MB at 200k: %.1f bytes per object", name, float64(small)/1e6, float64(large)/1e6, per)
+	return per
+}
