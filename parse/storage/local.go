@@ -3,31 +3,65 @@ package storage
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 )
 
 // localStore is the local file system. It lists folders as find does
-// (folders are entries too), so a local root gives the same listing as
-// find DIR -printf '%T@ %s %p\n'.
+// (folders are entries too, each before what it holds, in the order the
+// system reads them), so a local root gives the same listing as find DIR
+// -printf '%T@ %s %p\n'.
 type localStore struct{}
 
 func (localStore) List(ctx context.Context, key string, fn func(Object)) error {
-	return filepath.WalkDir(filepath.FromSlash(key), func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		fn(objectOf(filepath.ToSlash(p), info))
+	root := filepath.FromSlash(key)
+	info, err := os.Lstat(root)
+	if err != nil {
+		return err
+	}
+	fn(objectOf(filepath.ToSlash(root), info))
+	if !info.IsDir() {
 		return nil
-	})
+	}
+	return listLocalDir(ctx, root, fn)
+}
+
+// listLocalDir lists dir and what it holds, reading its entries a batch at
+// a time: filepath.WalkDir would hold (and sort) every entry of a folder,
+// and a shared/ folder can hold millions.
+func listLocalDir(ctx context.Context, dir string, fn func(Object)) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for {
+		batch, rerr := f.ReadDir(1024)
+		for _, d := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			p := filepath.Join(dir, d.Name())
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			fn(objectOf(filepath.ToSlash(p), info))
+			if d.IsDir() {
+				if err := listLocalDir(ctx, p, fn); err != nil {
+					return err
+				}
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
 }
 
 func objectOf(path string, info fs.FileInfo) Object {

@@ -3,9 +3,11 @@ package storage
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ckptlens/ckptlens/internal/flink/encode"
@@ -178,5 +180,37 @@ func TestMarkFolders(t *testing.T) {
 		if o.Dir != want[i] {
 			t.Errorf("%s: folder %v, want %v", o.Path, o.Dir, want[i])
 		}
+	}
+}
+
+// A folder of more entries than one batch of the local listing lists each
+// of them once, every folder before what it holds.
+func TestLocalListingOfALargeFolder(t *testing.T) {
+	root := t.TempDir()
+	want := map[string]bool{filepath.ToSlash(root): true}
+	for i := range 2500 {
+		dir := filepath.Join(root, "shared")
+		if i%1000 == 999 {
+			dir = filepath.Join(root, "shared", fmt.Sprintf("sub-%d", i))
+			os.MkdirAll(dir, 0o755)
+			want[filepath.ToSlash(dir)] = true
+		}
+		p := filepath.Join(dir, fmt.Sprintf("f-%05d", i))
+		os.MkdirAll(dir, 0o755)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want[filepath.ToSlash(p)] = true
+	}
+	want[filepath.ToSlash(filepath.Join(root, "shared"))] = true
+	seen := map[string]bool{}
+	err := localStore{}.List(context.Background(), filepath.ToSlash(root), func(o Object) {
+		if seen[o.Path] || !want[o.Path] || !seen[o.Path[:max(strings.LastIndexByte(o.Path, '/'), 0)]] && o.Path != filepath.ToSlash(root) {
+			t.Errorf("%s: listed again, unknown, or before its folder", o.Path)
+		}
+		seen[o.Path] = true
+	})
+	if err != nil || len(seen) != len(want) {
+		t.Errorf("listed %d of %d entries: %v", len(seen), len(want), err)
 	}
 }
