@@ -70,24 +70,32 @@ func BucketURL(l Location) (string, error) {
 	return u.String(), nil
 }
 
-// listDir lists one folder with the "/" delimiter, every page of it.
-func (s *bucketStore) listDir(ctx context.Context, dir string) ([]Object, []string, error) {
-	var objects []Object
+// listDir lists one folder with the "/" delimiter, every page of it. Empty
+// objects wait for the folder's end: which of them stand for sub-folders
+// (markFolders) is known once every sub-folder is listed.
+func (s *bucketStore) listDir(ctx context.Context, dir string, emit func(Object)) ([]string, error) {
+	var empty []Object
 	var subdirs []string
 	it := s.b.List(&blob.ListOptions{Prefix: dir, Delimiter: "/"})
 	for {
 		o, err := it.Next(ctx)
 		if err == io.EOF {
-			return markFolders(objects, subdirs, s.loc), subdirs, nil
+			for _, e := range markFolders(empty, subdirs, s.loc) {
+				emit(e)
+			}
+			return subdirs, nil
 		}
 		if err != nil {
-			return objects, subdirs, fmt.Errorf("listing %s: %w", s.loc.Join(dir), err)
+			return subdirs, fmt.Errorf("listing %s: %w", s.loc.Join(dir), err)
 		}
-		if o.IsDir {
+		switch obj := (Object{Path: s.loc.Join(o.Key), Size: o.Size, Modified: o.ModTime}); {
+		case o.IsDir:
 			subdirs = append(subdirs, o.Key)
-			continue
+		case o.Size == 0:
+			empty = append(empty, obj)
+		default:
+			emit(obj)
 		}
-		objects = append(objects, Object{Path: s.loc.Join(o.Key), Size: o.Size, Modified: o.ModTime})
 	}
 }
 

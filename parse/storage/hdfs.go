@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/user"
@@ -89,24 +90,38 @@ func kerberosClient() (*krb.Client, error) {
 
 func (s *hdfsStore) abs(key string) string { return "/" + strings.TrimPrefix(key, "/") }
 
-// listDir lists one folder; folders are entries, as hdfs dfs -ls -R prints.
-func (s *hdfsStore) listDir(ctx context.Context, dir string) ([]Object, []string, error) {
-	infos, err := s.c.ReadDir(s.abs(dir))
+// listDir lists one folder, a page of entries at a time; folders are
+// entries, as hdfs dfs -ls -R prints.
+func (s *hdfsStore) listDir(ctx context.Context, dir string, emit func(Object)) ([]string, error) {
+	f, err := s.c.Open(s.abs(dir))
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing %s: %w", s.loc.Join(dir), err)
+		return nil, fmt.Errorf("listing %s: %w", s.loc.Join(dir), err)
 	}
-	objects := make([]Object, 0, len(infos))
+	defer f.Close()
 	var subdirs []string
-	for _, info := range infos {
-		key := path.Join(strings.TrimPrefix(dir, "/"), info.Name())
-		o := objectOf(s.loc.Join(key), info)
-		objects = append(objects, o)
-		if o.Dir {
-			subdirs = append(subdirs, key)
+	for ctx.Err() == nil {
+		infos, err := f.Readdir(listPage)
+		if err == io.EOF {
+			return subdirs, nil
+		}
+		if err != nil {
+			return subdirs, fmt.Errorf("listing %s: %w", s.loc.Join(dir), err)
+		}
+		for _, info := range infos {
+			key := path.Join(strings.TrimPrefix(dir, "/"), info.Name())
+			o := objectOf(s.loc.Join(key), info)
+			emit(o)
+			if o.Dir {
+				subdirs = append(subdirs, key)
+			}
 		}
 	}
-	return objects, subdirs, ctx.Err()
+	return subdirs, ctx.Err()
 }
+
+// listPage is how many entries a folder listing asks for at once (the
+// namenode's own page, dfs.ls.limit, is 1,000 by default).
+const listPage = 1000
 
 func (s *hdfsStore) List(ctx context.Context, key string, fn func(Object)) error {
 	return walk(ctx, key, s.listDir, fn)

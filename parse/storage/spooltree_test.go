@@ -31,25 +31,24 @@ func (s madeUpStore) List(ctx context.Context, key string, fn func(Object)) erro
 	return walk(ctx, key, s.listDir, fn)
 }
 
-func (s madeUpStore) listDir(_ context.Context, dir string) ([]Object, []string, error) {
+func (s madeUpStore) listDir(_ context.Context, dir string, emit func(Object)) ([]string, error) {
 	if dir == s.failAt {
-		return nil, nil, errors.New("listing " + dir + " failed")
+		return nil, errors.New("listing " + dir + " failed")
 	}
 	if dir == "cp/" {
 		var jobs []string
 		for j := range s.jobs {
 			jobs = append(jobs, fmt.Sprintf("cp/job-%04d/", j))
 		}
-		return nil, jobs, nil
+		return jobs, nil
 	}
-	var objects []Object
 	for c := range 3 * min(1, max(0, s.withChk-jobIndex(dir))) {
-		objects = append(objects, Object{Path: fmt.Sprintf("s3://b/%schk-%d/_metadata", dir, c), Size: int64(500 + c), Modified: madeUpTime})
+		emit(Object{Path: fmt.Sprintf("s3://b/%schk-%d/_metadata", dir, c), Size: int64(500 + c), Modified: madeUpTime})
 	}
 	for i := range s.perJob {
-		objects = append(objects, Object{Path: fmt.Sprintf("s3://b/%sshared/old-%08d", dir, i), Size: 7, Modified: madeUpTime})
+		emit(Object{Path: fmt.Sprintf("s3://b/%sshared/old-%08d", dir, i), Size: 7, Modified: madeUpTime})
 	}
-	return objects, nil, nil
+	return nil, nil
 }
 
 func jobIndex(dir string) int {
@@ -118,7 +117,7 @@ func TestSpoolTreeErrorLeavesNoFile(t *testing.T) {
 
 // Listing a root into a spool holds neither the listing nor a map of its
 // paths: between 20k and 200k listed objects (in 100 and 1,000 job
-// folders), the live heap, sampled every 10k objects while the listing
+// folders, or in 10 folders of 2,000 and of 20,000), the live heap, sampled every 10k objects while the listing
 // goes on (the other listing workers wait) and at its end, grows by far
 // less than an entry's worth (a path and its fields, over 100 bytes) per
 // object. ListTree, which holds them, is measured the same way to show the
@@ -152,18 +151,22 @@ func TestSpoolTreeMemoryPerObject(t *testing.T) {
 		}
 		return func() { runtime.KeepAlive(entries) }
 	}
-	if got := heapPerObject(t, "SpoolTree", spooled); got > 8 {
-		t.Errorf("listing into a spool holds %.1f bytes per object, more than 8", got)
-	}
-	if got := heapPerObject(t, "held entries", held); got < 50 {
-		t.Errorf("the measure missed a held listing: %.1f bytes per object", got)
+	manyFolders := func(scale int) madeUpStore { return madeUpStore{jobs: 100 * scale, perJob: 200, withChk: 10} }
+	largeFolders := func(scale int) madeUpStore { return madeUpStore{jobs: 10, perJob: 2000 * scale, withChk: 10} }
+	for name, roots := range map[string]func(int) madeUpStore{"many folders": manyFolders, "large folders": largeFolders} {
+		if got := heapPerObject(t, "SpoolTree, "+name, roots, spooled); got > 8 {
+			t.Errorf("%s: listing into a spool holds %.1f bytes per object, more than 8", name, got)
+		}
+		if got := heapPerObject(t, "held entries, "+name, roots, held); got < 50 {
+			t.Errorf("%s: the measure missed a held listing: %.1f bytes per object", name, got)
+		}
 	}
 }
 
 // heapPerObject is how much the live heap grows per listed object between
-// a root of 20k objects and one of 200k.
-func heapPerObject(t *testing.T, name string, list func(madeUpStore, func(listing.Entry)) func()) float64 {
-	peakAt := func(jobs int) (peak uint64) {
+// a root of 20k objects and one of 200k (roots(1) and roots(10)).
+func heapPerObject(t *testing.T, name string, roots func(scale int) madeUpStore, list func(madeUpStore, func(listing.Entry)) func()) float64 {
+	peakAt := func(scale int) (peak uint64) {
 		sample := func() {
 			runtime.GC()
 			var ms runtime.MemStats
@@ -171,7 +174,7 @@ func heapPerObject(t *testing.T, name string, list func(madeUpStore, func(listin
 			peak = max(peak, ms.HeapAlloc)
 		}
 		n := 0
-		done := list(madeUpStore{jobs: jobs, perJob: 200, withChk: 10}, func(listing.Entry) {
+		done := list(roots(scale), func(listing.Entry) {
 			if n++; n%10_000 == 0 {
 				sample()
 			}
@@ -180,7 +183,7 @@ func heapPerObject(t *testing.T, name string, list func(madeUpStore, func(listin
 		done()
 		return peak
 	}
-	small, large := peakAt(100), peakAt(1000)
+	small, large := peakAt(1), peakAt(10)
 	per := (float64(large) - float64(small)) / (200_000 - 20_000)
 	t.Logf("%s: live heap %.1f MB at 20k objects, %.1f MB at 200k: %.1f bytes per object", name, float64(small)/1e6, float64(large)/1e6, per)
 	return per

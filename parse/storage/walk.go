@@ -5,10 +5,11 @@ import (
 	"sync"
 )
 
-// listDirFunc lists one folder, not recursively: the objects in it (files,
-// and the folder entries where the storage has them) and the keys of its
+// listDirFunc lists one folder, not recursively: it hands emit the objects
+// in it (files, and the folder entries where the storage has them) a page
+// at a time, never holding the folder's, and returns the keys of its
 // sub-folders to list next.
-type listDirFunc func(ctx context.Context, dir string) (objects []Object, subdirs []string, err error)
+type listDirFunc func(ctx context.Context, dir string, emit func(Object)) (subdirs []string, err error)
 
 // ListWorkers bounds the folders listed at once. Object stores page a
 // folder's listing sequentially, so a root of many job folders is listed a
@@ -28,10 +29,7 @@ func walk(ctx context.Context, root string, list listDirFunc, fn func(Object)) e
 		go func() {
 			defer wg.Done()
 			for dir, ok := w.next(); ok; dir, ok = w.next() {
-				objects, subdirs, err := list(ctx, dir)
-				for _, o := range objects {
-					fn(o)
-				}
+				subdirs, err := list(ctx, dir, fn)
 				w.done(subdirs, err, cancel)
 			}
 		}()
