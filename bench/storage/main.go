@@ -135,12 +135,14 @@ func timeListing(root string) error {
 	for _, workers := range []int{1, 4, 16, 64} {
 		storage.ListWorkers = workers
 		start := time.Now()
-		l, err := storage.ListTree(ctx, st, loc, nil)
+		var finder retain.Finder
+		sp, n, err := storage.SpoolTree(ctx, st, loc, "", nil, finder.Add)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| %d | %s | %d |\n", workers, time.Since(start).Round(time.Millisecond), len(l.Entries))
-		found = retain.Find(l.Entries)
+		sp.Close()
+		fmt.Printf("| %d | %s | %d |\n", workers, time.Since(start).Round(time.Millisecond), n)
+		found = finder.Found()
 	}
 	storage.ListWorkers = 16
 	kept := found.Kept(1)
