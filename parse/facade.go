@@ -12,25 +12,20 @@ import (
 // The report's types (package report) and the analysis (package analysis)
 // keep the names the page, the CLI and share links have always used.
 type (
-	Input            = analysis.Input
-	Options          = analysis.Options
-	Report           = report.Report
-	SnapshotReport   = report.SnapshotReport
-	Location         = location.Location
-	Role             = report.Role
-	Dependency       = report.Dependency
-	FileRef          = report.FileRef
-	Sizes            = report.Sizes
-	OperatorSize     = report.OperatorSize
-	KindSize         = report.KindSize
-	Comparison       = report.Comparison
-	ComparedSnapshot = report.ComparedSnapshot
-	ComparedFile     = report.ComparedFile
-	LeftOut          = report.LeftOut
-	OrphanPlan       = report.OrphanPlan
-	OrphanItem       = report.OrphanItem
-	MissingFile      = report.MissingFile
-	ListingSummary   = report.ListingSummary
+	Input          = analysis.Input
+	Options        = analysis.Options
+	Report         = report.Report
+	SnapshotReport = report.SnapshotReport
+	Location       = location.Location
+	Role           = report.Role
+	Dependency     = report.Dependency
+	FileRef        = report.FileRef
+	Sizes          = report.Sizes
+	Comparison     = report.Comparison
+	ComparedFile   = report.ComparedFile
+	LeftOut        = report.LeftOut
+	OrphanPlan     = report.OrphanPlan
+	OrphanItem     = report.OrphanItem
 )
 
 const (

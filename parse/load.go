@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"io"
-	"slices"
 	"sync"
 	"time"
 
@@ -103,7 +102,7 @@ func Load(sources []Source, opts LoadOptions) *Report {
 		if opts.Listing != nil && given == nil {
 			opts.ListingError = cmp.Or(opts.ListingError, errStreamedAndDropped)
 		}
-		if merged := mergeListings(append([]*listing.Listing{given}, listings...)); merged != nil {
+		if merged := listing.Merge(append([]*listing.Listing{given}, listings...)); merged != nil {
 			opts.Listing = merged // never a nil *Listing in the interface
 		}
 		opts.ListingError = cmp.Or(opts.ListingError, listingErr)
@@ -287,24 +286,4 @@ func oneDatabase(inputs []Input) bool {
 		root = r
 	}
 	return true
-}
-
-// mergeListings reads several listings (say, one per bucket) as one; nil
-// ones are skipped, and a single one is returned as it is.
-func mergeListings(ls []*listing.Listing) *listing.Listing {
-	var merged, only *listing.Listing
-	for _, l := range ls {
-		switch {
-		case l == nil:
-		case only == nil:
-			only = l
-		default:
-			if merged == nil {
-				merged = &listing.Listing{Format: only.Format, Entries: slices.Clone(only.Entries), Unterminated: only.Unterminated}
-			}
-			merged.Entries = append(merged.Entries, l.Entries...)
-			merged.Unterminated = merged.Unterminated || l.Unterminated
-		}
-	}
-	return cmp.Or(merged, only)
 }
