@@ -120,13 +120,16 @@ tree_state() {
 }
 
 # unused_code fails on code nothing reaches, for the host and for the page
-# and the Worker (js/wasm), with the staticcheck pinned in go.mod.
+# and the Worker (js/wasm), with the staticcheck pinned in go.mod: once with
+# the tests (unused test helpers), once without (code only tests reach).
 unused_code() {
 	log "unused code (staticcheck U1000)"
-	go tool staticcheck -checks U1000 ./...
-	local sc
+	local sc tests
 	sc=$(go tool -n staticcheck)
-	GOOS=js GOARCH=wasm "$sc" -checks U1000 ./wasm/... ./web/cmd/worker
+	for tests in true false; do
+		"$sc" -checks U1000 -tests=$tests ./...
+		GOOS=js GOARCH=wasm "$sc" -checks U1000 -tests=$tests ./wasm/... ./web/cmd/worker
+	done
 }
 
 # long_functions fails on any hand-written function over 80 lines, tests

@@ -99,18 +99,6 @@ func (c *lastChecker) found() []string {
 	return out
 }
 
-// lastCheck checks the deletable items of a plan (see lastChecker).
-func lastCheck(snaps []Snapshot, protected []string, deletable []Item) []string {
-	c := newLastChecker(snaps, protected)
-	for _, it := range deletable {
-		c.check(it.Path)
-		if it.Dir {
-			c.checkFolder(it.Path)
-		}
-	}
-	return c.found()
-}
-
 // spelling writes a path one way whatever way it came: scheme aliases
 // (s3a, s3n → s3; file: forms and a file system's host dropped), Azure's
 // blob and dfs hosts of one account, percent-escapes, repeated slashes, "."

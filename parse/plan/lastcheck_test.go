@@ -94,3 +94,15 @@ func TestLastCheckOpenFolders(t *testing.T) {
 		t.Errorf("caught %q, want %q", got, want)
 	}
 }
+
+// lastCheck checks the deletable items of a plan (see lastChecker).
+func lastCheck(snaps []Snapshot, protected []string, deletable []Item) []string {
+	c := newLastChecker(snaps, protected)
+	for _, it := range deletable {
+		c.check(it.Path)
+		if it.Dir {
+			c.checkFolder(it.Path)
+		}
+	}
+	return c.found()
+}
