@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -205,17 +206,20 @@ func storedFiles(t *testing.T, root string) (storage.Location, []listing.Entry, 
 		t.Fatal(err)
 	}
 	defer st.Close()
-	l, err := storage.ListTree(context.Background(), st, loc, nil)
+	var entries []listing.Entry
+	sp, _, err := storage.SpoolTree(context.Background(), st, loc, t.TempDir(), nil, func(e listing.Entry) { entries = append(entries, e) })
 	if err != nil {
 		t.Fatal(err)
 	}
+	sp.Close()
+	slices.SortFunc(entries, func(a, b listing.Entry) int { return strings.Compare(a.Path, b.Path) })
 	sizes := map[string]int64{}
-	for _, e := range l.Entries {
+	for _, e := range entries {
 		if !e.Dir {
 			sizes[e.Path] = e.Bytes
 		}
 	}
-	return loc, l.Entries, sizes
+	return loc, entries, sizes
 }
 
 func clipMap(m map[string]int64) string {

@@ -49,16 +49,6 @@ type Found struct {
 	Databases  []Database
 }
 
-// Find reads the snapshots a listing holds. Entries must carry absolute
-// paths (as a listing of storage made by ckptlens does).
-func Find(entries []listing.Entry) Found {
-	var f Finder
-	for _, e := range entries {
-		f.Add(e)
-	}
-	return f.Found()
-}
-
 // Finder finds the snapshots of a listing read as a stream, in any order:
 // it holds only the snapshots' own files, never the listing.
 type Finder struct {

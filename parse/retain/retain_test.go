@@ -27,7 +27,7 @@ func TestFindAndKeep(t *testing.T) {
 		entries = append(entries, listing.Entry{Path: p})
 	}
 	entries = append(entries, listing.Entry{Path: "s3://b/cp/jobC/chk-1/_metadata", Dir: true})
-	f := Find(entries)
+	f := find(entries)
 	got := f.Kept(2)
 	want := []string{"s3://b/cp/jobA/chk-10/_metadata", "s3://b/cp/jobA/chk-9/_metadata", "s3://b/cp/jobB/chk-3/_metadata",
 		"s3://b/cp/jobA/chk-x/_metadata", "s3://b/cp/savepoints/savepoint-aaaaaa-0123456789ab/_metadata"}
@@ -68,7 +68,7 @@ func TestFinderOnAStreamEqualsFind(t *testing.T) {
 		add(fmt.Sprintf("s3://b/cp/db%d/manifest/not-a-manifest", j%2), 5)
 	}
 	slices.SortFunc(entries, func(a, b listing.Entry) int { return strings.Compare(a.Path, b.Path) })
-	want := Find(entries)
+	want := find(entries)
 	named := map[string]bool{}
 	for _, p := range want.Kept(1000) {
 		named[p] = true
@@ -98,4 +98,14 @@ func TestFinderOnAStreamEqualsFind(t *testing.T) {
 			t.Fatalf("round %d: the finder holds %d sizes for %d files it names", round, len(f.sizes), len(named))
 		}
 	}
+}
+
+// find reads the snapshots a listing holds. Entries must carry absolute
+// paths (as a listing of storage made by ckptlens does).
+func find(entries []listing.Entry) Found {
+	var f Finder
+	for _, e := range entries {
+		f.Add(e)
+	}
+	return f.Found()
 }

@@ -2,29 +2,13 @@ package storage
 
 import (
 	"context"
-	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/ckptlens/ckptlens/parse/listing"
 )
 
-// ListTree lists everything under l as a listing the planner reads, sorted
-// by path. A local folder gives what find DIR -printf '%T@ %s %p\n' would
-// (folders included); other storage gives its objects with their URLs.
-// progress, when set, hears the running count from time to time. It holds
-// every entry: SpoolTree is the listing for a root of any size.
-func ListTree(ctx context.Context, st Store, l Location, progress func(listed int64)) (*listing.Listing, error) {
-	var entries []listing.Entry
-	_, err := walkTree(ctx, st, l, progress, func(e listing.Entry) { entries = append(entries, e) })
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(entries, func(a, b int) bool { return entries[a].Path < entries[b].Path })
-	return &listing.Listing{Format: TreeFormat(l), Entries: entries}, nil
-}
-
-// SpoolTree lists everything under l, as ListTree does, into a temporary
+// SpoolTree lists everything under l into a temporary
 // file in dir ("" for the system's) as the objects arrive, in no
 // particular order: the planner reads the listing from the file, and
 // memory does not grow with the root's size. each, when set, also sees
@@ -49,7 +33,7 @@ func SpoolTree(ctx context.Context, st Store, l Location, dir string, progress f
 	return sp, n, err
 }
 
-// TreeFormat is the format of a listing of l made by ListTree or SpoolTree.
+// TreeFormat is the format of a listing of l made by SpoolTree.
 func TreeFormat(l Location) listing.Format {
 	if l.Scheme == "" {
 		return listing.FormatFindTimes

@@ -65,14 +65,11 @@ func (madeUpStore) Close() error                                 { return nil }
 
 var madeUpRoot = Location{Scheme: "s3", Bucket: "b", Key: "cp/"}
 
-// A spooled tree reads back as ListTree's listing, in another order, and
-// its Finder finds what Find finds in that listing.
-func TestSpoolTreeReadsAsListTree(t *testing.T) {
+// A spooled tree reads back as the walk's listing, in another order, and
+// its Finder finds what a Finder finds in that listing sorted.
+func TestSpoolTreeReadsAsTheWalk(t *testing.T) {
 	st := madeUpStore{jobs: 40, perJob: 50, withChk: 30}
-	want, err := ListTree(context.Background(), st, madeUpRoot, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := walkedTree(t, st, madeUpRoot)
 	var finder retain.Finder
 	sp, n, err := SpoolTree(context.Background(), st, madeUpRoot, t.TempDir(), nil, finder.Add)
 	if err != nil {
@@ -85,11 +82,26 @@ func TestSpoolTreeReadsAsListTree(t *testing.T) {
 	}
 	slices.SortFunc(got.Entries, func(a, b listing.Entry) int { return strings.Compare(a.Path, b.Path) })
 	if !reflect.DeepEqual(got, want) || n != int64(len(want.Entries)) || n != 40*50+30*3 {
-		t.Errorf("the spool holds %d entries (%d counted), ListTree %d; equal: %v", len(got.Entries), n, len(want.Entries), reflect.DeepEqual(got, want))
+		t.Errorf("the spool holds %d entries (%d counted), the walk %d; equal: %v", len(got.Entries), n, len(want.Entries), reflect.DeepEqual(got, want))
 	}
-	if f := finder.Found(); !reflect.DeepEqual(f, retain.Find(want.Entries)) || len(f.Kept(1)) != 30 {
+	var sorted retain.Finder
+	for _, e := range want.Entries {
+		sorted.Add(e)
+	}
+	if f := finder.Found(); !reflect.DeepEqual(f, sorted.Found()) || len(f.Kept(1)) != 30 {
 		t.Errorf("the finder on the stream found otherwise: %+v", f)
 	}
+}
+
+// walkedTree is every entry the walk under root hands on, sorted by path.
+func walkedTree(t *testing.T, st Store, root Location) *listing.Listing {
+	t.Helper()
+	var entries []listing.Entry
+	if _, err := walkTree(context.Background(), st, root, nil, func(e listing.Entry) { entries = append(entries, e) }); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(entries, func(a, b listing.Entry) int { return strings.Compare(a.Path, b.Path) })
+	return &listing.Listing{Format: TreeFormat(root), Entries: entries}
 }
 
 func mustOpen(t *testing.T, src listing.Source) listing.ReadCloser {
@@ -120,7 +132,7 @@ func TestSpoolTreeErrorLeavesNoFile(t *testing.T) {
 // folders, or in 10 folders of 2,000 and of 20,000), the live heap, sampled every 10k objects while the listing
 // goes on (the other listing workers wait) and at its end, grows by far
 // less than an entry's worth (a path and its fields, over 100 bytes) per
-// object. ListTree, which holds them, is measured the same way to show the
+// object. A walk that holds them is measured the same way to show the
 // measure sees a held listing.
 func TestSpoolTreeMemoryPerObject(t *testing.T) {
 	if testing.Short() {

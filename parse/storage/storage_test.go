@@ -115,10 +115,7 @@ func TestLocalListing(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "job", "chk-1", "x"), []byte("abc"), 0o644)
 	loc, _ := Parse(root)
 	st, _ := Open(context.Background(), loc)
-	l, err := ListTree(context.Background(), st, loc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := walkedTree(t, st, loc)
 	var paths []string
 	for _, e := range l.Entries {
 		paths = append(paths, e.Path)
