@@ -38,7 +38,7 @@ func TestSlateDBOrphansMatchSlateDBGC(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			gc := readSlateDBGC(t, dbDir)
 			inputs := slateDBGCInputs(t, dbDir)
-			l, err := listing.ParseFile(filepath.Join(dbDir, "listing-before.txt"))
+			l, err := fixtures.ParseListing(filepath.Join(dbDir, "listing-before.txt"))
 			if err != nil {
 				t.Fatal(err)
 			}

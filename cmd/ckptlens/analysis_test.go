@@ -15,7 +15,6 @@ import (
 	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse"
 	"github.com/ckptlens/ckptlens/parse/inventory/generate"
-	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/plan"
 )
 
@@ -285,7 +284,7 @@ func TestOrphansExitStatuses(t *testing.T) {
 // clone's objects is the plan from `aws s3 ls` of the same objects.
 func TestOrphansFromAnInventory(t *testing.T) {
 	listingPath, manifests := slateDBClone(t)
-	l, err := listing.ParseFile(listingPath)
+	l, err := fixtures.ParseListing(listingPath)
 	if err != nil {
 		t.Fatal(err)
 	}

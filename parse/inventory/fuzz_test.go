@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/inventory"
 	"github.com/ckptlens/ckptlens/parse/inventory/generate"
-	"github.com/ckptlens/ckptlens/parse/listing"
 )
 
 // FuzzDataFile: a damaged data file of any layout is an error or a
@@ -45,7 +45,7 @@ func FuzzDataFile(f *testing.F) {
 				return
 			}
 			defer r.Close()
-			l, _ := listing.Collect(r)
+			l, _ := fixtures.CollectListing(r)
 			done <- len(l.Entries)
 		}()
 		select {

@@ -37,7 +37,7 @@ func oracleScenarios(t *testing.T) []scenario {
 	}
 	var out []scenario
 	for _, lp := range paths {
-		l, err := listing.ParseFile(lp)
+		l, err := fixtures.ParseListing(lp)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestInventoriesEqualTheListingOfTheirObjects(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %s: %v", sc.name, kind, err)
 			}
-			got, err := listing.Collect(r)
+			got, err := fixtures.CollectListing(r)
 			r.Close()
 			if err != nil {
 				t.Fatalf("%s %s: %v", sc.name, kind, err)
@@ -154,7 +154,7 @@ func TestInventoryErrors(t *testing.T) {
 			return err
 		}
 		defer r.Close()
-		_, err = listing.Collect(r)
+		_, err = fixtures.CollectListing(r)
 		return err
 	}
 	dir := t.TempDir()

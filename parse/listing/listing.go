@@ -14,7 +14,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -118,16 +117,6 @@ func Parse(r io.Reader) (*Listing, error) {
 	return l, sc.Err()
 }
 
-// ParseFile parses the listing in the file at path (see Parse).
-func ParseFile(path string) (*Listing, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return Parse(f)
-}
-
 // Stream is a listing read one entry at a time: a Scanner, or an inventory
 // report's reader.
 type Stream interface {
@@ -135,18 +124,6 @@ type Stream interface {
 	Entry() Entry
 	Err() error
 	Format() Format
-}
-
-// Collect reads a whole stream into a Listing (an inventory report's, in
-// the CLI). Parse calls its Scanner directly, without the interface: the
-// page never links this.
-func Collect(st Stream) (*Listing, error) {
-	l := &Listing{}
-	for st.Next() {
-		l.Entries = append(l.Entries, st.Entry())
-	}
-	l.Format = st.Format()
-	return l, st.Err()
 }
 
 // lineReader yields lines without their "\n" (and "\r"), remembering whether

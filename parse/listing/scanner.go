@@ -112,7 +112,7 @@ func (s *Scanner) noteFolders(e *Entry) {
 
 // IsFolder reports whether an entry below path has been read: in a find
 // listing, where folders are printed like files, that makes path a folder.
-// An entry read before its first child is marked only by Collect (Parse),
+// An entry read before its first child is marked only by Parse,
 // which sees the whole listing; a streaming reader asks IsFolder at the end.
 func (s *Scanner) IsFolder(path string) bool {
 	_, ok := s.folders[strings.TrimSuffix(path, "/")]

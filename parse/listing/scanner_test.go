@@ -11,7 +11,7 @@ import (
 )
 
 // The scanner yields Parse's entries one by one; only a find folder printed
-// before its contents is marked later, by Collect or IsFolder at the end.
+// before its contents is marked later, by Parse or IsFolder at the end.
 func TestScannerStreamsParsesEntries(t *testing.T) {
 	text := "4096 /cp/job\n4096 /cp/job/chk-1\n1934 /cp/job/chk-1/_metadata\n" +
 		"5 /cp/job/shared/a\n4096 /cp/job/shared\n" // find -depth: a folder after its contents

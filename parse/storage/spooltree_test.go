@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ckptlens/ckptlens/internal/fixtures"
 	"github.com/ckptlens/ckptlens/parse/listing"
 	"github.com/ckptlens/ckptlens/parse/retain"
 )
@@ -76,7 +77,7 @@ func TestSpoolTreeReadsAsTheWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sp.Close()
-	got, err := listing.Collect(mustOpen(t, sp))
+	got, err := fixtures.CollectListing(mustOpen(t, sp))
 	if err != nil {
 		t.Fatal(err)
 	}
