@@ -100,18 +100,9 @@ func Unpack(payload []byte) (json.RawMessage, error) {
 	return js, nil
 }
 
-// FragmentLink is the fragment (without '#') that carries v itself:
-// "r=" and the payload in unpadded URL-safe base64.
-func FragmentLink(v any) (string, error) {
-	p, err := Pack(v)
-	if err != nil {
-		return "", err
-	}
-	return FragmentLinkFromPayload(p), nil
-}
-
-// FragmentLinkFromPayload is FragmentLink for a payload Pack already made.
-func FragmentLinkFromPayload(payload []byte) string {
+// FragmentLink is the fragment (without '#') that carries a payload Pack
+// made: "r=" and the payload in unpadded URL-safe base64.
+func FragmentLink(payload []byte) string {
 	return "r=" + base64.RawURLEncoding.EncodeToString(payload)
 }
 

@@ -42,7 +42,7 @@ func sample() sampleReport {
 
 func TestFragmentRoundTrip(t *testing.T) {
 	in := sample()
-	frag, err := FragmentLink(in)
+	frag, err := fragment(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestShortLinkRoundTrip(t *testing.T) {
 }
 
 func TestParseFragmentErrors(t *testing.T) {
-	good, _ := FragmentLink(sample())
+	good, _ := fragment(sample())
 	payload, _ := Pack(sample())
 	cut := "r=" + base64.RawURLEncoding.EncodeToString(payload[:len(payload)-5])
 	key := base64.RawURLEncoding.EncodeToString(make([]byte, 32))
@@ -155,7 +155,7 @@ func TestUnpackRejectsBombsAndGarbage(t *testing.T) {
 }
 
 func FuzzParseFragment(f *testing.F) {
-	good, _ := FragmentLink(sample())
+	good, _ := fragment(sample())
 	f.Add(good)
 	f.Add("s=AAAAAAAAAAAAAAAAAAAAAA." + base64.RawURLEncoding.EncodeToString(make([]byte, 32)))
 	f.Add("r=AQ")
@@ -199,4 +199,10 @@ func jsonEqual(a, b []byte) bool {
 	xa, _ := json.Marshal(x)
 	ya, _ := json.Marshal(y)
 	return bytes.Equal(xa, ya)
+}
+
+// fragment is the fragment link carrying v, as the page makes it.
+func fragment(v any) (string, error) {
+	p, err := Pack(v)
+	return FragmentLink(p), err
 }

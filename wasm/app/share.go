@@ -198,7 +198,7 @@ func (r *Root) makeLink(links ShareLinks, rep *Report, redact bool, view string)
 	defer r.Env.UnlockRender()
 	st := r.shareState()
 	st.Busy = ""
-	frag := share.FragmentLinkFromPayload(payload)
+	frag := share.FragmentLink(payload)
 	if len(frag) > share.MaxFragmentLen {
 		r.askConsent(links, payload, note, view, "The report is too big for a link that carries it. ")
 		return

@@ -172,11 +172,3 @@ func Width(part, total int64) string {
 	pct := 100 * float64(part) / float64(total)
 	return fmt.Sprintf("width:%.3f%%", max(pct, 0.2))
 }
-
-// YesNo renders a boolean for a summary row.
-func YesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}

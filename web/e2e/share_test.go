@@ -489,10 +489,11 @@ func TestHostileFragmentLink(t *testing.T) {
 			Operators: []model.Operator{{ID: "00000000000000000000000000000000", Name: payload, UID: payload, Parallelism: 1}}},
 		Dependencies: []parse.Dependency{{Dir: "s3://" + payload + "/shared", Role: "shared", Files: 1, Bytes: 7}},
 	}}}
-	frag, err := share.FragmentLink(rep)
+	packed, err := share.Pack(rep)
 	if err != nil {
 		t.Fatal(err)
 	}
+	frag := share.FragmentLink(packed)
 	p := e.open(t, e.worker.URL+"/#"+frag)
 	waitShared(t, p)
 	deps, err := p.Table("#dependency-table")
