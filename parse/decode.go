@@ -55,8 +55,7 @@ func decodeSlateDBCompactions(name string, r io.ReaderAt, size int64, _ Limits) 
 }
 
 func decodeFlink(_ string, r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error) {
-	m, err := flink.DecodeWithin(r, size, limits)
-	return m.Snapshot(""), err
+	return flink.DecodeSnapshot(r, size, limits)
 }
 
 // decodeSlateDB takes the manifest id from the name (<id>.manifest): the

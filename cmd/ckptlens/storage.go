@@ -92,9 +92,9 @@ func loadSources(cmd string, srcs []parse.Source, given []string, lo parse.LoadO
 		if srcs[i].InFolder && i > 0 && given[i-1] == given[i] {
 			tellAlsoRead(stderr, cmd, given[i], srcs[i].Name)
 		}
-		// A snapshot of millions of records leaves the decoder's own
-		// model behind as garbage as large as the neutral one; collecting
-		// it now keeps it from adding to the analysis's peak memory.
+		// A snapshot of millions of handles leaves the decoder's records
+		// of them behind as garbage as large as the neutral files;
+		// collecting it now keeps it from adding to the analysis's peak.
 		if len(res.Snapshot.Operators)+len(res.Snapshot.Files) > 100_000 {
 			runtime.GC()
 		}

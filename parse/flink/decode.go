@@ -60,6 +60,20 @@ type Limits struct {
 
 // DecodeWithin is Decode within limits.
 func DecodeWithin(r io.ReaderAt, size int64, limits Limits) (*Metadata, error) {
+	return decode(r, size, limits, nil)
+}
+
+// DecodeSnapshot is DecodeWithin followed by Metadata.Snapshot, except that
+// each operator becomes neutral as soon as it is read: a file of millions
+// of small operators never holds its Flink records beside the neutral ones.
+func DecodeSnapshot(r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error) {
+	b := newSnapshotBuilder("")
+	m, err := decode(r, size, limits, b)
+	return b.finish(m), err
+}
+
+// decode hands each operator to build when it is set, and keeps none.
+func decode(r io.ReaderAt, size int64, limits Limits, build *snapshotBuilder) (*Metadata, error) {
 	m := &Metadata{Size: size}
 	if size <= 0 {
 		found := "an empty file (0 bytes)"
@@ -93,7 +107,7 @@ func DecodeWithin(r io.ReaderAt, size int64, limits Limits) (*Metadata, error) {
 		return m, &model.FormatError{Format: model.FormatFlink, Offset: vOff,
 			Expected: "a header version between 0 and 7", Found: fmt.Sprint(version)}
 	}
-	return decodeBody(rd, m, int(version), limits)
+	return decodeBody(rd, m, int(version), limits, build)
 }
 
 // readMagic checks the magic number and explains what the input is when it
@@ -135,7 +149,7 @@ func describeSuffix(head []byte) string {
 // fields): the common layout is tried first and, when it fails on a
 // construct that differs, the older layouts the file can be. The trials
 // are first passes, which allocate nothing.
-func decodeBody(rd *reader, m *Metadata, version int, limits Limits) (*Metadata, error) {
+func decodeBody(rd *reader, m *Metadata, version int, limits Limits, build *snapshotBuilder) (*Metadata, error) {
 	start := rd.offset()
 	s := getSlabs()
 	// A corrupt input can decode into many tiny records before the error
@@ -180,9 +194,14 @@ func decodeBody(rd *reader, m *Metadata, version int, limits Limits) (*Metadata,
 	if !rd.whole && rd.strBytes > 0 {
 		rd.arena = make([]byte, 0, rd.strBytes)
 	}
+	m.fileHandles = chosen.fileHandles
+	if build != nil {
+		build.reserve(chosen.s.operators.n, chosen.fileHandles)
+		chosen.s.operators.n = 0 // handed over, never kept
+	}
 	chosen.s.prepare()
 	d := &decoder{r: rd, m: m, version: version, channel111: chosen.channel111,
-		changelog114: chosen.changelog114, s: chosen.s, maxOps: maxOps, stop: limits.Stop}
+		changelog114: chosen.changelog114, s: chosen.s, maxOps: maxOps, stop: limits.Stop, build: build}
 	err := d.body()
 	putSlabs(chosen.s)
 	if maxOps >= 0 {
@@ -255,6 +274,10 @@ type decoder struct {
 	maxOps  int
 	stop    func() bool // Limits.Stop
 	fullErr error
+	// fileHandles counts the handles that name a file (Metadata.fileHandles);
+	// build, when set, takes each operator in the second pass.
+	fileHandles int
+	build       *snapshotBuilder
 
 	warned    [warnKinds]int // occurrences per warning kind
 	warnAt    [warnKinds]int // index in Warnings of each kind's message
@@ -344,9 +367,29 @@ func (d *decoder) body() error {
 		}
 		m.MasterStates = d.s.masters.list(mark)
 	}
+	if d.operators() {
+		return nil
+	}
+	// The properties come last and allocate nothing the first pass must
+	// count, so only the second pass reads them.
+	if d.version >= 4 && r.err == nil && !d.counting {
+		d.properties()
+	}
+	if r.err != nil {
+		return r.err
+	}
+	if left := r.remaining(); left > 0 {
+		d.warn(warnTrailing, "%d bytes follow the end of the metadata at byte %d; Flink ignores them", left, r.offset())
+	}
+	return nil
+}
+
+// operators reads the operator states into m.Operators, or hands each to
+// d.build; it tells whether it stopped at d.maxOps on purpose.
+func (d *decoder) operators() (stopped bool) {
+	r := d.r
 	n := r.count(d.minOperatorSize(), "the number of operator states")
 	mark := d.s.operators.mark()
-	stopped := false
 	for i := 0; i < n && r.err == nil; i++ {
 		if i == d.maxOps {
 			stopped = true
@@ -362,27 +405,17 @@ func (d *decoder) body() error {
 		} else {
 			d.operatorState(&op)
 		}
-		d.s.operators.push(d.counting, op)
+		if d.build != nil && !d.counting {
+			d.build.add(&op)
+		} else {
+			d.s.operators.push(d.counting, op)
+		}
 		if d.counting && r.err == nil && d.cost() <= d.budget {
 			d.fitOps = i + 1
 		}
 	}
-	m.Operators = d.s.operators.list(mark)
-	if stopped {
-		return nil
-	}
-	// The properties come last and allocate nothing the first pass must
-	// count, so only the second pass reads them.
-	if d.version >= 4 && r.err == nil && !d.counting {
-		d.properties()
-	}
-	if r.err != nil {
-		return r.err
-	}
-	if left := r.remaining(); left > 0 {
-		d.warn(warnTrailing, "%d bytes follow the end of the metadata at byte %d; Flink ignores them", left, r.offset())
-	}
-	return nil
+	d.m.Operators = d.s.operators.list(mark)
+	return stopped
 }
 
 func (d *decoder) minOperatorSize() int64 {

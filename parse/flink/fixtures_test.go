@@ -3,6 +3,7 @@ package flink
 import (
 	"bytes"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -39,6 +40,10 @@ func TestSharedFixtures(t *testing.T) {
 		s := m.Snapshot(fx.Metadata)
 		if s.BytesRead != s.Size || s.Error != nil || s.Format != model.FormatFlink {
 			t.Errorf("%s: snapshot %+v", fx.ID, s)
+		}
+		streamed, err := DecodeSnapshot(bytes.NewReader(data), int64(len(data)), Limits{})
+		if streamed.Source = s.Source; err != nil || !reflect.DeepEqual(streamed, s) {
+			t.Errorf("%s: DecodeSnapshot differs (%v):\n%+v\nwant\n%+v", fx.ID, err, streamed, s)
 		}
 		inline += int(s.InlineBytes)
 		for _, f := range s.Files {

@@ -14,7 +14,8 @@ import (
 
 // FuzzDecode feeds arbitrary bytes to Decode: it must return a non-nil
 // partial result and either no error or a typed one whose offset lies in
-// the input, and the snapshot view must not fail on what it got.
+// the input, and the snapshot view must not fail on what it got and must
+// be what DecodeSnapshot builds.
 func FuzzDecode(f *testing.F) {
 	for _, seed := range [][]byte{
 		fullV6(),
@@ -57,9 +58,14 @@ func FuzzDecode(f *testing.F) {
 		default:
 			t.Fatalf("untyped error %T: %v", err, err)
 		}
-		s := m.Snapshot("fuzz")
+		s := m.Snapshot("")
 		if s.BytesRead != m.BytesRead || s.Size != int64(len(data)) {
 			t.Fatalf("snapshot read %d of %d", s.BytesRead, s.Size)
+		}
+		// Converted operator by operator: the same snapshot, partial ones too.
+		streamed, serr := DecodeSnapshot(bytes.NewReader(data), int64(len(data)), Limits{})
+		if fmt.Sprint(serr) != fmt.Sprint(err) || !reflect.DeepEqual(streamed, s) {
+			t.Fatalf("DecodeSnapshot differs: %v, against %v\n%+v\n%+v", serr, err, streamed, s)
 		}
 		// Within a memory limit: the same result, or stopped before
 		// anything was built.

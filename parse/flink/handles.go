@@ -32,9 +32,11 @@ func (d *decoder) stream(what string) (h StreamHandle) {
 		}
 		r.skip(h.StateSize, "inline state")
 	case StreamFile:
+		d.fileHandles++
 		h.StateSize = r.i64("the size of a file state handle")
 		h.Path = r.utf("the path of a file state handle")
 	case StreamRelative:
+		d.fileHandles++
 		h.Path = r.utf("the path of a relative file state handle")
 		h.StateSize = r.i64("the size of a relative file state handle")
 		d.seen(11)
@@ -47,6 +49,7 @@ func (d *decoder) stream(what string) (h StreamHandle) {
 		h.Extra = keep(d.counting, &d.s.extras, x, &countedExtra)
 		d.seen(13)
 	case StreamSegment:
+		d.fileHandles++
 		var x StreamExtra
 		x.StartPos = r.i64("the start of a file segment")
 		h.StateSize = r.i64("the size of a file segment")

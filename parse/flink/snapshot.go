@@ -10,52 +10,69 @@ import (
 // Snapshot is the neutral view of the metadata: operators with Flink's own
 // size figures, every referenced file once, inline bytes and hints.
 func (m *Metadata) Snapshot(source string) *model.Snapshot {
-	s := &model.Snapshot{
-		Source:        source,
-		Format:        model.FormatFlink,
-		FormatVersion: m.Version,
-		Dialect:       m.Dialect,
-		WrittenBy:     m.WrittenBy(),
-		Size:          m.Size,
-		BytesRead:     m.BytesRead,
-		CheckpointID:  m.CheckpointID,
-		Operators:     make([]model.Operator, 0, len(m.Operators)),
-		Files:         []model.File{},
-		Warnings:      m.Warnings,
-		Flink:         &model.FlinkDetails{MasterStates: make([]model.MasterState, 0, len(m.MasterStates))},
+	b := newSnapshotBuilder(source)
+	b.reserve(len(m.Operators), m.fileHandles)
+	return b.finish(m)
+}
+
+// snapshotBuilder converts one operator at a time, so the decoder can hand
+// each over as it is read (DecodeSnapshot) instead of keeping them all.
+type snapshotBuilder struct {
+	w walker
+}
+
+func newSnapshotBuilder(source string) *snapshotBuilder {
+	s := &model.Snapshot{Source: source, Format: model.FormatFlink, Operators: []model.Operator{}, Files: []model.File{}}
+	return &snapshotBuilder{w: walker{s: s, index: newPathIndex(0)}}
+}
+
+// reserve sizes the lists for the counted operators and file handles: a
+// handle-dense snapshot would otherwise grow (and clear) them again and
+// again.
+func (b *snapshotBuilder) reserve(operators, fileHandles int) {
+	w := &b.w
+	w.s.Operators = make([]model.Operator, 0, operators)
+	w.s.Files = make([]model.File, 0, fileHandles)
+	w.index = newPathIndex(fileHandles)
+	w.ops = make([]string, 0, fileHandles)
+}
+
+func (b *snapshotBuilder) add(op *OperatorState) {
+	w := &b.w
+	mo := model.Operator{
+		ID: op.ID.String(), Name: op.Name, UID: op.UID,
+		Parallelism: op.Parallelism, MaxParallelism: op.MaxParallelism,
+		Subtasks: int32(len(op.Subtasks) + len(op.Finished)), Finished: int32(len(op.Finished)),
+		FullyFinished: op.FullyFinished,
 	}
+	w.op, w.inline = mo.ID, 0
+	mo.CoordinatorBytes = op.Coordinator.Size()
+	w.stream(op.Coordinator, model.KindCoordinator)
+	mo.StateBytes, mo.CheckpointedBytes = op.sizes()
+	for j := range op.Subtasks {
+		w.subtask(&op.Subtasks[j])
+	}
+	mo.InlineBytes = w.inline
+	w.s.InlineBytes += w.inline
+	w.s.Operators = append(w.s.Operators, mo)
+}
+
+// finish adds the operators m holds (none when the decoder handed them
+// over) and what m says beside them.
+func (b *snapshotBuilder) finish(m *Metadata) *model.Snapshot {
+	for i := range m.Operators {
+		b.add(&m.Operators[i])
+	}
+	s, w := b.w.s, &b.w
+	s.FormatVersion, s.Dialect, s.WrittenBy = m.Version, m.Dialect, m.WrittenBy()
+	s.Size, s.BytesRead, s.CheckpointID, s.Warnings = m.Size, m.BytesRead, m.CheckpointID, m.Warnings
+	s.Flink = &model.FlinkDetails{MasterStates: make([]model.MasterState, 0, len(m.MasterStates))}
 	for _, ms := range m.MasterStates {
 		s.Flink.MasterStates = append(s.Flink.MasterStates, model.MasterState{Name: ms.Name, Version: ms.Version, Bytes: ms.Bytes})
 	}
 	if m.Properties != nil {
 		p := *m.Properties
 		s.Flink.Properties = &p
-	}
-
-	// Sizing the file list and index up front keeps a handle-dense snapshot
-	// from growing (and clearing) them again and again.
-	n := m.fileHandles()
-	s.Files = make([]model.File, 0, n)
-	w := &walker{s: s, index: newPathIndex(n), ops: make([]string, 0, n)}
-	for i := range m.Operators {
-		op := &m.Operators[i]
-		mo := model.Operator{
-			ID: op.ID.String(), Name: op.Name, UID: op.UID,
-			Parallelism: int(op.Parallelism), MaxParallelism: int(op.MaxParallelism),
-			Subtasks: len(op.Subtasks), FullyFinished: op.FullyFinished,
-		}
-		mo.Subtasks += len(op.Finished)
-		mo.Finished = len(op.Finished)
-		w.op, w.inline = mo.ID, 0
-		mo.CoordinatorBytes = op.Coordinator.Size()
-		w.stream(op.Coordinator, model.KindCoordinator)
-		mo.StateBytes, mo.CheckpointedBytes = op.sizes()
-		for j := range op.Subtasks {
-			w.subtask(&op.Subtasks[j])
-		}
-		mo.InlineBytes = w.inline
-		s.InlineBytes += w.inline
-		s.Operators = append(s.Operators, mo)
 	}
 	s.BackendHints = w.hints.list()
 	s.SnapshotKind, s.SavepointFormat = m.kind(&w.hints)
@@ -443,72 +460,6 @@ func (w *walker) segment(h *StreamHandle) {
 	set[key] = true
 	f.Segments++
 	f.Bytes += h.StateSize
-}
-
-// fileHandles counts the handles that name a file, an upper bound of the
-// number of distinct files.
-func (m *Metadata) fileHandles() int {
-	n := 0
-	var stream func(h *StreamHandle)
-	stream = func(h *StreamHandle) {
-		switch {
-		case h == nil:
-		case h.Tag == StreamFile || h.Tag == StreamRelative || h.Tag == StreamSegment:
-			n++
-		case h.Tag == StreamKeyGroups:
-			stream(&h.Extra.Delegate)
-		}
-	}
-	var keyed func(h *KeyedHandle)
-	keyed = func(h *KeyedHandle) {
-		if h == nil {
-			return
-		}
-		stream(&h.Delegate)
-		if x := h.Incremental; x != nil {
-			stream(&x.Meta)
-			for i := range x.Shared {
-				stream(&x.Shared[i].Handle)
-			}
-			for i := range x.Private {
-				stream(&x.Private[i].Handle)
-			}
-		}
-		if x := h.Changelog; x != nil {
-			for _, k := range x.Materialized {
-				keyed(k)
-			}
-			for _, k := range x.NonMaterialized {
-				keyed(k)
-			}
-			for i := range x.Deltas {
-				stream(&x.Deltas[i].Handle)
-			}
-		}
-	}
-	for i := range m.Operators {
-		op := &m.Operators[i]
-		stream(op.Coordinator)
-		for j := range op.Subtasks {
-			st := &op.Subtasks[j]
-			for _, h := range [2]*OperatorHandle{st.ManagedOperator, st.RawOperator} {
-				if h != nil {
-					stream(&h.Delegate)
-				}
-			}
-			keyed(st.ManagedKeyed)
-			keyed(st.RawKeyed)
-			if x := st.Extra; x != nil {
-				for k := range x.Channels {
-					stream(&x.Channels[k].Delegate)
-				}
-				if lg := x.Legacy; lg != nil {
-					n += len(lg.Streams) + len(lg.ChainedManaged) + len(lg.ChainedRaw)
-				}
-			}
-		}
-	}
-	return n
 }
 
 // KindNotRecorded says, in Flink's words, why a file of header version v
