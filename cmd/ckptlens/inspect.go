@@ -304,14 +304,14 @@ func operatorRow(cells []string, o *model.Operator) []string {
 	if label == "" {
 		label = "-"
 	}
-	subtasks := strconv.Itoa(o.Subtasks)
+	subtasks := strconv.Itoa(int(o.Subtasks))
 	switch {
 	case o.FullyFinished:
 		subtasks = "finished"
 	case o.Finished > 0:
 		subtasks = fmt.Sprintf("%d (%d finished)", o.Subtasks, o.Finished)
 	}
-	return append(cells, o.ID, label, strconv.Itoa(o.Parallelism)+"/"+strconv.Itoa(o.MaxParallelism),
+	return append(cells, o.ID, label, strconv.Itoa(int(o.Parallelism))+"/"+strconv.Itoa(int(o.MaxParallelism)),
 		subtasks, size(o.StateBytes), size(o.CheckpointedBytes), size(o.InlineBytes), size(o.CoordinatorBytes))
 }
 

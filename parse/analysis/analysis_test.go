@@ -36,7 +36,7 @@ func TestLargestFirstIsTheStableOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	ops := make([]report.OperatorSize, 5000)
 	for i := range ops {
-		ops[i] = report.OperatorSize{ID: fmt.Sprintf("%x", rng.IntN(300)), StateBytes: int64(rng.IntN(20)), Files: i}
+		ops[i] = report.OperatorSize{Operator: &model.Operator{ID: fmt.Sprintf("%x", rng.IntN(300)), StateBytes: int64(rng.IntN(20))}, Files: i}
 		if i%7 == 0 {
 			ops[i].ID = ops[i].ID[:1] // shorter than the 8-byte prefix
 		}

@@ -163,15 +163,12 @@ func sizes(snap *model.Snapshot) report.Sizes {
 	if len(snap.Files) > 0 {
 		ops = make(map[string]int, len(snap.Operators))
 	}
-	for _, op := range snap.Operators {
+	for i := range snap.Operators {
+		op := &snap.Operators[i]
 		if ops != nil {
 			ops[op.ID] = len(sz.Operators)
 		}
-		sz.Operators = append(sz.Operators, report.OperatorSize{
-			ID: op.ID, Name: op.Name, UID: op.UID,
-			StateBytes: op.StateBytes, CheckpointedBytes: op.CheckpointedBytes,
-			InlineBytes: op.InlineBytes, CoordinatorBytes: op.CoordinatorBytes,
-		})
+		sz.Operators = append(sz.Operators, report.OperatorSize{Operator: op})
 		sz.Full += op.StateBytes
 		sz.Checkpointed += op.CheckpointedBytes
 	}

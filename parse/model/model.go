@@ -85,14 +85,16 @@ type Snapshot struct {
 
 // Operator is one operator (Flink) or one logical unit of state.
 type Operator struct {
-	ID             string `json:"id"` // 32 lower-case hex digits for Flink
-	Name           string `json:"name"`
-	UID            string `json:"uid"`
-	Parallelism    int    `json:"parallelism"`
-	MaxParallelism int    `json:"maxParallelism"`
-	Subtasks       int    `json:"subtasks"`         // subtask records present
-	Finished       int    `json:"finishedSubtasks"` // subtasks marked finished-on-restore
-	FullyFinished  bool   `json:"fullyFinished"`
+	ID   string `json:"id"` // 32 lower-case hex digits for Flink
+	Name string `json:"name"`
+	UID  string `json:"uid"`
+	// The counts are Java ints in Flink; 32 bits keep a file of millions
+	// of operators smaller.
+	Parallelism    int32 `json:"parallelism"`
+	MaxParallelism int32 `json:"maxParallelism"`
+	Subtasks       int32 `json:"subtasks"`         // subtask records present
+	Finished       int32 `json:"finishedSubtasks"` // subtasks marked finished-on-restore
+	FullyFinished  bool  `json:"fullyFinished"`
 	// StateBytes and CheckpointedBytes are Flink's OperatorState.getStateSize()
 	// and getCheckpointedSize(): the UI's "Full Checkpoint Data Size" and
 	// "Checkpointed Data Size".

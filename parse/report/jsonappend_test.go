@@ -16,7 +16,7 @@ import (
 func TestAppendersMatchMarshal(t *testing.T) {
 	for typ, fields := range map[reflect.Type]int{
 		reflect.TypeOf(model.File{}): 7, reflect.TypeOf(FileRef{}): 4,
-		reflect.TypeOf(model.Operator{}): 12, reflect.TypeOf(OperatorSize{}): 9,
+		reflect.TypeOf(model.Operator{}): 12, reflect.TypeOf(operatorSizeJSON{}): 9,
 	} {
 		if typ.NumField() != fields {
 			t.Errorf("%s has %d fields, its encoder in jsonappend.go writes %d", typ, typ.NumField(), fields)
@@ -53,12 +53,13 @@ func TestAppendersMatchMarshal(t *testing.T) {
 		check(&f, appendFile(nil, &f))
 		ref := FileRef{Path: str(), Dependency: rng.IntN(5), Role: Role(str()), Key: "x"}
 		check(&ref, appendFileRef(nil, &ref))
-		o := model.Operator{ID: str(), Name: str(), UID: str(), Parallelism: rng.IntN(9), MaxParallelism: -rng.IntN(9),
-			Subtasks: rng.IntN(9), Finished: rng.IntN(2), FullyFinished: rng.IntN(2) == 0,
+		o := model.Operator{ID: str(), Name: str(), UID: str(), Parallelism: rng.Int32N(9), MaxParallelism: -rng.Int32N(9),
+			Subtasks: rng.Int32N(9), Finished: rng.Int32N(2), FullyFinished: rng.IntN(2) == 0,
 			StateBytes: rng.Int64(), CheckpointedBytes: -rng.Int64(), InlineBytes: rng.Int64N(3), CoordinatorBytes: rng.Int64N(3)}
 		check(&o, appendOperator(nil, &o))
-		os := OperatorSize{ID: o.ID, Name: o.Name, UID: o.UID, StateBytes: o.StateBytes, CheckpointedBytes: o.CheckpointedBytes,
-			InlineBytes: o.InlineBytes, CoordinatorBytes: o.CoordinatorBytes, Files: rng.IntN(9), FileBytes: rng.Int64N(9)}
-		check(&os, appendOperatorSize(nil, &os))
+		os := OperatorSize{Operator: &o, Files: rng.IntN(9), FileBytes: rng.Int64N(9)}
+		check(&operatorSizeJSON{ID: o.ID, Name: o.Name, UID: o.UID, StateBytes: o.StateBytes, CheckpointedBytes: o.CheckpointedBytes,
+			InlineBytes: o.InlineBytes, CoordinatorBytes: o.CoordinatorBytes, Files: os.Files, FileBytes: os.FileBytes},
+			appendOperatorSize(nil, &os))
 	}
 }

@@ -114,8 +114,18 @@ type Sizes struct {
 	Kinds            []KindSize     `json:"kinds"`
 }
 
-// OperatorSize is one operator's share.
+// OperatorSize is one operator's share: Flink's figures, read from the
+// operator itself, and the files its handles reference. It points at the
+// operator instead of copying its fields, as a file can hold millions of
+// operators. Its JSON is operatorSizeJSON's.
 type OperatorSize struct {
+	*model.Operator
+	Files     int
+	FileBytes int64
+}
+
+// operatorSizeJSON is what an OperatorSize writes and reads as JSON.
+type operatorSizeJSON struct {
 	ID                string `json:"id"`
 	Name              string `json:"name,omitempty"`
 	UID               string `json:"uid,omitempty"`

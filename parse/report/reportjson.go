@@ -1,6 +1,10 @@
 package report
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/ckptlens/ckptlens/parse/model"
+)
 
 // snapshotReportJSON is SnapshotReport without its JSON methods.
 type snapshotReportJSON SnapshotReport
@@ -30,6 +34,7 @@ func (s *SnapshotReport) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*s = SnapshotReport(in)
+	s.linkOperators()
 	if s.Snapshot != nil && len(s.FileRefs) == len(s.Files) {
 		for i := range s.FileRefs {
 			if s.FileRefs[i].Path == "" {
@@ -38,4 +43,53 @@ func (s *SnapshotReport) UnmarshalJSON(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// MarshalJSON writes the operator's figures beside its files.
+func (o OperatorSize) MarshalJSON() ([]byte, error) {
+	return appendOperatorSize(nil, &o), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes into an operator of its own;
+// SnapshotReport.UnmarshalJSON then points it at the snapshot's.
+func (o *OperatorSize) UnmarshalJSON(data []byte) error {
+	var in operatorSizeJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	o.Operator = &model.Operator{ID: in.ID, Name: in.Name, UID: in.UID, StateBytes: in.StateBytes,
+		CheckpointedBytes: in.CheckpointedBytes, InlineBytes: in.InlineBytes, CoordinatorBytes: in.CoordinatorBytes}
+	o.Files, o.FileBytes = in.Files, in.FileBytes
+	return nil
+}
+
+// linkOperators points each operator size read from JSON at the snapshot's
+// operator with the same figures, each operator once, as Inspect made it.
+func (s *SnapshotReport) linkOperators() {
+	if s.Snapshot == nil {
+		return
+	}
+	byID := make(map[string][]int, len(s.Operators))
+	for i := range s.Operators {
+		byID[s.Operators[i].ID] = append(byID[s.Operators[i].ID], i)
+	}
+	for k := range s.Sizes.Operators {
+		read := s.Sizes.Operators[k].Operator
+		if read == nil {
+			continue
+		}
+		candidates := byID[read.ID]
+		for j, i := range candidates {
+			if op := &s.Operators[i]; sameSizes(op, read) {
+				s.Sizes.Operators[k].Operator = op
+				byID[read.ID] = append(candidates[:j:j], candidates[j+1:]...)
+				break
+			}
+		}
+	}
+}
+
+func sameSizes(a, b *model.Operator) bool {
+	return a.Name == b.Name && a.UID == b.UID && a.StateBytes == b.StateBytes && a.CheckpointedBytes == b.CheckpointedBytes &&
+		a.InlineBytes == b.InlineBytes && a.CoordinatorBytes == b.CoordinatorBytes
 }

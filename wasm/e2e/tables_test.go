@@ -56,7 +56,7 @@ func wantTables(rep *parse.SnapshotReport) (deps, files, ops []browsertest.Row) 
 	}
 	for _, o := range rep.Operators {
 		ops = append(ops, browsertest.Row{"name": o.Name, "uid": o.UID, "id": o.ID,
-			"parallelism": strconv.Itoa(o.Parallelism), "maxParallelism": strconv.Itoa(o.MaxParallelism),
+			"parallelism": i64(int64(o.Parallelism)), "maxParallelism": i64(int64(o.MaxParallelism)),
 			"stateBytes": i64(o.StateBytes), "checkpointedBytes": i64(o.CheckpointedBytes), "inlineBytes": i64(o.InlineBytes)})
 	}
 	return
