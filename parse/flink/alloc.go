@@ -16,6 +16,16 @@ import (
 type slab[T any] struct {
 	n   int // first pass: values needed
 	buf []T // second pass: len = values handed out, cap = n
+	// cost is the running cost of every slab's counted values (slabs.cost):
+	// the first pass asks for it after each operator.
+	cost *int64
+}
+
+// count notes one more value needed.
+func (s *slab[T]) count() {
+	var zero T
+	s.n++
+	*s.cost += int64(unsafe.Sizeof(zero))
 }
 
 // prepare allocates the counted values for the second pass.
@@ -26,12 +36,6 @@ func (s *slab[T]) prepare() {
 	s.n = 0
 }
 
-// bytes is what the counted values cost.
-func (s *slab[T]) bytes() int64 {
-	var zero T
-	return int64(s.n) * int64(unsafe.Sizeof(zero))
-}
-
 // reset drops the second pass's values (now owned by the model).
 func (s *slab[T]) reset() { s.n, s.buf = 0, nil }
 
@@ -40,7 +44,7 @@ func (s *slab[T]) reset() { s.n, s.buf = 0, nil }
 // shared value that is never written, so callers can still test for nil).
 func keep[T any](counting bool, s *slab[T], v T, placeholder *T) *T {
 	if counting {
-		s.n++
+		s.count()
 		return placeholder
 	}
 	s.buf = append(s.buf, v) // within the counted capacity
@@ -67,7 +71,7 @@ func (s *slab[T]) mark() int { return len(s.buf) }
 
 func (s *slab[T]) push(counting bool, v T) {
 	if counting {
-		s.n++
+		s.count()
 		return
 	}
 	s.buf = append(s.buf, v)
@@ -103,23 +107,36 @@ type slabs struct {
 	fileMerge slab[FileMergingDirs]
 
 	java javaScratch // tables of the properties reader (properties.go)
+	cost int64       // what the counted values cost
 }
 
-var slabPool = sync.Pool{New: func() any { return new(slabs) }}
+var slabPool = sync.Pool{New: func() any {
+	s := new(slabs)
+	s.each(func(x slabber) { x.track(&s.cost) })
+	return s
+}}
 
 func getSlabs() *slabs { return slabPool.Get().(*slabs) }
 
 // putSlabs recycles s once the model owns what it handed out.
 func putSlabs(s *slabs) {
-	s.each(func(x slabber) { x.reset() })
+	s.reset()
 	slabPool.Put(s)
+}
+
+// reset drops every count and every value.
+func (s *slabs) reset() {
+	s.each(func(x slabber) { x.reset() })
+	s.cost = 0
 }
 
 type slabber interface {
 	prepare()
 	reset()
-	bytes() int64
+	track(cost *int64)
 }
+
+func (s *slab[T]) track(cost *int64) { s.cost = cost }
 
 func (s *slabs) prepare() { s.each(func(x slabber) { x.prepare() }) }
 

@@ -159,7 +159,7 @@ func decodeBody(rd *reader, m *Metadata, version int, limits Limits, build *snap
 	count := func(channel111, changelog114 bool, maxOps int) *decoder {
 		rd.seek(start)
 		rd.counting, rd.strBytes = true, 0
-		s.each(func(x slabber) { x.reset() })
+		s.reset()
 		d := &decoder{r: rd, m: &Metadata{Size: m.Size, Version: version}, version: version,
 			channel111: channel111, changelog114: changelog114, counting: true, s: s,
 			budget: budget, maxOps: maxOps, stop: limits.Stop}
@@ -287,9 +287,7 @@ type decoder struct {
 
 // cost is what the counted model would allocate.
 func (d *decoder) cost() int64 {
-	n := int64(d.r.strBytes)
-	d.s.each(func(x slabber) { n += x.bytes() })
-	return n
+	return int64(d.r.strBytes) + d.s.cost
 }
 
 // seen narrows the oldest release that writes a construct (minor version of
