@@ -180,7 +180,8 @@ func TestGeneratedFilesMatchFlink(t *testing.T) {
 
 // BenchmarkEmptyOperators grows a file of operators without state 10× and
 // 100× and times each stage on its own: the decoder, the neutral model and
-// the analysis. Each stage's ns per operator must stay flat across sizes.
+// the analysis, and the first two as Load runs them. Each stage's ns per
+// operator must stay flat across sizes.
 func BenchmarkEmptyOperators(b *testing.B) {
 	for _, n := range []int{20_000, 200_000, 2_000_000} {
 		var buf bytes.Buffer
@@ -209,6 +210,18 @@ func BenchmarkEmptyOperators(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				m.Snapshot("ops/_metadata")
+			}
+			perOp(b)
+		})
+		// What Load runs: both stages at once, each operator handed over as
+		// it is read.
+		b.Run(fmt.Sprintf("decode+model/%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := flink.DecodeSnapshot(&model.Memory{Data: data}, int64(len(data)), flink.Limits{}); err != nil {
+					b.Fatal(err)
+				}
 			}
 			perOp(b)
 		})
