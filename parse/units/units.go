@@ -16,6 +16,9 @@ func Bytes(n int64) string {
 	if n < 0 {
 		return "unknown"
 	}
+	if n == 0 { // most cells of an operator table: no allocation
+		return "0 B"
+	}
 	if n < 1024 {
 		return strconv.FormatInt(n, 10) + " B"
 	}
