@@ -27,12 +27,11 @@ func TestEntropySnapshotReadInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		md, err := flink.Decode(strings.NewReader(string(data)), int64(len(data)))
+		snap, err := flink.DecodeSnapshot(strings.NewReader(string(data)), int64(len(data)), flink.Limits{})
 		if err != nil {
 			t.Fatalf("%s: %v", m, err)
 		}
 		rel, _ := filepath.Rel(dir, m)
-		snap := md.Snapshot("")
 		snap.Source = root + filepath.ToSlash(rel)
 		r := Inspect(snap, "")
 		if want := strings.TrimSuffix(snap.Source, "/_metadata"); r.Location.Dir != want || r.Location.From != location.FromReadPath {

@@ -67,13 +67,13 @@ func DecodeWithin(r io.ReaderAt, size int64, limits Limits) (*Metadata, error) {
 // each operator becomes neutral as soon as it is read: a file of millions
 // of small operators never holds its Flink records beside the neutral ones.
 func DecodeSnapshot(r io.ReaderAt, size int64, limits Limits) (*model.Snapshot, error) {
-	b := newSnapshotBuilder("")
-	m, err := decode(r, size, limits, b)
-	return b.finish(m), err
+	w := newWalker("")
+	m, err := decode(r, size, limits, w)
+	return w.finish(m), err
 }
 
 // decode hands each operator to build when it is set, and keeps none.
-func decode(r io.ReaderAt, size int64, limits Limits, build *snapshotBuilder) (*Metadata, error) {
+func decode(r io.ReaderAt, size int64, limits Limits, build *walker) (*Metadata, error) {
 	m := &Metadata{Size: size}
 	if size <= 0 {
 		found := "an empty file (0 bytes)"
@@ -149,7 +149,7 @@ func describeSuffix(head []byte) string {
 // fields): the common layout is tried first and, when it fails on a
 // construct that differs, the older layouts the file can be. The trials
 // are first passes, which allocate nothing.
-func decodeBody(rd *reader, m *Metadata, version int, limits Limits, build *snapshotBuilder) (*Metadata, error) {
+func decodeBody(rd *reader, m *Metadata, version int, limits Limits, build *walker) (*Metadata, error) {
 	start := rd.offset()
 	s := getSlabs()
 	// A corrupt input can decode into many tiny records before the error
@@ -194,7 +194,6 @@ func decodeBody(rd *reader, m *Metadata, version int, limits Limits, build *snap
 	if !rd.whole && rd.strBytes > 0 {
 		rd.arena = make([]byte, 0, rd.strBytes)
 	}
-	m.fileHandles = chosen.fileHandles
 	ops := chosen.s.operators.n
 	if build != nil {
 		chosen.s.operators.n = 0 // handed over, never kept
@@ -280,10 +279,11 @@ type decoder struct {
 	maxOps  int
 	stop    func() bool // Limits.Stop
 	fullErr error
-	// fileHandles counts the handles that name a file (Metadata.fileHandles);
-	// build, when set, takes each operator in the second pass.
+	// fileHandles counts, in the first pass, the handles that name a file
+	// (an upper bound of the distinct files); build, when set, takes each
+	// operator in the second pass.
 	fileHandles int
-	build       *snapshotBuilder
+	build       *walker
 
 	warned    [warnKinds]int // occurrences per warning kind
 	warnAt    [warnKinds]int // index in Warnings of each kind's message

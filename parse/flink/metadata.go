@@ -39,9 +39,6 @@ type Metadata struct {
 	// for 2.x) whose writer produces every construct seen; it narrows
 	// WrittenBy within a header version.
 	earliest int
-	// fileHandles is how many handles name a file, counted by the decoder's
-	// first pass: an upper bound of the snapshot's distinct files.
-	fileHandles int
 }
 
 // ID is a Flink AbstractID (OperatorID / JobVertexID): 16 bytes as written.

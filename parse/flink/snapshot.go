@@ -7,38 +7,27 @@ import (
 	"github.com/ckptlens/ckptlens/parse/model"
 )
 
-// Snapshot is the neutral view of the metadata: operators with Flink's own
-// size figures, every referenced file once, inline bytes and hints.
-func (m *Metadata) Snapshot(source string) *model.Snapshot {
-	b := newSnapshotBuilder(source)
-	b.reserve(len(m.Operators), m.fileHandles)
-	return b.finish(m)
-}
-
-// snapshotBuilder converts one operator at a time, so the decoder can hand
-// each over as it is read (DecodeSnapshot) instead of keeping them all.
-type snapshotBuilder struct {
-	w walker
-}
-
-func newSnapshotBuilder(source string) *snapshotBuilder {
+// newWalker starts the neutral snapshot of a Flink file; the decoder hands
+// it each operator as it reads it (DecodeSnapshot), so the operators are
+// never all held twice.
+func newWalker(source string) *walker {
 	s := &model.Snapshot{Source: source, Format: model.FormatFlink, Operators: []model.Operator{}, Files: []model.File{}}
-	return &snapshotBuilder{w: walker{s: s, index: newPathIndex(0)}}
+	return &walker{s: s, index: newPathIndex(0)}
 }
 
 // reserve sizes the lists for the counted operators and file handles: a
 // handle-dense snapshot would otherwise grow (and clear) them again and
 // again.
-func (b *snapshotBuilder) reserve(operators, fileHandles int) {
-	w := &b.w
+func (w *walker) reserve(operators, fileHandles int) {
 	w.s.Operators = make([]model.Operator, 0, operators)
 	w.s.Files = make([]model.File, 0, fileHandles)
 	w.index = newPathIndex(fileHandles)
 	w.ops = make([]string, 0, fileHandles)
 }
 
-func (b *snapshotBuilder) add(op *OperatorState) {
-	w := &b.w
+// add converts one operator, with Flink's own size figures, and collects
+// its files, inline bytes and hints.
+func (w *walker) add(op *OperatorState) {
 	mo := model.Operator{
 		ID: op.ID.String(), Name: op.Name, UID: op.UID,
 		Parallelism: op.Parallelism, MaxParallelism: op.MaxParallelism,
@@ -59,11 +48,11 @@ func (b *snapshotBuilder) add(op *OperatorState) {
 
 // finish adds the operators m holds (none when the decoder handed them
 // over) and what m says beside them.
-func (b *snapshotBuilder) finish(m *Metadata) *model.Snapshot {
+func (w *walker) finish(m *Metadata) *model.Snapshot {
 	for i := range m.Operators {
-		b.add(&m.Operators[i])
+		w.add(&m.Operators[i])
 	}
-	s, w := b.w.s, &b.w
+	s := w.s
 	s.FormatVersion, s.Dialect, s.WrittenBy = m.Version, m.Dialect, m.WrittenBy()
 	s.Size, s.BytesRead, s.CheckpointID, s.Warnings = m.Size, m.BytesRead, m.CheckpointID, m.Warnings
 	s.Flink = &model.FlinkDetails{MasterStates: make([]model.MasterState, 0, len(m.MasterStates))}
@@ -303,7 +292,8 @@ func (h *hints) list() []string {
 	return out
 }
 
-// walker collects files, inline bytes and hints of one operator at a time.
+// walker builds the neutral snapshot one operator at a time: it collects
+// each one's files, inline bytes and hints.
 type walker struct {
 	s      *model.Snapshot
 	index  *pathIndex // path -> position in s.Files

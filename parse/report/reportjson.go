@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/ckptlens/ckptlens/parse/model"
 )
@@ -79,12 +80,9 @@ func (s *SnapshotReport) linkOperators() {
 			continue
 		}
 		candidates := byID[read.ID]
-		for j, i := range candidates {
-			if op := &s.Operators[i]; sameSizes(op, read) {
-				s.Sizes.Operators[k].Operator = op
-				byID[read.ID] = append(candidates[:j:j], candidates[j+1:]...)
-				break
-			}
+		if j := slices.IndexFunc(candidates, func(i int) bool { return sameSizes(&s.Operators[i], read) }); j >= 0 {
+			s.Sizes.Operators[k].Operator = &s.Operators[candidates[j]]
+			byID[read.ID] = slices.Delete(candidates, j, j+1)
 		}
 	}
 }
